@@ -1,0 +1,10 @@
+"""Shobbak's API: wiring only. The work lives in chalicelib/ (see README.md for its layers)."""
+
+from chalice import Chalice
+
+from chalicelib.api.citizen import citizen_api
+from chalicelib.observability.http import log_each_request
+
+app = Chalice(app_name="shobbak")
+app.register_blueprint(citizen_api)
+app.register_middleware(log_each_request, "http")

@@ -1,0 +1,55 @@
+"""The citizen API of CONTRACT.md: the catalogue, submissions and inquiries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
+from chalicelib.api.catalogue_views import district_view, service_view
+from chalicelib.api.responses import answers_errors, json_response
+from chalicelib.domain.calendar import cairo_today
+from chalicelib.domain.errors import FieldProblem, invalid_fields
+from chalicelib.domain.idempotency import read_idempotency_key
+from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.inquiry import inquire
+from chalicelib.services.submission import submit_request
+
+citizen_api = Blueprint(__name__)
+
+PORTAL_CHANNEL = "portal"
+
+
+@citizen_api.route("/v1/districts", methods=["GET"], cors=True)
+@answers_errors
+def list_districts() -> Response:
+    catalogue = current_catalogue()
+    return json_response({"districts": [district_view(district) for district in catalogue.districts()]})
+
+
+@citizen_api.route("/v1/services", methods=["GET"], cors=True)
+@answers_errors
+def list_services() -> Response:
+    catalogue = current_catalogue()
+    district_code = (citizen_api.current_request.query_params or {}).get("district")
+    if district_code is not None and catalogue.district(district_code) is None:
+        raise invalid_fields({"district": FieldProblem("لا يوجد حي أو مركز بهذا الرمز.", "No district has this code.")})
+    services = catalogue.services(on=cairo_today(datetime.now(UTC)), district_code=district_code)
+    return json_response({"services": [service_view(service, catalogue) for service in services]})
+
+
+@citizen_api.route("/v1/requests", methods=["POST"], content_types=ACCEPTED_MEDIA_TYPES, cors=True)
+@answers_errors
+def submit() -> Response:
+    request = citizen_api.current_request
+    body = json_object(request)
+    idempotency_key = read_idempotency_key(request.headers.get("idempotency-key"))
+    answer = submit_request(body, idempotency_key, PORTAL_CHANNEL, now=datetime.now(UTC))
+    return json_response(answer, status_code=201)
+
+
+@citizen_api.route("/v1/inquiries", methods=["POST"], content_types=ACCEPTED_MEDIA_TYPES, cors=True)
+@answers_errors
+def inquiry() -> Response:
+    return json_response(inquire(json_object(citizen_api.current_request)))

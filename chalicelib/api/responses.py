@@ -1,0 +1,63 @@
+"""The shapes every answer takes: JSON bodies, and the one error shape of CONTRACT.md."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Response
+
+from chalicelib.domain.errors import InvalidInput, NotFound
+from chalicelib.observability.logs import logger
+
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
+
+# Codes that are not the plain 400 of an invalid field.
+_STATUS_BY_CODE = {
+    "body_too_large": 413,
+    "unsupported_media_type": 415,
+    "idempotency_key_reused": 422,
+}
+
+
+def json_response(body: dict[str, Any], status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(body=body, status_code=status_code, headers={**JSON_HEADERS, **(headers or {})})
+
+
+def error_response(
+    status_code: int, code: str, message_ar: str, message_en: str, fields: dict[str, str] | None = None
+) -> Response:
+    error = {"code": code, "message_ar": message_ar, "message_en": message_en, "fields": fields or {}}
+    return json_response({"error": error}, status_code)
+
+
+def answers_errors(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Turns the domain's refusals into their answers, and anything unforeseen into a 500
+    that is logged (through the redacting logger) rather than shown."""
+
+    @functools.wraps(view)
+    def answering(*args: Any, **kwargs: Any) -> Response:
+        try:
+            return view(*args, **kwargs)
+        except InvalidInput as refusal:
+            logger.info("input refused", extra={"error_code": refusal.code, "fields": sorted(refusal.fields)})
+            return error_response(
+                _STATUS_BY_CODE.get(refusal.code, 400),
+                refusal.code,
+                refusal.message_ar,
+                refusal.message_en,
+                refusal.fields,
+            )
+        except NotFound:
+            return error_response(404, "not_found", NotFound.message_ar, NotFound.message_en)
+        except Exception:
+            logger.exception("unhandled error")
+            return error_response(
+                500,
+                "internal_error",
+                "حدث خطأ غير متوقع ولم يُحفظ شيء. حاول مرة أخرى بعد قليل.",
+                "An unexpected error occurred and nothing was saved. Please try again shortly.",
+            )
+
+    return answering

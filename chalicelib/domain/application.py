@@ -1,0 +1,200 @@
+"""Reading a citizen's application: every field checked, every problem reported at once."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from chalicelib.domain.catalogue import Catalogue, District, FormField, Service
+from chalicelib.domain.digits import clean_text, to_ascii_digits
+from chalicelib.domain.errors import FieldProblem, InvalidInput, invalid_fields
+from chalicelib.domain.names import normalise_full_name
+from chalicelib.domain.national_id import NationalId, parse_national_id
+from chalicelib.domain.phone import normalise_mobile
+
+DetailValue = str | int | float
+
+DEFAULT_TEXT_LENGTH = {"text": 200, "textarea": 2000}
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
+_LONGEST_NUMBER = 15
+# Beyond any area, count or amount a form asks for, and within what DynamoDB can store.
+_LARGEST_NUMBER = 10**12
+_ARABIC_DECIMAL_SEPARATOR = "\u066b"
+
+_REQUIRED = FieldProblem("هذا الحقل مطلوب.", "This field is required.")
+_NOT_TEXT = FieldProblem("اكتب هذا الحقل نصًا.", "This field must be text.")
+_UNKNOWN_DISTRICT = FieldProblem("اختر حيًا أو مركزًا من القائمة.", "Choose a district from the list.")
+_UNKNOWN_SERVICE = FieldProblem("اختر خدمة من القائمة.", "Choose a service from the list.")
+
+
+@dataclass(frozen=True)
+class Applicant:
+    full_name: str
+    national_id: NationalId
+    phone: str
+
+    def __repr__(self) -> str:
+        return "Applicant(<redacted>)"
+
+
+@dataclass(frozen=True)
+class Application:
+    service: Service
+    district: District
+    applicant: Applicant
+    details: dict[str, DetailValue]
+
+
+def read_application(body: Mapping[str, Any], catalogue: Catalogue, today: date) -> Application:
+    """The application in `body`, or InvalidInput naming each field that is wrong."""
+    problems: dict[str, FieldProblem] = {}
+    district = _read_district(body.get("district_code"), catalogue, problems)
+    service = _read_service(body.get("service_code"), catalogue, today, problems)
+    if service is not None and district is not None and not service.offered_in(district.code):
+        problems["service_code"] = FieldProblem(
+            "هذه الخدمة لا تقدم في الوحدة المحلية المختارة.",
+            "This service is not offered in the chosen district.",
+        )
+    applicant = _read_applicant(body.get("applicant"), today, problems)
+    details = _read_details(body.get("details", {}), service, problems) if service is not None else {}
+    if body.get("consent") is not True:
+        problems["consent"] = FieldProblem(
+            "يلزم موافقتك على استخدام بياناتك لغرض هذا الطلب.",
+            "Your consent to the use of your data for this request is required.",
+        )
+    if problems or district is None or service is None or applicant is None:
+        raise invalid_fields(problems)
+    if not district.active:
+        raise InvalidInput(
+            code="district_not_active",
+            message_ar=f"لم تبدأ الخدمات الإلكترونية في {district.name_ar} بعد، يرجى التوجه إلى مركز الخدمات.",
+            message_en=f"Online services have not started in {district.name_en} yet; please visit the service centre.",
+            fields={"district_code": f"لم تبدأ الخدمات الإلكترونية في {district.name_ar} بعد."},
+        )
+    return Application(service=service, district=district, applicant=applicant, details=details)
+
+
+def _read_district(raw: Any, catalogue: Catalogue, problems: dict[str, FieldProblem]) -> District | None:
+    district = catalogue.district(raw) if isinstance(raw, str) else None
+    if district is None:
+        problems["district_code"] = _REQUIRED if raw in (None, "") else _UNKNOWN_DISTRICT
+    return district
+
+
+def _read_service(raw: Any, catalogue: Catalogue, today: date, problems: dict[str, FieldProblem]) -> Service | None:
+    service = catalogue.service(raw, on=today) if isinstance(raw, str) else None
+    if service is None:
+        problems["service_code"] = _REQUIRED if raw in (None, "") else _UNKNOWN_SERVICE
+    return service
+
+
+def _read_applicant(raw: Any, today: date, problems: dict[str, FieldProblem]) -> Applicant | None:
+    if not isinstance(raw, Mapping):
+        problems["applicant"] = FieldProblem("بيانات مقدم الطلب مطلوبة.", "The applicant's details are required.")
+        return None
+    readers: dict[str, Callable[[str], Any]] = {
+        "full_name": normalise_full_name,
+        "national_id": lambda text: parse_national_id(text, today),
+        "phone": normalise_mobile,
+    }
+    values: dict[str, Any] = {}
+    for name, read in readers.items():
+        text = raw.get(name)
+        try:
+            if text is None or (isinstance(text, str) and not text.strip()):
+                raise _REQUIRED
+            if not isinstance(text, str):
+                raise _NOT_TEXT
+            values[name] = read(text)
+        except FieldProblem as problem:
+            problems[f"applicant.{name}"] = problem
+    if len(values) < len(readers):
+        return None
+    return Applicant(**values)
+
+
+def _read_details(raw: Any, service: Service, problems: dict[str, FieldProblem]) -> dict[str, DetailValue]:
+    if not isinstance(raw, Mapping):
+        problems["details"] = FieldProblem("تفاصيل الطلب غير صحيحة.", "The request details are malformed.")
+        return {}
+    known = {form_field.name: form_field for form_field in service.fields}
+    for name in raw.keys() - known.keys():
+        problems[f"details.{name}"[:80]] = FieldProblem(
+            "هذا الحقل ليس من حقول هذه الخدمة.", "This field does not belong to this service."
+        )
+    details: dict[str, DetailValue] = {}
+    for name, form_field in known.items():
+        value = raw.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if form_field.required:
+                problems[f"details.{name}"] = _REQUIRED
+            continue
+        try:
+            details[name] = _read_detail(value, form_field)
+        except FieldProblem as problem:
+            problems[f"details.{name}"] = problem
+    return details
+
+
+def _read_detail(value: Any, form_field: FormField) -> DetailValue:
+    if form_field.type in DEFAULT_TEXT_LENGTH:
+        return _read_text(value, form_field)
+    if form_field.type == "number":
+        return _read_number(value, form_field)
+    if form_field.type == "date":
+        return _read_date(value)
+    if form_field.type == "choice":
+        return _read_choice(value, form_field)
+    raise ValueError(f"unknown field type {form_field.type!r}")
+
+
+def _read_text(value: Any, form_field: FormField) -> str:
+    if not isinstance(value, str):
+        raise _NOT_TEXT
+    text = clean_text(value)
+    limit = form_field.max_length or DEFAULT_TEXT_LENGTH[form_field.type]
+    if len(text) > limit:
+        raise FieldProblem(f"النص أطول من {limit} حرفًا.", f"The text is longer than {limit} characters.")
+    return text
+
+
+def _read_number(value: Any, form_field: FormField) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise FieldProblem("اكتب رقمًا.", "Enter a number.")
+    if isinstance(value, str):
+        text = to_ascii_digits(value).strip().replace(_ARABIC_DECIMAL_SEPARATOR, ".").replace(",", "")
+        if len(text) > _LONGEST_NUMBER or not _NUMBER.fullmatch(text):
+            raise FieldProblem("اكتب رقمًا صحيحًا بالأرقام فقط.", "Enter a number, digits only.")
+        value = float(text) if "." in text else int(text)
+    if not math.isfinite(value) or abs(value) >= _LARGEST_NUMBER:
+        raise FieldProblem("الرقم خارج الحدود المقبولة.", "The number is out of range.")
+    if form_field.minimum is not None and value < form_field.minimum:
+        raise FieldProblem(
+            f"يجب ألا يقل الرقم عن {form_field.minimum:g}.", f"The number must be at least {form_field.minimum:g}."
+        )
+    if form_field.maximum is not None and value > form_field.maximum:
+        raise FieldProblem(
+            f"يجب ألا يزيد الرقم على {form_field.maximum:g}.", f"The number must be at most {form_field.maximum:g}."
+        )
+    return value
+
+
+def _read_date(value: Any) -> str:
+    problem = FieldProblem("اكتب التاريخ بالصيغة سنة-شهر-يوم.", "Enter the date as year-month-day.")
+    if not isinstance(value, str):
+        raise problem
+    try:
+        return date.fromisoformat(to_ascii_digits(value).strip()).isoformat()
+    except ValueError:
+        raise problem from None
+
+
+def _read_choice(value: Any, form_field: FormField) -> str:
+    allowed = {option.value for option in form_field.options}
+    if value not in allowed:
+        raise FieldProblem("اختر إحدى الإجابات المعروضة.", "Choose one of the answers offered.")
+    return value

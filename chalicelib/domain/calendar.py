@@ -1,0 +1,53 @@
+"""Cairo's calendar: today's date in Giza, working days and service-level due dates."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, timedelta
+
+CAIRO = zoneinfo.ZoneInfo("Africa/Cairo")
+
+# Friday and Saturday are the government's weekly rest days (date.weekday(): Monday is 0).
+WEEKEND = frozenset({4, 5})
+
+
+def cairo_today(now: datetime) -> date:
+    """The calendar date in Cairo at the instant `now`, which must carry its timezone.
+
+    A naive datetime is refused rather than guessed at: Lambda's clock is UTC, a developer's is not,
+    and near midnight the guess would change which day a request was submitted on.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError(f"now must be timezone-aware, got the naive datetime {now.isoformat()}")
+    return now.astimezone(CAIRO).date()
+
+
+def is_working_day(day: date, holidays: frozenset[date]) -> bool:
+    """True when district offices are open on `day`: not a Friday, a Saturday or a public holiday."""
+    _require_plain_date(day)
+    return day.weekday() not in WEEKEND and day not in holidays
+
+
+def add_working_days(start: date, days: int, holidays: frozenset[date]) -> date:
+    """The due date `days` working days after `start`.
+
+    The submission day itself never counts, whatever day it is, so a request made on a Thursday
+    with one working day to go is due on Sunday. Zero days is the start date itself.
+    """
+    _require_plain_date(start)
+    if days < 0:
+        raise ValueError(f"days must be zero or more, got {days}")
+    day = start
+    remaining = days
+    while remaining:
+        day += timedelta(days=1)
+        if is_working_day(day, holidays):
+            remaining -= 1
+    return day
+
+
+def _require_plain_date(day: date) -> None:
+    # datetime is a subclass of date, but a datetime never equals a date: a holiday lookup with one
+    # would silently find nothing and count the holiday as a working day.
+    if isinstance(day, datetime):
+        raise TypeError(f"expected a date, got the datetime {day.isoformat()}; use cairo_today() first")

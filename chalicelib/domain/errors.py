@@ -1,0 +1,47 @@
+"""Errors the domain raises, each carrying the Arabic and English words a citizen will read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldProblem(Exception):
+    """One field's value is unacceptable; the caller knows which field it was."""
+
+    message_ar: str
+    message_en: str
+
+
+@dataclass(frozen=True)
+class InvalidInput(Exception):
+    """A request that cannot be accepted as sent; nothing has been written.
+
+    `fields` maps a dotted field name (``applicant.national_id``) to its Arabic message.
+    """
+
+    code: str
+    message_ar: str
+    message_en: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def invalid_fields(problems: dict[str, FieldProblem]) -> InvalidInput:
+    """The one error for a form with field problems, listing each field's Arabic message."""
+    return InvalidInput(
+        code="invalid_fields",
+        message_ar="بعض البيانات غير صحيحة، راجع الحقول المشار إليها.",
+        message_en="Some fields are invalid; see the fields listed.",
+        fields={name: problem.message_ar for name, problem in problems.items()},
+    )
+
+
+class NotFound(Exception):
+    """Nothing the caller may see answers to what was asked.
+
+    One message for "no such request" and "not yours", so that an answer tells no one
+    whether a tracking number exists.
+    """
+
+    message_ar = "لم نجد طلبًا بهذه البيانات. تأكد من رقم المتابعة وآخر أربعة أرقام من الرقم القومي."
+    message_en = "No request matches these details. Check the tracking number and the national ID's last four digits."

@@ -1,0 +1,63 @@
+"""A citizen's question "where is my request?": what they must give, and how it is checked."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.domain.digits import digits_only
+from chalicelib.domain.errors import FieldProblem, invalid_fields
+from chalicelib.domain.tracking import is_valid_tracking_number
+
+_FOUR_DIGITS = re.compile(r"[0-9]{4}")
+
+
+@dataclass(frozen=True)
+class Inquiry:
+    tracking_number: str
+    national_id_last4: str
+
+    def __repr__(self) -> str:
+        return f"Inquiry({self.tracking_number}, <redacted>)"
+
+
+def read_inquiry(body: Mapping[str, Any]) -> Inquiry:
+    problems: dict[str, FieldProblem] = {}
+    tracking_number = digits_only(_text(body.get("tracking_number")))
+    if not is_valid_tracking_number(tracking_number):
+        problems["tracking_number"] = FieldProblem(
+            "رقم المتابعة غير صحيح، راجع أرقامه كما وردت في رسالة التأكيد.",
+            "The tracking number is not valid; check its digits against your confirmation.",
+        )
+    last4 = digits_only(_text(body.get("national_id_last4")))
+    if not _FOUR_DIGITS.fullmatch(last4):
+        problems["national_id_last4"] = FieldProblem(
+            "اكتب آخر أربعة أرقام من الرقم القومي لمقدم الطلب.",
+            "Enter the last four digits of the applicant's national ID.",
+        )
+    if problems:
+        raise invalid_fields(problems)
+    return Inquiry(tracking_number=tracking_number, national_id_last4=last4)
+
+
+def inquiry_check(tracking_number: str, national_id_last4: str) -> str:
+    """What a request keeps in place of the digits an inquiry must match."""
+    return hashlib.sha256(f"{tracking_number}:{national_id_last4}".encode()).hexdigest()
+
+
+def inquiry_matches(inquiry: Inquiry, stored_check: str) -> bool:
+    expected = inquiry_check(inquiry.tracking_number, inquiry.national_id_last4)
+    return hmac.compare_digest(expected, stored_check)
+
+
+def _text(value: Any) -> str:
+    """Digits may arrive as a JSON string or number; anything else reads as nothing."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return ""

@@ -1,0 +1,153 @@
+"""Submitting a request: validate, price, date, number and store it, once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.domain.application import Application, read_application
+from chalicelib.domain.calendar import add_working_days, cairo_today
+from chalicelib.domain.idempotency import body_digest, key_reused
+from chalicelib.domain.inquiry import inquiry_check
+from chalicelib.domain.payments import first_invoice_reference
+from chalicelib.domain.statuses import initial_status
+from chalicelib.domain.tracking import new_tracking_number
+from chalicelib.observability.logs import logger
+from chalicelib.services.catalogue import current_catalogue
+from chalicelib.store.models import ApplicantRecord, HistoryEntry, IdempotencyRecord, PaymentTerms, RequestRecord
+from chalicelib.store.requests import (
+    IdempotencyKeyTaken,
+    TrackingNumberTaken,
+    find_idempotency_record,
+    insert_submission,
+)
+
+# Long enough for any client's retries after a dropped connection, short enough to forget.
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+# A fresh tracking number collides with probability ~1e-12 per request; a third draw never comes.
+TRACKING_NUMBER_DRAWS = 3
+
+
+def submit_request(body: Mapping[str, Any], idempotency_key: str | None, channel: str, now: datetime) -> dict[str, Any]:
+    """The answer to a submission (CONTRACT.md), for the first attempt and every retry of it."""
+    application = read_application(body, current_catalogue(), cairo_today(now))
+    digest = body_digest(body)
+    for _ in range(TRACKING_NUMBER_DRAWS):
+        tracking_number = new_tracking_number()
+        request = _request_record(tracking_number, application, channel, now)
+        answer = _answer(request)
+        try:
+            insert_submission(
+                request,
+                _first_history_entry(request),
+                _applicant_record(tracking_number, application),
+                _idempotency_record(idempotency_key, digest, answer, now) if idempotency_key else None,
+            )
+        except TrackingNumberTaken:
+            logger.warning("tracking number collision, drawing another")
+            continue
+        except IdempotencyKeyTaken:
+            return _replay(idempotency_key or "", digest)
+        logger.info(
+            "request submitted",
+            extra={
+                "tracking_number": tracking_number,
+                "service_code": request.service_code,
+                "district_code": request.district_code,
+                "channel": channel,
+                "status": request.status,
+            },
+        )
+        return answer
+    raise RuntimeError("no free tracking number after several draws")
+
+
+def _replay(idempotency_key: str, digest: str) -> dict[str, Any]:
+    record = find_idempotency_record(idempotency_key)
+    if record is None:
+        raise RuntimeError("idempotency key reported taken but not found")
+    if record.body_digest != digest:
+        raise key_reused(idempotency_key)
+    logger.info("submission replayed", extra={"tracking_number": record.tracking_number})
+    return json.loads(record.answer)
+
+
+def _request_record(tracking_number: str, application: Application, channel: str, now: datetime) -> RequestRecord:
+    service, district = application.service, application.district
+    status = initial_status(service.fee_egp)
+    due = add_working_days(cairo_today(now), service.sla_days, current_catalogue().holidays())
+    payment = None
+    if service.fee_egp > 0:
+        payment = PaymentTerms(
+            reference=first_invoice_reference(tracking_number), amount_egp=service.fee_egp, status="unpaid"
+        )
+    return RequestRecord(
+        tracking_number,
+        RequestRecord.ITEM,
+        service_code=service.code,
+        district_code=district.code,
+        department=service.department,
+        channel=channel,
+        status=status.value,
+        version=1,
+        fee_egp=service.fee_egp,
+        payment=payment,
+        details=application.details,
+        submitted_at=now,
+        updated_at=now,
+        sla_due_date=due.isoformat(),
+        inquiry_check=inquiry_check(tracking_number, application.applicant.national_id.last4),
+        queue=f"{district.code}#{status.value}",
+        queue_order=f"{due.isoformat()}#{tracking_number}",
+    )
+
+
+def _first_history_entry(request: RequestRecord) -> HistoryEntry:
+    return HistoryEntry(
+        request.tracking_number,
+        HistoryEntry.item_for(request.version),
+        version=request.version,
+        at=request.submitted_at,
+        from_status=None,
+        to_status=request.status,
+        actor_role="citizen",
+    )
+
+
+def _applicant_record(tracking_number: str, application: Application) -> ApplicantRecord:
+    applicant = application.applicant
+    return ApplicantRecord(
+        tracking_number,
+        full_name=applicant.full_name,
+        national_id=applicant.national_id.number,
+        phone=applicant.phone,
+    )
+
+
+def _idempotency_record(key: str, digest: str, answer: dict[str, Any], now: datetime) -> IdempotencyRecord:
+    return IdempotencyRecord(
+        key,
+        body_digest=digest,
+        tracking_number=answer["tracking_number"],
+        answer=json.dumps(answer, ensure_ascii=False),
+        expires_at=now + IDEMPOTENCY_WINDOW,
+    )
+
+
+def _answer(request: RequestRecord) -> dict[str, Any]:
+    payment = request.payment
+    return {
+        "tracking_number": request.tracking_number,
+        "status": request.status,
+        "fee_egp": request.fee_egp,
+        "sla_due_date": request.sla_due_date,
+        "payment": None
+        if payment is None
+        else {
+            "reference": payment.reference,
+            "amount_egp": payment.amount_egp,
+            "status": payment.status,
+        },
+    }

@@ -1,0 +1,147 @@
+"""PynamoDB models of the tables in infra/resources.yaml, and the ways they are read.
+
+Access patterns (every one a key lookup or a query; nothing on a request path scans):
+
+requests table (`tracking_number`, `item`): a partition per request holding
+  - `item = "request"`: the request itself (RequestRecord);
+  - `item = "history#<version>"`: one immutable entry per change (HistoryEntry), keyed by the
+    version that change produced, so an entry can never be written twice.
+  * citizen inquiry: one Query on the partition returns the request and its whole history.
+  * submission: one TransactWriteItems puts the request, its first history entry, the
+    applicant and the idempotency record, each on condition that it does not exist yet.
+  * district queue: Query on the `queue` index (`queue = "<district>#<status>"`), ordered by
+    `queue_order = "<sla_due_date>#<tracking_number>"`, so the most urgent work comes first.
+
+applicants table (`tracking_number`): who asked. Apart from the request so that the back
+office's reads cannot include it, and so that its retention can be set on its own.
+  * GetItem by tracking number, only where the applicant must be reached or revealed.
+
+idempotency table (`key`): a submission's Idempotency-Key, a digest of the body it came
+with, and the answer given, so that a retry gets the same answer and creates nothing.
+  * written in the submission's transaction; GetItem only when that transaction finds the
+    key already taken.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    DiscriminatorAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.config import aws_region, settings
+
+
+class _TableName:
+    """Resolves a table's name from the stage each time PynamoDB asks, never at import."""
+
+    def __init__(self, table: str) -> None:
+        self._table = table
+
+    def __get__(self, instance: object, owner: type) -> str:
+        return settings().table_name(self._table)
+
+
+class _Region:
+    def __get__(self, instance: object, owner: type) -> str | None:
+        return aws_region()
+
+
+class QueueIndex(GlobalSecondaryIndex["RequestRecord"]):
+    class Meta:
+        index_name = "queue"
+        projection = AllProjection()
+
+    queue = UnicodeAttribute(hash_key=True)
+    queue_order = UnicodeAttribute(range_key=True)
+
+
+class RequestPartitionItem(Model):
+    """Anything stored in a request's partition; `kind` tells a request from its history."""
+
+    class Meta:
+        table_name = _TableName("requests")
+        region = _Region()
+
+    tracking_number = UnicodeAttribute(hash_key=True)
+    item = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+
+
+class PaymentTerms(MapAttribute[str, Any]):
+    reference = UnicodeAttribute()
+    amount_egp = NumberAttribute()
+    status = UnicodeAttribute()
+
+
+class RequestRecord(RequestPartitionItem, discriminator="request"):
+    ITEM = "request"
+
+    service_code = UnicodeAttribute()
+    district_code = UnicodeAttribute()
+    department = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    fee_egp = NumberAttribute()
+    payment = PaymentTerms(null=True)
+    details = MapAttribute[str, Any]()
+    submitted_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    sla_due_date = UnicodeAttribute()
+    # The national ID's last four digits, hashed with the tracking number: an inquiry can
+    # be checked against it while the request shows no digit of the applicant's identity.
+    inquiry_check = UnicodeAttribute()
+    queue = UnicodeAttribute()
+    queue_order = UnicodeAttribute()
+    queue_index = QueueIndex()
+
+
+class HistoryEntry(RequestPartitionItem, discriminator="history"):
+    ITEM_PREFIX = "history#"
+
+    version = NumberAttribute()
+    at = UTCDateTimeAttribute()
+    from_status = UnicodeAttribute(null=True)
+    to_status = UnicodeAttribute()
+    actor_role = UnicodeAttribute()
+    actor = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    # Internal notes are for the back office only and never reach the citizen.
+    internal = BooleanAttribute(default=False)
+
+    @classmethod
+    def item_for(cls, version: int) -> str:
+        return f"{cls.ITEM_PREFIX}{version:06d}"
+
+
+class ApplicantRecord(Model):
+    class Meta:
+        table_name = _TableName("applicants")
+        region = _Region()
+
+    tracking_number = UnicodeAttribute(hash_key=True)
+    full_name = UnicodeAttribute()
+    national_id = UnicodeAttribute()
+    phone = UnicodeAttribute()
+
+
+class IdempotencyRecord(Model):
+    class Meta:
+        table_name = _TableName("idempotency")
+        region = _Region()
+
+    key = UnicodeAttribute(hash_key=True)
+    body_digest = UnicodeAttribute()
+    tracking_number = UnicodeAttribute()
+    answer = UnicodeAttribute()
+    expires_at = TTLAttribute()

@@ -1,0 +1,85 @@
+"""Reading and writing requests: the few functions the services call (see models.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.store.connection import shared_connection
+from chalicelib.store.models import (
+    ApplicantRecord,
+    HistoryEntry,
+    IdempotencyRecord,
+    RequestPartitionItem,
+    RequestRecord,
+)
+
+
+class TrackingNumberTaken(Exception):
+    """The freshly drawn tracking number already exists; draw another."""
+
+
+class IdempotencyKeyTaken(Exception):
+    """A submission with this Idempotency-Key was already accepted."""
+
+
+@dataclass(frozen=True)
+class StoredRequest:
+    request: RequestRecord
+    history: list[HistoryEntry]
+
+
+def insert_submission(
+    request: RequestRecord,
+    first_entry: HistoryEntry,
+    applicant: ApplicantRecord,
+    idempotency: IdempotencyRecord | None,
+) -> None:
+    """Writes a new request, its first history entry, its applicant and its idempotency
+    record in one transaction: all of them or none."""
+    new_items: list[tuple[RequestPartitionItem | ApplicantRecord | IdempotencyRecord, Condition]] = [
+        (request, RequestRecord.tracking_number.does_not_exist()),
+        (first_entry, HistoryEntry.tracking_number.does_not_exist()),
+        (applicant, ApplicantRecord.tracking_number.does_not_exist()),
+    ]
+    if idempotency is not None:
+        new_items.append((idempotency, IdempotencyRecord.key.does_not_exist()))
+    try:
+        with TransactWrite(connection=shared_connection()) as transaction:
+            for item, condition in new_items:
+                transaction.save(item, condition=condition)
+    except TransactWriteError as error:
+        refused = {
+            type(new_items[position][0])
+            for position, reason in enumerate(error.cancellation_reasons or [])
+            if reason is not None and reason.code == "ConditionalCheckFailed"
+        }
+        if IdempotencyRecord in refused:
+            raise IdempotencyKeyTaken from error
+        if refused:
+            raise TrackingNumberTaken from error
+        raise
+
+
+def find_idempotency_record(key: str) -> IdempotencyRecord | None:
+    try:
+        return IdempotencyRecord.get(key, consistent_read=True)
+    except IdempotencyRecord.DoesNotExist:
+        return None
+
+
+def load_request(tracking_number: str) -> StoredRequest | None:
+    """The request and its history, oldest first, in one query of its partition."""
+    request: RequestRecord | None = None
+    history: list[HistoryEntry] = []
+    for item in RequestPartitionItem.query(tracking_number):
+        if isinstance(item, RequestRecord):
+            request = item
+        elif isinstance(item, HistoryEntry):
+            history.append(item)
+    if request is None:
+        return None
+    return StoredRequest(request=request, history=history)
