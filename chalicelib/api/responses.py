@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +23,9 @@ _STATUS_BY_CODE = {
 
 
 def json_response(body: dict[str, Any], status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(body=body, status_code=status_code, headers={**JSON_HEADERS, **(headers or {})})
+    # Arabic as UTF-8 rather than \u escapes: half the bytes on a metered connection, and readable.
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return Response(body=text, status_code=status_code, headers={**JSON_HEADERS, **(headers or {})})
 
 
 def error_response(

@@ -1,0 +1,464 @@
+"""Shobbak's benchmarks: writes bench/results.json (CONTRACT.md) and prints a short table.
+
+Run from the repository's root: `.venv/bin/python -m bench.run`.
+
+Every `ratio` is this project's figure over a baseline measured in the same run, on the
+same machine, so that the machine's speed cancels out:
+  * cold_start: `import app` in a fresh interpreter, over `import boto3` plus one DynamoDB
+    client, the least any Python Lambda that talks to DynamoDB pays;
+  * latency: the handler through Chalice's test client against moto, over plain boto3
+    making the same DynamoDB calls against the same moto tables.
+
+moto's Query and TransactWriteItems slow down with the table's size (DOMAIN.md), so both
+sides of every latency pair run against tables holding the same fixed number of items:
+each sample deletes what it wrote, outside the timed region.
+
+Keys of features that do not exist yet stay null; targets are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_PATH = ROOT / "bench" / "results.json"
+STAGE = "local"
+REGION = "eu-central-1"
+
+COLD_START_RUNS = 15
+SEEDED_REQUESTS = 20
+WARMUP_ROUNDS = 20
+LATENCY_SAMPLES = 200
+
+TARGETS = {"cold_start": 1.25, "submit": 2.0, "inquiry": 1.5}
+
+# What each fresh interpreter imports: the Lambda handler module, and the least a Lambda
+# that talks to DynamoDB imports and builds before its first call.
+APP_COLD_START = "import app"
+BOTO3_COLD_START = f"import boto3; boto3.client('dynamodb', region_name={REGION!r})"
+TIMED_CHILD = "import time\nstarted = time.perf_counter()\n{code}\nprint((time.perf_counter() - started) * 1000)"
+
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def table_name(table: str) -> str:
+    """The physical name infra/resources.yaml gives a table in the local stage."""
+    return f"shobbak-{STAGE}-{table}"
+
+
+# ---------------------------------------------------------------------------------------
+# Environment
+
+
+def local_stage_env() -> dict[str, str]:
+    """The environment a handler of the local stage sees: .chalice/config.json's variables,
+    dummy credentials, and no AWS_* of the developer's (least of all AWS_ENDPOINT_URL,
+    which would send calls past moto's in-process mock)."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    env.update(config.get("environment_variables", {}))
+    env.update(config["stages"][STAGE].get("environment_variables", {}))
+    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION=REGION)
+    return env
+
+
+def use_local_stage_env() -> None:
+    """Puts this process in the local stage's environment, as tests/conftest.py does for tests."""
+    env = local_stage_env()
+    for name in list(os.environ):
+        if name not in env:
+            del os.environ[name]
+    os.environ.update(env)
+
+
+@contextmanager
+def stdout_to_devnull() -> Iterator[None]:
+    """Sends file descriptor 1 to /dev/null while the handler runs.
+
+    The handler logs JSON lines to stdout; formatting and writing them is the application's
+    cost and stays in the figures, but a terminal's drawing them is not.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def median_ms(seconds: list[float]) -> float:
+    return statistics.median(seconds) * 1000
+
+
+def ratio(project: float, baseline: float) -> float:
+    return round(project / baseline, 3)
+
+
+# ---------------------------------------------------------------------------------------
+# Cold start
+
+
+def cold_import_ms(code: str, env: dict[str, str]) -> float:
+    """Milliseconds a fresh interpreter spends running `code`, timed inside the child so
+    that the interpreter's own start-up, the same for both sides, is left out."""
+    completed = subprocess.run(
+        [sys.executable, "-c", TIMED_CHILD.format(code=code)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(completed.stdout.strip().splitlines()[-1])
+
+
+def measure_cold_start(runs: int = COLD_START_RUNS) -> dict[str, float]:
+    """Medians over `runs` interpreters per side, alternating which side goes first so that
+    drifts in the machine's load and file cache fall on both alike."""
+    env = local_stage_env()
+    cold_import_ms(APP_COLD_START, env)  # warm the file cache (and .pyc files) for both sides
+    cold_import_ms(BOTO3_COLD_START, env)
+    app_ms: list[float] = []
+    boto3_ms: list[float] = []
+    for run in range(runs):
+        pair = [(APP_COLD_START, app_ms), (BOTO3_COLD_START, boto3_ms)]
+        for code, samples in pair if run % 2 == 0 else reversed(pair):
+            samples.append(cold_import_ms(code, env))
+    app_median, boto3_median = statistics.median(app_ms), statistics.median(boto3_ms)
+    return {
+        "app_ms": round(app_median, 1),
+        "boto3_ms": round(boto3_median, 1),
+        "ratio": ratio(app_median, boto3_median),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Latency and DynamoDB calls, in one process against moto
+
+
+def timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    """Seconds `action` took, and what it returned."""
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def random_tracking_number() -> str:
+    """A 13-digit number shaped like the project's (its check digit does not matter here)."""
+    return str(1 + secrets.randbelow(9)) + "".join(str(secrets.randbelow(10)) for _ in range(12))
+
+
+def dynamodb_json(value: Any) -> dict[str, Any]:
+    """A plain value as DynamoDB JSON, for the few types a submission's details hold."""
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int | float):
+        return {"N": str(value)}
+    if isinstance(value, dict):
+        return {"M": {key: dynamodb_json(item) for key, item in value.items()}}
+    return {"S": str(value)}
+
+
+def not_there(key: str) -> dict[str, Any]:
+    """The condition the project puts on each of a submission's new items."""
+    return {"ConditionExpression": "attribute_not_exists (#0)", "ExpressionAttributeNames": {"#0": key}}
+
+
+def baseline_submission_items(tracking_number: str, key: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The four Puts of a submission, written by hand with the same attributes as the
+    project's (request, first history entry, applicant, idempotency record)."""
+    now = datetime.now(UTC)
+    at = now.strftime("%Y-%m-%dT%H:%M:%S.%f+0000")
+    due = (now + timedelta(days=60)).date().isoformat()
+    fee = "5000"
+    answer = {
+        "tracking_number": tracking_number,
+        "status": "awaiting_payment",
+        "fee_egp": int(fee),
+        "sla_due_date": due,
+        "payment": {"reference": f"{tracking_number}01", "amount_egp": int(fee), "status": "unpaid"},
+    }
+    request = {
+        "tracking_number": {"S": tracking_number},
+        "item": {"S": "request"},
+        "kind": {"S": "request"},
+        "service_code": {"S": body["service_code"]},
+        "district_code": {"S": body["district_code"]},
+        "department": {"S": "planning"},
+        "channel": {"S": "portal"},
+        "status": {"S": "awaiting_payment"},
+        "version": {"N": "1"},
+        "fee_egp": {"N": fee},
+        "payment": dynamodb_json(answer["payment"]),
+        "details": dynamodb_json(body["details"]),
+        "submitted_at": {"S": at},
+        "updated_at": {"S": at},
+        "sla_due_date": {"S": due},
+        "inquiry_check": {"S": secrets.token_hex(32)},
+        "queue": {"S": f"{body['district_code']}#awaiting_payment"},
+        "queue_order": {"S": f"{due}#{tracking_number}"},
+    }
+    history = {
+        "tracking_number": {"S": tracking_number},
+        "item": {"S": "history#000001"},
+        "kind": {"S": "history"},
+        "version": {"N": "1"},
+        "at": {"S": at},
+        "to_status": {"S": "awaiting_payment"},
+        "actor_role": {"S": "citizen"},
+        "internal": {"BOOL": False},
+    }
+    applicant = {
+        "tracking_number": {"S": tracking_number},
+        "full_name": {"S": body["applicant"]["full_name"]},
+        "national_id": {"S": body["applicant"]["national_id"]},
+        "phone": {"S": "+2" + body["applicant"]["phone"]},
+    }
+    idempotency = {
+        "key": {"S": key},
+        "body_digest": {"S": secrets.token_hex(32)},
+        "tracking_number": {"S": tracking_number},
+        "answer": {"S": json.dumps(answer, ensure_ascii=False)},
+        "expires_at": {"N": str(int((now + timedelta(hours=24)).timestamp()))},
+    }
+    return [
+        {"Put": {"TableName": table_name("requests"), "Item": request, **not_there("tracking_number")}},
+        {"Put": {"TableName": table_name("requests"), "Item": history, **not_there("tracking_number")}},
+        {"Put": {"TableName": table_name("applicants"), "Item": applicant, **not_there("tracking_number")}},
+        {"Put": {"TableName": table_name("idempotency"), "Item": idempotency, **not_there("key")}},
+    ]
+
+
+@dataclass
+class Rig:
+    """The handler's test client, a plain boto3 client, and the seeded requests both query."""
+
+    client: Any
+    dynamodb: Any
+    submission_body: dict[str, Any]
+    last4: str
+    seeded: list[str] = field(default_factory=list)
+
+    def post(self, path: str, body: str, headers: dict[str, str] | None = None) -> Any:
+        return self.client.http.post(path, body=body, headers={**JSON_HEADERS, **(headers or {})})
+
+    def forget_submission(self, tracking_number: str, key: str) -> None:
+        """Deletes a submission's four items, so the tables keep their size from sample to sample."""
+        requests_keys = [{"tracking_number": {"S": tracking_number}, "item": {"S": item}} for item in ("request", "history#000001")]
+        unprocessed = self.dynamodb.batch_write_item(
+            RequestItems={
+                table_name("requests"): [{"DeleteRequest": {"Key": k}} for k in requests_keys],
+                table_name("applicants"): [{"DeleteRequest": {"Key": {"tracking_number": {"S": tracking_number}}}}],
+                table_name("idempotency"): [{"DeleteRequest": {"Key": {"key": {"S": key}}}}],
+            }
+        )["UnprocessedItems"]
+        assert not unprocessed, unprocessed
+
+    def project_submit(self) -> float:
+        key = uuid.uuid4().hex
+        body = json.dumps(self.submission_body)
+        elapsed, response = timed(lambda: self.post("/v1/requests", body, {"Idempotency-Key": key}))
+        assert response.status_code == 201, response.body
+        self.forget_submission(response.json_body["tracking_number"], key)
+        return elapsed
+
+    def baseline_submit(self) -> float:
+        tracking_number, key = random_tracking_number(), uuid.uuid4().hex
+        items = baseline_submission_items(tracking_number, key, self.submission_body)
+        elapsed, _ = timed(lambda: self.dynamodb.transact_write_items(TransactItems=items))
+        self.forget_submission(tracking_number, key)
+        return elapsed
+
+    def project_inquiry(self, tracking_number: str) -> float:
+        body = json.dumps({"tracking_number": tracking_number, "national_id_last4": self.last4})
+        elapsed, response = timed(lambda: self.post("/v1/inquiries", body))
+        assert response.status_code == 200, response.body
+        return elapsed
+
+    def baseline_inquiry(self, tracking_number: str) -> float:
+        def query() -> Any:
+            return self.dynamodb.query(
+                TableName=table_name("requests"),
+                KeyConditionExpression="tracking_number = :t",
+                ExpressionAttributeValues={":t": {"S": tracking_number}},
+            )
+
+        elapsed, answer = timed(query)
+        assert answer["Count"] == 2, answer
+        return elapsed
+
+    def seed(self, count: int) -> None:
+        """Fills the tables with `count` submissions, so inquiries have something to find and
+        every sample sees tables of the same, small, realistic size."""
+        for _ in range(count):
+            response = self.post("/v1/requests", json.dumps(self.submission_body), {"Idempotency-Key": uuid.uuid4().hex})
+            assert response.status_code == 201, response.body
+            self.seeded.append(response.json_body["tracking_number"])
+
+
+@dataclass
+class LatencySamples:
+    """Seconds per request, for each side of each benchmarked route."""
+
+    submit: tuple[list[float], list[float]] = field(default_factory=lambda: ([], []))
+    inquiry: tuple[list[float], list[float]] = field(default_factory=lambda: ([], []))
+
+
+def interleaved(round_number: int, project: Callable[[], float], baseline: Callable[[], float]) -> tuple[float, float]:
+    """One sample of each side, the first alternating from round to round."""
+    if round_number % 2 == 0:
+        project_s = project()
+        return project_s, baseline()
+    baseline_s = baseline()
+    return project(), baseline_s
+
+
+def sample_latency(rig: Rig, rounds: int) -> LatencySamples:
+    samples = LatencySamples()
+    for round_number in range(rounds):
+        tracking_number = rig.seeded[round_number % len(rig.seeded)]
+        pairs = (
+            (samples.submit, rig.project_submit, rig.baseline_submit),
+            (samples.inquiry, lambda: rig.project_inquiry(tracking_number), lambda: rig.baseline_inquiry(tracking_number)),
+        )
+        for (project_list, baseline_list), project, baseline in pairs:
+            project_s, baseline_s = interleaved(round_number, project, baseline)
+            project_list.append(project_s)
+            baseline_list.append(baseline_s)
+    return samples
+
+
+def latency_figures(pair: tuple[list[float], list[float]]) -> dict[str, float]:
+    project, baseline = median_ms(pair[0]), median_ms(pair[1])
+    return {"p50_ms": round(project, 2), "baseline_p50_ms": round(baseline, 2), "ratio": ratio(project, baseline)}
+
+
+def dynamodb_calls_of(action: Callable[[], Any]) -> tuple[int, Counter[str]]:
+    """How many DynamoDB calls `action` made, and every AWS call it made."""
+    from tools.aws_calls import counted_aws_calls
+
+    with counted_aws_calls() as calls:
+        action()
+    return sum(count for name, count in calls.items() if name.startswith("dynamodb:")), Counter(calls)
+
+
+def count_calls(rig: Rig) -> tuple[dict[str, int], Counter[str]]:
+    """DynamoDB calls of one submission and one inquiry through the handler."""
+    key = uuid.uuid4().hex
+    body = json.dumps(rig.submission_body)
+    submitted: list[Any] = []
+    submit, submit_calls = dynamodb_calls_of(
+        lambda: submitted.append(rig.post("/v1/requests", body, {"Idempotency-Key": key}))
+    )
+    tracking_number = submitted[0].json_body["tracking_number"]
+    inquiry, inquiry_calls = dynamodb_calls_of(lambda: rig.project_inquiry(tracking_number))
+    rig.forget_submission(tracking_number, key)
+    return {"submit": submit, "inquiry": inquiry}, submit_calls + inquiry_calls
+
+
+def measure_requests() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The latency and dynamodb_calls sections, from one moto and one set of tables."""
+    use_local_stage_env()
+    import boto3
+    from chalice.test import Client
+    from moto import mock_aws
+
+    from app import app
+    from tests.factories import national_id, submission
+    from tools.aws_calls import counted_aws_calls
+    from tools.resources import deploy_resources
+
+    with mock_aws(), Client(app, stage_name=STAGE) as client, stdout_to_devnull():
+        deploy_resources(boto3.client("cloudformation", region_name=REGION), STAGE)
+        rig = Rig(client, boto3.client("dynamodb", region_name=REGION), submission(), national_id()[-4:])
+        # The baseline and the clean-up never scan, so every Scan counted is the handler's.
+        with counted_aws_calls() as setup_calls:
+            rig.seed(SEEDED_REQUESTS)
+            sample_latency(rig, WARMUP_ROUNDS)  # first calls build botocore clients and fill caches
+        counts, counted_calls = count_calls(rig)
+        gc.collect()
+        with counted_aws_calls() as sampled_calls:
+            samples = sample_latency(rig, LATENCY_SAMPLES)
+    latency = {
+        "submit": latency_figures(samples.submit),
+        "inquiry": latency_figures(samples.inquiry),
+        "callback": None,
+    }
+    dynamodb_calls = {
+        **counts,
+        "callback": None,
+        "office_queue_page": None,
+        "scans": sum(calls["dynamodb:Scan"] for calls in (setup_calls, counted_calls, sampled_calls)),
+    }
+    return latency, dynamodb_calls
+
+
+# ---------------------------------------------------------------------------------------
+# Results
+
+
+def write_results(results: dict[str, Any]) -> None:
+    RESULTS_PATH.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def verdict(value: float, target: float) -> str:
+    return "ok" if value <= target else "MISS"
+
+
+def print_table(results: dict[str, Any]) -> None:
+    cold, latency, calls = results["cold_start"], results["latency"], results["dynamodb_calls"]
+    rows = [
+        ("cold start, ms", cold["app_ms"], cold["boto3_ms"], cold["ratio"], TARGETS["cold_start"]),
+        *(
+            (f"{route} p50, ms", latency[route]["p50_ms"], latency[route]["baseline_p50_ms"], latency[route]["ratio"], TARGETS[route])
+            for route in ("submit", "inquiry")
+        ),
+    ]
+    print(f"{'':18}{'shobbak':>10}{'baseline':>10}{'ratio':>8}{'target':>9}")
+    for name, project, baseline, figure, target in rows:
+        print(f"{name:18}{project:>10.2f}{baseline:>10.2f}{figure:>8.3f}{'≤ ' + str(target):>9}  {verdict(figure, target)}")
+    print(
+        f"DynamoDB calls: submit {calls['submit']} (target 1), inquiry {calls['inquiry']} (target 1), "
+        f"scans {calls['scans']} (target 0)"
+    )
+    print(f"written to {RESULTS_PATH.relative_to(ROOT)}")
+
+
+def main() -> None:
+    started = time.perf_counter()
+    cold_start = measure_cold_start()
+    latency, dynamodb_calls = measure_requests()
+    results = {
+        "cold_start": cold_start,
+        "latency": latency,
+        "dynamodb_calls": dynamodb_calls,
+        "sms": {"templates": None, "max_segments": None},
+        "portal": {"pages": None, "max_page_gzip_bytes": None, "build_s": None},
+    }
+    write_results(results)
+    print_table(results)
+    print(f"took {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

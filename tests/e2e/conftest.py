@@ -1,0 +1,85 @@
+"""The real local stack (`make run`), started on free ports for the tests that talk to it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT_S = 90
+
+
+@dataclass(frozen=True)
+class LocalStack:
+    aws_url: str
+    api_url: str
+    portal_url: str
+    process: subprocess.Popen[str]
+    ports: tuple[int, int, int]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_is_open(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="module")
+def local_stack() -> Iterator[LocalStack]:
+    aws, api, portal = free_port(), free_port(), free_port()
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tools.local_stack",
+            "--aws-port",
+            str(aws),
+            "--api-port",
+            str(api),
+            "--portal-port",
+            str(portal),
+        ],
+        cwd=PROJECT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    seen: list[str] = []
+    for line in process.stdout:
+        seen.append(line)
+        if "Shobbak is running" in line:
+            break
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail("the local stack did not start:\n" + "".join(seen[-40:]))
+    stack = LocalStack(
+        aws_url=f"http://127.0.0.1:{aws}",
+        api_url=f"http://127.0.0.1:{api}",
+        portal_url=f"http://127.0.0.1:{portal}",
+        process=process,
+        ports=(aws, api, portal),
+    )
+    try:
+        yield stack
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=30)

@@ -1,0 +1,78 @@
+"""`make run` as a person would use it: start, apply, track, stop; over HTTP only."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.e2e.conftest import LocalStack
+from tests.factories import national_id, submission
+
+pytestmark = pytest.mark.e2e
+
+
+def call(url: str, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_a_citizen_lists_applies_and_tracks_over_http(local_stack: LocalStack) -> None:
+    status, catalogue = call(f"{local_stack.api_url}/v1/districts")
+    assert status == 200
+    assert [d["code"] for d in catalogue["districts"] if d["active"]] == ["dokki", "omraniya", "warraq"]
+    status, services = call(f"{local_stack.api_url}/v1/services?district=omraniya")
+    assert status == 200
+    assert len(services["services"]) >= 6
+
+    body = submission(district_code="omraniya")
+    status, submitted = call(f"{local_stack.api_url}/v1/requests", body, {"Idempotency-Key": "e2e-journey-0001"})
+    assert status == 201
+    status, again = call(f"{local_stack.api_url}/v1/requests", body, {"Idempotency-Key": "e2e-journey-0001"})
+    assert (status, again) == (201, submitted)
+
+    status, tracked = call(
+        f"{local_stack.api_url}/v1/inquiries",
+        {"tracking_number": submitted["tracking_number"], "national_id_last4": national_id()[-4:]},
+    )
+    assert status == 200
+    assert tracked["status"] == submitted["status"]
+    assert tracked["district_code"] == "omraniya"
+
+    status, refused = call(f"{local_stack.api_url}/v1/requests", submission(district_code="haram"))
+    assert status == 400
+    assert refused["error"]["code"] == "district_not_active"
+
+
+def test_the_request_lives_in_the_moto_server(local_stack: LocalStack) -> None:
+    status, submitted = call(f"{local_stack.api_url}/v1/requests", submission(district_code="warraq"))
+    assert status == 201
+
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=local_stack.aws_url,
+        region_name="eu-central-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    item = dynamodb.get_item(
+        TableName="shobbak-local-requests",
+        Key={"tracking_number": {"S": submitted["tracking_number"]}, "item": {"S": "request"}},
+    )
+    assert item["Item"]["district_code"] == {"S": "warraq"}
+    assert "national_id" not in item["Item"]
+
+
+def test_the_portal_placeholder_is_served_in_arabic(local_stack: LocalStack) -> None:
+    with urllib.request.urlopen(local_stack.portal_url, timeout=10) as response:
+        page = response.read().decode()
+    assert '<html lang="ar" dir="rtl">' in page

@@ -1,0 +1,166 @@
+"""`make run`: the whole of Shobbak on this machine, in the foreground, until Ctrl-C.
+
+Starts a moto server process (the AWS emulation), deploys infra/resources.yaml into its
+CloudFormation, then `chalice local --stage local` pointed at it, and the portal's static
+files. Stops every process it started when interrupted or when any of them dies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import boto3
+
+from chalicelib.domain.calendar import cairo_today
+from chalicelib.services.catalogue import current_catalogue
+from tools.resources import deploy_resources
+
+PROJECT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+STAGE = "local"
+REGION = "eu-central-1"
+PORTAL_FILES = PROJECT / "portal_site" / "placeholder"
+READY_TIMEOUT_S = 60
+
+
+@dataclass(frozen=True)
+class Ports:
+    aws: int = 5000
+    api: int = 8000
+    portal: int = 8080
+
+
+def local_aws_environment(aws_port: int) -> dict[str, str]:
+    """What every process of the stack needs to talk to the moto server and nothing else."""
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    environment.update(
+        AWS_ENDPOINT_URL=f"http://127.0.0.1:{aws_port}",
+        AWS_ACCESS_KEY_ID="local",
+        AWS_SECRET_ACCESS_KEY="local",  # noqa: S106 - moto accepts any credentials
+        AWS_DEFAULT_REGION=REGION,
+        SHOBBAK_STAGE=STAGE,
+        PYTHONUNBUFFERED="1",
+    )
+    return environment
+
+
+def start(command: list[str], environment: dict[str, str]) -> subprocess.Popen[bytes]:
+    # Each child leads its own process group so that stopping it also stops what it spawned
+    # (chalice local's reloader runs the server in a grandchild).
+    return subprocess.Popen(command, cwd=PROJECT, env=environment, start_new_session=True)
+
+
+def wait_until_answering(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - a loopback URL of our own
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing answered {url} within {READY_TIMEOUT_S} s")
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def run(ports: Ports) -> int:
+    environment = local_aws_environment(ports.aws)
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupted)
+    try:
+        aws = start([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(ports.aws)], environment)
+        processes.append(aws)
+        wait_until_answering(f"http://127.0.0.1:{ports.aws}/moto-api/", aws)
+        cloudformation = boto3.client(
+            "cloudformation",
+            endpoint_url=environment["AWS_ENDPOINT_URL"],
+            region_name=REGION,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",  # noqa: S106
+        )
+        tables = deploy_resources(cloudformation, STAGE)
+        catalogue = current_catalogue()
+
+        api = start(
+            [str(BIN / "chalice"), "local", "--stage", STAGE, "--host", "127.0.0.1", "--port", str(ports.api)],
+            environment,
+        )
+        processes.append(api)
+        portal = start(
+            [
+                sys.executable,
+                "-m",
+                "http.server",
+                str(ports.portal),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+                str(PORTAL_FILES),
+            ],
+            environment,
+        )
+        processes.append(portal)
+        wait_until_answering(f"http://127.0.0.1:{ports.api}/v1/districts", api)
+        wait_until_answering(f"http://127.0.0.1:{ports.portal}/", portal)
+
+        active = [district.name_en for district in catalogue.districts() if district.active]
+        print(
+            "\nShobbak is running (Ctrl-C stops everything):\n"
+            f"  AWS emulation (moto server)  http://127.0.0.1:{ports.aws}   dashboard: /moto-api/\n"
+            f"  API (chalice local)          http://127.0.0.1:{ports.api}   try: /v1/districts\n"
+            f"  Portal                       http://127.0.0.1:{ports.portal}\n"
+            f"  Tables: {', '.join(sorted(tables.values()))}\n"
+            f"  Catalogue: {len(catalogue.districts())} units ({', '.join(active)} open), "
+            f"{len(catalogue.services(on=cairo_today(datetime.now(UTC))))} services\n",
+            flush=True,
+        )
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+        print("A process of the stack stopped; stopping the rest.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping Shobbak...", flush=True)
+        return 0
+    finally:
+        stop(processes)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--aws-port", type=int, default=Ports.aws)
+    parser.add_argument("--api-port", type=int, default=Ports.api)
+    parser.add_argument("--portal-port", type=int, default=Ports.portal)
+    arguments = parser.parse_args()
+    return run(Ports(aws=arguments.aws_port, api=arguments.api_port, portal=arguments.portal_port))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
