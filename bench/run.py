@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,7 @@ def local_stage_env() -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
     env.update(config.get("environment_variables", {}))
     env.update(config["stages"][STAGE].get("environment_variables", {}))
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION=REGION)
+    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION=REGION)  # noqa: S106
     return env
 
 
@@ -264,7 +265,9 @@ class Rig:
 
     def forget_submission(self, tracking_number: str, key: str) -> None:
         """Deletes a submission's four items, so the tables keep their size from sample to sample."""
-        requests_keys = [{"tracking_number": {"S": tracking_number}, "item": {"S": item}} for item in ("request", "history#000001")]
+        requests_keys = [
+            {"tracking_number": {"S": tracking_number}, "item": {"S": item}} for item in ("request", "history#000001")
+        ]
         unprocessed = self.dynamodb.batch_write_item(
             RequestItems={
                 table_name("requests"): [{"DeleteRequest": {"Key": k}} for k in requests_keys],
@@ -307,11 +310,21 @@ class Rig:
         assert answer["Count"] == 2, answer
         return elapsed
 
+    def check_table_sizes(self) -> None:
+        """Fails unless the tables hold exactly the seeded submissions: the figures are only
+        comparable if every sample ran against tables of that one size."""
+        expected = {"requests": 2 * len(self.seeded), "applicants": len(self.seeded), "idempotency": len(self.seeded)}
+        for table, count in expected.items():
+            held = self.dynamodb.describe_table(TableName=table_name(table))["Table"]["ItemCount"]
+            assert held == count, f"{table_name(table)} holds {held} items, expected {count}"
+
     def seed(self, count: int) -> None:
         """Fills the tables with `count` submissions, so inquiries have something to find and
         every sample sees tables of the same, small, realistic size."""
         for _ in range(count):
-            response = self.post("/v1/requests", json.dumps(self.submission_body), {"Idempotency-Key": uuid.uuid4().hex})
+            response = self.post(
+                "/v1/requests", json.dumps(self.submission_body), {"Idempotency-Key": uuid.uuid4().hex}
+            )
             assert response.status_code == 201, response.body
             self.seeded.append(response.json_body["tracking_number"])
 
@@ -339,7 +352,11 @@ def sample_latency(rig: Rig, rounds: int) -> LatencySamples:
         tracking_number = rig.seeded[round_number % len(rig.seeded)]
         pairs = (
             (samples.submit, rig.project_submit, rig.baseline_submit),
-            (samples.inquiry, lambda: rig.project_inquiry(tracking_number), lambda: rig.baseline_inquiry(tracking_number)),
+            (
+                samples.inquiry,
+                partial(rig.project_inquiry, tracking_number),
+                partial(rig.baseline_inquiry, tracking_number),
+            ),
         )
         for (project_list, baseline_list), project, baseline in pairs:
             project_s, baseline_s = interleaved(round_number, project, baseline)
@@ -370,6 +387,7 @@ def count_calls(rig: Rig) -> tuple[dict[str, int], Counter[str]]:
     submit, submit_calls = dynamodb_calls_of(
         lambda: submitted.append(rig.post("/v1/requests", body, {"Idempotency-Key": key}))
     )
+    assert submitted[0].status_code == 201, submitted[0].body
     tracking_number = submitted[0].json_body["tracking_number"]
     inquiry, inquiry_calls = dynamodb_calls_of(lambda: rig.project_inquiry(tracking_number))
     rig.forget_submission(tracking_number, key)
@@ -399,6 +417,7 @@ def measure_requests() -> tuple[dict[str, Any], dict[str, Any]]:
         gc.collect()
         with counted_aws_calls() as sampled_calls:
             samples = sample_latency(rig, LATENCY_SAMPLES)
+        rig.check_table_sizes()
     latency = {
         "submit": latency_figures(samples.submit),
         "inquiry": latency_figures(samples.inquiry),
@@ -430,13 +449,19 @@ def print_table(results: dict[str, Any]) -> None:
     rows = [
         ("cold start, ms", cold["app_ms"], cold["boto3_ms"], cold["ratio"], TARGETS["cold_start"]),
         *(
-            (f"{route} p50, ms", latency[route]["p50_ms"], latency[route]["baseline_p50_ms"], latency[route]["ratio"], TARGETS[route])
+            (
+                f"{route} p50, ms",
+                latency[route]["p50_ms"],
+                latency[route]["baseline_p50_ms"],
+                latency[route]["ratio"],
+                TARGETS[route],
+            )
             for route in ("submit", "inquiry")
         ),
     ]
     print(f"{'':18}{'shobbak':>10}{'baseline':>10}{'ratio':>8}{'target':>9}")
     for name, project, baseline, figure, target in rows:
-        print(f"{name:18}{project:>10.2f}{baseline:>10.2f}{figure:>8.3f}{'≤ ' + str(target):>9}  {verdict(figure, target)}")
+        print(f"{name:18}{project:>10.2f}{baseline:>10.2f}{figure:>8.3f}{f'≤ {target}':>9}  {verdict(figure, target)}")
     print(
         f"DynamoDB calls: submit {calls['submit']} (target 1), inquiry {calls['inquiry']} (target 1), "
         f"scans {calls['scans']} (target 0)"
