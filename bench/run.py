@@ -221,7 +221,7 @@ def baseline_submission_items(tracking_number: str, key: str, body: dict[str, An
     }
     history = {
         "tracking_number": {"S": tracking_number},
-        "item": {"S": "history#000001"},
+        "item": {"S": f"history#000001#{at}"},
         "kind": {"S": "history"},
         "version": {"N": "1"},
         "at": {"S": at},
@@ -265,9 +265,13 @@ class Rig:
 
     def forget_submission(self, tracking_number: str, key: str) -> None:
         """Deletes a submission's four items, so the tables keep their size from sample to sample."""
-        requests_keys = [
-            {"tracking_number": {"S": tracking_number}, "item": {"S": item}} for item in ("request", "history#000001")
-        ]
+        requests_keys = self.dynamodb.query(
+            TableName=table_name("requests"),
+            KeyConditionExpression="tracking_number = :t",
+            ExpressionAttributeValues={":t": {"S": tracking_number}},
+            ProjectionExpression="tracking_number, #item",
+            ExpressionAttributeNames={"#item": "item"},
+        )["Items"]
         unprocessed = self.dynamodb.batch_write_item(
             RequestItems={
                 table_name("requests"): [{"DeleteRequest": {"Key": k}} for k in requests_keys],

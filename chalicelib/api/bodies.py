@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from chalice.app import Request
@@ -10,6 +11,7 @@ from chalice.app import Request
 from chalicelib.domain.errors import InvalidInput
 
 MAX_BODY_BYTES = 64 * 1024
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abAB]")
 ACCEPTED_MEDIA_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain"]
 
 
@@ -40,9 +42,21 @@ def json_object(request: Request) -> dict[str, Any]:
         body = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise _malformed() from None
-    if not isinstance(body, dict):
+    if not isinstance(body, dict) or not _is_text(raw, body):
         raise _malformed()
     return body
+
+
+def _is_text(raw: bytes, body: dict[str, Any]) -> bool:
+    """A JSON escape can name half of a UTF-16 pair ("\\ud800"), which is no character at all
+    and cannot be stored or hashed; such a body is as malformed as invalid UTF-8."""
+    if not _SURROGATE_ESCAPE.search(raw):
+        return True
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _refuse_constant(name: str) -> Any:

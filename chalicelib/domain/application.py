@@ -128,19 +128,23 @@ def _read_details(raw: Any, service: Service, problems: dict[str, FieldProblem])
         )
     details: dict[str, DetailValue] = {}
     for name, form_field in known.items():
-        value = raw.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if form_field.required:
-                problems[f"details.{name}"] = _REQUIRED
-            continue
         try:
-            details[name] = _read_detail(value, form_field)
+            value = _read_detail(raw.get(name), form_field)
         except FieldProblem as problem:
             problems[f"details.{name}"] = problem
+            continue
+        if value is not None:
+            details[name] = value
+        elif form_field.required:
+            problems[f"details.{name}"] = _REQUIRED
     return details
 
 
-def _read_detail(value: Any, form_field: FormField) -> DetailValue:
+def _read_detail(value: Any, form_field: FormField) -> DetailValue | None:
+    """The field's value, or None when nothing was given (text that is only spaces or
+    invisible marks counts as nothing)."""
+    if value is None or (isinstance(value, str) and not clean_text(value)):
+        return None
     if form_field.type in DEFAULT_TEXT_LENGTH:
         return _read_text(value, form_field)
     if form_field.type == "number":
@@ -170,7 +174,8 @@ def _read_number(value: Any, form_field: FormField) -> int | float:
         if len(text) > _LONGEST_NUMBER or not _NUMBER.fullmatch(text):
             raise FieldProblem("اكتب رقمًا صحيحًا بالأرقام فقط.", "Enter a number, digits only.")
         value = float(text) if "." in text else int(text)
-    if not math.isfinite(value) or abs(value) >= _LARGEST_NUMBER:
+    # An int is compared as an int: float(10**400) would overflow before any comparison.
+    if (isinstance(value, float) and not math.isfinite(value)) or abs(value) >= _LARGEST_NUMBER:
         raise FieldProblem("الرقم خارج الحدود المقبولة.", "The number is out of range.")
     if form_field.minimum is not None and value < form_field.minimum:
         raise FieldProblem(
@@ -195,6 +200,6 @@ def _read_date(value: Any) -> str:
 
 def _read_choice(value: Any, form_field: FormField) -> str:
     allowed = {option.value for option in form_field.options}
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:
         raise FieldProblem("اختر إحدى الإجابات المعروضة.", "Choose one of the answers offered.")
     return value

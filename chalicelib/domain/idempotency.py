@@ -29,7 +29,8 @@ def read_idempotency_key(raw: str | None) -> str | None:
 def body_digest(body: Mapping[str, Any]) -> str:
     """Two bodies with the same content have the same digest, however their JSON was spaced or ordered."""
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate from a JSON escape still digests rather than raising.
+    return hashlib.sha256(canonical.encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
 def key_reused(key: str) -> InvalidInput:

@@ -1,48 +1,64 @@
 """Structured JSON logs that cannot carry a national ID or a phone number.
 
 Nothing should log personal data in the first place; the formatter is the second line:
-it blanks anything shaped like an Egyptian national ID or mobile number, in any digits.
+it blanks any run of digits that reads as an Egyptian national ID or mobile number, in any
+digits and with whatever spaces, dashes or marks people put between them.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from aws_lambda_powertools.logging.types import LogRecord
 
-_ARABIC_INDIC_ZERO, _PERSIAN_ZERO = 0x0660, 0x06F0
-
-
-def _any_script(digits: str) -> str:
-    """A character class matching each of `digits` as written in ASCII, Arabic-Indic or Persian."""
-    return (
-        "["
-        + "".join(f"{digit}{chr(_ARABIC_INDIC_ZERO + int(digit))}{chr(_PERSIAN_ZERO + int(digit))}" for digit in digits)
-        + "]"
-    )
-
-
-_DIGIT = _any_script("0123456789")
-_GAP = r"[\s\-().]{0,2}"
-_NATIONAL_ID = re.compile(rf"(?<!{_DIGIT}){_any_script('23')}{_DIGIT}{{13}}(?!{_DIGIT})")
-# An Egyptian mobile as people write it: +20, 0020, 20 or 0, then 1, the operator digit and
-# eight more, with any spaces, dashes, dots or brackets between groups.
-_MOBILE = re.compile(
-    rf"(?<!{_DIGIT})(?:\+?(?:{_any_script('0')}{{2}})?{_any_script('2')}{_GAP}{_any_script('0')}?|{_any_script('0')})?"
-    rf"{_GAP}{_any_script('1')}{_any_script('0125')}(?:{_GAP}{_DIGIT}){{8}}(?!{_DIGIT})"
-)
+_DIGIT = "0-9\u0660-\u0669\u06f0-\u06f9"
+# What people put between digits: spaces, any dash, brackets and invisible direction marks.
+_SEPARATOR = "\\s\\-.\u2010-\u2015\u2212()\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
+# A whole run of digits and separators (possessive, so it is never cut short to fit), even
+# glued to letters: Arabic text often runs straight into a number.
+_DIGIT_RUN = re.compile(rf"(?<![{_DIGIT}+])\+?[{_DIGIT}](?:[{_SEPARATOR}]*+[{_DIGIT}])*+")
+_TO_ASCII = str.maketrans({chr(zero + value): str(value) for zero in (0x0660, 0x06F0) for value in range(10)})
+_NATIONAL_ID = re.compile(r"[23][0-9]{13}")
+# With its 0, 20 or 0020: a bare ten digits is too like the many ordinary figures logs carry.
+_MOBILE = re.compile(r"(?:0020|20|0)1[0125][0-9]{8}")
+# Values the service itself makes, which hold no personal data but may hold digit runs.
+_OWN_KEYS = frozenset({"correlation_id", "timestamp", "xray_trace_id", "function_request_id", "function_arn"})
 REDACTED = "[redacted]"
 
 
 def redact(text: str) -> str:
-    return _MOBILE.sub(REDACTED, _NATIONAL_ID.sub(REDACTED, text))
+    return _DIGIT_RUN.sub(_redacted_if_personal, text)
+
+
+def _redacted_if_personal(run: re.Match[str]) -> str:
+    digits = "".join(character for character in run[0].translate(_TO_ASCII) if "0" <= character <= "9")
+    if _NATIONAL_ID.fullmatch(digits) or _MOBILE.fullmatch(digits):
+        return REDACTED
+    return run[0]
+
+
+def _redacted(value: Any) -> Any:
+    """Redacts every value of a log record before it becomes JSON, whose escapes could split a number."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if redact(str(value)) == str(value) else REDACTED
+    if isinstance(value, dict):
+        return {key: item if key in _OWN_KEYS else _redacted(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_redacted(item) for item in value]
+    if value is None or isinstance(value, (bool, float)):
+        return value
+    # Anything else (an exception in a stack trace, say) would be written as its str().
+    return redact(str(value))
 
 
 class RedactingFormatter(LambdaPowertoolsFormatter):
     def serialize(self, log: LogRecord) -> str:
-        return redact(super().serialize(log))
+        return super().serialize(_redacted(log))
 
 
 logger = Logger(service="shobbak", logger_formatter=RedactingFormatter())

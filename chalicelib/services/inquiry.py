@@ -9,6 +9,7 @@ from typing import Any
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.inquiry import inquiry_matches, read_inquiry
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
+from chalicelib.store.models import HistoryEntry
 from chalicelib.store.requests import load_request
 
 
@@ -28,13 +29,17 @@ def inquire(body: Mapping[str, Any]) -> dict[str, Any]:
         "submitted_at": iso_utc(request.submitted_at),
         "sla_due_date": request.sla_due_date,
         "payment_status": None if request.payment is None else request.payment.status,
-        # Only the moves between statuses: who made them and their notes stay in the office.
-        "history": [
-            {"status": entry.to_status, "at": iso_utc(entry.at)}
-            for entry in stored.history
-            if entry.to_status != entry.from_status
-        ],
+        # Only the changes of status and what the citizen was told: who made them and the
+        # office's notes stay in the office.
+        "history": [_citizen_entry(entry) for entry in stored.history if entry.event == HistoryEntry.STATUS_CHANGE],
     }
+
+
+def _citizen_entry(entry: HistoryEntry) -> dict[str, str]:
+    shown = {"status": entry.to_status, "at": iso_utc(entry.at)}
+    if entry.citizen_message:
+        shown["message_ar"] = entry.citizen_message
+    return shown
 
 
 def iso_utc(moment: datetime) -> str:

@@ -83,7 +83,7 @@ def _request_record(tracking_number: str, application: Application, channel: str
         payment = PaymentTerms(
             reference=first_invoice_reference(tracking_number), amount_egp=service.fee_egp, status="unpaid"
         )
-    return RequestRecord(
+    request = RequestRecord(
         tracking_number,
         RequestRecord.ITEM,
         service_code=service.code,
@@ -99,15 +99,15 @@ def _request_record(tracking_number: str, application: Application, channel: str
         updated_at=now,
         sla_due_date=due.isoformat(),
         inquiry_check=inquiry_check(tracking_number, application.applicant.national_id.last4),
-        queue=f"{district.code}#{status.value}",
-        queue_order=f"{due.isoformat()}#{tracking_number}",
     )
+    request.place_in_queues()
+    return request
 
 
 def _first_history_entry(request: RequestRecord) -> HistoryEntry:
     return HistoryEntry(
         request.tracking_number,
-        HistoryEntry.item_for(request.version),
+        HistoryEntry.item_for(request.version, request.submitted_at),
         version=request.version,
         at=request.submitted_at,
         from_status=None,

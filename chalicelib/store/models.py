@@ -4,13 +4,17 @@ Access patterns (every one a key lookup or a query; nothing on a request path sc
 
 requests table (`tracking_number`, `item`): a partition per request holding
   - `item = "request"`: the request itself (RequestRecord);
-  - `item = "history#<version>"`: one immutable entry per change (HistoryEntry), keyed by the
-    version that change produced, so an entry can never be written twice.
+  - `item = "history#<version>#<at>"`: one immutable entry per event (HistoryEntry): a change
+    of status, keyed by the version it produced, or a record such as an identity reveal,
+    under the version it happened at; sorted, the entries read in the order they happened.
   * citizen inquiry: one Query on the partition returns the request and its whole history.
   * submission: one TransactWriteItems puts the request, its first history entry, the
     applicant and the idempotency record, each on condition that it does not exist yet.
   * district queue: Query on the `queue` index (`queue = "<district>#<status>"`), ordered by
-    `queue_order = "<sla_due_date>#<tracking_number>"`, so the most urgent work comes first.
+    `queue_order = "<sla_due_date>#<tracking_number>"`, so the most urgent work comes first;
+    one page per query.
+  * department queue: the same on the `department_queue` index
+    (`department_queue = "<district>#<department>#<status>"`).
 
 applicants table (`tracking_number`): who asked. Apart from the request so that the back
 office's reads cannot include it, and so that its retention can be set on its own.
@@ -24,10 +28,10 @@ with, and the answer given, so that a retry gets the same answer and creates not
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import (
-    BooleanAttribute,
     DiscriminatorAttribute,
     MapAttribute,
     NumberAttribute,
@@ -62,6 +66,15 @@ class QueueIndex(GlobalSecondaryIndex["RequestRecord"]):
         projection = AllProjection()
 
     queue = UnicodeAttribute(hash_key=True)
+    queue_order = UnicodeAttribute(range_key=True)
+
+
+class DepartmentQueueIndex(GlobalSecondaryIndex["RequestRecord"]):
+    class Meta:
+        index_name = "department_queue"
+        projection = AllProjection()
+
+    department_queue = UnicodeAttribute(hash_key=True)
     queue_order = UnicodeAttribute(range_key=True)
 
 
@@ -102,26 +115,38 @@ class RequestRecord(RequestPartitionItem, discriminator="request"):
     # be checked against it while the request shows no digit of the applicant's identity.
     inquiry_check = UnicodeAttribute()
     queue = UnicodeAttribute()
+    department_queue = UnicodeAttribute()
     queue_order = UnicodeAttribute()
     queue_index = QueueIndex()
+    department_queue_index = DepartmentQueueIndex()
+
+    def place_in_queues(self) -> None:
+        """Sets the index keys that file the request under its district, department and status."""
+        self.queue = f"{self.district_code}#{self.status}"
+        self.department_queue = f"{self.district_code}#{self.department}#{self.status}"
+        self.queue_order = f"{self.sla_due_date}#{self.tracking_number}"
 
 
 class HistoryEntry(RequestPartitionItem, discriminator="history"):
     ITEM_PREFIX = "history#"
+    STATUS_CHANGE = "status_change"
+    IDENTITY_REVEALED = "identity_revealed"
 
+    event = UnicodeAttribute(default=STATUS_CHANGE)
     version = NumberAttribute()
     at = UTCDateTimeAttribute()
     from_status = UnicodeAttribute(null=True)
     to_status = UnicodeAttribute()
     actor_role = UnicodeAttribute()
     actor = UnicodeAttribute(null=True)
+    # The office's own note: never shown to the citizen.
     note = UnicodeAttribute(null=True)
-    # Internal notes are for the back office only and never reach the citizen.
-    internal = BooleanAttribute(default=False)
+    # What the citizen is told with this change (what is missing, why it was refused).
+    citizen_message = UnicodeAttribute(null=True)
 
     @classmethod
-    def item_for(cls, version: int) -> str:
-        return f"{cls.ITEM_PREFIX}{version:06d}"
+    def item_for(cls, version: int, at: datetime) -> str:
+        return f"{cls.ITEM_PREFIX}{version:06d}#{at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}"
 
 
 class ApplicantRecord(Model):

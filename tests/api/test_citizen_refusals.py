@@ -43,6 +43,12 @@ def with_applicant(**changes: Any) -> dict[str, Any]:
     return body
 
 
+def with_detail(service_code: str, name: str, value: Any) -> dict[str, Any]:
+    body = submission(service_code)
+    body["details"][name] = value
+    return body
+
+
 @pytest.mark.parametrize(
     ("body", "status", "code", "field"),
     [
@@ -111,6 +117,34 @@ def with_applicant(**changes: Any) -> dict[str, Any]:
             submission(details={"colour": "أحمر"}), 400, "invalid_fields", "details.colour", id="unknown-detail"
         ),
         pytest.param(submission(details=[1, 2]), 400, "invalid_fields", "details", id="details-not-an-object"),
+        pytest.param(
+            with_detail("road_occupancy_new", "occupancy_type", ["other"]),
+            400,
+            "invalid_fields",
+            "details.occupancy_type",
+            id="choice-given-a-list",
+        ),
+        pytest.param(
+            with_detail("building_permit", "plot_area_m2", 10**400),
+            400,
+            "invalid_fields",
+            "details.plot_area_m2",
+            id="number-beyond-any-float",
+        ),
+        pytest.param(
+            with_detail("shop_licence", "shop_address", "\u200f\u200e"),
+            400,
+            "invalid_fields",
+            "details.shop_address",
+            id="required-text-of-invisible-marks",
+        ),
+        pytest.param(
+            json.dumps(submission()).replace('"consent"', '"\\ud800": 1, "consent"'),
+            400,
+            "malformed_json",
+            None,
+            id="lone-surrogate-escape",
+        ),
         pytest.param([submission()], 400, "malformed_json", None, id="body-is-a-list"),
         pytest.param('{"service_code": "shop_licence",', 400, "malformed_json", None, id="truncated-json"),
         pytest.param(b"\xff\xfe{}", 400, "malformed_json", None, id="not-utf8"),

@@ -37,11 +37,15 @@ def records(tracking_number: str = "1234567890128", key: str | None = "key-00000
         updated_at=NOW,
         sla_due_date="2026-12-28",
         inquiry_check="x",
-        queue="dokki#awaiting_payment",
-        queue_order=f"2026-12-28#{tracking_number}",
     )
+    request.place_in_queues()
     entry = HistoryEntry(
-        tracking_number, HistoryEntry.item_for(1), version=1, at=NOW, to_status="awaiting_payment", actor_role="citizen"
+        tracking_number,
+        HistoryEntry.item_for(1, NOW),
+        version=1,
+        at=NOW,
+        to_status="awaiting_payment",
+        actor_role="citizen",
     )
     applicant = ApplicantRecord(
         tracking_number, full_name="منى أحمد", national_id="29001012112349", phone="+201012345678"
