@@ -30,14 +30,32 @@ REDACTED = "[redacted]"
 
 
 def redact(text: str) -> str:
-    return _DIGIT_RUN.sub(_redacted_if_personal, text)
+    return _DIGIT_RUN.sub(_redact_run, text)
 
 
-def _redacted_if_personal(run: re.Match[str]) -> str:
-    digits = "".join(character for character in run[0].translate(_TO_ASCII) if "0" <= character <= "9")
-    if _NATIONAL_ID.fullmatch(digits) or _MOBILE.fullmatch(digits):
-        return REDACTED
-    return run[0]
+_DIGIT_GROUP = re.compile(f"[{_DIGIT}]+")
+_LONGEST_SECRET = 14
+
+
+def _redact_run(run: re.Match[str]) -> str:
+    """Blanks each stretch of whole digit groups in the run that reads as a national ID or a
+    mobile, so that a number beside it ("found 2 2900…") cannot hide one."""
+    text = run[0]
+    groups = [(group.start(), group.end(), group[0].translate(_TO_ASCII)) for group in _DIGIT_GROUP.finditer(text)]
+    pieces, written_up_to, first = [], 0, 0
+    while first < len(groups):
+        digits, last = "", first
+        for last in range(first, len(groups)):
+            digits += groups[last][2]
+            if len(digits) > _LONGEST_SECRET or _NATIONAL_ID.fullmatch(digits) or _MOBILE.fullmatch(digits):
+                break
+        if _NATIONAL_ID.fullmatch(digits) or _MOBILE.fullmatch(digits):
+            start = 0 if first == 0 else groups[first][0]
+            pieces += [text[written_up_to:start], REDACTED]
+            written_up_to, first = groups[last][1], last + 1
+        else:
+            first += 1
+    return "".join([*pieces, text[written_up_to:]])
 
 
 def _redacted(value: Any) -> Any:
