@@ -14,11 +14,9 @@ from chalicelib.domain.errors import FieldProblem, invalid_fields
 from chalicelib.domain.idempotency import read_idempotency_key
 from chalicelib.services.catalogue import current_catalogue
 from chalicelib.services.inquiry import inquire
-from chalicelib.services.submission import submit_request
+from chalicelib.services.submission import ONLINE, submit_request
 
 citizen_api = Blueprint(__name__)
-
-PORTAL_CHANNEL = "portal"
 
 
 @citizen_api.route("/v1/districts", methods=["GET"], cors=True)
@@ -45,7 +43,7 @@ def submit() -> Response:
     request = citizen_api.current_request
     body = json_object(request)
     idempotency_key = read_idempotency_key(request.headers.get("idempotency-key"))
-    answer = submit_request(body, idempotency_key, PORTAL_CHANNEL, now=datetime.now(UTC))
+    answer = submit_request(body, idempotency_key, ONLINE, now=datetime.now(UTC))
     return json_response(answer, status_code=201)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from chalice import Response
 
-from chalicelib.domain.errors import InvalidInput, NotFound
+from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.observability.logs import logger
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
@@ -52,8 +52,13 @@ def answers_errors(view: Callable[..., Response]) -> Callable[..., Response]:
                 refusal.message_en,
                 refusal.fields,
             )
-        except NotFound:
-            return error_response(404, "not_found", NotFound.message_ar, NotFound.message_en)
+        except NotFound as missing:
+            return error_response(404, "not_found", missing.message_ar, missing.message_en)
+        except Forbidden:
+            return error_response(403, "forbidden", Forbidden.message_ar, Forbidden.message_en)
+        except Conflict as conflict:
+            response = error_response(409, conflict.code, conflict.message_ar, conflict.message_en)
+            return json_response({**json.loads(response.body), "current": conflict.current}, 409)
         except Exception:
             logger.exception("unhandled error")
             return error_response(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 CAIRO = zoneinfo.ZoneInfo("Africa/Cairo")
 
@@ -51,3 +51,8 @@ def _require_plain_date(day: date) -> None:
     # would silently find nothing and count the holiday as a working day.
     if isinstance(day, datetime):
         raise TypeError(f"expected a date, got the datetime {day.isoformat()}; use cairo_today() first")
+
+
+def iso_utc(moment: datetime) -> str:
+    """A moment as the API writes it: UTC, to the second, with a Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

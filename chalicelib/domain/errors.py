@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,37 @@ def invalid_fields(problems: dict[str, FieldProblem]) -> InvalidInput:
     )
 
 
+@dataclass(frozen=True)
 class NotFound(Exception):
     """Nothing the caller may see answers to what was asked.
 
     One message for "no such request" and "not yours", so that an answer tells no one
-    whether a tracking number exists.
+    whether a tracking number exists (or, to district staff, in which district).
     """
 
-    message_ar = "لم نجد طلبًا بهذه البيانات. تأكد من رقم المتابعة وآخر أربعة أرقام من الرقم القومي."
-    message_en = "No request matches these details. Check the tracking number and the national ID's last four digits."
+    message_ar: str = "لم نجد طلبًا بهذه البيانات. تأكد من رقم المتابعة وآخر أربعة أرقام من الرقم القومي."
+    message_en: str = (
+        "No request matches these details. Check the tracking number and the national ID's last four digits."
+    )
+
+
+def no_such_request() -> NotFound:
+    """NotFound as district staff read it."""
+    return NotFound("لا يوجد طلب بهذا الرقم.", "There is no request with this tracking number.")
+
+
+class Forbidden(Exception):
+    """The caller is who they say, but their role may not do this."""
+
+    message_ar = "ليست لديك صلاحية لهذا الإجراء."
+    message_en = "Your role is not allowed to do this."
+
+
+@dataclass(frozen=True)
+class Conflict(Exception):
+    """The request is not in the state the caller thought; `current` is how it stands now."""
+
+    code: str
+    message_ar: str
+    message_en: str
+    current: dict[str, Any] = field(default_factory=dict)

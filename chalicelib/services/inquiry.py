@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
+from chalicelib.domain.calendar import iso_utc
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.inquiry import inquiry_matches, read_inquiry
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
@@ -18,7 +18,7 @@ def inquire(body: Mapping[str, Any]) -> dict[str, Any]:
     inquiry = read_inquiry(body)
     stored = load_request(inquiry.tracking_number)
     if stored is None or not inquiry_matches(inquiry, stored.request.inquiry_check):
-        raise NotFound
+        raise NotFound()
     request = stored.request
     return {
         "tracking_number": request.tracking_number,
@@ -40,7 +40,3 @@ def _citizen_entry(entry: HistoryEntry) -> dict[str, str]:
     if entry.citizen_message:
         shown["message_ar"] = entry.citizen_message
     return shown
-
-
-def iso_utc(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.application import Application, read_application
-from chalicelib.domain.calendar import add_working_days, cairo_today
+from chalicelib.domain.calendar import add_working_days, cairo_today, iso_utc
 from chalicelib.domain.idempotency import body_digest, key_reused
 from chalicelib.domain.inquiry import inquiry_check
 from chalicelib.domain.payments import first_invoice_reference
@@ -30,18 +31,33 @@ IDEMPOTENCY_WINDOW = timedelta(hours=24)
 TRACKING_NUMBER_DRAWS = 3
 
 
-def submit_request(body: Mapping[str, Any], idempotency_key: str | None, channel: str, now: datetime) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Filing:
+    """How a request reached us: the portal (the citizen), or the one window (a member of staff)."""
+
+    channel: str
+    actor_role: str
+    actor: str | None = None
+    documents_received: tuple[str, ...] = ()
+
+
+ONLINE = Filing(channel="portal", actor_role="citizen")
+
+
+def submit_request(
+    body: Mapping[str, Any], idempotency_key: str | None, filing: Filing, now: datetime
+) -> dict[str, Any]:
     """The answer to a submission (CONTRACT.md), for the first attempt and every retry of it."""
     application = read_application(body, current_catalogue(), cairo_today(now))
     digest = body_digest(body)
     for _ in range(TRACKING_NUMBER_DRAWS):
         tracking_number = new_tracking_number()
-        request = _request_record(tracking_number, application, channel, now)
+        request = _request_record(tracking_number, application, filing, now)
         answer = _answer(request)
         try:
             insert_submission(
                 request,
-                _first_history_entry(request),
+                _first_history_entry(request, filing),
                 _applicant_record(tracking_number, application),
                 _idempotency_record(idempotency_key, digest, answer, now) if idempotency_key else None,
             )
@@ -56,7 +72,7 @@ def submit_request(body: Mapping[str, Any], idempotency_key: str | None, channel
                 "tracking_number": tracking_number,
                 "service_code": request.service_code,
                 "district_code": request.district_code,
-                "channel": channel,
+                "channel": filing.channel,
                 "status": request.status,
             },
         )
@@ -74,7 +90,7 @@ def _replay(idempotency_key: str, digest: str) -> dict[str, Any]:
     return json.loads(record.answer)
 
 
-def _request_record(tracking_number: str, application: Application, channel: str, now: datetime) -> RequestRecord:
+def _request_record(tracking_number: str, application: Application, filing: Filing, now: datetime) -> RequestRecord:
     service, district = application.service, application.district
     status = initial_status(service.fee_egp)
     due = add_working_days(cairo_today(now), service.sla_days, current_catalogue().holidays())
@@ -89,12 +105,13 @@ def _request_record(tracking_number: str, application: Application, channel: str
         service_code=service.code,
         district_code=district.code,
         department=service.department,
-        channel=channel,
+        channel=filing.channel,
         status=status.value,
         version=1,
         fee_egp=service.fee_egp,
         payment=payment,
         details=application.details,
+        documents_received=list(filing.documents_received) or None,
         submitted_at=now,
         updated_at=now,
         sla_due_date=due.isoformat(),
@@ -104,7 +121,7 @@ def _request_record(tracking_number: str, application: Application, channel: str
     return request
 
 
-def _first_history_entry(request: RequestRecord) -> HistoryEntry:
+def _first_history_entry(request: RequestRecord, filing: Filing) -> HistoryEntry:
     return HistoryEntry(
         request.tracking_number,
         HistoryEntry.item_for(request.version, request.submitted_at),
@@ -112,7 +129,8 @@ def _first_history_entry(request: RequestRecord) -> HistoryEntry:
         at=request.submitted_at,
         from_status=None,
         to_status=request.status,
-        actor_role="citizen",
+        actor_role=filing.actor_role,
+        actor=filing.actor,
     )
 
 
@@ -141,6 +159,7 @@ def _answer(request: RequestRecord) -> dict[str, Any]:
     return {
         "tracking_number": request.tracking_number,
         "status": request.status,
+        "submitted_at": iso_utc(request.submitted_at),
         "fee_egp": request.fee_egp,
         "sla_due_date": request.sla_due_date,
         "payment": None

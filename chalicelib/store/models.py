@@ -33,6 +33,7 @@ from typing import Any
 
 from pynamodb.attributes import (
     DiscriminatorAttribute,
+    ListAttribute,
     MapAttribute,
     NumberAttribute,
     TTLAttribute,
@@ -108,6 +109,8 @@ class RequestRecord(RequestPartitionItem, discriminator="request"):
     fee_egp = NumberAttribute()
     payment = PaymentTerms(null=True)
     details = MapAttribute[str, Any]()
+    # Documents handed in at the one window, by name, as printed on the receipt.
+    documents_received = ListAttribute[str](of=UnicodeAttribute, null=True)
     submitted_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     sla_due_date = UnicodeAttribute()

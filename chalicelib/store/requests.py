@@ -83,3 +83,59 @@ def load_request(tracking_number: str) -> StoredRequest | None:
     if request is None:
         return None
     return StoredRequest(request=request, history=history)
+
+
+class VersionConflict(Exception):
+    """Someone changed the request since the caller read it."""
+
+
+def record_move(request: RequestRecord, entry: HistoryEntry, expected_version: int) -> None:
+    """Saves the moved request and its history entry in one transaction, on condition that
+    nobody has moved it since `expected_version` was read."""
+    try:
+        with TransactWrite(connection=shared_connection()) as transaction:
+            transaction.save(request, condition=RequestRecord.version == expected_version)
+            transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
+    except TransactWriteError as error:
+        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons):
+            raise VersionConflict from error
+        raise
+
+
+def record_event(entry: HistoryEntry) -> None:
+    """Appends an entry that changes nothing else (an identity reveal, say)."""
+    entry.save(condition=HistoryEntry.tracking_number.does_not_exist())
+
+
+def load_applicant(tracking_number: str) -> ApplicantRecord | None:
+    try:
+        return ApplicantRecord.get(tracking_number, consistent_read=True)
+    except ApplicantRecord.DoesNotExist:
+        return None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    requests: list[RequestRecord]
+    last_queue_order: str | None  # set when more may follow
+
+
+def queue_page(district_code: str, status: str, department: str | None, page_size: int, after: str | None) -> QueuePage:
+    """One page of a district's (or one department's) queue, most urgent first: one query."""
+    if department is None:
+        index, key_name, key = RequestRecord.queue_index, "queue", f"{district_code}#{status}"
+    else:
+        index, key_name = RequestRecord.department_queue_index, "department_queue"
+        key = f"{district_code}#{department}#{status}"
+    start = None
+    if after is not None:
+        start = {
+            key_name: {"S": key},
+            "queue_order": {"S": after},
+            "tracking_number": {"S": after.rsplit("#", 1)[1]},
+            "item": {"S": RequestRecord.ITEM},
+        }
+    results = index.query(key, limit=page_size, last_evaluated_key=start, page_size=page_size)
+    requests = list(results)
+    last = results.last_evaluated_key
+    return QueuePage(requests=requests, last_queue_order=last["queue_order"]["S"] if last else None)

@@ -1,0 +1,108 @@
+"""The district offices' API (CONTRACT.md): every route behind the staff token authorizer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from chalice import AuthResponse, Blueprint, Response
+from chalice.app import AuthRequest
+
+from chalicelib.adapters.staff_tokens import InvalidToken, verify_staff_token
+from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
+from chalicelib.api.receipts import render_receipt
+from chalicelib.api.responses import answers_errors, json_response
+from chalicelib.config import staff_token_settings
+from chalicelib.domain.idempotency import read_idempotency_key
+from chalicelib.domain.staff import Role, StaffMember
+from chalicelib.observability.logs import logger
+from chalicelib.services.intake import file_at_window
+from chalicelib.services.office import move_request, reveal_identity, view_queue, view_request
+
+office_api = Blueprint(__name__)
+
+
+@office_api.authorizer()
+def staff_token(auth_request: AuthRequest) -> AuthResponse:
+    """Built-in authorizer: enforced by API Gateway, by `chalice local` and by the test client."""
+    scheme, _, credentials = (auth_request.token or "").partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        raise _unauthorized()
+    try:
+        staff = verify_staff_token(credentials.strip(), staff_token_settings())
+    except InvalidToken as refusal:
+        logger.info("staff token refused", extra={"reason": str(refusal)})
+        raise _unauthorized() from None
+    # The whole office API at once: API Gateway caches this answer per token.
+    return AuthResponse(
+        routes=["*"],
+        principal_id=staff.principal,
+        context={"role": staff.role.value, "district_code": staff.district_code or ""},
+    )
+
+
+def _unauthorized() -> Exception:
+    """API Gateway answers 401 when a token authorizer fails with exactly "Unauthorized";
+    chalice's local gateway (chalice local, the test client) needs its own exception for it."""
+    try:
+        from chalice.local import NotAuthorizedError
+    except ImportError:  # deployed: chalice.local is not packaged
+        return Exception("Unauthorized")
+    return NotAuthorizedError({"x-amzn-ErrorType": "UnauthorizedException"}, b'{"message":"Unauthorized"}')
+
+
+def _caller() -> StaffMember:
+    context = office_api.current_request.context["authorizer"]
+    return StaffMember(
+        principal=context["principalId"],
+        role=Role(context["role"]),
+        district_code=context["district_code"] or None,
+    )
+
+
+@office_api.route("/v1/office/requests", methods=["POST"], authorizer=staff_token, content_types=ACCEPTED_MEDIA_TYPES)
+@answers_errors
+def intake() -> Response:
+    request = office_api.current_request
+    filed = file_at_window(
+        _caller(),
+        json_object(request),
+        read_idempotency_key(request.headers.get("idempotency-key")),
+        datetime.now(UTC),
+    )
+    return json_response({**filed.answer, "receipt_html": render_receipt(filed)}, status_code=201)
+
+
+@office_api.route("/v1/office/requests", methods=["GET"], authorizer=staff_token)
+@answers_errors
+def queue() -> Response:
+    return json_response(view_queue(_caller(), office_api.current_request.query_params or {}, datetime.now(UTC)))
+
+
+@office_api.route("/v1/office/requests/{tracking_number}", methods=["GET"], authorizer=staff_token)
+@answers_errors
+def one_request(tracking_number: str) -> Response:
+    return json_response(view_request(_caller(), tracking_number, datetime.now(UTC)))
+
+
+@office_api.route(
+    "/v1/office/requests/{tracking_number}/transitions",
+    methods=["POST"],
+    authorizer=staff_token,
+    content_types=ACCEPTED_MEDIA_TYPES,
+)
+@answers_errors
+def transition(tracking_number: str) -> Response:
+    body = json_object(office_api.current_request)
+    return json_response(move_request(_caller(), tracking_number, body, datetime.now(UTC)))
+
+
+@office_api.route(
+    "/v1/office/requests/{tracking_number}/identity",
+    methods=["POST"],
+    authorizer=staff_token,
+    content_types=ACCEPTED_MEDIA_TYPES,
+)
+@answers_errors
+def identity(tracking_number: str) -> Response:
+    body = json_object(office_api.current_request)
+    return json_response(reveal_identity(_caller(), tracking_number, body, datetime.now(UTC)))

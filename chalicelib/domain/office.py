@@ -1,0 +1,161 @@
+"""What district staff send: moves along the state machine, identity reveals and queue pages."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from chalicelib.domain.catalogue import Document
+from chalicelib.domain.digits import clean_text
+from chalicelib.domain.errors import FieldProblem, invalid_fields
+from chalicelib.domain.statuses import FINAL_STATUSES, Status
+
+NOTE_LIMIT = 1000
+CITIZEN_MESSAGE_LIMIT = 300
+REVEAL_REASON_MINIMUM = 10
+DEFAULT_PAGE_SIZE = 25
+LARGEST_PAGE_SIZE = 100
+_QUEUE_ORDER = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}#[0-9]{12,14}")
+
+
+@dataclass(frozen=True)
+class Move:
+    target: Status
+    note: str
+    version: int
+    citizen_message: str | None
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    status: Status
+    district_code: str | None
+    department: str | None
+    page_size: int
+    after: str | None  # the queue_order of the last request of the previous page
+
+
+def read_move(body: Mapping[str, Any]) -> Move:
+    problems: dict[str, FieldProblem] = {}
+    target = _status(body.get("to"), "to", problems)
+    note = _text(body.get("note"), NOTE_LIMIT, "note", problems, required=True)
+    citizen_message = _text(body.get("message_to_citizen"), CITIZEN_MESSAGE_LIMIT, "message_to_citizen", problems)
+    version = body.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        problems["version"] = FieldProblem(
+            "أرسل رقم إصدار الطلب كما ظهر لك.", "Send the request's version as you last saw it."
+        )
+    if target is Status.NEEDS_INFO and not citizen_message and "message_to_citizen" not in problems:
+        problems["message_to_citizen"] = FieldProblem(
+            "اكتب للمواطن ما الذي ينقص طلبه.", "Tell the citizen what is missing from the request."
+        )
+    if problems or target is None or note is None:
+        raise invalid_fields(problems)
+    return Move(target=target, note=note, version=version, citizen_message=citizen_message)
+
+
+def read_reveal_reason(body: Mapping[str, Any]) -> str:
+    problems: dict[str, FieldProblem] = {}
+    reason = _text(body.get("reason"), NOTE_LIMIT, "reason", problems, required=True)
+    if reason is not None and len(reason) < REVEAL_REASON_MINIMUM:
+        problems["reason"] = FieldProblem(
+            "اذكر سبب كشف هوية مقدم الطلب بوضوح (عشرة أحرف على الأقل).",
+            "State the reason for revealing the applicant's identity (at least ten characters).",
+        )
+    if problems or reason is None:
+        raise invalid_fields(problems)
+    return reason
+
+
+def read_queue_query(params: Mapping[str, str]) -> QueueQuery:
+    problems: dict[str, FieldProblem] = {}
+    status = _status(params.get("status"), "status", problems)
+    page_size = DEFAULT_PAGE_SIZE
+    if "page_size" in params:
+        raw = params["page_size"]
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= LARGEST_PAGE_SIZE):
+            problems["page_size"] = FieldProblem(
+                f"حجم الصفحة رقم من 1 إلى {LARGEST_PAGE_SIZE}.", f"page_size is a number from 1 to {LARGEST_PAGE_SIZE}."
+            )
+        else:
+            page_size = int(raw)
+    after = None
+    if params.get("cursor"):
+        after = decode_cursor(params["cursor"])
+        if after is None:
+            problems["cursor"] = FieldProblem("مؤشر الصفحة غير صالح.", "The page cursor is not valid.")
+    if problems or status is None:
+        raise invalid_fields(problems)
+    return QueueQuery(
+        status=status,
+        district_code=params.get("district") or None,
+        department=params.get("department") or None,
+        page_size=page_size,
+        after=after,
+    )
+
+
+def encode_cursor(queue_order: str) -> str:
+    """An opaque token for "after this request"; callers cannot aim it at another queue."""
+    return base64.urlsafe_b64encode(json.dumps({"after": queue_order}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str | None:
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    after = decoded.get("after") if isinstance(decoded, dict) else None
+    return after if isinstance(after, str) and _QUEUE_ORDER.fullmatch(after) else None
+
+
+def is_overdue(status: Status, sla_due_date: str, today: date) -> bool:
+    return status not in FINAL_STATUSES and date.fromisoformat(sla_due_date) < today
+
+
+def _status(raw: Any, name: str, problems: dict[str, FieldProblem]) -> Status | None:
+    try:
+        return Status(raw)
+    except (ValueError, TypeError):
+        problems[name] = FieldProblem("اختر حالة من حالات الطلب المعروفة.", "Choose one of the request statuses.")
+        return None
+
+
+def _text(raw: Any, limit: int, name: str, problems: dict[str, FieldProblem], required: bool = False) -> str | None:
+    text = clean_text(raw) if isinstance(raw, str) else ""
+    if raw is not None and not isinstance(raw, str):
+        problems[name] = FieldProblem("اكتب هذا الحقل نصًا.", "This field must be text.")
+    elif not text:
+        if required:
+            problems[name] = FieldProblem("هذا الحقل مطلوب.", "This field is required.")
+        return None
+    elif len(text) > limit:
+        problems[name] = FieldProblem(f"النص أطول من {limit} حرفًا.", f"The text is longer than {limit} characters.")
+    return text
+
+
+def read_documents_received(raw: Any, documents: tuple[Document, ...]) -> tuple[str, ...]:
+    """The documents a clerk took in, given as their positions in the service's list
+    (as GET /v1/services shows it); returned by their Arabic names, as the receipt prints them."""
+    if raw is None:
+        return ()
+    positions_valid = isinstance(raw, list) and all(
+        isinstance(position, int) and not isinstance(position, bool) and 0 <= position < len(documents)
+        for position in raw
+    )
+    if not positions_valid or len(set(raw)) != len(raw):
+        raise invalid_fields(
+            {
+                "documents_received": FieldProblem(
+                    "اختر المستندات المستلمة من قائمة مستندات الخدمة.",
+                    "List the documents received by their positions in the service's document list.",
+                )
+            }
+        )
+    return tuple(documents[position].name_ar for position in sorted(raw))

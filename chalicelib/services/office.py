@@ -1,0 +1,220 @@
+"""The district offices' use cases: blind views, queues, moves and identity reveals.
+
+Every function takes the verified staff member first, checks the permission matrix
+(domain/staff.py), and treats a request of another district exactly like one that does
+not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from chalicelib.domain.calendar import cairo_today, iso_utc
+from chalicelib.domain.digits import digits_only
+from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, invalid_fields, no_such_request
+from chalicelib.domain.office import encode_cursor, is_overdue, read_move, read_queue_query, read_reveal_reason
+from chalicelib.domain.staff import Action, StaffMember
+from chalicelib.domain.statuses import STATUS_NAMES_AR, Status, can_move
+from chalicelib.domain.tracking import is_valid_tracking_number
+from chalicelib.observability.logs import logger
+from chalicelib.services.catalogue import current_catalogue
+from chalicelib.store.models import HistoryEntry, RequestRecord
+from chalicelib.store.requests import (
+    StoredRequest,
+    VersionConflict,
+    load_applicant,
+    load_request,
+    queue_page,
+    record_event,
+    record_move,
+)
+
+
+def view_request(staff: StaffMember, tracking_number: str, now: datetime) -> dict[str, Any]:
+    _require(staff, Action.VIEW_REQUEST)
+    return blind_view(_load_visible(staff, tracking_number), now)
+
+
+def view_queue(staff: StaffMember, params: Mapping[str, str], now: datetime) -> dict[str, Any]:
+    _require(staff, Action.VIEW_QUEUE)
+    query = read_queue_query(params)
+    district_code = query.district_code or staff.district_code
+    if district_code is None or current_catalogue().district(district_code) is None:
+        raise invalid_fields(
+            {"district": FieldProblem("اختر حيًا أو مركزًا.", "Choose a district (headquarters must name one).")}
+        )
+    if not staff.sees_district(district_code):
+        raise Forbidden
+    page = queue_page(district_code, query.status.value, query.department, query.page_size, query.after)
+    today = cairo_today(now)
+    return {
+        "district_code": district_code,
+        "status": query.status.value,
+        "department": query.department,
+        "requests": [_queue_entry(request, today) for request in page.requests],
+        "next_cursor": encode_cursor(page.last_queue_order) if page.last_queue_order else None,
+    }
+
+
+def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    _require(staff, Action.TRANSITION)
+    move = read_move(body)
+    stored = _load_visible(staff, tracking_number)
+    request = stored.request
+    current = Status(request.status)
+    if request.version != move.version:
+        raise _stale(stored, now)
+    if not can_move(current, move.target):
+        raise Conflict(
+            code="transition_not_allowed",
+            message_ar=f"لا يمكن نقل الطلب من «{STATUS_NAMES_AR[current]}» إلى «{STATUS_NAMES_AR[move.target]}».",
+            message_en=f"A request cannot move from {current.value} to {move.target.value}.",
+            current=blind_view(stored, now),
+        )
+    if not staff.may_move(current, move.target):
+        raise Forbidden
+    request.status = move.target.value
+    request.version = move.version + 1
+    request.updated_at = now
+    request.place_in_queues()
+    entry = HistoryEntry(
+        request.tracking_number,
+        HistoryEntry.item_for(request.version, now),
+        event=HistoryEntry.STATUS_CHANGE,
+        version=request.version,
+        at=now,
+        from_status=current.value,
+        to_status=move.target.value,
+        actor_role=staff.role.value,
+        actor=staff.principal,
+        note=move.note,
+        citizen_message=move.citizen_message,
+    )
+    try:
+        record_move(request, entry, expected_version=move.version)
+    except VersionConflict:
+        fresh = load_request(tracking_number)
+        raise _stale(fresh, now) if fresh else no_such_request() from None
+    logger.info(
+        "request moved",
+        extra={
+            "tracking_number": tracking_number,
+            "from": current.value,
+            "to": move.target.value,
+            "role": staff.role.value,
+            "version": request.version,
+        },
+    )
+    return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)
+
+
+def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """Who asked, for a manager with a stated reason; the reveal is recorded before it is made."""
+    _require(staff, Action.REVEAL_IDENTITY)
+    reason = read_reveal_reason(body)
+    request = _load_visible(staff, tracking_number).request
+    record_event(
+        HistoryEntry(
+            tracking_number,
+            HistoryEntry.item_for(request.version, now),
+            event=HistoryEntry.IDENTITY_REVEALED,
+            version=request.version,
+            at=now,
+            from_status=request.status,
+            to_status=request.status,
+            actor_role=staff.role.value,
+            actor=staff.principal,
+            note=reason,
+        )
+    )
+    applicant = load_applicant(tracking_number)
+    if applicant is None:
+        raise no_such_request()
+    logger.info("identity revealed", extra={"tracking_number": tracking_number, "role": staff.role.value})
+    return {
+        "tracking_number": tracking_number,
+        "full_name": applicant.full_name,
+        "national_id": applicant.national_id,
+        "phone": applicant.phone,
+    }
+
+
+def blind_view(stored: StoredRequest, now: datetime) -> dict[str, Any]:
+    """A request as the back office sees it: everything but who asked."""
+    request = stored.request
+    status = Status(request.status)
+    service = current_catalogue().service(request.service_code, on=request.submitted_at.date())
+    return {
+        "tracking_number": request.tracking_number,
+        "version": request.version,
+        "status": status.value,
+        "status_ar": STATUS_NAMES_AR[status],
+        "service_code": request.service_code,
+        "service_name_ar": service.name_ar if service else None,
+        "district_code": request.district_code,
+        "department": request.department,
+        "channel": request.channel,
+        "submitted_at": iso_utc(request.submitted_at),
+        "updated_at": iso_utc(request.updated_at),
+        "sla_due_date": request.sla_due_date,
+        "overdue": is_overdue(status, request.sla_due_date, cairo_today(now)),
+        "fee_egp": request.fee_egp,
+        "payment": request.payment.as_dict() if request.payment else None,
+        "details": request.details.as_dict(),
+        "documents_received": list(request.documents_received or []),
+        "history": [_office_entry(entry) for entry in stored.history],
+    }
+
+
+def _office_entry(entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        "event": entry.event,
+        "version": entry.version,
+        "at": iso_utc(entry.at),
+        "from": entry.from_status,
+        "to": entry.to_status,
+        "actor_role": entry.actor_role,
+        "actor": entry.actor,
+        "note": entry.note,
+        "message_to_citizen": entry.citizen_message,
+    }
+
+
+def _queue_entry(request: RequestRecord, today: date) -> dict[str, Any]:
+    status = Status(request.status)
+    return {
+        "tracking_number": request.tracking_number,
+        "version": request.version,
+        "status": status.value,
+        "service_code": request.service_code,
+        "department": request.department,
+        "submitted_at": iso_utc(request.submitted_at),
+        "sla_due_date": request.sla_due_date,
+        "overdue": is_overdue(status, request.sla_due_date, today),
+    }
+
+
+def _require(staff: StaffMember, action: Action) -> None:
+    if not staff.may(action):
+        raise Forbidden
+
+
+def _load_visible(staff: StaffMember, tracking_number: str) -> StoredRequest:
+    tracking_number = digits_only(tracking_number)
+    if not is_valid_tracking_number(tracking_number):
+        raise no_such_request()
+    stored = load_request(tracking_number)
+    if stored is None or not staff.sees_district(stored.request.district_code):
+        raise no_such_request()
+    return stored
+
+
+def _stale(stored: StoredRequest, now: datetime) -> Conflict:
+    return Conflict(
+        code="stale_version",
+        message_ar="تغيّر الطلب منذ أن فتحته؛ راجع حالته الحالية ثم أعد المحاولة.",
+        message_en="The request changed since you read it; review its current state and try again.",
+        current=blind_view(stored, now),
+    )
