@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import boto3
 import pytest
@@ -12,6 +14,7 @@ from moto import mock_aws
 from tools.resources import deploy_resources
 
 TEST_REGION = "eu-central-1"
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +26,16 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", TEST_REGION)
-    monkeypatch.setenv("SHOBBAK_STAGE", "local")
+    # The local stage's variables, set for the whole test rather than only around each call
+    # as Chalice's test client does: threads racing through the client would otherwise see
+    # them vanish when another thread's call ends.
+    for name, value in local_stage_environment().items():
+        monkeypatch.setenv(name, value)
+
+
+def local_stage_environment() -> dict[str, str]:
+    config = json.loads((PROJECT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    return {**config["environment_variables"], **config["stages"]["local"]["environment_variables"]}
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ import boto3
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.services.catalogue import current_catalogue
 from tools.resources import deploy_resources
+from tools.staff_token import local_signing_key
 
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -107,6 +108,7 @@ def run(ports: Ports) -> int:
             aws_secret_access_key="local",  # noqa: S106
         )
         tables = deploy_resources(cloudformation, STAGE)
+        local_signing_key()  # staff tokens: the key pair chalice local trusts, made on first use
         catalogue = current_catalogue()
 
         api = start(
@@ -139,7 +141,8 @@ def run(ports: Ports) -> int:
             f"  Portal                       http://127.0.0.1:{ports.portal}\n"
             f"  Tables: {', '.join(sorted(tables.values()))}\n"
             f"  Catalogue: {len(catalogue.districts())} units ({', '.join(active)} open), "
-            f"{len(catalogue.services(on=cairo_today(datetime.now(UTC))))} services\n",
+            f"{len(catalogue.services(on=cairo_today(datetime.now(UTC))))} services\n"
+            "  Staff token: make token ROLE=officer DISTRICT=dokki  (roles: clerk, officer, manager, hq)\n",
             flush=True,
         )
         while all(process.poll() is None for process in processes):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import urllib.error
 import urllib.request
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.e2e.conftest import LocalStack
+from tests.e2e.conftest import PROJECT, LocalStack
 from tests.factories import national_id, submission
 
 pytestmark = pytest.mark.e2e
@@ -76,3 +77,38 @@ def test_the_portal_placeholder_is_served_in_arabic(local_stack: LocalStack) -> 
     with urllib.request.urlopen(local_stack.portal_url, timeout=10) as response:
         page = response.read().decode()
     assert '<html lang="ar" dir="rtl">' in page
+
+
+def make_token(role: str, district: str = "") -> str:
+    made = subprocess.run(
+        ["make", "--no-print-directory", "-s", "token", f"ROLE={role}", f"DISTRICT={district}"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return made.stdout.strip()
+
+
+def test_the_office_api_is_guarded_in_chalice_local_by_make_token_tokens(local_stack: LocalStack) -> None:
+    status, filed = call(f"{local_stack.api_url}/v1/requests", submission("demolition_licence", "dokki"))
+    assert status == 201
+    request_path = f"{local_stack.api_url}/v1/office/requests/{filed['tracking_number']}"
+    officer = {"Authorization": f"Bearer {make_token('officer', 'dokki')}"}
+
+    assert call(request_path)[0] == 401
+    assert call(request_path, headers={"Authorization": "Bearer forged.token.here"})[0] == 401
+    status, seen = call(request_path, headers=officer)
+    assert status == 200
+    assert "national_id" not in json.dumps(seen)
+    assert call(request_path, headers={"Authorization": f"Bearer {make_token('officer', 'warraq')}"})[0] == 404
+    status, moved = call(
+        f"{request_path}/transitions", {"to": "in_review", "note": "بدء الفحص", "version": seen["version"]}, officer
+    )
+    assert (status, moved["status"]) == (200, "in_review")
+    status, queue = call(
+        f"{local_stack.api_url}/v1/office/requests?status=in_review&district=dokki",
+        headers={"Authorization": f"Bearer {make_token('hq')}"},
+    )
+    assert status == 200
+    assert [entry["tracking_number"] for entry in queue["requests"]] == [filed["tracking_number"]]

@@ -1,0 +1,102 @@
+"""One-window intake: the clerk files for the citizen, and the citizen leaves with a receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from chalice.test import Client
+
+from chalicelib.domain.tracking import grouped_for_reading
+from tests.api.calls import post_json
+from tests.api.conftest import StaffHeaders
+from tests.factories import national_id, submission
+
+
+def at_the_window(**changes: Any) -> dict[str, Any]:
+    body = submission("shop_licence")
+    body["documents_received"] = [0, 2]
+    body.update(changes)
+    return body
+
+
+def stored_requests() -> int:
+    return boto3.client("dynamodb").scan(TableName="shobbak-local-requests", Select="COUNT")["Count"]
+
+
+def test_a_clerk_files_a_request_and_prints_an_arabic_receipt(client: Client, staff: StaffHeaders) -> None:
+    clerk = staff("clerk", "dokki", principal="clerk-nadia")
+
+    filed = post_json(client, "/v1/office/requests", at_the_window(), clerk)
+
+    assert filed.status_code == 201
+    answer = filed.json_body
+    receipt = answer.pop("receipt_html")
+    assert answer["status"] == "awaiting_payment"
+    assert '<html lang="ar" dir="rtl">' in receipt
+    assert grouped_for_reading(answer["tracking_number"]) in receipt
+    assert "ترخيص محل" in receipt
+    assert "الدقي" in receipt
+    assert "<bdi>منى أحمد عبد الله</bdi>" in receipt
+    assert answer["payment"]["reference"] in receipt
+    assert "الساعة" in receipt
+    documents = client.http.get("/v1/services?district=dokki").json_body["services"]
+    shop = next(service for service in documents if service["code"] == "shop_licence")["documents"]
+    assert shop[0]["name_ar"] in receipt
+    assert shop[2]["name_ar"] in receipt
+    assert shop[1]["name_ar"] not in receipt
+    assert national_id() not in receipt
+
+    seen = client.http.get(f"/v1/office/requests/{answer['tracking_number']}", headers=staff("officer", "dokki"))
+    assert seen.json_body["channel"] == "window"
+    assert seen.json_body["documents_received"] == [shop[0]["name_ar"], shop[2]["name_ar"]]
+    assert seen.json_body["history"][0]["actor"] == "clerk-nadia"
+    assert seen.json_body["history"][0]["actor_role"] == "clerk"
+
+
+def test_the_citizen_tracks_a_window_request_like_any_other(client: Client, staff: StaffHeaders) -> None:
+    tracking = post_json(client, "/v1/office/requests", at_the_window(), staff("clerk", "dokki")).json_body[
+        "tracking_number"
+    ]
+
+    status = post_json(client, "/v1/inquiries", {"tracking_number": tracking, "national_id_last4": national_id()[-4:]})
+
+    assert status.status_code == 200
+    assert status.json_body["status"] == "awaiting_payment"
+
+
+def test_the_window_applies_the_same_validation_and_writes_nothing(client: Client, staff: StaffHeaders) -> None:
+    clerk = staff("clerk", "dokki")
+    body = at_the_window()
+    body["applicant"]["national_id"] = "123"
+
+    refusals = [
+        post_json(client, "/v1/office/requests", body, clerk),
+        post_json(client, "/v1/office/requests", at_the_window(documents_received=[0, 99]), clerk),
+        post_json(client, "/v1/office/requests", at_the_window(documents_received=[1, 1]), clerk),
+        post_json(client, "/v1/office/requests", at_the_window(documents_received="all"), clerk),
+        post_json(client, "/v1/office/requests", at_the_window(consent=False), clerk),
+    ]
+
+    assert [response.status_code for response in refusals] == [400] * 5
+    assert "applicant.national_id" in refusals[0].json_body["error"]["fields"]
+    assert "documents_received" in refusals[1].json_body["error"]["fields"]
+    assert stored_requests() == 0
+
+
+def test_a_clerk_files_only_for_their_own_district(client: Client, staff: StaffHeaders) -> None:
+    response = post_json(client, "/v1/office/requests", at_the_window(district_code="warraq"), staff("clerk", "dokki"))
+
+    assert response.status_code == 403
+    assert stored_requests() == 0
+
+
+def test_a_double_click_at_the_window_files_once(client: Client, staff: StaffHeaders) -> None:
+    clerk = staff("clerk", "dokki") | {"Idempotency-Key": "window-dokki-0001"}
+
+    first = post_json(client, "/v1/office/requests", at_the_window(), clerk)
+    again = post_json(client, "/v1/office/requests", at_the_window(), clerk)
+
+    assert first.status_code == again.status_code == 201
+    assert again.json_body == first.json_body
+    assert stored_requests() == 2
