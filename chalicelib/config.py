@@ -17,6 +17,7 @@ DEFAULT_STAGE = "local"
 class Settings:
     stage: str
     rollout_phase: int
+    invoice_validity_hours: int
 
     def table_name(self, table: str) -> str:
         """The physical name of one of the tables in infra/resources.yaml."""
@@ -27,12 +28,36 @@ def settings() -> Settings:
     return Settings(
         stage=os.environ.get("SHOBBAK_STAGE", DEFAULT_STAGE),
         rollout_phase=int(os.environ.get("ROLLOUT_PHASE", "1")),
+        invoice_validity_hours=int(os.environ.get("INVOICE_VALIDITY_HOURS", "168")),
     )
 
 
 def aws_region() -> str | None:
     """Lambda sets AWS_REGION; local tools usually set AWS_DEFAULT_REGION."""
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+
+
+@dataclass(frozen=True)
+class PortalSettings:
+    """Where the citizen portal and the API are, as a browser reaches them.
+
+    An empty value means "this same origin": deployed, CloudFront serves both under one domain, so
+    links and form actions can be "/"-based. Locally they are two origins; `make run` passes its ports.
+    """
+
+    portal_base_url: str
+    api_base_url: str
+
+
+LOCAL_PORTAL_URL = "http://127.0.0.1:8080"
+LOCAL_API_URL = "http://127.0.0.1:8000"
+
+
+def portal_settings() -> PortalSettings:
+    return PortalSettings(
+        portal_base_url=os.environ.get("PORTAL_BASE_URL", LOCAL_PORTAL_URL).rstrip("/"),
+        api_base_url=os.environ.get("API_BASE_URL", LOCAL_API_URL).rstrip("/"),
+    )
 
 
 @dataclass(frozen=True)
@@ -59,3 +84,18 @@ def _from_app_root(path: str | None) -> str | None:
     if not path:
         return None
     return str(Path(__file__).resolve().parent.parent / path)
+
+
+@dataclass(frozen=True)
+class PaymobSettings:
+    api_base: str
+    integration_id: int
+    iframe_id: int
+
+
+def paymob_settings() -> PaymobSettings:
+    return PaymobSettings(
+        api_base=os.environ.get("PAYMOB_API_BASE", "https://accept.paymob.com").rstrip("/"),
+        integration_id=int(os.environ.get("PAYMOB_INTEGRATION_ID", "0")),
+        iframe_id=int(os.environ.get("PAYMOB_IFRAME_ID", "0")),
+    )

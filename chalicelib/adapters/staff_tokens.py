@@ -58,7 +58,11 @@ def _staff_member(claims: dict[str, Any]) -> StaffMember:
     if claims.get("token_use") != "id":
         raise InvalidToken("not an ID token")
     groups = claims.get(ROLE_CLAIM)
-    roles = {group for group in groups if group in ROLE_NAMES} if isinstance(groups, list) else set()
+    roles = (
+        {group for group in groups if isinstance(group, str) and group in ROLE_NAMES}
+        if isinstance(groups, list)
+        else set()
+    )
     if len(roles) != 1:
         raise InvalidToken("a staff token must carry exactly one role")
     role = Role(roles.pop())
@@ -74,7 +78,10 @@ def _signing_key(kid: str, settings: StaffTokenSettings) -> Any:
     import jwt
 
     if settings.jwks_file:
-        keys = _keys_from_file(settings.jwks_file, Path(settings.jwks_file).stat().st_mtime_ns)
+        try:
+            keys = _keys_from_file(settings.jwks_file, Path(settings.jwks_file).stat().st_mtime_ns)
+        except (OSError, ValueError):
+            raise InvalidToken("the local key set is missing or unreadable (make token creates it)") from None
         if kid not in keys:
             raise InvalidToken("unknown key id")
         return keys[kid]

@@ -24,6 +24,7 @@ office_api = Blueprint(__name__)
 @office_api.authorizer()
 def staff_token(auth_request: AuthRequest) -> AuthResponse:
     """Built-in authorizer: enforced by API Gateway, by `chalice local` and by the test client."""
+    logger.clear_state()  # it runs before the request's own logging context exists
     scheme, _, credentials = (auth_request.token or "").partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
         raise _unauthorized()

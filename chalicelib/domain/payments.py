@@ -1,8 +1,22 @@
-"""Invoices: how a request's fee is referred to at the payment gateways."""
+"""Invoices and what a gateway's notice does to them: the rules of applying money exactly once.
+
+A notice is judged against the invoice as it stands; the judgement (an Outcome) says whether
+the request moves on, and whether reconciliation must look at it. Money is counted in
+piasters (1/100 EGP) so that no float ever compares two amounts.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+
+from chalicelib.domain.statuses import Status
+
 INVOICE_SEQUENCE_DIGITS = 2
+CURRENCY = "EGP"
+PIASTERS_PER_POUND = 100
 
 
 def first_invoice_reference(tracking_number: str) -> str:
@@ -12,3 +26,101 @@ def first_invoice_reference(tracking_number: str) -> str:
     straight to its request by key, and a re-issued invoice (after expiry) gets a new one.
     """
     return f"{tracking_number}{1:0{INVOICE_SEQUENCE_DIGITS}d}"
+
+
+def tracking_number_of(reference: str) -> str:
+    return reference[:-INVOICE_SEQUENCE_DIGITS]
+
+
+def piasters(amount: str | int | float | Decimal) -> int | None:
+    """An amount in pounds as a gateway writes it ("1000.00", 1000) in piasters; None if it is no amount."""
+    try:
+        value = Decimal(str(amount))
+    except (InvalidOperation, ValueError):
+        return None
+    if not value.is_finite() or value < 0:
+        return None
+    return int((value * PIASTERS_PER_POUND).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+class NoticeKind(StrEnum):
+    PAID = "paid"
+    FAILED = "failed"
+    PENDING = "pending"
+    REFUNDED = "refunded"
+    VOIDED = "voided"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class GatewayNotice:
+    """A verified notice from a gateway, in this service's words."""
+
+    gateway: str
+    transaction_id: str
+    kind: NoticeKind
+    amount_piasters: int
+    currency: str
+    method: str
+    reference: str  # the invoice reference the notice names
+    card_order_id: str | None = None  # Paymob's signed order id, checked against the invoice
+
+    @property
+    def key(self) -> str:
+        """One key per gateway transaction and what happened to it: the same notice twice
+        has the same key, so it can be recorded only once."""
+        return f"{self.gateway}#{self.transaction_id}#{self.kind.value}"
+
+
+@dataclass(frozen=True)
+class Invoice:
+    reference: str
+    amount_piasters: int
+    status: str  # "unpaid", "paid" or "refunded" (CONTRACT.md's payment_status)
+    expires_at: datetime
+    paid_by: str | None
+    card_orders: frozenset[str]
+    request_status: Status
+
+
+class Outcome(StrEnum):
+    PAID = "paid"  # applied: the request moves on to review
+    PAID_AFTER_EXPIRY = "paid_after_expiry"  # applied (the money is real), flagged
+    PAID_TWICE = "paid_twice"  # another transaction already paid it: recorded, flagged for refund
+    PAID_WHEN_CLOSED = "paid_when_closed"  # the request was cancelled: recorded, flagged for refund
+    AMOUNT_MISMATCH = "amount_mismatch"  # recorded and alerted, never applied
+    REFUNDED = "refunded"  # the invoice's payment was given back
+    REFUND_WITHOUT_PAYMENT = "refund_without_payment"  # recorded, flagged
+    UNKNOWN_INVOICE = "unknown_invoice"  # genuine, but names no invoice of ours: recorded, flagged
+    NO_MONEY = "no_money"  # failed, pending, expired or cancelled: recorded only
+    ALREADY_APPLIED = "already_applied"  # this very transaction paid it before: nothing to do
+
+
+APPLIED = frozenset({Outcome.PAID, Outcome.PAID_AFTER_EXPIRY})
+MONEY_IN = frozenset(
+    {Outcome.PAID, Outcome.PAID_AFTER_EXPIRY, Outcome.PAID_TWICE, Outcome.PAID_WHEN_CLOSED, Outcome.AMOUNT_MISMATCH,
+     Outcome.UNKNOWN_INVOICE}
+)  # fmt: skip
+FLAGGED = frozenset(
+    {Outcome.PAID_AFTER_EXPIRY, Outcome.PAID_TWICE, Outcome.PAID_WHEN_CLOSED, Outcome.AMOUNT_MISMATCH,
+     Outcome.REFUND_WITHOUT_PAYMENT, Outcome.UNKNOWN_INVOICE}
+)  # fmt: skip
+
+
+def judge(notice: GatewayNotice, invoice: Invoice | None, now: datetime) -> Outcome:
+    """What a verified notice means for the invoice it names."""
+    money_moved = notice.kind in (NoticeKind.PAID, NoticeKind.REFUNDED, NoticeKind.VOIDED)
+    if invoice is None or (notice.card_order_id is not None and notice.card_order_id not in invoice.card_orders):
+        return Outcome.UNKNOWN_INVOICE if money_moved else Outcome.NO_MONEY
+    if notice.kind in (NoticeKind.REFUNDED, NoticeKind.VOIDED):
+        return Outcome.REFUNDED if invoice.status == "paid" else Outcome.REFUND_WITHOUT_PAYMENT
+    if notice.kind is not NoticeKind.PAID:
+        return Outcome.NO_MONEY
+    if invoice.paid_by is not None:
+        return Outcome.ALREADY_APPLIED if invoice.paid_by == notice.key else Outcome.PAID_TWICE
+    if notice.currency != CURRENCY or notice.amount_piasters != invoice.amount_piasters:
+        return Outcome.AMOUNT_MISMATCH
+    if invoice.request_status is not Status.AWAITING_PAYMENT:
+        return Outcome.PAID_WHEN_CLOSED
+    return Outcome.PAID_AFTER_EXPIRY if now > invoice.expires_at else Outcome.PAID

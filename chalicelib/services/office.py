@@ -20,7 +20,7 @@ from chalicelib.domain.statuses import STATUS_NAMES_AR, Status, can_move
 from chalicelib.domain.tracking import is_valid_tracking_number
 from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import current_catalogue
-from chalicelib.store.models import HistoryEntry, RequestRecord
+from chalicelib.store.models import HistoryEntry, PaymentTerms, RequestRecord
 from chalicelib.store.requests import (
     StoredRequest,
     VersionConflict,
@@ -161,10 +161,21 @@ def blind_view(stored: StoredRequest, now: datetime) -> dict[str, Any]:
         "sla_due_date": request.sla_due_date,
         "overdue": is_overdue(status, request.sla_due_date, cairo_today(now)),
         "fee_egp": request.fee_egp,
-        "payment": request.payment.as_dict() if request.payment else None,
+        "payment": _payment_view(request.payment) if request.payment else None,
         "details": request.details.as_dict(),
         "documents_received": list(request.documents_received or []),
         "history": [_office_entry(entry) for entry in stored.history],
+    }
+
+
+def _payment_view(payment: PaymentTerms) -> dict[str, Any]:
+    return {
+        "reference": payment.reference,
+        "amount_egp": payment.amount_egp,
+        "status": payment.status,
+        "expires_at": iso_utc(payment.expires_at),
+        "paid_at": iso_utc(payment.paid_at) if payment.paid_at else None,
+        "paid_by": payment.paid_by,
     }
 
 

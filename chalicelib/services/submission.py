@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.config import settings
 from chalicelib.domain.application import Application, read_application
 from chalicelib.domain.calendar import add_working_days, cairo_today, iso_utc
 from chalicelib.domain.idempotency import body_digest, key_reused
@@ -97,7 +98,10 @@ def _request_record(tracking_number: str, application: Application, filing: Fili
     payment = None
     if service.fee_egp > 0:
         payment = PaymentTerms(
-            reference=first_invoice_reference(tracking_number), amount_egp=service.fee_egp, status="unpaid"
+            reference=first_invoice_reference(tracking_number),
+            amount_egp=service.fee_egp,
+            status="unpaid",
+            expires_at=now + timedelta(hours=settings().invoice_validity_hours),
         )
     request = RequestRecord(
         tracking_number,
@@ -168,5 +172,6 @@ def _answer(request: RequestRecord) -> dict[str, Any]:
             "reference": payment.reference,
             "amount_egp": payment.amount_egp,
             "status": payment.status,
+            "expires_at": iso_utc(payment.expires_at),
         },
     }

@@ -20,6 +20,14 @@ applicants table (`tracking_number`): who asked. Apart from the request so that 
 office's reads cannot include it, and so that its retention can be set on its own.
   * GetItem by tracking number, only where the applicant must be reached or revealed.
 
+payments table (`key`): `notice#<gateway>#<transaction>#<kind>`, one immutable PaymentNotice
+per genuine gateway notice, written in the same transaction as what it does to the request,
+on condition that it does not exist: a repeated notice changes nothing.
+  * callback: GetItem of the request (by the tracking number inside the invoice reference),
+    then one TransactWriteItems.
+  * reconciliation: Query on the `ledger` index (`ledger_day = "<YYYY-MM-DD>"` in Cairo),
+    ordered by `ledger_order = "<district>#<service>#<key>"`.
+
 idempotency table (`key`): a submission's Idempotency-Key, a digest of the body it came
 with, and the answer given, so that a retry gets the same answer and creates nothing.
   * written in the submission's transaction; GetItem only when that transaction finds the
@@ -92,9 +100,16 @@ class RequestPartitionItem(Model):
 
 
 class PaymentTerms(MapAttribute[str, Any]):
+    """The request's invoice."""
+
     reference = UnicodeAttribute()
     amount_egp = NumberAttribute()
-    status = UnicodeAttribute()
+    status = UnicodeAttribute()  # unpaid, paid or refunded
+    expires_at = UTCDateTimeAttribute()
+    paid_by = UnicodeAttribute(null=True)  # the key of the notice that paid it
+    paid_at = UTCDateTimeAttribute(null=True)
+    # Paymob order ids registered for this invoice: a card callback must name one of them.
+    card_orders = ListAttribute[str](of=UnicodeAttribute, default=list)
 
 
 class RequestRecord(RequestPartitionItem, discriminator="request"):
@@ -134,6 +149,7 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
     ITEM_PREFIX = "history#"
     STATUS_CHANGE = "status_change"
     IDENTITY_REVEALED = "identity_revealed"
+    PAYMENT_REFUNDED = "payment_refunded"
 
     event = UnicodeAttribute(default=STATUS_CHANGE)
     version = NumberAttribute()
@@ -173,3 +189,47 @@ class IdempotencyRecord(Model):
     tracking_number = UnicodeAttribute()
     answer = UnicodeAttribute()
     expires_at = TTLAttribute()
+
+
+class LedgerIndex(GlobalSecondaryIndex["PaymentNotice"]):
+    class Meta:
+        index_name = "ledger"
+        projection = AllProjection()
+
+    ledger_day = UnicodeAttribute(hash_key=True)
+    ledger_order = UnicodeAttribute(range_key=True)
+
+
+class PaymentNotice(Model):
+    class Meta:
+        table_name = _TableName("payments")
+        region = _Region()
+
+    key = UnicodeAttribute(hash_key=True)
+    gateway = UnicodeAttribute()
+    transaction_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    reference = UnicodeAttribute()
+    tracking_number = UnicodeAttribute(null=True)
+    district_code = UnicodeAttribute(null=True)
+    service_code = UnicodeAttribute(null=True)
+    amount_piasters = NumberAttribute()
+    currency = UnicodeAttribute()
+    method = UnicodeAttribute()
+    outcome = UnicodeAttribute()
+    received_at = UTCDateTimeAttribute()
+    ledger_day = UnicodeAttribute()
+    ledger_order = UnicodeAttribute()
+    ledger_index = LedgerIndex()
+
+
+class DaySummary(Model):
+    """The reconciliation of one Cairo day, under `key = "ledger#<YYYY-MM-DD>"`."""
+
+    class Meta:
+        table_name = _TableName("payments")
+        region = _Region()
+
+    key = UnicodeAttribute(hash_key=True)
+    summary = UnicodeAttribute()
+    computed_at = UTCDateTimeAttribute()

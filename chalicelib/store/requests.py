@@ -139,3 +139,11 @@ def queue_page(district_code: str, status: str, department: str | None, page_siz
     requests = list(results)
     last = results.last_evaluated_key
     return QueuePage(requests=requests, last_queue_order=last["queue_order"]["S"] if last else None)
+
+
+def load_request_record(tracking_number: str) -> RequestRecord | None:
+    """The request alone, by key: what a payment callback needs to judge a notice."""
+    try:
+        return RequestRecord.get(tracking_number, RequestRecord.ITEM, consistent_read=True)
+    except RequestRecord.DoesNotExist:
+        return None

@@ -1,0 +1,37 @@
+"""Secrets: from the environment when set; from SSM Parameter Store when deployed; and a
+documented default for the local stage only, so that `make run` needs no setup."""
+
+from __future__ import annotations
+
+import os
+
+from chalicelib.config import settings
+
+# The local stage's defaults (README.md); never used by any other stage.
+LOCAL_DEFAULTS = {
+    "PAYMOB_HMAC_SECRET": "local-paymob-hmac-secret",
+    "PAYMOB_API_KEY": "local-paymob-api-key",
+    "FAWRY_SECURE_KEY": "local-fawry-secure-key",
+    "OPEN311_API_KEY": "local-open311-api-key",
+}
+CACHE_SECONDS = 300
+
+
+class MissingSecret(Exception):
+    pass
+
+
+def secret(name: str) -> str:
+    """The secret `name`: $NAME, else the SecureString parameter named by $NAME_PARAMETER
+    (cached a few minutes per container), else the local default on the local stage."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    parameter = os.environ.get(f"{name}_PARAMETER")
+    if parameter:
+        from aws_lambda_powertools.utilities import parameters
+
+        return str(parameters.get_parameter(parameter, decrypt=True, max_age=CACHE_SECONDS))
+    if settings().stage == "local" and name in LOCAL_DEFAULTS:
+        return LOCAL_DEFAULTS[name]
+    raise MissingSecret(f"{name} is not configured")

@@ -1,0 +1,28 @@
+"""Scheduled work: handlers that run on a clock rather than on a request."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from chalice import Blueprint, Cron
+from chalice.app import CloudWatchEvent
+
+from chalicelib.domain.calendar import cairo_today
+from chalicelib.services.reconciliation import reconcile_day
+
+scheduled = Blueprint(__name__)
+
+
+# 22:30 UTC is just past midnight in Cairo, winter or summer time: yesterday is complete.
+@scheduled.schedule(Cron(30, 22, "*", "*", "?", "*"), name="reconcile_payments")
+def reconcile_payments(event: CloudWatchEvent) -> dict[str, Any]:
+    """Reconciles the Cairo day before the event's; `detail.day` (YYYY-MM-DD) reruns a given day."""
+    requested = (event.to_dict().get("detail") or {}).get("day")
+    now = datetime.now(UTC)
+    if requested:
+        day = date.fromisoformat(requested)
+    else:
+        fired = datetime.fromisoformat(event.time.replace("Z", "+00:00")) if event.time else now
+        day = cairo_today(fired) - timedelta(days=1)
+    return reconcile_day(day, now)

@@ -1,0 +1,66 @@
+"""The daily reconciliation: each day's money per district and service, and what needs a look.
+
+It reads the day's notices from the ledger index, totals what came in and what went back,
+and flags invoices paid twice, paid with the wrong amount (underpaid or overpaid), paid
+after expiry or after cancellation, refunds of nothing, and money naming no invoice.
+Running it again for the same day gives the same answer and writes the same record.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from chalicelib.domain.payments import FLAGGED, MONEY_IN, Outcome
+from chalicelib.observability.logs import logger
+from chalicelib.store.models import PaymentNotice
+from chalicelib.store.payments import notices_of_day, save_day_summary
+
+
+def reconcile_day(day: date, now: datetime) -> dict[str, Any]:
+    notices = notices_of_day(day.isoformat())
+    totals: dict[tuple[str, str], dict[str, int]] = defaultdict(
+        lambda: {"received_piasters": 0, "refunded_piasters": 0, "payments": 0}
+    )
+    flags = []
+    for notice in notices:
+        line = totals[(notice.district_code or "unknown", notice.service_code or "unknown")]
+        outcome = Outcome(notice.outcome)
+        if outcome in MONEY_IN:
+            line["received_piasters"] += int(notice.amount_piasters)
+            line["payments"] += 1
+        elif outcome is Outcome.REFUNDED:
+            line["refunded_piasters"] += int(notice.amount_piasters)
+        if outcome in FLAGGED:
+            flags.append(_flag(notice))
+    summary = {
+        "day": day.isoformat(),
+        "notices": len(notices),
+        "lines": [
+            {"district_code": district, "service_code": service, **figures}
+            for (district, service), figures in sorted(totals.items())
+        ],
+        "received_piasters": sum(line["received_piasters"] for line in totals.values()),
+        "refunded_piasters": sum(line["refunded_piasters"] for line in totals.values()),
+        "flags": flags,
+    }
+    save_day_summary(day.isoformat(), summary, now)
+    if flags:
+        logger.error(
+            "payments reconciliation found invoices to look at",
+            extra={"alert": "payment_reconciliation", "day": summary["day"], "flags": len(flags)},
+        )
+    logger.info("payments reconciled", extra={"day": summary["day"], "notices": len(notices)})
+    return summary
+
+
+def _flag(notice: PaymentNotice) -> dict[str, Any]:
+    return {
+        "outcome": notice.outcome,
+        "gateway": notice.gateway,
+        "transaction_id": notice.transaction_id,
+        "reference": notice.reference,
+        "tracking_number": notice.tracking_number,
+        "amount_piasters": int(notice.amount_piasters),
+    }

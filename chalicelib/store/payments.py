@@ -1,0 +1,55 @@
+"""Recording payment notices with what they do to requests, card orders, and the daily ledger."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.store.connection import shared_connection
+from chalicelib.store.models import DaySummary, HistoryEntry, PaymentNotice, RequestRecord
+from chalicelib.store.requests import VersionConflict
+
+
+class NoticeAlreadyRecorded(Exception):
+    """This very notice was recorded (and acted on) before."""
+
+
+def record_notice(notice: PaymentNotice, moved: tuple[RequestRecord, HistoryEntry, int] | None = None) -> None:
+    """Records a genuine notice, and what it does to the request (the request saved on
+    condition it still has the version read, and its history entry), in one transaction."""
+    try:
+        with TransactWrite(connection=shared_connection()) as transaction:
+            transaction.save(notice, condition=PaymentNotice.key.does_not_exist())
+            if moved is not None:
+                request, entry, expected_version = moved
+                transaction.save(request, condition=RequestRecord.version == expected_version)
+                transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
+    except TransactWriteError as error:
+        reasons = error.cancellation_reasons or []
+        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+            raise NoticeAlreadyRecorded from error
+        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
+            raise VersionConflict from error
+        raise
+
+
+def add_card_order(request: RequestRecord, order_id: str) -> None:
+    """Remembers a Paymob order registered for the request's invoice, while it is still unpaid."""
+    request.update(
+        actions=[RequestRecord.payment.card_orders.append([order_id])],
+        condition=(RequestRecord.status == "awaiting_payment") & (RequestRecord.payment.status == "unpaid"),
+    )
+
+
+def notices_of_day(day: str) -> list[PaymentNotice]:
+    """Every notice recorded on a Cairo day, for reconciliation (all pages)."""
+    return list(PaymentNotice.ledger_index.query(day))
+
+
+def save_day_summary(day: str, summary: dict[str, Any], now: datetime) -> None:
+    """Keeps the day's reconciliation; a rerun replaces it with the same figures."""
+    DaySummary(f"ledger#{day}", summary=json.dumps(summary, ensure_ascii=False), computed_at=now).save()
