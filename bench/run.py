@@ -46,7 +46,7 @@ SEEDED_REQUESTS = 20
 WARMUP_ROUNDS = 20
 LATENCY_SAMPLES = 200
 
-TARGETS = {"cold_start": 1.25, "submit": 2.0, "inquiry": 1.5}
+TARGETS = {"cold_start": 1.25, "submit": 2.0, "inquiry": 1.5, "callback": 2.0}
 
 # What each fresh interpreter imports: the Lambda handler module, and the least a Lambda
 # that talks to DynamoDB imports and builds before its first call.
@@ -250,6 +250,77 @@ def baseline_submission_items(tracking_number: str, key: str, body: dict[str, An
     ]
 
 
+def signed_fawry_notice(reference: str, amount_egp: int) -> dict[str, Any]:
+    """A genuine Fawry V2 PAID notice, signed with the local stage's secure key."""
+    from chalicelib.adapters.fawry import fawry_signature
+    from chalicelib.adapters.secrets import LOCAL_DEFAULTS
+
+    notice = {
+        "fawryRefNumber": str(secrets.randbelow(9 * 10**9) + 10**9),
+        "merchantRefNumber": reference,
+        "paymentAmount": f"{amount_egp:.2f}",
+        "orderAmount": f"{amount_egp:.2f}",
+        "orderStatus": "PAID",
+        "paymentMethod": "PAYATFAWRY",
+        "paymentRefrenceNumber": str(secrets.randbelow(10**8)),
+    }
+    notice["messageSignature"] = fawry_signature(notice, LOCAL_DEFAULTS["FAWRY_SECURE_KEY"])
+    return notice
+
+
+def baseline_payment_items(request: dict[str, Any], notice: dict[str, Any]) -> list[dict[str, Any]]:
+    """What applying a payment writes, by hand: the notice, the request moved on (on condition
+    of the version read) and its history entry."""
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+0000")
+    tracking_number = request["tracking_number"]["S"]
+    key = f"notice#fawry#{notice['fawryRefNumber']}#paid"
+    moved = {
+        **request,
+        "status": {"S": "in_review"},
+        "version": {"N": "2"},
+        "updated_at": {"S": now},
+        "payment": {"M": {**request["payment"]["M"], "status": {"S": "paid"}, "paid_by": {"S": key},
+                          "paid_at": {"S": now}}},
+        "queue": {"S": request["queue"]["S"].replace("awaiting_payment", "in_review")},
+    }  # fmt: skip
+    record = {
+        "key": {"S": key},
+        "gateway": {"S": "fawry"},
+        "transaction_id": {"S": notice["fawryRefNumber"]},
+        "kind": {"S": "paid"},
+        "reference": {"S": notice["merchantRefNumber"]},
+        "tracking_number": {"S": tracking_number},
+        "district_code": request["district_code"],
+        "service_code": request["service_code"],
+        "amount_piasters": {"N": "500000"},
+        "currency": {"S": "EGP"},
+        "method": {"S": "PAYATFAWRY"},
+        "outcome": {"S": "paid"},
+        "received_at": {"S": now},
+        "ledger_day": {"S": now[:10]},
+        "ledger_order": {"S": f"{request['district_code']['S']}#{request['service_code']['S']}#{key}"},
+    }
+    history = {
+        "tracking_number": {"S": tracking_number},
+        "item": {"S": f"history#000002#{now}"},
+        "kind": {"S": "history"},
+        "event": {"S": "status_change"},
+        "version": {"N": "2"},
+        "at": {"S": now},
+        "from_status": {"S": "awaiting_payment"},
+        "to_status": {"S": "in_review"},
+        "actor_role": {"S": "payment"},
+        "actor": {"S": "fawry"},
+        "note": {"S": f"سُددت الرسوم عبر فوري، رقم العملية {notice['fawryRefNumber']}"},
+    }
+    return [
+        {"Put": {"TableName": table_name("payments"), "Item": record, **not_there("key")}},
+        {"Put": {"TableName": table_name("requests"), "Item": moved, "ConditionExpression": "#v = :v",
+                 "ExpressionAttributeNames": {"#v": "version"}, "ExpressionAttributeValues": {":v": {"N": "1"}}}},
+        {"Put": {"TableName": table_name("requests"), "Item": history, **not_there("tracking_number")}},
+    ]  # fmt: skip
+
+
 @dataclass
 class Rig:
     """The handler's test client, a plain boto3 client, and the seeded requests both query."""
@@ -314,6 +385,40 @@ class Rig:
         assert answer["Count"] == 2, answer
         return elapsed
 
+    def forget_notice(self, notice: dict[str, Any]) -> None:
+        key = f"notice#fawry#{notice['fawryRefNumber']}#paid"
+        self.dynamodb.delete_item(TableName=table_name("payments"), Key={"key": {"S": key}})
+
+    def project_callback(self) -> float:
+        """A genuine Fawry notice paying a fresh invoice (filed and cleared away untimed)."""
+        key = uuid.uuid4().hex
+        filed = self.post("/v1/requests", json.dumps(self.submission_body), {"Idempotency-Key": key}).json_body
+        notice = json.dumps(signed_fawry_notice(filed["payment"]["reference"], filed["fee_egp"]))
+        elapsed, response = timed(lambda: self.post("/v1/payments/fawry/callback", notice))
+        assert response.json_body.get("outcome") == "paid", response.body
+        self.forget_submission(filed["tracking_number"], key)
+        self.forget_notice(json.loads(notice))
+        return elapsed
+
+    def baseline_callback(self) -> float:
+        tracking_number, key = random_tracking_number(), uuid.uuid4().hex
+        items = baseline_submission_items(tracking_number, key, self.submission_body)
+        self.dynamodb.transact_write_items(TransactItems=items)
+        notice = signed_fawry_notice(f"{tracking_number}01", 5000)
+
+        def apply() -> Any:
+            request = self.dynamodb.get_item(
+                TableName=table_name("requests"),
+                Key={"tracking_number": {"S": tracking_number}, "item": {"S": "request"}},
+                ConsistentRead=True,
+            )["Item"]
+            return self.dynamodb.transact_write_items(TransactItems=baseline_payment_items(request, notice))
+
+        elapsed, _ = timed(apply)
+        self.forget_submission(tracking_number, key)
+        self.forget_notice(notice)
+        return elapsed
+
     def office_queue_page(self) -> None:
         """One page of the district's queue, as an officer of that district asks for it."""
         from chalicelib.domain.staff import Role
@@ -329,7 +434,12 @@ class Rig:
     def check_table_sizes(self) -> None:
         """Fails unless the tables hold exactly the seeded submissions: the figures are only
         comparable if every sample ran against tables of that one size."""
-        expected = {"requests": 2 * len(self.seeded), "applicants": len(self.seeded), "idempotency": len(self.seeded)}
+        expected = {
+            "requests": 2 * len(self.seeded),
+            "applicants": len(self.seeded),
+            "idempotency": len(self.seeded),
+            "payments": 0,
+        }
         for table, count in expected.items():
             held = self.dynamodb.describe_table(TableName=table_name(table))["Table"]["ItemCount"]
             assert held == count, f"{table_name(table)} holds {held} items, expected {count}"
@@ -351,6 +461,7 @@ class LatencySamples:
 
     submit: tuple[list[float], list[float]] = field(default_factory=lambda: ([], []))
     inquiry: tuple[list[float], list[float]] = field(default_factory=lambda: ([], []))
+    callback: tuple[list[float], list[float]] = field(default_factory=lambda: ([], []))
 
 
 def interleaved(round_number: int, project: Callable[[], float], baseline: Callable[[], float]) -> tuple[float, float]:
@@ -373,6 +484,7 @@ def sample_latency(rig: Rig, rounds: int) -> LatencySamples:
                 partial(rig.project_inquiry, tracking_number),
                 partial(rig.baseline_inquiry, tracking_number),
             ),
+            (samples.callback, rig.project_callback, rig.baseline_callback),
         )
         for (project_list, baseline_list), project, baseline in pairs:
             project_s, baseline_s = interleaved(round_number, project, baseline)
@@ -406,10 +518,13 @@ def count_calls(rig: Rig) -> tuple[dict[str, int], Counter[str]]:
     assert submitted[0].status_code == 201, submitted[0].body
     tracking_number = submitted[0].json_body["tracking_number"]
     inquiry, inquiry_calls = dynamodb_calls_of(lambda: rig.project_inquiry(tracking_number))
+    notice = signed_fawry_notice(submitted[0].json_body["payment"]["reference"], submitted[0].json_body["fee_egp"])
+    callback, callback_calls = dynamodb_calls_of(lambda: rig.post("/v1/payments/fawry/callback", json.dumps(notice)))
     rig.forget_submission(tracking_number, key)
+    rig.forget_notice(notice)
     queue_page, queue_calls = dynamodb_calls_of(lambda: rig.office_queue_page())
-    counts = {"submit": submit, "inquiry": inquiry, "office_queue_page": queue_page}
-    return counts, submit_calls + inquiry_calls + queue_calls
+    counts = {"submit": submit, "inquiry": inquiry, "callback": callback, "office_queue_page": queue_page}
+    return counts, submit_calls + inquiry_calls + callback_calls + queue_calls
 
 
 def measure_requests() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -439,11 +554,10 @@ def measure_requests() -> tuple[dict[str, Any], dict[str, Any]]:
     latency = {
         "submit": latency_figures(samples.submit),
         "inquiry": latency_figures(samples.inquiry),
-        "callback": None,
+        "callback": latency_figures(samples.callback),
     }
     dynamodb_calls = {
         **counts,
-        "callback": None,
         "scans": sum(calls["dynamodb:Scan"] for calls in (setup_calls, counted_calls, sampled_calls)),
     }
     return latency, dynamodb_calls
@@ -473,7 +587,7 @@ def print_table(results: dict[str, Any]) -> None:
                 latency[route]["ratio"],
                 TARGETS[route],
             )
-            for route in ("submit", "inquiry")
+            for route in ("submit", "inquiry", "callback")
         ),
     ]
     print(f"{'':18}{'shobbak':>10}{'baseline':>10}{'ratio':>8}{'target':>9}")
@@ -481,7 +595,8 @@ def print_table(results: dict[str, Any]) -> None:
         print(f"{name:18}{project:>10.2f}{baseline:>10.2f}{figure:>8.3f}{f'≤ {target}':>9}  {verdict(figure, target)}")
     print(
         f"DynamoDB calls: submit {calls['submit']} (target 1), inquiry {calls['inquiry']} (target 1), "
-        f"office queue page {calls['office_queue_page']} (target 1), scans {calls['scans']} (target 0)"
+        f"callback {calls['callback']} (target ≤ 2), office queue page {calls['office_queue_page']} (target 1), "
+        f"scans {calls['scans']} (target 0)"
     )
     print(f"written to {RESULTS_PATH.relative_to(ROOT)}")
 

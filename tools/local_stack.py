@@ -1,8 +1,8 @@
 """`make run`: the whole of Shobbak on this machine, in the foreground, until Ctrl-C.
 
 Starts a moto server process (the AWS emulation), deploys infra/resources.yaml into its
-CloudFormation, then `chalice local --stage local` pointed at it, and the portal's static
-files. Stops every process it started when interrupted or when any of them dies.
+CloudFormation, then `chalice local --stage local` pointed at it, and the portal, built for these
+ports by portal_site/build.py. Stops every process it started when interrupted or when any of them dies.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from pathlib import Path
 
 import boto3
 
+from chalicelib.config import settings
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.services.catalogue import current_catalogue
+from portal_site.build import build as build_portal
 from tools.resources import deploy_resources
 from tools.staff_token import local_signing_key
 
@@ -30,7 +32,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 STAGE = "local"
 REGION = "eu-central-1"
-PORTAL_FILES = PROJECT / "portal_site" / "placeholder"
+PORTAL_BUILD = PROJECT / "portal_site" / "build"
 READY_TIMEOUT_S = 60
 
 
@@ -39,6 +41,7 @@ class Ports:
     aws: int = 5000
     api: int = 8000
     portal: int = 8080
+    gateways: int = 8090
 
 
 def local_aws_environment(aws_port: int) -> dict[str, str]:
@@ -88,7 +91,7 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.wait()
 
 
-def run(ports: Ports) -> int:
+def run(ports: Ports, portal_dir: Path = PORTAL_BUILD) -> int:
     environment = local_aws_environment(ports.aws)
     processes: list[subprocess.Popen[bytes]] = []
 
@@ -111,27 +114,37 @@ def run(ports: Ports) -> int:
         local_signing_key()  # staff tokens: the key pair chalice local trusts, made on first use
         catalogue = current_catalogue()
 
+        # The portal's forms post to this stack's API, whose pages link back to this stack's portal.
+        api_url, portal_url = f"http://127.0.0.1:{ports.api}", f"http://127.0.0.1:{ports.portal}"
+        build_portal(portal_dir, api_url, settings().rollout_phase, cairo_today(datetime.now(UTC)))
+        # Card checkouts go to the local Paymob of the gateway simulator, which pays them back.
+        api_environment = {
+            **environment,
+            "PORTAL_BASE_URL": portal_url,
+            "API_BASE_URL": api_url,
+            "PAYMOB_API_BASE": f"http://127.0.0.1:{ports.gateways}/paymob",
+            "PAYMOB_INTEGRATION_ID": "1",
+            "PAYMOB_IFRAME_ID": "1",
+        }
         api = start(
             [str(BIN / "chalice"), "local", "--stage", STAGE, "--host", "127.0.0.1", "--port", str(ports.api)],
-            environment,
+            api_environment,
         )
         processes.append(api)
+        gateways = start(
+            [sys.executable, "-m", "tools.gateway_simulator", "--port", str(ports.gateways),
+             "--api-url", f"http://127.0.0.1:{ports.api}", "--portal-url", f"http://127.0.0.1:{ports.portal}"],
+            environment,
+        )  # fmt: skip
+        processes.append(gateways)
         portal = start(
-            [
-                sys.executable,
-                "-m",
-                "http.server",
-                str(ports.portal),
-                "--bind",
-                "127.0.0.1",
-                "--directory",
-                str(PORTAL_FILES),
-            ],
+            [sys.executable, "-m", "tools.portal_server", "--port", str(ports.portal), "--directory", str(portal_dir)],
             environment,
         )
         processes.append(portal)
         wait_until_answering(f"http://127.0.0.1:{ports.api}/v1/districts", api)
         wait_until_answering(f"http://127.0.0.1:{ports.portal}/", portal)
+        wait_until_answering(f"http://127.0.0.1:{ports.gateways}/", gateways)
 
         active = [district.name_en for district in catalogue.districts() if district.active]
         print(
@@ -139,6 +152,7 @@ def run(ports: Ports) -> int:
             f"  AWS emulation (moto server)  http://127.0.0.1:{ports.aws}   dashboard: /moto-api/\n"
             f"  API (chalice local)          http://127.0.0.1:{ports.api}   try: /v1/districts\n"
             f"  Portal                       http://127.0.0.1:{ports.portal}\n"
+            f"  Payment gateways (simulated) http://127.0.0.1:{ports.gateways}   Fawry and Paymob\n"
             f"  Tables: {', '.join(sorted(tables.values()))}\n"
             f"  Catalogue: {len(catalogue.districts())} units ({', '.join(active)} open), "
             f"{len(catalogue.services(on=cairo_today(datetime.now(UTC))))} services\n"
@@ -161,8 +175,18 @@ def main() -> int:
     parser.add_argument("--aws-port", type=int, default=Ports.aws)
     parser.add_argument("--api-port", type=int, default=Ports.api)
     parser.add_argument("--portal-port", type=int, default=Ports.portal)
+    parser.add_argument("--gateways-port", type=int, default=Ports.gateways)
+    parser.add_argument("--portal-build-dir", type=Path, default=PORTAL_BUILD, help="where the portal is built")
     arguments = parser.parse_args()
-    return run(Ports(aws=arguments.aws_port, api=arguments.api_port, portal=arguments.portal_port))
+    return run(
+        Ports(
+            aws=arguments.aws_port,
+            api=arguments.api_port,
+            portal=arguments.portal_port,
+            gateways=arguments.gateways_port,
+        ),
+        arguments.portal_build_dir,
+    )
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import urllib.error
 from datetime import UTC, datetime
 
@@ -58,7 +59,8 @@ def card_payment(tracking_number: str) -> Response:
     body = json_object(payments_api.current_request)
     try:
         checkout = start_card_payment(tracking_number, body, datetime.now(UTC))
-    except (urllib.error.URLError, TimeoutError, KeyError, ValueError) as failure:
+    except (urllib.error.URLError, TimeoutError, json.JSONDecodeError, KeyError) as failure:
+        # The gateway is down, slow, or answered something unexpected: nothing was written.
         logger.warning("card gateway unavailable", extra={"reason": type(failure).__name__})
         return error_response(
             503,

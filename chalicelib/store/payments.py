@@ -40,7 +40,7 @@ def record_notice(notice: PaymentNotice, moved: tuple[RequestRecord, HistoryEntr
 def add_card_order(request: RequestRecord, order_id: str) -> None:
     """Remembers a Paymob order registered for the request's invoice, while it is still unpaid."""
     request.update(
-        actions=[RequestRecord.payment.card_orders.append([order_id])],
+        actions=[RequestRecord.payment.card_orders.set(RequestRecord.payment.card_orders.append([order_id]))],
         condition=(RequestRecord.status == "awaiting_payment") & (RequestRecord.payment.status == "unpaid"),
     )
 

@@ -7,7 +7,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +25,9 @@ class LocalStack:
     aws_url: str
     api_url: str
     portal_url: str
+    gateways_url: str
     process: subprocess.Popen[str]
-    ports: tuple[int, int, int]
+    ports: tuple[int, ...]
 
 
 def free_port() -> int:
@@ -39,8 +42,10 @@ def port_is_open(port: int) -> bool:
 
 
 @pytest.fixture(scope="module")
-def local_stack() -> Iterator[LocalStack]:
-    aws, api, portal = free_port(), free_port(), free_port()
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    aws, api, portal, gateways = free_port(), free_port(), free_port(), free_port()
+    # Its own portal build, for its own ports: a `make run` beside the tests keeps its pages.
+    portal_build = tmp_path_factory.mktemp("portal")
     environment = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
     process = subprocess.Popen(
         [
@@ -53,6 +58,10 @@ def local_stack() -> Iterator[LocalStack]:
             str(api),
             "--portal-port",
             str(portal),
+            "--gateways-port",
+            str(gateways),
+            "--portal-build-dir",
+            str(portal_build),
         ],
         cwd=PROJECT,
         env=environment,
@@ -70,12 +79,15 @@ def local_stack() -> Iterator[LocalStack]:
         if time.monotonic() > deadline or process.poll() is not None:
             process.kill()
             pytest.fail("the local stack did not start:\n" + "".join(seen[-40:]))
+    # Keep reading what the stack prints: a full pipe would block its processes mid-request.
+    threading.Thread(target=lambda: deque(process.stdout, maxlen=200), daemon=True).start()
     stack = LocalStack(
         aws_url=f"http://127.0.0.1:{aws}",
         api_url=f"http://127.0.0.1:{api}",
         portal_url=f"http://127.0.0.1:{portal}",
         process=process,
-        ports=(aws, api, portal),
+        gateways_url=f"http://127.0.0.1:{gateways}",
+        ports=(aws, api, portal, gateways),
     )
     try:
         yield stack

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -73,10 +75,11 @@ def test_the_request_lives_in_the_moto_server(local_stack: LocalStack) -> None:
     assert "national_id" not in item["Item"]
 
 
-def test_the_portal_placeholder_is_served_in_arabic(local_stack: LocalStack) -> None:
-    with urllib.request.urlopen(local_stack.portal_url, timeout=10) as response:
+def test_the_portal_is_served_in_arabic_with_forms_posting_to_this_api(local_stack: LocalStack) -> None:
+    with urllib.request.urlopen(f"{local_stack.portal_url}/track.html", timeout=10) as response:
         page = response.read().decode()
     assert '<html lang="ar" dir="rtl">' in page
+    assert f'action="{local_stack.api_url}/v1/inquiries"' in page
 
 
 def make_token(role: str, district: str = "") -> str:
@@ -112,3 +115,49 @@ def test_the_office_api_is_guarded_in_chalice_local_by_make_token_tokens(local_s
     )
     assert status == 200
     assert [entry["tracking_number"] for entry in queue["requests"]] == [filed["tracking_number"]]
+
+
+def form_post(url: str, fields: dict[str, str]) -> str:
+    data = urllib.parse.urlencode(fields).encode()
+    with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=30) as response:
+        return response.read().decode()
+
+
+def track(local_stack: LocalStack, tracking_number: str) -> dict[str, Any]:
+    body = {"tracking_number": tracking_number, "national_id_last4": national_id()[-4:]}
+    return call(f"{local_stack.api_url}/v1/inquiries", body)[1]
+
+
+def test_a_citizen_pays_a_fawry_reference_through_the_local_gateway(local_stack: LocalStack) -> None:
+    status, filed = call(f"{local_stack.api_url}/v1/requests", submission("shop_licence", "warraq"))
+    assert status == 201
+    assert track(local_stack, filed["tracking_number"])["payment_status"] == "unpaid"
+
+    page = form_post(
+        f"{local_stack.gateways_url}/fawry/pay",
+        {"reference": filed["payment"]["reference"], "amount": str(filed["fee_egp"]), "status": "PAID"},
+    )
+
+    assert '"outcome":"paid"' in html.unescape(page)
+    tracked = track(local_stack, filed["tracking_number"])
+    assert (tracked["status"], tracked["payment_status"]) == ("in_review", "paid")
+
+
+def test_a_citizen_pays_by_card_through_the_local_paymob(local_stack: LocalStack) -> None:
+    status, filed = call(f"{local_stack.api_url}/v1/requests", submission("road_occupancy_new", "dokki"))
+    assert status == 201
+    status, checkout = call(
+        f"{local_stack.api_url}/v1/requests/{filed['tracking_number']}/card-payments",
+        {"national_id_last4": national_id()[-4:]},
+    )
+    assert status == 201
+    with urllib.request.urlopen(checkout["redirect_url"], timeout=30) as response:
+        card_page = response.read().decode()
+    token = urllib.parse.parse_qs(urllib.parse.urlsplit(checkout["redirect_url"]).query)["payment_token"][0]
+    assert "الدفع بالبطاقة" in card_page
+
+    result = form_post(f"{local_stack.gateways_url}/paymob/pay", {"payment_token": token, "decision": "approve"})
+
+    assert '"outcome":"paid"' in html.unescape(result)
+    tracked = track(local_stack, filed["tracking_number"])
+    assert (tracked["status"], tracked["payment_status"]) == ("in_review", "paid")
