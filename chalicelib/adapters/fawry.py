@@ -53,6 +53,10 @@ def read_fawry_notice(notice: Mapping[str, Any], secure_key: str) -> GatewayNoti
     offered = notice.get("messageSignature")
     if not isinstance(offered, str) or not hmac.compare_digest(expected, offered.lower()):
         raise UnverifiedNotice("fawry signature mismatch")
+    # Only what the signature covers may count: an amount finer than the two signed decimals
+    # would be read as another amount than the one signed.
+    if Decimal(str(notice["paymentAmount"])) != Decimal(_two_decimals(notice["paymentAmount"])):
+        raise UnverifiedNotice("fawry amount with more than two decimals")
     amount = piasters(notice["paymentAmount"])
     if amount is None or any(not str(notice[name]).strip() for name in _SIGNED_TEXT):
         raise UnverifiedNotice("fawry notice with an empty reference or amount")
@@ -61,7 +65,8 @@ def read_fawry_notice(notice: Mapping[str, Any], secure_key: str) -> GatewayNoti
         transaction_id=str(notice["fawryRefNumber"]),
         kind=_KINDS.get(str(notice["orderStatus"]).upper(), NoticeKind.FAILED),
         amount_piasters=amount,
-        currency=str(notice.get("currency") or CURRENCY),
+        # Fawry settles in pounds only, and does not sign any currency field a notice may carry.
+        currency=CURRENCY,
         method=str(notice["paymentMethod"]),
         reference=str(notice["merchantRefNumber"]),
     )

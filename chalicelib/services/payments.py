@@ -33,7 +33,7 @@ from chalicelib.domain.statuses import Status
 from chalicelib.domain.tracking import is_valid_tracking_number
 from chalicelib.observability.logs import logger
 from chalicelib.store.models import HistoryEntry, PaymentNotice, RequestRecord
-from chalicelib.store.payments import NoticeAlreadyRecorded, add_card_order, record_notice
+from chalicelib.store.payments import NoticeAlreadyRecorded, add_card_order, load_card_order, record_notice
 from chalicelib.store.requests import VersionConflict, load_request, load_request_record
 
 JUDGEMENTS = 3
@@ -94,17 +94,33 @@ def start_card_payment(tracking_number: str, body: Mapping[str, Any], now: datet
     checkout = client.start_checkout(
         attempt, int(payment.amount_egp) * PIASTERS_PER_POUND, int((payment.expires_at - now).total_seconds())
     )
-    add_card_order(request, checkout.order_id)
+    add_card_order(request, payment.reference, checkout.order_id, now)
     logger.info("card checkout started", extra={"tracking_number": request.tracking_number})
     return {"tracking_number": request.tracking_number, "redirect_url": checkout.redirect_url}
 
 
 def _request_named_by(notice: GatewayNotice) -> RequestRecord | None:
-    tracking_number = tracking_number_of(notice.reference)
-    if not notice.reference.isascii() or not is_valid_tracking_number(tracking_number):
+    """The request whose invoice the notice pays, found by what the gateway signed.
+
+    Fawry signs the invoice reference. Paymob signs only its own order id: the unsigned
+    merchant_order_id is tried first as a shortcut, and trusted only if that invoice did
+    register the signed order id; otherwise the order id itself leads to the invoice.
+    """
+    request = _request_by_reference(notice.reference)
+    if notice.card_order_id is None:
+        return request
+    if request is not None and request.payment is not None and notice.card_order_id in request.payment.card_orders:
+        return request
+    order = load_card_order(notice.card_order_id)
+    return _request_by_reference(order.reference) if order is not None else None
+
+
+def _request_by_reference(reference: str) -> RequestRecord | None:
+    tracking_number = tracking_number_of(reference)
+    if not reference.isascii() or not is_valid_tracking_number(tracking_number):
         return None
     request = load_request_record(tracking_number)
-    if request is None or request.payment is None or request.payment.reference != notice.reference:
+    if request is None or request.payment is None or request.payment.reference != reference:
         return None
     return request
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from chalicelib.domain.payments import FLAGGED, MONEY_IN, Outcome
+from chalicelib.domain.payments import CURRENCY, FLAGGED, MONEY_IN, Outcome
 from chalicelib.observability.logs import logger
 from chalicelib.store.models import PaymentNotice
 from chalicelib.store.payments import notices_of_day, save_day_summary
@@ -27,10 +27,12 @@ def reconcile_day(day: date, now: datetime) -> dict[str, Any]:
     for notice in notices:
         line = totals[(notice.district_code or "unknown", notice.service_code or "unknown")]
         outcome = Outcome(notice.outcome)
-        if outcome in MONEY_IN:
+        # Only pounds are added up; money in another currency is flagged (amount_mismatch).
+        in_pounds = notice.currency == CURRENCY
+        if in_pounds and outcome in MONEY_IN:
             line["received_piasters"] += int(notice.amount_piasters)
             line["payments"] += 1
-        elif outcome is Outcome.REFUNDED:
+        elif in_pounds and outcome is Outcome.REFUNDED:
             line["refunded_piasters"] += int(notice.amount_piasters)
         if outcome in FLAGGED:
             flags.append(_flag(notice))
@@ -63,4 +65,5 @@ def _flag(notice: PaymentNotice) -> dict[str, Any]:
         "reference": notice.reference,
         "tracking_number": notice.tracking_number,
         "amount_piasters": int(notice.amount_piasters),
+        "currency": notice.currency,
     }

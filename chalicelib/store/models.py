@@ -25,6 +25,8 @@ per genuine gateway notice, written in the same transaction as what it does to t
 on condition that it does not exist: a repeated notice changes nothing.
   * callback: GetItem of the request (by the tracking number inside the invoice reference),
     then one TransactWriteItems.
+  `order#paymob#<order id>`: a CardOrder, the invoice a Paymob order was registered for, so
+  that a card callback finds its invoice by the order id Paymob signs.
   * reconciliation: Query on the `ledger` index (`ledger_day = "<YYYY-MM-DD>"` in Cairo),
     ordered by `ledger_order = "<district>#<service>#<key>"`.
 
@@ -233,3 +235,20 @@ class DaySummary(Model):
     key = UnicodeAttribute(hash_key=True)
     summary = UnicodeAttribute()
     computed_at = UTCDateTimeAttribute()
+
+
+class CardOrder(Model):
+    """A Paymob order registered for an invoice, under `key = "order#paymob#<order id>"`."""
+
+    class Meta:
+        table_name = _TableName("payments")
+        region = _Region()
+
+    key = UnicodeAttribute(hash_key=True)
+    tracking_number = UnicodeAttribute()
+    reference = UnicodeAttribute()
+    registered_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key_for(order_id: str) -> str:
+        return f"order#paymob#{order_id}"

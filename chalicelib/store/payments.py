@@ -10,7 +10,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.connection import shared_connection
-from chalicelib.store.models import DaySummary, HistoryEntry, PaymentNotice, RequestRecord
+from chalicelib.store.models import CardOrder, DaySummary, HistoryEntry, PaymentNotice, RequestRecord
 from chalicelib.store.requests import VersionConflict
 
 
@@ -37,12 +37,26 @@ def record_notice(notice: PaymentNotice, moved: tuple[RequestRecord, HistoryEntr
         raise
 
 
-def add_card_order(request: RequestRecord, order_id: str) -> None:
-    """Remembers a Paymob order registered for the request's invoice, while it is still unpaid."""
-    request.update(
-        actions=[RequestRecord.payment.card_orders.set(RequestRecord.payment.card_orders.append([order_id]))],
-        condition=(RequestRecord.status == "awaiting_payment") & (RequestRecord.payment.status == "unpaid"),
+def add_card_order(request: RequestRecord, reference: str, order_id: str, now: datetime) -> None:
+    """Remembers a Paymob order registered for the request's unpaid invoice: on the invoice,
+    and by the order id, which is what Paymob signs in its callbacks."""
+    order = CardOrder(
+        CardOrder.key_for(order_id), tracking_number=request.tracking_number, reference=reference, registered_at=now
     )
+    with TransactWrite(connection=shared_connection()) as transaction:
+        transaction.update(
+            request,
+            actions=[RequestRecord.payment.card_orders.set(RequestRecord.payment.card_orders.append([order_id]))],
+            condition=(RequestRecord.status == "awaiting_payment") & (RequestRecord.payment.status == "unpaid"),
+        )
+        transaction.save(order, condition=CardOrder.key.does_not_exist())
+
+
+def load_card_order(order_id: str) -> CardOrder | None:
+    try:
+        return CardOrder.get(CardOrder.key_for(order_id), consistent_read=True)
+    except CardOrder.DoesNotExist:
+        return None
 
 
 def notices_of_day(day: str) -> list[PaymentNotice]:

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
+import pytest
 from chalice.test import Client
 
 from tests.factories import submission
@@ -65,6 +66,7 @@ def test_without_a_key_each_submission_is_a_new_request(client: Client) -> None:
     assert first["tracking_number"] != second["tracking_number"]
 
 
+@pytest.mark.usefixtures("concurrent_client")  # threads through the test client
 def test_a_double_click_racing_itself_makes_one_request(client: Client) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         answers = list(pool.map(lambda _: post(client, submission()), range(4)))

@@ -159,6 +159,7 @@ def test_a_stale_version_is_a_409_with_the_current_state_and_writes_nothing(
     assert len(view(client, officer, tracking_number).json_body["history"]) == 2
 
 
+@pytest.mark.usefixtures("concurrent_client")  # threads through the test client
 def test_two_officers_racing_on_one_request_never_overwrite_each_other(
     client: Client, staff: StaffHeaders, tracking_number: str
 ) -> None:
