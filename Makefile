@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAGE ?= prod
 
-.PHONY: run test lint unit bench package token clean
+.PHONY: run test lint unit bench package token clean portal browser lighthouse
 
 # The virtual environment is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -19,10 +19,27 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/cfn-lint infra/resources.yaml
+	$(BIN)/cfn-lint infra/resources.yaml infra/staff-pool.yaml  # wiring.yaml is linted merged, by make package
 
-test: $(VENV)/.installed lint
+test: $(VENV)/.installed lint browser node_modules/.installed
 	$(BIN)/python -m pytest
+
+# The portal's static pages into portal_site/build/ (`make run` builds them too, for its own ports).
+portal: $(VENV)/.installed
+	$(BIN)/python -m portal_site.build
+
+# Debian's chromium for the browser tests and Lighthouse; Playwright drives it (never `playwright install`).
+browser:
+	test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+# axe-core and Lighthouse, exactly as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Lighthouse's four scores for home, a service page, the form and the track page: bench/lighthouse.json.
+lighthouse: $(VENV)/.installed browser node_modules/.installed
+	$(BIN)/python -m tools.lighthouse
 
 unit: $(VENV)/.installed
 	$(BIN)/python -m pytest tests/unit
@@ -30,11 +47,13 @@ unit: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
 
-# The deployable template: Chalice's functions and API merged with infra/resources.yaml.
+# The deployable template: Chalice's functions and API merged with infra/resources.yaml and
+# infra/wiring.yaml (the stream and topic behind the delivery handlers).
 package: $(VENV)/.installed
 	rm -rf build/$(STAGE)
+	$(BIN)/python -m tools.package_template build/$(STAGE)-merge-template.json
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-central-1} $(BIN)/chalice package --stage $(STAGE) --template-format yaml \
-		--merge-template infra/resources.yaml build/$(STAGE)
+		--merge-template build/$(STAGE)-merge-template.json build/$(STAGE)
 	$(BIN)/cfn-lint build/$(STAGE)/sam.yaml
 
 # One signed staff token for the local stage, and nothing else on stdout.
@@ -43,4 +62,4 @@ token:
 	@$(BIN)/python -m tools.staff_token --role "$(ROLE)" --district "$(DISTRICT)"
 
 clean:
-	rm -rf build .pytest_cache .ruff_cache .hypothesis
+	rm -rf build portal_site/build test-artifacts .pytest_cache .ruff_cache .hypothesis

@@ -3,14 +3,20 @@
 from chalice import Chalice
 
 from chalicelib.api.citizen import citizen_api
+from chalicelib.api.deliveries import deliveries
 from chalicelib.api.office import office_api
 from chalicelib.api.payments import payments_api
+from chalicelib.api.portal_pages import portal_api
+from chalicelib.api.preferences import preferences_api
 from chalicelib.api.schedules import scheduled
 from chalicelib.observability.http import log_each_request
 
 app = Chalice(app_name="shobbak")
 app.register_blueprint(citizen_api)
 app.register_blueprint(office_api)
+app.register_blueprint(portal_api)
 app.register_blueprint(payments_api)
 app.register_blueprint(scheduled)
+app.register_blueprint(preferences_api)
+app.register_blueprint(deliveries)
 app.register_middleware(log_each_request, "http")

@@ -242,11 +242,19 @@ def baseline_submission_items(tracking_number: str, key: str, body: dict[str, An
         "answer": {"S": json.dumps(answer, ensure_ascii=False)},
         "expires_at": {"N": str(int((now + timedelta(hours=24)).timestamp()))},
     }
+    intents = [
+        outbox_item(tracking_number, "000001#submitted", at, {}),
+        outbox_item(tracking_number, "000001#awaiting_payment", at, {"reference": f"{tracking_number}01",
+                                                                      "amount_egp": int(fee)}),
+        outbox_item(tracking_number, "000001#payment_reminder", at, {"reference": f"{tracking_number}01",
+                                                                      "pay_by": due}),
+    ]  # fmt: skip
     return [
         {"Put": {"TableName": table_name("requests"), "Item": request, **not_there("tracking_number")}},
         {"Put": {"TableName": table_name("requests"), "Item": history, **not_there("tracking_number")}},
         {"Put": {"TableName": table_name("applicants"), "Item": applicant, **not_there("tracking_number")}},
         {"Put": {"TableName": table_name("idempotency"), "Item": idempotency, **not_there("key")}},
+        *({"Put": {"TableName": table_name("outbox"), "Item": item, **not_there("key")}} for item in intents),
     ]
 
 
@@ -318,7 +326,46 @@ def baseline_payment_items(request: dict[str, Any], notice: dict[str, Any]) -> l
         {"Put": {"TableName": table_name("requests"), "Item": moved, "ConditionExpression": "#v = :v",
                  "ExpressionAttributeNames": {"#v": "version"}, "ExpressionAttributeValues": {":v": {"N": "1"}}}},
         {"Put": {"TableName": table_name("requests"), "Item": history, **not_there("tracking_number")}},
+        {"Put": {"TableName": table_name("outbox"), "Item": outbox_item(tracking_number, "000002#paid", now, {}),
+                 **not_there("key")}},
     ]  # fmt: skip
+
+
+# The intents a fee-bearing submission and its payment write (chalicelib/services/notifications.py).
+OUTBOX_SUFFIXES = ("000001#submitted", "000001#awaiting_payment", "000001#payment_reminder", "000002#paid")
+
+
+def drop_stream_records() -> None:
+    """Empties moto's record of the outbox table's stream.
+
+    moto keeps every stream record (deletes included) and its TransactWriteItems deep-copies
+    each table it touches, records and all: left alone, every sample would slow the next on
+    both sides, and moto's own cost would hide the application's.
+    """
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    for table in dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].tables.values():
+        if table.stream_shard is not None:
+            table.stream_shard.items.clear()
+
+
+def outbox_item(tracking_number: str, suffix: str, at: str, values: dict[str, Any]) -> dict[str, Any]:
+    """An intent as the project writes it, by hand."""
+    key = f"{tracking_number}#{suffix}"
+    return {
+        "key": {"S": key},
+        "tracking_number": {"S": tracking_number},
+        "event": {"S": suffix.split("#")[1]},
+        "values": dynamodb_json(values),
+        "status": {"S": "pending"},
+        "due_at": {"S": at},
+        "attempts": {"N": "0"},
+        "created_at": {"S": at},
+        "due_queue": {"S": "pending"},
+        "due_order": {"S": f"{at}#{key}"},
+        "expires_at": {"N": str(int(datetime.now(UTC).timestamp()) + 90 * 86400)},
+    }
 
 
 @dataclass
@@ -348,9 +395,14 @@ class Rig:
                 table_name("requests"): [{"DeleteRequest": {"Key": k}} for k in requests_keys],
                 table_name("applicants"): [{"DeleteRequest": {"Key": {"tracking_number": {"S": tracking_number}}}}],
                 table_name("idempotency"): [{"DeleteRequest": {"Key": {"key": {"S": key}}}}],
+                table_name("outbox"): [
+                    {"DeleteRequest": {"Key": {"key": {"S": f"{tracking_number}#{version}"}}}}
+                    for version in OUTBOX_SUFFIXES
+                ],
             }
         )["UnprocessedItems"]
         assert not unprocessed, unprocessed
+        drop_stream_records()
 
     def project_submit(self) -> float:
         key = uuid.uuid4().hex
@@ -439,6 +491,7 @@ class Rig:
             "applicants": len(self.seeded),
             "idempotency": len(self.seeded),
             "payments": 0,
+            "outbox": 3 * len(self.seeded),
         }
         for table, count in expected.items():
             held = self.dynamodb.describe_table(TableName=table_name(table))["Table"]["ItemCount"]
@@ -453,6 +506,7 @@ class Rig:
             )
             assert response.status_code == 201, response.body
             self.seeded.append(response.json_body["tracking_number"])
+        drop_stream_records()
 
 
 @dataclass
@@ -564,6 +618,34 @@ def measure_requests() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------------------
+# Portal
+
+PORTAL_BUILDS = 5
+
+
+def measure_portal() -> dict[str, Any]:
+    """`make portal` into a scratch folder: its pages, the heaviest page's gzipped weight with the
+    stylesheet and script it loads (budget 14 KB), and the median time of a whole build."""
+    import tempfile
+
+    from chalicelib.config import settings
+    from chalicelib.domain.calendar import cairo_today
+    from portal_site.budget import built_page_weights
+    from portal_site.build import build
+
+    today = cairo_today(datetime.now(UTC))
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "portal"
+        builds = [build(out, "", settings().rollout_phase, today) for _ in range(PORTAL_BUILDS)]
+        weights = built_page_weights(out)
+    return {
+        "pages": builds[-1].pages,
+        "max_page_gzip_bytes": max(weights.values()),
+        "build_s": round(statistics.median(built.seconds for built in builds), 3),
+    }
+
+
+# ---------------------------------------------------------------------------------------
 # Results
 
 
@@ -598,7 +680,33 @@ def print_table(results: dict[str, Any]) -> None:
         f"callback {calls['callback']} (target ≤ 2), office queue page {calls['office_queue_page']} (target 1), "
         f"scans {calls['scans']} (target 0)"
     )
+    portal = results["portal"]
+    print(
+        f"Portal: {portal['pages']} pages, heaviest {portal['max_page_gzip_bytes']} bytes gzipped "
+        f"(budget 14336), built in {portal['build_s']} s"
+    )
+    sms = results["sms"]
+    print(f"SMS: {sms['templates']} texts, at most {sms['max_segments']} segment(s) each (target 1)")
     print(f"written to {RESULTS_PATH.relative_to(ROOT)}")
+
+
+def measure_sms() -> dict[str, int]:
+    """Every message text, rendered with the longest values it can take, in SMS segments."""
+    from datetime import date
+
+    from chalicelib.domain.calendar import ARABIC_MONTHS
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.domain.messages import Event, MessageValues, sms_segments, sms_text
+
+    longest_month = max(range(12), key=lambda month: len(ARABIC_MONTHS[month]))
+    worst = MessageValues(
+        tracking_number="9" * 14,
+        reference="9" * 16,
+        amount_egp=99_999,
+        pay_by=date(2026, longest_month + 1, 28),
+        district_name_ar=max((d.name_ar for d in load_catalogue(rollout_phase=99).districts()), key=len),
+    )
+    return {"templates": len(Event), "max_segments": max(sms_segments(sms_text(event, worst)) for event in Event)}
 
 
 def main() -> None:
@@ -609,8 +717,8 @@ def main() -> None:
         "cold_start": cold_start,
         "latency": latency,
         "dynamodb_calls": dynamodb_calls,
-        "sms": {"templates": None, "max_segments": None},
-        "portal": {"pages": None, "max_page_gzip_bytes": None, "build_s": None},
+        "sms": measure_sms(),
+        "portal": measure_portal(),
     }
     write_results(results)
     print_table(results)

@@ -41,8 +41,9 @@ def aws_region() -> str | None:
 class PortalSettings:
     """Where the citizen portal and the API are, as a browser reaches them.
 
-    An empty value means "this same origin": deployed, CloudFront serves both under one domain, so
-    links and form actions can be "/"-based. Locally they are two origins; `make run` passes its ports.
+    "/" (stored empty) means "this same origin": deployed, CloudFront serves both under one domain, so
+    links and form actions are "/"-based (.chalice/config.json sets it for dev and prod). Locally they are
+    two origins: `make run` passes its own ports, and the defaults are those of `make run`.
     """
 
     portal_base_url: str
@@ -98,4 +99,19 @@ def paymob_settings() -> PaymobSettings:
         api_base=os.environ.get("PAYMOB_API_BASE", "https://accept.paymob.com").rstrip("/"),
         integration_id=int(os.environ.get("PAYMOB_INTEGRATION_ID", "0")),
         iframe_id=int(os.environ.get("PAYMOB_IFRAME_ID", "0")),
+    )
+
+
+@dataclass(frozen=True)
+class MessagingSettings:
+    sms_sender_id: str | None
+    voice_calls_topic_arn: str
+    voice_origination_identity: str
+
+
+def messaging_settings() -> MessagingSettings:
+    return MessagingSettings(
+        sms_sender_id=os.environ.get("SMS_SENDER_ID") or None,
+        voice_calls_topic_arn=os.environ.get("VOICE_CALLS_TOPIC_ARN", ""),
+        voice_origination_identity=os.environ.get("VOICE_ORIGINATION_IDENTITY", ""),
     )

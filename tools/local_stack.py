@@ -42,6 +42,7 @@ class Ports:
     api: int = 8000
     portal: int = 8080
     gateways: int = 8090
+    inbox: int = 8070
 
 
 def local_aws_environment(aws_port: int) -> dict[str, str]:
@@ -91,7 +92,7 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.wait()
 
 
-def run(ports: Ports, portal_dir: Path = PORTAL_BUILD) -> int:
+def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) -> int:
     environment = local_aws_environment(ports.aws)
     processes: list[subprocess.Popen[bytes]] = []
 
@@ -110,7 +111,7 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD) -> int:
             aws_access_key_id="local",
             aws_secret_access_key="local",  # noqa: S106
         )
-        tables = deploy_resources(cloudformation, STAGE)
+        tables = deploy_resources(cloudformation, STAGE)  # and the topic, queue: their outputs
         local_signing_key()  # staff tokens: the key pair chalice local trusts, made on first use
         catalogue = current_catalogue()
 
@@ -126,8 +127,11 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD) -> int:
             "PAYMOB_INTEGRATION_ID": "1",
             "PAYMOB_IFRAME_ID": "1",
         }
+        # chalice local restarts on any new or changed file in the project (a .pyc, a screenshot), dropping
+        # requests in flight: tests turn that off.
+        reload = [] if autoreload else ["--no-autoreload"]
         api = start(
-            [str(BIN / "chalice"), "local", "--stage", STAGE, "--host", "127.0.0.1", "--port", str(ports.api)],
+            [str(BIN / "chalice"), "local", "--stage", STAGE, "--host", "127.0.0.1", "--port", str(ports.api), *reload],
             api_environment,
         )
         processes.append(api)
@@ -137,6 +141,12 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD) -> int:
             environment,
         )  # fmt: skip
         processes.append(gateways)
+        inbox = start(
+            [sys.executable, "-m", "tools.message_inbox", "--port", str(ports.inbox),
+             "--aws-url", environment["AWS_ENDPOINT_URL"]],
+            {**environment, "VOICE_CALLS_TOPIC_ARN": tables["VoiceCallsTopicArn"], "SMS_SENDER_ID": "Shobbak"},
+        )  # fmt: skip
+        processes.append(inbox)
         portal = start(
             [sys.executable, "-m", "tools.portal_server", "--port", str(ports.portal), "--directory", str(portal_dir)],
             environment,
@@ -145,6 +155,7 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD) -> int:
         wait_until_answering(f"http://127.0.0.1:{ports.api}/v1/districts", api)
         wait_until_answering(f"http://127.0.0.1:{ports.portal}/", portal)
         wait_until_answering(f"http://127.0.0.1:{ports.gateways}/", gateways)
+        wait_until_answering(f"http://127.0.0.1:{ports.inbox}/", inbox)
 
         active = [district.name_en for district in catalogue.districts() if district.active]
         print(
@@ -153,6 +164,7 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD) -> int:
             f"  API (chalice local)          http://127.0.0.1:{ports.api}   try: /v1/districts\n"
             f"  Portal                       http://127.0.0.1:{ports.portal}\n"
             f"  Payment gateways (simulated) http://127.0.0.1:{ports.gateways}   Fawry and Paymob\n"
+            f"  Message inbox (SMS, voice)   http://127.0.0.1:{ports.inbox}\n"
             f"  Tables: {', '.join(sorted(tables.values()))}\n"
             f"  Catalogue: {len(catalogue.districts())} units ({', '.join(active)} open), "
             f"{len(catalogue.services(on=cairo_today(datetime.now(UTC))))} services\n"
@@ -176,7 +188,9 @@ def main() -> int:
     parser.add_argument("--api-port", type=int, default=Ports.api)
     parser.add_argument("--portal-port", type=int, default=Ports.portal)
     parser.add_argument("--gateways-port", type=int, default=Ports.gateways)
+    parser.add_argument("--inbox-port", type=int, default=Ports.inbox)
     parser.add_argument("--portal-build-dir", type=Path, default=PORTAL_BUILD, help="where the portal is built")
+    parser.add_argument("--no-autoreload", action="store_true", help="keep the API running when files change")
     arguments = parser.parse_args()
     return run(
         Ports(
@@ -184,8 +198,10 @@ def main() -> int:
             api=arguments.api_port,
             portal=arguments.portal_port,
             gateways=arguments.gateways_port,
+            inbox=arguments.inbox_port,
         ),
         arguments.portal_build_dir,
+        autoreload=not arguments.no_autoreload,
     )
 
 

@@ -8,6 +8,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
 from chalicelib.api.catalogue_views import district_view, service_view
+from chalicelib.api.portal_pages import confirm_application, or_form_page, track_request
 from chalicelib.api.responses import answers_errors, json_response
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.errors import FieldProblem, invalid_fields
@@ -38,6 +39,7 @@ def list_services() -> Response:
 
 
 @citizen_api.route("/v1/requests", methods=["POST"], content_types=ACCEPTED_MEDIA_TYPES, cors=True)
+@or_form_page(confirm_application, citizen_api)  # the portal's "check your answers" page, without JavaScript
 @answers_errors
 def submit() -> Response:
     request = citizen_api.current_request
@@ -48,6 +50,7 @@ def submit() -> Response:
 
 
 @citizen_api.route("/v1/inquiries", methods=["POST"], content_types=ACCEPTED_MEDIA_TYPES, cors=True)
+@or_form_page(track_request, citizen_api)  # the portal's track form, without JavaScript
 @answers_errors
 def inquiry() -> Response:
     return json_response(inquire(json_object(citizen_api.current_request)))

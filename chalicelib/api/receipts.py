@@ -7,15 +7,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.calendar import CAIRO
+from chalicelib.domain.calendar import CAIRO, arabic_date
 from chalicelib.domain.tracking import grouped_for_reading
 from chalicelib.services.intake import Intake
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-ARABIC_MONTHS = (
-    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
-    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
-)  # fmt: skip
 
 
 @cache
@@ -48,7 +44,3 @@ def render_receipt(intake: Intake) -> str:
             documents=intake.documents_received,
         )
     )
-
-
-def arabic_date(day: date) -> str:
-    return f"{day.day} {ARABIC_MONTHS[day.month - 1]} {day.year}"

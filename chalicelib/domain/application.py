@@ -41,12 +41,16 @@ class Applicant:
         return "Applicant(<redacted>)"
 
 
+NOTIFY_BY = ("sms", "voice", "none")
+
+
 @dataclass(frozen=True)
 class Application:
     service: Service
     district: District
     applicant: Applicant
     details: dict[str, DetailValue]
+    notify_by: str = "sms"
 
 
 def read_application(body: Mapping[str, Any], catalogue: Catalogue, today: date) -> Application:
@@ -61,6 +65,12 @@ def read_application(body: Mapping[str, Any], catalogue: Catalogue, today: date)
         )
     applicant = _read_applicant(body.get("applicant"), today, problems)
     details = _read_details(body.get("details", {}), service, problems) if service is not None else {}
+    notify_by = body.get("notify_by", "sms")
+    if notify_by not in NOTIFY_BY:
+        problems["notify_by"] = FieldProblem(
+            "اختر طريقة إبلاغك: رسالة نصية أو مكالمة صوتية أو بدون.",
+            "Choose how to be told: sms, voice or none.",
+        )
     if body.get("consent") is not True:
         problems["consent"] = FieldProblem(
             "يلزم موافقتك على استخدام بياناتك لغرض هذا الطلب.",
@@ -75,7 +85,7 @@ def read_application(body: Mapping[str, Any], catalogue: Catalogue, today: date)
             message_en=f"Online services have not started in {district.name_en} yet; please visit the service centre.",
             fields={"district_code": f"لم تبدأ الخدمات الإلكترونية في {district.name_ar} بعد."},
         )
-    return Application(service=service, district=district, applicant=applicant, details=details)
+    return Application(service=service, district=district, applicant=applicant, details=details, notify_by=notify_by)
 
 
 def _read_district(raw: Any, catalogue: Catalogue, problems: dict[str, FieldProblem]) -> District | None:

@@ -56,3 +56,14 @@ def _require_plain_date(day: date) -> None:
 def iso_utc(moment: datetime) -> str:
     """A moment as the API writes it: UTC, to the second, with a Z."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+ARABIC_MONTHS = (
+    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
+)  # fmt: skip
+
+
+def arabic_date(day: date) -> str:
+    """A day as citizens read it on a receipt or a page: "27 نوفمبر 2026"."""
+    return f"{day.day} {ARABIC_MONTHS[day.month - 1]} {day.year}"

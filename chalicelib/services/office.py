@@ -14,13 +14,15 @@ from typing import Any
 from chalicelib.domain.calendar import cairo_today, iso_utc
 from chalicelib.domain.digits import digits_only
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, invalid_fields, no_such_request
+from chalicelib.domain.messages import EVENT_FOR_STATUS
 from chalicelib.domain.office import encode_cursor, is_overdue, read_move, read_queue_query, read_reveal_reason
 from chalicelib.domain.staff import Action, StaffMember
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status, can_move
 from chalicelib.domain.tracking import is_valid_tracking_number
 from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import current_catalogue
-from chalicelib.store.models import HistoryEntry, PaymentTerms, RequestRecord
+from chalicelib.services.notifications import intent
+from chalicelib.store.models import HistoryEntry, OutboxMessage, PaymentTerms, RequestRecord
 from chalicelib.store.requests import (
     StoredRequest,
     VersionConflict,
@@ -93,7 +95,7 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
         citizen_message=move.citizen_message,
     )
     try:
-        record_move(request, entry, expected_version=move.version)
+        record_move(request, entry, expected_version=move.version, outbox=_intents_of_move(request, move.target, now))
     except VersionConflict:
         fresh = load_request(tracking_number)
         raise _stale(fresh, now) if fresh else no_such_request() from None
@@ -108,6 +110,14 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
         },
     )
     return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)
+
+
+def _intents_of_move(request: RequestRecord, target: Status, now: datetime) -> list[OutboxMessage]:
+    event = EVENT_FOR_STATUS.get(target)
+    if event is None:
+        return []
+    district = current_catalogue().district(request.district_code)
+    return [intent(request, event, now, district_name_ar=district.name_ar if district else None)]
 
 
 def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from chalicelib.config import paymob_settings
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.errors import InvalidInput, NotFound
 from chalicelib.domain.inquiry import inquiry_matches, read_inquiry
+from chalicelib.domain.messages import Event
 from chalicelib.domain.payments import (
     APPLIED,
     FLAGGED,
@@ -32,6 +33,7 @@ from chalicelib.domain.payments import (
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.tracking import is_valid_tracking_number
 from chalicelib.observability.logs import logger
+from chalicelib.services.notifications import intent
 from chalicelib.store.models import HistoryEntry, PaymentNotice, RequestRecord
 from chalicelib.store.payments import NoticeAlreadyRecorded, add_card_order, load_card_order, record_notice
 from chalicelib.store.requests import VersionConflict, load_request, load_request_record
@@ -55,8 +57,10 @@ def apply_notice(notice: GatewayNotice, now: datetime) -> Outcome:
         outcome = judge(notice, _invoice(request), now)
         if outcome is Outcome.ALREADY_APPLIED:
             return outcome
+        moved = _what_it_does(request, notice, outcome, now)
+        told = [intent(moved[0], Event.PAID, now)] if moved is not None and outcome in APPLIED else []
         try:
-            record_notice(_notice_record(notice, request, outcome, now), _what_it_does(request, notice, outcome, now))
+            record_notice(_notice_record(notice, request, outcome, now), moved, told)
         except NoticeAlreadyRecorded:
             return Outcome.ALREADY_APPLIED
         except VersionConflict:

@@ -18,6 +18,7 @@ from chalicelib.domain.statuses import initial_status
 from chalicelib.domain.tracking import new_tracking_number
 from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.notifications import submission_intents
 from chalicelib.store.models import ApplicantRecord, HistoryEntry, IdempotencyRecord, PaymentTerms, RequestRecord
 from chalicelib.store.requests import (
     IdempotencyKeyTaken,
@@ -61,6 +62,7 @@ def submit_request(
                 _first_history_entry(request, filing),
                 _applicant_record(tracking_number, application),
                 _idempotency_record(idempotency_key, digest, answer, now) if idempotency_key else None,
+                submission_intents(request, now),
             )
         except TrackingNumberTaken:
             logger.warning("tracking number collision, drawing another")
@@ -145,6 +147,7 @@ def _applicant_record(tracking_number: str, application: Application) -> Applica
         full_name=applicant.full_name,
         national_id=applicant.national_id.number,
         phone=applicant.phone,
+        notify_by=application.notify_by,
     )
 
 

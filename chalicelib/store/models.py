@@ -20,6 +20,13 @@ applicants table (`tracking_number`): who asked. Apart from the request so that 
 office's reads cannot include it, and so that its retention can be set on its own.
   * GetItem by tracking number, only where the applicant must be reached or revealed.
 
+outbox table (`key` = "<tracking number>#<version>#<event>"): one OutboxMessage per intent
+to tell a citizen something, written in the transaction of the change it is about (so it
+exists if and only if the change does), delivered once.
+  * the stream: every new intent, at once.
+  * the sweeper: Query on the `due` index (`due_queue = "pending"`, present only while the
+    message waits), `due_order = "<due_at>#<key>"` up to now.
+
 payments table (`key`): `notice#<gateway>#<transaction>#<kind>`, one immutable PaymentNotice
 per genuine gateway notice, written in the same transaction as what it does to the request,
 on condition that it does not exist: a repeated notice changes nothing.
@@ -179,6 +186,8 @@ class ApplicantRecord(Model):
     full_name = UnicodeAttribute()
     national_id = UnicodeAttribute()
     phone = UnicodeAttribute()
+    # How the citizen wants to hear about the request: sms, voice or none (an opt-out).
+    notify_by = UnicodeAttribute(default="sms")
 
 
 class IdempotencyRecord(Model):
@@ -252,3 +261,49 @@ class CardOrder(Model):
     @staticmethod
     def key_for(order_id: str) -> str:
         return f"order#paymob#{order_id}"
+
+
+class DueIndex(GlobalSecondaryIndex["OutboxMessage"]):
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due_queue = UnicodeAttribute(hash_key=True)
+    due_order = UnicodeAttribute(range_key=True)
+
+
+class OutboxMessage(Model):
+    PENDING, SENDING, SENT, SKIPPED, FAILED = "pending", "sending", "sent", "skipped", "failed"
+    WAITING = "pending"  # the due index's only partition
+
+    class Meta:
+        table_name = _TableName("outbox")
+        region = _Region()
+
+    key = UnicodeAttribute(hash_key=True)
+    tracking_number = UnicodeAttribute()
+    event = UnicodeAttribute()
+    # What the text needs besides the tracking number (reference, amount, day, district name).
+    values = MapAttribute[str, Any]()
+    status = UnicodeAttribute()
+    due_at = UTCDateTimeAttribute()
+    attempts = NumberAttribute(default=0)
+    channel = UnicodeAttribute(null=True)  # how it went out: sms or voice
+    provider_message_id = UnicodeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    due_queue = UnicodeAttribute(null=True)
+    due_order = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+    due_index = DueIndex()
+
+    @staticmethod
+    def key_for(tracking_number: str, version: int, event: str) -> str:
+        return f"{tracking_number}#{version:06d}#{event}"
+
+    def wait_until(self, moment: datetime) -> None:
+        """Files the message as pending until `moment` (the sweeper's index)."""
+        self.status = self.PENDING
+        self.due_at = moment
+        self.due_queue = self.WAITING
+        self.due_order = f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{self.key}"

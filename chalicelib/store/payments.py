@@ -10,7 +10,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.connection import shared_connection
-from chalicelib.store.models import CardOrder, DaySummary, HistoryEntry, PaymentNotice, RequestRecord
+from chalicelib.store.models import CardOrder, DaySummary, HistoryEntry, OutboxMessage, PaymentNotice, RequestRecord
 from chalicelib.store.requests import VersionConflict
 
 
@@ -18,7 +18,11 @@ class NoticeAlreadyRecorded(Exception):
     """This very notice was recorded (and acted on) before."""
 
 
-def record_notice(notice: PaymentNotice, moved: tuple[RequestRecord, HistoryEntry, int] | None = None) -> None:
+def record_notice(
+    notice: PaymentNotice,
+    moved: tuple[RequestRecord, HistoryEntry, int] | None = None,
+    outbox: list[OutboxMessage] | None = None,
+) -> None:
     """Records a genuine notice, and what it does to the request (the request saved on
     condition it still has the version read, and its history entry), in one transaction."""
     try:
@@ -28,6 +32,8 @@ def record_notice(notice: PaymentNotice, moved: tuple[RequestRecord, HistoryEntr
                 request, entry, expected_version = moved
                 transaction.save(request, condition=RequestRecord.version == expected_version)
                 transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
+            for message in outbox or []:
+                transaction.save(message, condition=OutboxMessage.key.does_not_exist())
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
         if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":

@@ -13,6 +13,7 @@ from chalicelib.store.models import (
     ApplicantRecord,
     HistoryEntry,
     IdempotencyRecord,
+    OutboxMessage,
     RequestPartitionItem,
     RequestRecord,
 )
@@ -37,16 +38,18 @@ def insert_submission(
     first_entry: HistoryEntry,
     applicant: ApplicantRecord,
     idempotency: IdempotencyRecord | None,
+    outbox: list[OutboxMessage],
 ) -> None:
-    """Writes a new request, its first history entry, its applicant and its idempotency
-    record in one transaction: all of them or none."""
-    new_items: list[tuple[RequestPartitionItem | ApplicantRecord | IdempotencyRecord, Condition]] = [
+    """Writes a new request, its first history entry, its applicant, its idempotency record
+    and the messages it sends in one transaction: all of them or none."""
+    new_items: list[tuple[RequestPartitionItem | ApplicantRecord | IdempotencyRecord | OutboxMessage, Condition]] = [
         (request, RequestRecord.tracking_number.does_not_exist()),
         (first_entry, HistoryEntry.tracking_number.does_not_exist()),
         (applicant, ApplicantRecord.tracking_number.does_not_exist()),
     ]
     if idempotency is not None:
         new_items.append((idempotency, IdempotencyRecord.key.does_not_exist()))
+    new_items += [(message, OutboxMessage.key.does_not_exist()) for message in outbox]
     try:
         with TransactWrite(connection=shared_connection()) as transaction:
             for item, condition in new_items:
@@ -89,13 +92,17 @@ class VersionConflict(Exception):
     """Someone changed the request since the caller read it."""
 
 
-def record_move(request: RequestRecord, entry: HistoryEntry, expected_version: int) -> None:
-    """Saves the moved request and its history entry in one transaction, on condition that
-    nobody has moved it since `expected_version` was read."""
+def record_move(
+    request: RequestRecord, entry: HistoryEntry, expected_version: int, outbox: list[OutboxMessage]
+) -> None:
+    """Saves the moved request, its history entry and what it tells the citizen in one
+    transaction, on condition that nobody has moved it since `expected_version` was read."""
     try:
         with TransactWrite(connection=shared_connection()) as transaction:
             transaction.save(request, condition=RequestRecord.version == expected_version)
             transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
+            for message in outbox:
+                transaction.save(message, condition=OutboxMessage.key.does_not_exist())
     except TransactWriteError as error:
         if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons):
             raise VersionConflict from error
@@ -147,3 +154,9 @@ def load_request_record(tracking_number: str) -> RequestRecord | None:
         return RequestRecord.get(tracking_number, RequestRecord.ITEM, consistent_read=True)
     except RequestRecord.DoesNotExist:
         return None
+
+
+def set_notify_by(tracking_number: str, notify_by: str) -> None:
+    ApplicantRecord(tracking_number).update(
+        actions=[ApplicantRecord.notify_by.set(notify_by)], condition=ApplicantRecord.tracking_number.exists()
+    )

@@ -26,6 +26,7 @@ class LocalStack:
     api_url: str
     portal_url: str
     gateways_url: str
+    inbox_url: str
     process: subprocess.Popen[str]
     ports: tuple[int, ...]
 
@@ -43,7 +44,7 @@ def port_is_open(port: int) -> bool:
 
 @pytest.fixture(scope="module")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    aws, api, portal, gateways = free_port(), free_port(), free_port(), free_port()
+    aws, api, portal, gateways, inbox = free_port(), free_port(), free_port(), free_port(), free_port()
     # Its own portal build, for its own ports: a `make run` beside the tests keeps its pages.
     portal_build = tmp_path_factory.mktemp("portal")
     environment = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
@@ -60,8 +61,11 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
             str(portal),
             "--gateways-port",
             str(gateways),
+            "--inbox-port",
+            str(inbox),
             "--portal-build-dir",
             str(portal_build),
+            "--no-autoreload",
         ],
         cwd=PROJECT,
         env=environment,
@@ -87,7 +91,8 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
         portal_url=f"http://127.0.0.1:{portal}",
         process=process,
         gateways_url=f"http://127.0.0.1:{gateways}",
-        ports=(aws, api, portal, gateways),
+        inbox_url=f"http://127.0.0.1:{inbox}",
+        ports=(aws, api, portal, gateways, inbox),
     )
     try:
         yield stack

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -13,6 +14,7 @@ from typing import Any
 import boto3
 import pytest
 
+from chalicelib.domain.tracking import grouped_for_reading
 from tests.e2e.conftest import PROJECT, LocalStack
 from tests.factories import national_id, submission
 
@@ -161,3 +163,21 @@ def test_a_citizen_pays_by_card_through_the_local_paymob(local_stack: LocalStack
     assert '"outcome":"paid"' in html.unescape(result)
     tracked = track(local_stack, filed["tracking_number"])
     assert (tracked["status"], tracked["payment_status"]) == ("in_review", "paid")
+
+
+def test_the_sms_a_request_produced_appear_in_the_local_inbox(local_stack: LocalStack) -> None:
+    status, filed = call(f"{local_stack.api_url}/v1/requests", submission("shop_licence", "omraniya"))
+    assert status == 201
+    grouped = grouped_for_reading(filed["tracking_number"])
+
+    deadline, page = time.monotonic() + 30, ""
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(local_stack.inbox_url, timeout=10) as response:
+            page = html.unescape(response.read().decode())
+        if grouped in page and filed["payment"]["reference"] in page:
+            break
+        time.sleep(0.5)
+
+    assert f"استلمنا طلبك رقم {grouped}" in page
+    assert f"بالرقم {filed['payment']['reference']}" in page
+    assert "+201012345678" in page

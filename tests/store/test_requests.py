@@ -67,26 +67,26 @@ def item_counts() -> tuple[int, ...]:
 
 def test_a_submission_writes_four_items_in_one_call(aws: None) -> None:
     with counted_aws_calls() as calls:
-        insert_submission(*records())
+        insert_submission(*records(), [])
 
     assert dict(calls) == {"dynamodb:TransactWriteItems": 1}
     assert item_counts() == (2, 1, 1)
 
 
 def test_a_taken_tracking_number_writes_nothing(aws: None) -> None:
-    insert_submission(*records(key="key-000001"))
+    insert_submission(*records(key="key-000001"), [])
 
     with pytest.raises(TrackingNumberTaken):
-        insert_submission(*records(key="key-000002"))
+        insert_submission(*records(key="key-000002"), [])
 
     assert item_counts() == (2, 1, 1)
 
 
 def test_a_taken_idempotency_key_writes_nothing(aws: None) -> None:
-    insert_submission(*records("1234567890128"))
+    insert_submission(*records("1234567890128"), [])
 
     with pytest.raises(IdempotencyKeyTaken):
-        insert_submission(*records("9876543210984"))
+        insert_submission(*records("9876543210984"), [])
 
     assert item_counts() == (2, 1, 1)
     assert find_idempotency_record("key-000001").tracking_number == "1234567890128"
@@ -94,7 +94,7 @@ def test_a_taken_idempotency_key_writes_nothing(aws: None) -> None:
 
 
 def test_a_request_and_its_history_are_read_in_one_query(aws: None) -> None:
-    insert_submission(*records(key=None))
+    insert_submission(*records(key=None), [])
 
     with counted_aws_calls() as calls:
         stored = load_request("1234567890128")

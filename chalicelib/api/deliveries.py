@@ -1,0 +1,43 @@
+"""The handlers that deliver messages: on the outbox stream, on a clock, and on the voice topic."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from chalice import Blueprint, Rate
+from chalice.app import CloudWatchEvent, DynamoDBEvent, SNSEvent
+
+from chalicelib.services.notifications import deliver, deliver_due, place_voice_call
+
+deliveries = Blueprint(__name__)
+
+# Chalice needs the stream's and the topic's ARNs when the app is imported, but they exist
+# only once deployed: `make package` wires the real ones in their place (infra/wiring.yaml).
+# These ARNs are never used to reach anything.
+OUTBOX_STREAM = "arn:aws:dynamodb:eu-central-1:000000000000:table/shobbak-outbox/stream/wired-at-package-time"
+VOICE_CALLS_TOPIC = "arn:aws:sns:eu-central-1:000000000000:shobbak-voice-calls-wired-at-package-time"
+
+
+@deliveries.on_dynamodb_record(stream_arn=OUTBOX_STREAM, batch_size=25, name="deliver_messages")
+def deliver_messages(event: DynamoDBEvent) -> dict[str, int]:
+    """Each new intent, at once. An error raised here makes Lambda retry the batch, then
+    hand it to the dead-letter queue; a provider's failure is not an error (it waits)."""
+    now = datetime.now(UTC)
+    outcomes: Counter[str] = Counter()
+    for record in event:
+        if record.event_name == "INSERT":
+            outcomes[deliver(record.keys["key"]["S"], now)] += 1
+    return dict(outcomes)
+
+
+@deliveries.schedule(Rate(5, unit=Rate.MINUTES), name="sweep_messages")
+def sweep_messages(event: CloudWatchEvent) -> dict[str, int]:
+    """What waits: retries whose backoff is over, calls deferred to the morning, reminders."""
+    return dict(deliver_due(datetime.now(UTC)))
+
+
+@deliveries.on_sns_message(topic=VOICE_CALLS_TOPIC, name="place_voice_calls")
+def place_voice_calls(event: SNSEvent) -> dict[str, Any]:
+    return {"message_id": place_voice_call(event.message)}

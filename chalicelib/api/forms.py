@@ -1,0 +1,77 @@
+"""Reading the portal's plain HTML forms (application/x-www-form-urlencoded) into the JSON API's bodies.
+
+Browsers without JavaScript can only post forms, so the portal's form routes read this one media type
+besides JSON; the bodies they build are exactly what a JSON client would send, and go to the same services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+from chalice.app import Request
+
+from chalicelib.api.bodies import MAX_BODY_BYTES
+from chalicelib.domain.errors import InvalidInput
+
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+# The longest form (the applicant's three answers, a service's fields, the hidden ones) has about twenty.
+MAX_FORM_FIELDS = 100
+# What the application form sends besides the answers, and the answers' prefixes.
+STEP = "step"
+IDEMPOTENCY_KEY = "idempotency_key"
+_APPLICANT = "applicant."
+_DETAILS = "details."
+CONSENT_GIVEN = "yes"
+
+
+def sent_as_form(request: Request) -> bool:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower() == FORM_MEDIA_TYPE
+
+
+def form_fields(request: Request) -> dict[str, str]:
+    """The form's fields by name; a name sent twice keeps its last value, as a browser never sends one twice."""
+    raw: bytes = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise InvalidInput(
+            code="body_too_large",
+            message_ar="حجم الطلب أكبر من المسموح (64 كيلوبايت).",
+            message_en="The request body is larger than the 64 KB allowed.",
+        )
+    try:
+        pairs = parse_qsl(
+            raw.decode("utf-8"),
+            keep_blank_values=True,
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=MAX_FORM_FIELDS,
+        )
+    except ValueError:  # UnicodeDecodeError included: the bytes, or what the %-escapes spell, are not UTF-8
+        raise InvalidInput(
+            code="malformed_form",
+            message_ar="تعذر قراءة بيانات النموذج. أعد ملء النموذج وأرسله مرة أخرى.",
+            message_en="The form data could not be read; fill in the form again and resend it.",
+        ) from None
+    return dict(pairs)
+
+
+def application_body(fields: Mapping[str, str]) -> dict[str, Any]:
+    """The JSON API's submission body (CONTRACT.md) from the application form's fields."""
+    return {
+        "service_code": fields.get("service_code", ""),
+        "district_code": fields.get("district_code", ""),
+        "applicant": {
+            name.removeprefix(_APPLICANT): value for name, value in fields.items() if name.startswith(_APPLICANT)
+        },
+        "details": {name.removeprefix(_DETAILS): value for name, value in fields.items() if name.startswith(_DETAILS)},
+        "consent": fields.get("consent") == CONSENT_GIVEN,
+    }
+
+
+def inquiry_body(fields: Mapping[str, str]) -> dict[str, str]:
+    """The JSON API's inquiry body (CONTRACT.md) from the track form's fields."""
+    return {
+        "tracking_number": fields.get("tracking_number", ""),
+        "national_id_last4": fields.get("national_id_last4", ""),
+    }

@@ -1,0 +1,208 @@
+"""The portal's forms, answered with whole HTML pages so that they work without JavaScript.
+
+Application: the static form posts to /v1/portal/applications, which checks the answers without writing
+anything and answers "check your answers" (the answers in hidden fields, with an idempotency key made
+here); that page posts to /v1/requests, which files the request through the same service as the JSON API
+and answers the confirmation page. Sending the confirmation twice files nothing new: the key replays the
+first answer. Tracking: the static track form posts to /v1/inquiries and gets the result page.
+A form with mistakes comes back as the same form, filled in, with an error summary at the top.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+
+from chalicelib.api.forms import (
+    FORM_MEDIA_TYPE,
+    IDEMPOTENCY_KEY,
+    STEP,
+    application_body,
+    form_fields,
+    inquiry_body,
+    sent_as_form,
+)
+from chalicelib.config import portal_settings
+from chalicelib.domain.application import read_application
+from chalicelib.domain.calendar import cairo_today
+from chalicelib.domain.catalogue import District, Service
+from chalicelib.domain.errors import InvalidInput, NotFound
+from chalicelib.domain.idempotency import read_idempotency_key
+from chalicelib.observability.logs import logger
+from chalicelib.portal import render, urls
+from chalicelib.portal.fields import answers
+from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.inquiry import inquire
+from chalicelib.services.submission import ONLINE, submit_request
+
+portal_api = Blueprint(__name__)
+
+EDIT = "edit"
+_UNKNOWN_CHOICE = "لم نتعرف على الخدمة أو الحي المختار. ابدأ من الصفحة الرئيسية واختر الحي ثم الخدمة."
+_UNEXPECTED = "حدث خطأ غير متوقع ولم يُحفظ شيء. حاول مرة أخرى بعد قليل."
+
+
+class _UnknownChoice(Exception):
+    """The hidden service or district of a form names nothing the catalogue offers today."""
+
+
+def _site() -> render.Site:
+    settings = portal_settings()
+    return render.Site(portal=settings.portal_base_url, api=settings.api_base_url)
+
+
+def _origin_or_self(base_url: str) -> str:
+    return base_url or "'self'"
+
+
+def html_response(page: str, status_code: int = 200) -> Response:
+    settings = portal_settings()
+    portal, api = _origin_or_self(settings.portal_base_url), _origin_or_self(settings.api_base_url)
+    # The pages load only the portal's own stylesheet and script, and their forms post only to the API.
+    policy = (
+        f"default-src 'none'; style-src {portal}; script-src {portal}; img-src data:; connect-src {api}; "
+        f"form-action {api}; base-uri 'none'; frame-ancestors 'none'"
+    )
+    headers = {
+        "Content-Type": "text/html; charset=utf-8",
+        "Cache-Control": "no-store",
+        "Content-Security-Policy": policy,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
+    return Response(body=page, status_code=status_code, headers=headers)
+
+
+def answers_with_pages(page: Callable[[Request], Response]) -> Callable[[Request], Response]:
+    """Whatever goes wrong, the citizen gets a page in the portal's look, never JSON."""
+
+    @functools.wraps(page)
+    def answering(request: Request) -> Response:
+        try:
+            return page(request)
+        except _UnknownChoice:
+            return html_response(render.problem_page(_site(), _UNKNOWN_CHOICE), 400)
+        except InvalidInput as refusal:  # the body itself: too large, or not a form
+            logger.info("form refused", extra={"error_code": refusal.code})
+            return html_response(render.problem_page(_site(), refusal.message_ar), 400)
+        except Exception:
+            logger.exception("unhandled error")
+            return html_response(render.problem_page(_site(), _UNEXPECTED), 500)
+
+    return answering
+
+
+def or_form_page(page: Callable[[Request], Response], blueprint: Blueprint) -> Callable[..., Any]:
+    """Sends a JSON route's form posts (the portal without JavaScript) to `page`; JSON is left as it was."""
+
+    def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
+        @functools.wraps(view)
+        def dispatching(*args: Any, **kwargs: Any) -> Response:
+            request = blueprint.current_request
+            if sent_as_form(request):
+                return page(request)
+            return view(*args, **kwargs)
+
+        return dispatching
+
+    return decorate
+
+
+def _chosen(fields: dict[str, str], now: datetime) -> tuple[District, Service]:
+    catalogue = current_catalogue()
+    district = catalogue.district(fields.get("district_code", ""))
+    service = catalogue.service(fields.get("service_code", ""), on=cairo_today(now))
+    if district is None or service is None or not service.offered_in(district.code):
+        raise _UnknownChoice
+    return district, service
+
+
+@portal_api.route("/v1/portal/applications", methods=["POST"], content_types=[FORM_MEDIA_TYPE], cors=True)
+def application_step() -> Response:
+    return check_application(portal_api.current_request)
+
+
+# The pages these forms answer with live at the API's URLs. Opened again later (a bookmark, a shared
+# link), they are a GET, which has no answers to show: send the citizen back to the portal instead.
+@portal_api.route("/v1/portal/applications", methods=["GET"], cors=True)
+def application_step_reopened() -> Response:
+    return _back_to_portal(urls.HOME)
+
+
+@portal_api.route("/v1/requests", methods=["GET"], cors=True)
+def confirmation_reopened() -> Response:
+    return _back_to_portal(urls.HOME)
+
+
+@portal_api.route("/v1/inquiries", methods=["GET"], cors=True)
+def track_result_reopened() -> Response:
+    return _back_to_portal(urls.TRACK)
+
+
+def _back_to_portal(path: str) -> Response:
+    return Response(body="", status_code=303, headers={"Location": _site().portal + path, "Cache-Control": "no-store"})
+
+
+@answers_with_pages
+def check_application(request: Request) -> Response:
+    """The answers checked, nothing written: the form again with what is wrong, or the check page."""
+    now = datetime.now(UTC)
+    fields = form_fields(request)
+    district, service = _chosen(fields, now)
+    values = answers(fields, service)
+    if fields.get(STEP) == EDIT:
+        return html_response(render.application_page(_site(), district, service, values))
+    try:
+        read_application(application_body(fields), current_catalogue(), cairo_today(now))
+    except InvalidInput as refusal:
+        return _form_again(district, service, values, refusal)
+    key = f"portal-{secrets.token_urlsafe(24)}"
+    return html_response(render.check_page(_site(), district, service, values, key))
+
+
+@answers_with_pages
+def confirm_application(request: Request) -> Response:
+    """Files the request the check page carries, once however often it is sent, and confirms it."""
+    now = datetime.now(UTC)
+    fields = form_fields(request)
+    district, service = _chosen(fields, now)
+    try:
+        key = read_idempotency_key(fields.get(IDEMPOTENCY_KEY) or None)
+        answer = submit_request(application_body(fields), key, ONLINE, now)
+    except InvalidInput as refusal:
+        return _form_again(district, service, answers(fields, service), refusal)
+    return html_response(render.confirmation_page(_site(), district, service, answer), 201)
+
+
+def _form_again(district: District, service: Service, values: dict[str, str], refusal: InvalidInput) -> Response:
+    errors = refusal.fields or {"": refusal.message_ar}
+    page = render.application_page(_site(), district, service, values, errors)
+    return html_response(page, 400)
+
+
+@answers_with_pages
+def track_request(request: Request) -> Response:
+    """The track result page, or the track form again with what is wrong (404: nothing matches)."""
+    fields = inquiry_body(form_fields(request))
+    try:
+        result = inquire(fields)
+    except InvalidInput as refusal:
+        return html_response(render.track_page(_site(), fields, refusal.fields), 400)
+    except NotFound as missing:
+        return html_response(render.track_page(_site(), fields, message=missing.message_ar), 404)
+    catalogue = current_catalogue()
+    service = catalogue.service(result["service_code"], on=cairo_today(datetime.now(UTC)))
+    district = catalogue.district(result["district_code"])
+    page = render.track_result_page(
+        _site(),
+        result,
+        service_name=service.name_ar if service else result["service_code"],
+        district_name=district.name_ar if district else result["district_code"],
+    )
+    return html_response(page)

@@ -1,0 +1,19 @@
+"""The citizen's notification choice (an opt-out included)."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
+from chalicelib.api.responses import answers_errors, json_response
+from chalicelib.services.preferences import choose_notifications
+
+preferences_api = Blueprint(__name__)
+
+
+@preferences_api.route(
+    "/v1/requests/{tracking_number}/notifications", methods=["POST"], content_types=ACCEPTED_MEDIA_TYPES, cors=True
+)
+@answers_errors
+def notifications(tracking_number: str) -> Response:
+    return json_response(choose_notifications(tracking_number, json_object(preferences_api.current_request)))

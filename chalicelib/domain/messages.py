@@ -1,0 +1,113 @@
+"""What Shobbak tells a citizen, by SMS or by voice, at each event of their request.
+
+Each SMS fits one segment: any Arabic letter makes an SMS UCS-2, 70 characters in a single
+message (DOMAIN.md), and every extra segment is billed. The texts carry the tracking number,
+and for payment the Fawry reference and amount; never a national ID, never a phone number.
+Details (what is missing, why refused) stay on the portal, behind the tracking number.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from chalicelib.domain.calendar import ARABIC_MONTHS
+from chalicelib.domain.statuses import Status
+from chalicelib.domain.tracking import grouped_for_reading
+
+UCS2_SINGLE, UCS2_PART = 70, 67
+GSM7_SINGLE, GSM7_PART = 160, 153
+# The GSM 03.38 default alphabet, and the extension characters that cost two septets.
+_GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
+    "abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")
+
+
+class Event(StrEnum):
+    SUBMITTED = "submitted"
+    AWAITING_PAYMENT = "awaiting_payment"
+    PAID = "paid"
+    NEEDS_INFO = "needs_info"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    READY = "ready"
+    PAYMENT_REMINDER = "payment_reminder"
+
+
+# The statuses a citizen hears about when a member of staff moves their request there.
+EVENT_FOR_STATUS = {
+    Status.NEEDS_INFO: Event.NEEDS_INFO,
+    Status.APPROVED: Event.APPROVED,
+    Status.REJECTED: Event.REJECTED,
+    Status.READY: Event.READY,
+}
+
+
+@dataclass(frozen=True)
+class MessageValues:
+    tracking_number: str
+    reference: str | None = None
+    amount_egp: int | None = None
+    pay_by: date | None = None
+    district_name_ar: str | None = None
+
+
+def sms_text(event: Event, values: MessageValues) -> str:
+    tracking = grouped_for_reading(values.tracking_number)
+    texts = {
+        Event.SUBMITTED: f"شباك: استلمنا طلبك رقم {tracking}، وسنبلغك بكل جديد.",
+        Event.AWAITING_PAYMENT: f"شباك: سدد {values.amount_egp} ج عبر فوري بالرقم {values.reference}",
+        Event.PAID: f"شباك: سُددت رسوم طلبك {tracking} وبدأ فحصه.",
+        Event.NEEDS_INFO: f"شباك: طلبك {tracking} ينقصه بيان، التفاصيل على بوابة شباك.",
+        Event.APPROVED: f"شباك: تمت الموافقة على طلبك {tracking}.",
+        Event.REJECTED: f"شباك: رُفض طلبك {tracking}، والسبب على بوابة شباك.",
+        Event.READY: f"شباك: طلبك {tracking} جاهز للاستلام من مركز {values.district_name_ar}.",
+        Event.PAYMENT_REMINDER: f"شباك: سدد رسوم طلبك قبل {_day(values.pay_by)} بالرقم {values.reference}",
+    }
+    return texts[event]
+
+
+def voice_ssml(event: Event, values: MessageValues) -> str:
+    """The same news read aloud by Polly's Arabic voice: numbers digit by digit, with pauses."""
+    spoken = html.escape(sms_text(event, values).removeprefix("شباك: "))
+    numbers = [values.reference, grouped_for_reading(values.tracking_number), values.tracking_number]
+    # One pass, longest first: a reference begins with its tracking number, and must be read
+    # as one number, not as a tracking number and two more digits.
+    pattern = re.compile("|".join(re.escape(number) for number in sorted(filter(None, numbers), key=len, reverse=True)))
+    spoken = pattern.sub(lambda match: f'<say-as interpret-as="digits">{match[0].replace(" ", "")}</say-as>', spoken)
+    return (
+        f'<speak>هذه رسالة من شباك، محافظة الجيزة.<break time="500ms"/>{spoken}'
+        f'<break time="700ms"/>أكرر: {spoken}</speak>'
+    )
+
+
+def sms_segments(text: str) -> int:
+    """How many billed parts an SMS of this text is sent as."""
+    if all(character in _GSM7_BASIC or character in _GSM7_EXTENDED for character in text):
+        length = sum(2 if character in _GSM7_EXTENDED else 1 for character in text)
+        single, part = GSM7_SINGLE, GSM7_PART
+    else:
+        # UTF-16 code units: a character beyond the BMP (an emoji) takes two.
+        length = len(text.encode("utf-16-le")) // 2
+        single, part = UCS2_SINGLE, UCS2_PART
+    return 1 if length <= single else -(-length // part)
+
+
+def _day(day: date | None) -> str:
+    return f"{day.day} {ARABIC_MONTHS[day.month - 1]}" if day else ""
+
+
+_DIGITS_OPEN, _DIGITS_CLOSE = "\x00", "\x01"
+
+
+def _digits(number: str) -> str:
+    return f"{_DIGITS_OPEN}{number}{_DIGITS_CLOSE}"
+
+
+def _escaped_keeping_tags(text: str) -> str:
+    return html.escape(text).replace(_DIGITS_OPEN, '<say-as interpret-as="digits">').replace(_DIGITS_CLOSE, "</say-as>")

@@ -1,0 +1,196 @@
+"""Telling citizens: intents written with the change they are about, delivered exactly once.
+
+Why a DynamoDB stream: an intent must exist if and only if its change does, so it is an
+item written in the change's own transaction (an SQS message cannot join a DynamoDB
+transaction). The table's stream hands each new intent to `deliver` at once; the sweeper
+(`deliver_due`, every few minutes) takes the ones that wait: a retry after a failure, with
+backoff; a voice call deferred out of the night; a reminder. A message is claimed by a
+conditional write before it is sent, so a handler run twice on one record sends it once.
+A failing SNS fails no request: the request was saved long before, and its messages wait.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.adapters.sms import SmsSender
+from chalicelib.adapters.voice import VoiceCaller, VoiceCallRequests
+from chalicelib.config import aws_region, messaging_settings
+from chalicelib.domain.calendar import CAIRO
+from chalicelib.domain.messages import Event, MessageValues, sms_text, voice_ssml
+from chalicelib.observability.logs import logger
+from chalicelib.store.models import OutboxMessage, RequestRecord
+from chalicelib.store.outbox import claim, due_messages, put_back, settle
+from chalicelib.store.requests import load_applicant, load_request_record
+
+# Minutes to wait after each failed attempt; past the last, the message is failed and alarmed.
+BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720)
+MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
+# No voice calls at night in Cairo: a call falling between these hours waits for the morning.
+QUIET_FROM, QUIET_UNTIL = time(21, 0), time(9, 0)
+REMINDER_BEFORE_EXPIRY = timedelta(hours=24)
+KEPT_AFTER_CREATION = timedelta(days=90)
+SWEEP_BATCH = 100
+
+
+def intent(request: RequestRecord, event: Event, now: datetime, due_at: datetime | None = None,
+           **values: Any) -> OutboxMessage:  # fmt: skip
+    """The intent to tell the applicant of `request` about `event`, at its current version."""
+    message = OutboxMessage(
+        OutboxMessage.key_for(request.tracking_number, request.version, event.value),
+        tracking_number=request.tracking_number,
+        event=event.value,
+        values={name: value for name, value in values.items() if value is not None},
+        created_at=now,
+        expires_at=now + KEPT_AFTER_CREATION,
+    )
+    message.wait_until(due_at or now)
+    return message
+
+
+def submission_intents(request: RequestRecord, now: datetime) -> list[OutboxMessage]:
+    """Received; and for a fee, how to pay, and a reminder the day before the invoice expires."""
+    intents = [intent(request, Event.SUBMITTED, now)]
+    payment = request.payment
+    if payment is not None:
+        intents.append(
+            intent(request, Event.AWAITING_PAYMENT, now, reference=payment.reference, amount_egp=payment.amount_egp)
+        )
+        intents.append(
+            intent(
+                request, Event.PAYMENT_REMINDER, now, due_at=max(now, payment.expires_at - REMINDER_BEFORE_EXPIRY),
+                reference=payment.reference, pay_by=payment.expires_at.astimezone(CAIRO).date().isoformat(),
+            )
+        )  # fmt: skip
+    return intents
+
+
+@dataclass(frozen=True)
+class Senders:
+    sms: SmsSender
+    voice: VoiceCallRequests
+
+
+@cache
+def _sns() -> Any:
+    # boto3 is imported on the first message, not on every cold start of the API.
+    import boto3
+
+    return boto3.client("sns", region_name=aws_region())
+
+
+def default_senders() -> Senders:
+    configured = messaging_settings()
+    return Senders(
+        sms=SmsSender(_sns(), configured.sms_sender_id),
+        voice=VoiceCallRequests(_sns(), configured.voice_calls_topic_arn),
+    )
+
+
+@cache
+def _voice_client() -> Any:
+    import boto3
+
+    return boto3.client("pinpoint-sms-voice-v2", region_name=aws_region())
+
+
+def place_voice_call(request: str) -> str:
+    """The voice topic's subscriber: places the call a message asks for."""
+    return VoiceCaller(_voice_client(), messaging_settings().voice_origination_identity).place_call(request)
+
+
+def deliver(key: str, now: datetime, senders: Senders | None = None) -> str:
+    """Sends one message if it is due and nobody else has; says what became of it."""
+    message = claim(key, now)
+    if message is None:
+        return "not_due_or_taken"
+    applicant = load_applicant(message.tracking_number)
+    if applicant is None or applicant.notify_by == "none":
+        settle(message, OutboxMessage.SKIPPED)
+        return "skipped"
+    if message.event == Event.PAYMENT_REMINDER and _too_late_to_remind(message.tracking_number, now):
+        settle(message, OutboxMessage.SKIPPED)
+        return "skipped"
+    by_voice = applicant.notify_by == "voice"
+    if by_voice and _quiet_hours(now):
+        put_back(message, _next_morning(now), None, attempted=False)
+        return "deferred"
+    event, values = Event(message.event), _values(message)
+    senders = senders or default_senders()
+    # A failure to hand the message over (SNS down, throttled, refusing) leaves it waiting.
+    try:
+        if by_voice:
+            provider_id = senders.voice.request_call(applicant.phone, voice_ssml(event, values), message.key)
+        else:
+            provider_id = senders.sms.send(applicant.phone, sms_text(event, values))
+    except (BotoCoreError, ClientError) as failure:
+        return _after_failure(message, now, failure)
+    settle(message, OutboxMessage.SENT, channel="voice" if by_voice else "sms", provider_message_id=provider_id)
+    logger.info("message sent", extra={"tracking_number": message.tracking_number, "event": message.event,
+                                       "channel": "voice" if by_voice else "sms"})  # fmt: skip
+    return "sent"
+
+
+def deliver_due(now: datetime, senders: Senders | None = None) -> Counter[str]:
+    """The sweeper: every waiting message whose time has come, each at most once."""
+    outcomes: Counter[str] = Counter()
+    for key in due_messages(now, SWEEP_BATCH):
+        outcomes[deliver(key, now, senders)] += 1
+    return outcomes
+
+
+def _after_failure(message: OutboxMessage, now: datetime, failure: Exception) -> str:
+    reason = type(failure).__name__
+    if message.attempts >= MAX_ATTEMPTS:
+        settle(message, OutboxMessage.FAILED, error=reason)
+        logger.error("message abandoned after retries", extra={
+            "alert": "notification_failed", "tracking_number": message.tracking_number, "event": message.event,
+            "reason": reason,
+        })  # fmt: skip
+        return "failed"
+    wait = timedelta(minutes=BACKOFF_MINUTES[min(message.attempts, len(BACKOFF_MINUTES)) - 1])
+    put_back(message, now + wait, reason)
+    logger.warning("message will be retried", extra={
+        "tracking_number": message.tracking_number, "event": message.event, "reason": reason,
+        "attempts": message.attempts,
+    })  # fmt: skip
+    return "retry"
+
+
+def _values(message: OutboxMessage) -> MessageValues:
+    values = message.values.as_dict()
+    pay_by = values.get("pay_by")
+    amount = values.get("amount_egp")
+    return MessageValues(
+        tracking_number=message.tracking_number,
+        reference=values.get("reference"),
+        amount_egp=int(amount) if amount is not None else None,
+        pay_by=date.fromisoformat(pay_by) if pay_by else None,
+        district_name_ar=values.get("district_name_ar"),
+    )
+
+
+def _too_late_to_remind(tracking_number: str, now: datetime) -> bool:
+    """Paid, closed, or the invoice already expired: a reminder would only mislead."""
+    request = load_request_record(tracking_number)
+    if request is None or request.payment is None:
+        return True
+    payment = request.payment
+    return payment.status != "unpaid" or request.status != "awaiting_payment" or now > payment.expires_at
+
+
+def _quiet_hours(now: datetime) -> bool:
+    local = now.astimezone(CAIRO).time()
+    return local >= QUIET_FROM or local < QUIET_UNTIL
+
+
+def _next_morning(now: datetime) -> datetime:
+    local = now.astimezone(CAIRO)
+    day = local.date() if local.time() < QUIET_UNTIL else local.date() + timedelta(days=1)
+    return datetime.combine(day, QUIET_UNTIL, tzinfo=CAIRO)

@@ -1,0 +1,84 @@
+"""The outbox's life: claimed once, then sent, skipped, failed, or put back to wait."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.store.models import OutboxMessage
+
+# Longer than any delivery can take (Lambda's limit is 15 minutes): a message claimed by a
+# run that died is taken up again by the sweeper once its lease is over, never before.
+LEASE = timedelta(minutes=15)
+
+
+def claim(key: str, now: datetime) -> OutboxMessage | None:
+    """Takes a due message for delivery. Only one run can: a second run of the handler on
+    the same record (a retried batch, the sweeper meeting the stream) gets None, unless the
+    first run's lease has run out without a word."""
+    message = OutboxMessage(key)
+    message.wait_until(now + LEASE)
+    try:
+        message.update(
+            actions=[
+                OutboxMessage.status.set(OutboxMessage.SENDING),
+                OutboxMessage.attempts.add(1),
+                OutboxMessage.due_at.set(message.due_at),
+                OutboxMessage.due_queue.set(message.due_queue),
+                OutboxMessage.due_order.set(message.due_order),
+            ],
+            condition=(
+                (OutboxMessage.status == OutboxMessage.PENDING) | (OutboxMessage.status == OutboxMessage.SENDING)
+            )
+            & (OutboxMessage.due_at <= now),
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return None
+        raise
+    return message
+
+
+def settle(message: OutboxMessage, status: str, *, channel: str | None = None, provider_message_id: str | None = None,
+           error: str | None = None) -> None:  # fmt: skip
+    """Records how a claimed message ended: sent, skipped (an opt-out) or failed for good."""
+    message.update(
+        actions=[
+            OutboxMessage.status.set(status),
+            OutboxMessage.due_queue.remove(),
+            OutboxMessage.due_order.remove(),
+            OutboxMessage.channel.set(channel),
+            OutboxMessage.provider_message_id.set(provider_message_id),
+            OutboxMessage.last_error.set(error),
+        ],
+        condition=OutboxMessage.status == OutboxMessage.SENDING,
+    )
+
+
+def put_back(message: OutboxMessage, until: datetime, error: str | None, *, attempted: bool = True) -> None:
+    """Returns a claimed message to wait until `until`: a retry's backoff (the attempt counts),
+    or a call deferred to the morning (`attempted=False`: it was never tried)."""
+    message.wait_until(until)
+    message.update(
+        actions=[
+            OutboxMessage.status.set(OutboxMessage.PENDING),
+            OutboxMessage.attempts.add(0 if attempted else -1),
+            OutboxMessage.due_at.set(message.due_at),
+            OutboxMessage.due_queue.set(message.due_queue),
+            OutboxMessage.due_order.set(message.due_order),
+            OutboxMessage.last_error.set(error),
+        ],
+        condition=OutboxMessage.status == OutboxMessage.SENDING,
+    )
+
+
+def due_messages(now: datetime, limit: int) -> list[str]:
+    """Keys of the pending messages whose time has come, oldest first (one query)."""
+    upper = f"{now.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#~"
+    return [
+        message.key
+        for message in OutboxMessage.due_index.query(
+            OutboxMessage.WAITING, OutboxMessage.due_order <= upper, limit=limit
+        )
+    ]

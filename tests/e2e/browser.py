@@ -1,0 +1,94 @@
+"""Debian's chromium, driven by Playwright for Python, and axe-core injected into the pages it shows."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.e2e.conftest import PROJECT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = PROJECT / "test-artifacts" / "portal"
+PHONE = {"width": 360, "height": 640}
+_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
+_SCRIPT = re.compile(r"<script\b[^>]*></script>")
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def new_page(browser: Browser, javascript: bool = True, viewport: dict[str, int] | None = None) -> Page:
+    # bypass_csp: the API's pages allow only the portal's own script, and axe is injected inline.
+    context = browser.new_context(
+        viewport=viewport or PHONE, java_script_enabled=javascript, bypass_csp=True, locale="ar-EG"
+    )
+    return context.new_page()
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Every axe-core violation on the page as it stands now, WCAG 2.2 target size included.
+
+    axe needs JavaScript, which a page opened without it cannot run (its timers never fire), so the
+    page's current DOM is audited in a context of its own: its stylesheet inlined, its scripts left out
+    so that they change nothing.
+    """
+    assert page.context.browser is not None
+    context = page.context.browser.new_context(viewport=page.viewport_size)
+    try:
+        auditor = context.new_page()
+        auditor.set_content(_standalone(page))
+        auditor.evaluate(AXE.read_text(encoding="utf-8"))
+        results = auditor.evaluate("() => axe.run(document, {rules: {'target-size': {enabled: true}}})")
+    finally:
+        context.close()
+    return [
+        {"id": violation["id"], "help": violation["help"], "nodes": [node["target"] for node in violation["nodes"]]}
+        for violation in results["violations"]
+    ]
+
+
+def _standalone(page: Page) -> str:
+    def inlined(link: re.Match[str]) -> str:
+        return f"<style>{page.request.get(urljoin(page.url, link.group(1))).text()}</style>"
+
+    return _STYLESHEET.sub(inlined, _SCRIPT.sub("", page.content()))
+
+
+def assert_accessible(page: Page) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"{page.url}: " + json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+def assert_fits_width(page: Page) -> None:
+    """Nothing sticks out sideways: no horizontal scrolling at the viewport's width."""
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page.url} is {overflow} px wider than the screen"
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,205 @@
+"""A citizen on a small phone, in chromium, through the real local stack: with JavaScript and without."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urljoin
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.browser import assert_accessible, assert_fits_width, chromium, new_page, screenshot
+from tests.e2e.conftest import LocalStack
+from tests.factories import national_id
+
+pytestmark = pytest.mark.e2e
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+JOURNEYS = [pytest.param(True, id="with-javascript"), pytest.param(False, id="without-javascript")]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+def step(page: Page, name: str) -> None:
+    """What every page of the journey must be: accessible, no wider than the phone; and a screenshot."""
+    assert_accessible(page)
+    assert_fits_width(page)
+    screenshot(page, name)
+
+
+def fill_shop_licence_form(page: Page) -> None:
+    page.get_by_label("الاسم الكامل").fill("منى أحمد عبد الله")
+    page.get_by_label("الرقم القومي").fill(national_id().translate(ARABIC_INDIC))
+    page.get_by_label("رقم الهاتف المحمول").fill("٠١٠ ١٢٣٤ ٥٦٧٨")
+    page.get_by_label("عنوان المحل").fill("١٢ شارع التحرير، الدقي")
+    page.get_by_label("نشاط المحل").fill("بقالة")
+    page.get_by_label("مساحة المحل (م²)").fill("٤٥")
+    page.get_by_label("إيجار").check()
+    page.get_by_label("أوافق على استخدام بياناتي لغرض هذا الطلب وحده").check()
+
+
+def open_form(page: Page, stack: LocalStack) -> None:
+    page.goto(stack.portal_url)
+    page.get_by_role("link", name="الدقي").click()
+    page.get_by_role("link", name="ترخيص محل عام").click()
+    page.get_by_role("button", name=re.compile("ابدأ الآن")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("بيانات الطلب")
+
+
+@pytest.mark.parametrize("javascript", JOURNEYS)
+def test_a_citizen_applies_and_tracks(local_stack: LocalStack, browser: Browser, javascript: bool) -> None:
+    mode = "js" if javascript else "nojs"
+    page = new_page(browser, javascript)
+    page.goto(local_stack.portal_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("خدمات الأحياء والمراكز في محافظة الجيزة")
+    step(page, f"{mode}-1-home")
+    page.get_by_role("link", name="الدقي").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("خدمات الدقي")
+    step(page, f"{mode}-2-district")
+    page.get_by_role("link", name="ترخيص محل عام").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ترخيص محل عام")
+    step(page, f"{mode}-3-service")
+    page.get_by_role("button", name=re.compile("ابدأ الآن")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("بيانات الطلب")
+    fill_shop_licence_form(page)
+    step(page, f"{mode}-4-form")
+    if javascript:
+        page.evaluate("() => { window.stillTheSamePage = true; }")
+
+    page.get_by_role("button", name="متابعة").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("راجع بيانات طلبك قبل إرساله")
+    expect(page.locator("dd bdi").first).to_have_text("منى أحمد عبد الله")
+    step(page, f"{mode}-5-check")
+    page.get_by_role("button", name="تأكيد وإرسال الطلب").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("تم إرسال طلبك")
+    reference = page.locator(".reference").inner_text()
+    assert re.fullmatch(r"[0-9]{4} [0-9]{4} [0-9]{4} [0-9]", reference)
+    expect(page.get_by_role("button", name="اطبع هذه الصفحة")).to_be_visible(visible=javascript)
+    step(page, f"{mode}-6-confirmation")
+    if javascript:  # the form's steps replaced the page's content: the page itself never reloaded
+        assert page.evaluate("() => window.stillTheSamePage") is True
+    else:  # the plain forms posted to the API, which answered with the portal's pages
+        assert page.url.startswith(local_stack.api_url)
+
+    page.get_by_role("link", name="تابع طلبك").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("تابع طلبك")
+    page.get_by_label("رقم المتابعة").fill(reference)
+    page.get_by_label("آخر أربعة أرقام من الرقم القومي").fill(national_id()[-4:].translate(ARABIC_INDIC))
+    step(page, f"{mode}-7-track")
+    page.get_by_role("button", name="اعرض حالة الطلب").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("حالة طلبك: في انتظار سداد الرسوم")
+    expect(page.get_by_text(reference)).to_be_visible()
+    step(page, f"{mode}-8-track-result")
+
+
+@pytest.mark.parametrize("javascript", JOURNEYS)
+def test_a_form_with_mistakes_shows_a_summary_and_keeps_what_was_typed(
+    local_stack: LocalStack,
+    browser: Browser,
+    javascript: bool,
+) -> None:
+    mode = "js" if javascript else "nojs"
+    page = new_page(browser, javascript)
+    open_form(page, local_stack)
+    fill_shop_licence_form(page)
+    page.get_by_label("الرقم القومي").fill("١٢٣")
+    page.get_by_label("مساحة المحل (م²)").fill("")
+
+    page.get_by_role("button", name="متابعة").click()
+
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(
+        ["الرقم القومي يتكون من أربعة عشر رقمًا فقط، يرجى مراجعته وإعادة إدخاله.", "هذا الحقل مطلوب."]
+    )
+    assert page.title().startswith("خطأ: ")
+    expect(page.get_by_label("الاسم الكامل")).to_have_value("منى أحمد عبد الله")
+    expect(page.get_by_label("الرقم القومي")).to_have_value("١٢٣")
+    expect(page.get_by_label("إيجار")).to_be_checked()
+    expect(page.locator("#f-applicant-national_id-error")).to_contain_text("أربعة عشر رقمًا")
+    step(page, f"{mode}-error-summary")
+
+    summary.get_by_role("link").first.click()
+    expect(page.get_by_label("الرقم القومي")).to_be_focused()
+
+
+def test_with_javascript_the_server_has_the_last_word(local_stack: LocalStack, browser: Browser) -> None:
+    """An answer the page's own checks let through (a birth date in the future) still comes back as an
+    error, from the API, in the same place and the same words."""
+    page = new_page(browser)
+    open_form(page, local_stack)
+    fill_shop_licence_form(page)
+    page.get_by_label("الرقم القومي").fill(national_id(birth="991231", century="3"))
+
+    page.get_by_role("button", name="متابعة").click()
+
+    expect(page.locator(".error-summary a")).to_have_text(
+        ["تاريخ الميلاد الوارد في الرقم القومي لم يحِن بعد، يرجى التأكد من الرقم المُدخل."]
+    )
+    expect(page.get_by_label("نشاط المحل")).to_have_value("بقالة")
+
+
+def test_change_on_the_check_page_returns_to_the_field(local_stack: LocalStack, browser: Browser) -> None:
+    page = new_page(browser, javascript=False)
+    open_form(page, local_stack)
+    fill_shop_licence_form(page)
+    page.get_by_role("button", name="متابعة").click()
+
+    page.get_by_role("button", name="تغيير نشاط المحل").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("بيانات الطلب")
+    expect(page.get_by_label("نشاط المحل")).to_have_value("بقالة")
+    assert page.url.endswith("#f-details-activity")
+
+
+def test_every_page_is_accessible_and_fits_a_320_px_screen(local_stack: LocalStack, browser: Browser) -> None:
+    """Follows every link of the portal from its home page; 320 px is also 640 px zoomed to 200%."""
+    page = new_page(browser, viewport={"width": 320, "height": 640})
+    to_visit, seen = [local_stack.portal_url + "/"], set()
+    while to_visit:
+        url = to_visit.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = page.goto(url)
+        assert response is not None
+        assert response.status == 200, url
+        assert_accessible(page)
+        assert_fits_width(page)
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(link => link.getAttribute('href'))"):
+            target = urljoin(url, href).split("#")[0]
+            if target.startswith(local_stack.portal_url):
+                to_visit.append(target)
+    assert len(seen) >= 50
+
+    response = page.goto(local_stack.portal_url + "/no-such-page.html")
+    assert response is not None
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("الصفحة غير موجودة")
+    assert_accessible(page)
+    screenshot(page, "not-found")
+
+
+def test_the_keyboard_reaches_a_visible_skip_link_first(local_stack: LocalStack, browser: Browser) -> None:
+    page = new_page(browser)
+    page.goto(local_stack.portal_url)
+
+    page.keyboard.press("Tab")
+
+    skip = page.get_by_role("link", name="انتقل إلى المحتوى الرئيسي")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0
+    assert page.evaluate("() => getComputedStyle(document.activeElement).backgroundColor") == "rgb(255, 221, 0)"
+    screenshot(page, "focus-skip-link")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.textContent")
+    assert focused == "تابع حالة طلبك"
