@@ -65,6 +65,7 @@ def application_body(fields: Mapping[str, str]) -> dict[str, Any]:
             name.removeprefix(_APPLICANT): value for name, value in fields.items() if name.startswith(_APPLICANT)
         },
         "details": {name.removeprefix(_DETAILS): value for name, value in fields.items() if name.startswith(_DETAILS)},
+        "notify_by": fields.get("notify_by") or "sms",
         "consent": fields.get("consent") == CONSENT_GIVEN,
     }
 

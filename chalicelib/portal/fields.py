@@ -36,6 +36,7 @@ class Question:
     max_length: int | None = None
     minimum: float | None = None
     maximum: float | None = None
+    default: str = ""  # the answer an empty form starts with
 
     @property
     def id(self) -> str:
@@ -88,6 +89,15 @@ APPLICANT_QUESTIONS = (
         required=True,
         hint="مثل 01012345678. نرسل إليه رقم المتابعة وكل تغيير في حالة الطلب.",
         autocomplete="tel-national",
+    ),
+    Question(
+        name="notify_by",
+        label="كيف نبلغك بما يستجد في طلبك؟",
+        kind="choice",
+        required=True,
+        hint="المكالمات الصوتية لا تُجرى ليلًا، وتُؤجل إلى التاسعة صباحًا.",
+        options=(("sms", "رسالة نصية"), ("voice", "مكالمة صوتية مسجلة"), ("none", "لا أريد رسائل، سأتابع بنفسي")),
+        default="sms",
     ),
 )
 

@@ -15,6 +15,7 @@ from chalice.test import Client
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.portal.wording import fee_text
 from chalicelib.services.catalogue import current_catalogue
+from chalicelib.store.models import ApplicantRecord
 from tests.api.calls import post_json
 from tests.factories import national_id, submission
 
@@ -270,3 +271,13 @@ def test_a_result_page_opened_again_leads_back_to_the_portal(client: Client, pat
 
     assert response.status_code == 303
     assert response.headers["Location"] == "http://127.0.0.1:8080" + portal_page
+
+
+def test_the_channel_chosen_on_the_form_is_the_one_stored(client: Client) -> None:
+    fields = {**form_of(submission("shop_licence")), "notify_by": "voice"}
+    carried = hidden_fields(checked(client, fields))
+
+    confirmed = post_form(client, "/v1/requests", carried)
+
+    tracking_number = tracking_number_on(page_of(confirmed))
+    assert ApplicantRecord.get(tracking_number).notify_by == "voice"

@@ -116,9 +116,16 @@ def test_the_form_asks_every_catalogue_field_and_posts_to_the_api(site: Path) ->
     form = parsed(site / "districts" / "warraq" / "road_occupancy_new" / "apply.html")
     assert form.forms == [f"{API}/v1/portal/applications"]
     expected = {"district_code", "service_code", "consent", "applicant.full_name", "applicant.national_id"}
-    expected |= {"applicant.phone", *(f"details.{field.name}" for field in service.fields)}
+    expected |= {"applicant.phone", "notify_by", *(f"details.{field.name}" for field in service.fields)}
     assert form.names == expected
     assert parsed(site / "track.html").forms == [f"{API}/v1/inquiries"]
+
+
+def test_the_form_asks_how_to_be_told_with_sms_chosen_until_changed(site: Path) -> None:
+    text = (site / "districts" / "dokki" / "shop_licence" / "apply.html").read_text(encoding="utf-8")
+    assert re.search(r'<input type="radio" id="f-notify_by" name="notify_by" value="sms" checked>', text)
+    assert 'value="voice"' in text
+    assert 'value="none"' in text
 
 
 def test_free_text_is_auto_directed_and_digits_left_to_right(site: Path) -> None:
