@@ -59,10 +59,11 @@ def local_aws_environment(aws_port: int) -> dict[str, str]:
     return environment
 
 
-def start(command: list[str], environment: dict[str, str]) -> subprocess.Popen[bytes]:
+def start(command: list[str], environment: dict[str, str], *, quiet: bool = False) -> subprocess.Popen[bytes]:
     # Each child leads its own process group so that stopping it also stops what it spawned
     # (chalice local's reloader runs the server in a grandchild).
-    return subprocess.Popen(command, cwd=PROJECT, env=environment, start_new_session=True)
+    output = subprocess.DEVNULL if quiet else None
+    return subprocess.Popen(command, cwd=PROJECT, env=environment, start_new_session=True, stdout=output, stderr=output)
 
 
 def wait_until_answering(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -101,7 +102,8 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
 
     signal.signal(signal.SIGTERM, interrupted)
     try:
-        aws = start([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(ports.aws)], environment)
+        # Quiet: the message relay asks it something every two seconds, and each would be a line.
+        aws = start([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(ports.aws)], environment, quiet=True)
         processes.append(aws)
         wait_until_answering(f"http://127.0.0.1:{ports.aws}/moto-api/", aws)
         cloudformation = boto3.client(
@@ -165,7 +167,7 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
             f"  Portal                       http://127.0.0.1:{ports.portal}\n"
             f"  Payment gateways (simulated) http://127.0.0.1:{ports.gateways}   Fawry and Paymob\n"
             f"  Message inbox (SMS, voice)   http://127.0.0.1:{ports.inbox}\n"
-            f"  Tables: {', '.join(sorted(tables.values()))}\n"
+            f"  Resources: {', '.join(sorted(name.rsplit(':', 1)[-1] for name in tables.values()))}\n"
             f"  Catalogue: {len(catalogue.districts())} units ({', '.join(active)} open), "
             f"{len(catalogue.services(on=cairo_today(datetime.now(UTC))))} services\n"
             "  Staff token: make token ROLE=officer DISTRICT=dokki  (roles: clerk, officer, manager, hq)\n",
