@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -58,6 +59,10 @@ def read_paymob_notice(callback: Mapping[str, Any], offered_hmac: str | None, se
     )
 
 
+class PaymobUnavailable(Exception):
+    """Paymob is down, slow, or answered something unexpected."""
+
+
 @dataclass(frozen=True)
 class CardCheckout:
     order_id: str
@@ -76,6 +81,13 @@ class PaymobClient:
     iframe_id: int
 
     def start_checkout(self, merchant_order_id: str, amount_piasters: int, expires_in_s: int) -> CardCheckout:
+        """Raises PaymobUnavailable if Paymob cannot be reached or answers what it should not."""
+        try:
+            return self._checkout(merchant_order_id, amount_piasters, expires_in_s)
+        except (urllib.error.URLError, TimeoutError, json.JSONDecodeError, KeyError, TypeError) as failure:
+            raise PaymobUnavailable(type(failure).__name__) from failure
+
+    def _checkout(self, merchant_order_id: str, amount_piasters: int, expires_in_s: int) -> CardCheckout:
         token = self._post("/api/auth/tokens", {"api_key": self.api_key})["token"]
         order = self._post(
             "/api/ecommerce/orders",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import urllib.error
 from datetime import UTC, datetime
 
 from chalice import Blueprint, Response
 
 from chalicelib.adapters.notices import UnverifiedNotice
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
+from chalicelib.api.portal_pages import or_form_page, pay_by_card
 from chalicelib.api.responses import answers_errors, error_response, json_response
 from chalicelib.observability.logs import logger
 from chalicelib.services.payments import handle_fawry_notice, handle_paymob_notice, start_card_payment
@@ -54,18 +53,8 @@ def paymob_callback() -> Response:
 @payments_api.route(
     "/v1/requests/{tracking_number}/card-payments", methods=["POST"], content_types=ACCEPTED_MEDIA_TYPES, cors=True
 )
+@or_form_page(pay_by_card, payments_api)  # the portal's "pay by card" button, a plain form
 @answers_errors
 def card_payment(tracking_number: str) -> Response:
     body = json_object(payments_api.current_request)
-    try:
-        checkout = start_card_payment(tracking_number, body, datetime.now(UTC))
-    except (urllib.error.URLError, TimeoutError, json.JSONDecodeError, KeyError) as failure:
-        # The gateway is down, slow, or answered something unexpected: nothing was written.
-        logger.warning("card gateway unavailable", extra={"reason": type(failure).__name__})
-        return error_response(
-            503,
-            "card_gateway_unavailable",
-            "الدفع بالبطاقة غير متاح الآن. يمكنك السداد نقدًا بالرقم المرجعي في أي منفذ فوري، أو المحاولة لاحقًا.",
-            "Card payment is unavailable right now; pay with the Fawry reference at any outlet, or try later.",
-        )
-    return json_response(checkout, status_code=201)
+    return json_response(start_card_payment(tracking_number, body, datetime.now(UTC)), status_code=201)

@@ -32,13 +32,15 @@ from chalicelib.config import portal_settings
 from chalicelib.domain.application import read_application
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.catalogue import District, Service
-from chalicelib.domain.errors import InvalidInput, NotFound
+from chalicelib.domain.digits import digits_only
+from chalicelib.domain.errors import InvalidInput, NotFound, Unavailable
 from chalicelib.domain.idempotency import read_idempotency_key
 from chalicelib.observability.logs import logger
 from chalicelib.portal import render, urls
 from chalicelib.portal.fields import answers
 from chalicelib.services.catalogue import current_catalogue
 from chalicelib.services.inquiry import inquire
+from chalicelib.services.payments import start_card_payment
 from chalicelib.services.submission import ONLINE, submit_request
 
 portal_api = Blueprint(__name__)
@@ -204,5 +206,23 @@ def track_request(request: Request) -> Response:
         result,
         service_name=service.name_ar if service else result["service_code"],
         district_name=district.name_ar if district else result["district_code"],
+        national_id_last4=digits_only(fields["national_id_last4"]),
     )
     return html_response(page)
+
+
+@answers_with_pages
+def pay_by_card(request: Request) -> Response:
+    """The track result page's "pay by card": off to the card gateway, or a page saying why not."""
+    fields = form_fields(request)
+    tracking_number = (request.uri_params or {}).get("tracking_number", "")
+    try:
+        checkout = start_card_payment(tracking_number, {"national_id_last4": fields.get("national_id_last4", "")},
+                                      datetime.now(UTC))  # fmt: skip
+    except (InvalidInput, NotFound) as refusal:
+        return html_response(render.problem_page(_site(), refusal.message_ar), 400)
+    except Unavailable as down:
+        return html_response(render.problem_page(_site(), down.message_ar), 503)
+    return Response(
+        body="", status_code=303, headers={"Location": checkout["redirect_url"], "Cache-Control": "no-store"}
+    )

@@ -9,7 +9,7 @@ from typing import Any
 
 from chalice import Response
 
-from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
 from chalicelib.observability.logs import logger
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
@@ -54,6 +54,8 @@ def answers_errors(view: Callable[..., Response]) -> Callable[..., Response]:
             )
         except NotFound as missing:
             return error_response(404, "not_found", missing.message_ar, missing.message_en)
+        except Unavailable as down:
+            return error_response(503, down.code, down.message_ar, down.message_en)
         except Forbidden:
             return error_response(403, "forbidden", Forbidden.message_ar, Forbidden.message_en)
         except Conflict as conflict:

@@ -71,3 +71,12 @@ class Conflict(Exception):
     message_ar: str
     message_en: str
     current: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Unavailable(Exception):
+    """A service we depend on (a payment gateway) cannot be reached now; nothing was written."""
+
+    code: str
+    message_ar: str
+    message_en: str

@@ -215,14 +215,18 @@ def confirmation_page(site: Site, district: District, service: Service, answer: 
     return _render("confirmation.html.j2", site, district=district, service=service, answer=answer)
 
 
-def track_result_page(site: Site, result: Mapping[str, Any], service_name: str, district_name: str) -> str:
-    """`result`: the inquiry's answer (CONTRACT.md)."""
+def track_result_page(
+    site: Site, result: Mapping[str, Any], service_name: str, district_name: str, national_id_last4: str = ""
+) -> str:
+    """`result`: the inquiry's answer (CONTRACT.md); with the digits that proved it, a fee still
+    due can be paid by card from the page."""
     return _render(
         "track_result.html.j2",
         site,
         result=result,
         service_name=service_name,
         district_name=district_name,
+        national_id_last4=national_id_last4,
         payment_status=PAYMENT_STATUSES_AR.get(result["payment_status"] or ""),
     )
 

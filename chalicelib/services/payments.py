@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters.fawry import read_fawry_notice
-from chalicelib.adapters.paymob import ORDER_ATTEMPT_SEPARATOR, PaymobClient, read_paymob_notice
+from chalicelib.adapters.paymob import ORDER_ATTEMPT_SEPARATOR, PaymobClient, PaymobUnavailable, read_paymob_notice
 from chalicelib.adapters.secrets import secret
 from chalicelib.config import paymob_settings
 from chalicelib.domain.calendar import cairo_today
-from chalicelib.domain.errors import InvalidInput, NotFound
+from chalicelib.domain.errors import InvalidInput, NotFound, Unavailable
 from chalicelib.domain.inquiry import inquiry_matches, read_inquiry
 from chalicelib.domain.messages import Event
 from chalicelib.domain.payments import (
@@ -39,6 +39,12 @@ from chalicelib.store.payments import NoticeAlreadyRecorded, add_card_order, loa
 from chalicelib.store.requests import VersionConflict, load_request, load_request_record
 
 JUDGEMENTS = 3
+_CARD_GATEWAY_DOWN_AR = (
+    "الدفع بالبطاقة غير متاح الآن. يمكنك السداد نقدًا بالرقم المرجعي في أي منفذ فوري، أو المحاولة لاحقًا."
+)
+_CARD_GATEWAY_DOWN_EN = (
+    "Card payment is unavailable right now; pay with the Fawry reference at any outlet, or try later."
+)
 GATEWAY_NAMES_AR = {"fawry": "فوري", "paymob": "بطاقة بنكية عبر باي موب"}
 
 
@@ -95,9 +101,13 @@ def start_card_payment(tracking_number: str, body: Mapping[str, Any], now: datet
     client = PaymobClient(
         configured.api_base, secret("PAYMOB_API_KEY"), configured.integration_id, configured.iframe_id
     )
-    checkout = client.start_checkout(
-        attempt, int(payment.amount_egp) * PIASTERS_PER_POUND, int((payment.expires_at - now).total_seconds())
-    )
+    try:
+        checkout = client.start_checkout(
+            attempt, int(payment.amount_egp) * PIASTERS_PER_POUND, int((payment.expires_at - now).total_seconds())
+        )
+    except PaymobUnavailable as failure:
+        logger.warning("card gateway unavailable", extra={"reason": str(failure)})
+        raise Unavailable("card_gateway_unavailable", _CARD_GATEWAY_DOWN_AR, _CARD_GATEWAY_DOWN_EN) from failure
     add_card_order(request, payment.reference, checkout.order_id, now)
     logger.info("card checkout started", extra={"tracking_number": request.tracking_number})
     return {"tracking_number": request.tracking_number, "redirect_url": checkout.redirect_url}

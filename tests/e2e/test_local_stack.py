@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import subprocess
 import time
 import urllib.error
@@ -181,3 +182,22 @@ def test_the_sms_a_request_produced_appear_in_the_local_inbox(local_stack: Local
     assert f"استلمنا طلبك رقم {grouped}" in page
     assert f"بالرقم {filed['payment']['reference']}" in page
     assert "+201012345678" in page
+
+
+def test_a_citizen_pays_by_card_from_the_track_page_without_javascript(local_stack: LocalStack) -> None:
+    status, filed = call(f"{local_stack.api_url}/v1/requests", submission("utility_connection", "warraq"))
+    assert status == 201
+    fields = {"tracking_number": filed["tracking_number"], "national_id_last4": national_id()[-4:]}
+    track_page = form_post(f"{local_stack.api_url}/v1/inquiries", fields)
+    assert "ادفع الرسوم الآن بالبطاقة البنكية" in track_page
+
+    # The button's form, as a browser sends it: the API answers 303 to the card gateway's page.
+    card_page = form_post(
+        f"{local_stack.api_url}/v1/requests/{filed['tracking_number']}/card-payments",
+        {"national_id_last4": national_id()[-4:]},
+    )
+    token = re.search(r'name="payment_token" value="([^"]+)"', card_page)[1]
+    result = form_post(f"{local_stack.gateways_url}/paymob/pay", {"payment_token": token, "decision": "approve"})
+
+    assert '"outcome":"paid"' in html.unescape(result)
+    assert track(local_stack, filed["tracking_number"])["payment_status"] == "paid"

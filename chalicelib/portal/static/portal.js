@@ -180,7 +180,8 @@
       event.preventDefault();
       return;
     }
-    if (!window.fetch || !window.DOMParser) return;
+    // data-navigate: the form leaves the portal (to the card gateway), as a plain form would.
+    if (!window.fetch || !window.DOMParser || form.hasAttribute('data-navigate')) return;
     event.preventDefault();
     if (!busy) send(form, button);
   });
