@@ -23,7 +23,8 @@ def _malformed() -> InvalidInput:
     )
 
 
-def json_object(request: Request) -> dict[str, Any]:
+def raw_body(request: Request) -> bytes:
+    """The body's bytes, refused past 64 KB: no form or request of this service needs more."""
     raw: bytes = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
         raise InvalidInput(
@@ -31,6 +32,11 @@ def json_object(request: Request) -> dict[str, Any]:
             message_ar="حجم الطلب أكبر من المسموح (64 كيلوبايت).",
             message_en="The request body is larger than the 64 KB allowed.",
         )
+    return raw
+
+
+def json_object(request: Request) -> dict[str, Any]:
+    raw = raw_body(request)
     media_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if media_type != "application/json":
         raise InvalidInput(

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 
 from chalice.app import Request
 
-from chalicelib.api.bodies import MAX_BODY_BYTES
+from chalicelib.api.bodies import raw_body
 from chalicelib.domain.errors import InvalidInput
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
@@ -32,13 +32,7 @@ def sent_as_form(request: Request) -> bool:
 
 def form_fields(request: Request) -> dict[str, str]:
     """The form's fields by name; a name sent twice keeps its last value, as a browser never sends one twice."""
-    raw: bytes = request.raw_body or b""
-    if len(raw) > MAX_BODY_BYTES:
-        raise InvalidInput(
-            code="body_too_large",
-            message_ar="حجم الطلب أكبر من المسموح (64 كيلوبايت).",
-            message_en="The request body is larger than the 64 KB allowed.",
-        )
+    raw = raw_body(request)
     try:
         pairs = parse_qsl(
             raw.decode("utf-8"),
