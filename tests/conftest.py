@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
+from botocore.client import BaseClient
 from moto import mock_aws
 
+from chalicelib.observability.logs import logger
 from tools.resources import deploy_resources
+from tools.staff_token import SigningKey, local_signing_key
 
 TEST_REGION = "eu-central-1"
 PROJECT = Path(__file__).resolve().parent.parent
@@ -44,3 +51,36 @@ def aws() -> Iterator[None]:
     with mock_aws():
         deploy_resources(boto3.client("cloudformation", region_name=TEST_REGION), "local")
         yield
+
+
+@pytest.fixture(scope="session")
+def signing_key() -> SigningKey:
+    """The local stage's key pair (.local/, made on first use), which .chalice/config.json trusts."""
+    return local_signing_key()
+
+
+@pytest.fixture
+def one_aws_call_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's in-process DynamoDB is not atomic per call across threads (TransactWriteItems
+    checks, writes and on failure restores a deep copy of the whole table, wiping other
+    threads' writes made meanwhile): a lock makes each call atomic, as each DynamoDB call
+    is, while leaving the application's own races between calls untouched."""
+    lock = threading.Lock()
+    make_api_call = BaseClient._make_api_call
+
+    def locked(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
+        with lock:
+            return make_api_call(self, operation_name, api_params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", locked)
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """Every line the service logs, formatted exactly as it goes to CloudWatch."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    logging.getLogger(logger.name).addHandler(handler)
+    yield stream
+    logging.getLogger(logger.name).removeHandler(handler)

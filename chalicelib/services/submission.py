@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib.config import settings
@@ -50,11 +50,12 @@ def submit_request(
     body: Mapping[str, Any], idempotency_key: str | None, filing: Filing, now: datetime
 ) -> dict[str, Any]:
     """The answer to a submission (CONTRACT.md), for the first attempt and every retry of it."""
-    application = read_application(body, current_catalogue(), cairo_today(now))
+    catalogue = current_catalogue()
+    application = read_application(body, catalogue, cairo_today(now))
     digest = body_digest(body)
     for _ in range(TRACKING_NUMBER_DRAWS):
         tracking_number = new_tracking_number()
-        request = _request_record(tracking_number, application, filing, now)
+        request = _request_record(tracking_number, application, filing, now, catalogue.holidays())
         answer = _answer(request)
         try:
             insert_submission(
@@ -93,10 +94,12 @@ def _replay(idempotency_key: str, digest: str) -> dict[str, Any]:
     return json.loads(record.answer)
 
 
-def _request_record(tracking_number: str, application: Application, filing: Filing, now: datetime) -> RequestRecord:
+def _request_record(
+    tracking_number: str, application: Application, filing: Filing, now: datetime, holidays: frozenset[date]
+) -> RequestRecord:
     service, district = application.service, application.district
     status = initial_status(service.fee_egp)
-    due = add_working_days(cairo_today(now), service.sla_days, current_catalogue().holidays())
+    due = add_working_days(cairo_today(now), service.sla_days, holidays)
     payment = None
     if service.fee_egp > 0:
         payment = PaymentTerms(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -50,7 +49,7 @@ from chalicelib.store.requests import load_request_record
 from tests.api.calls import post_json
 from tests.api.gateway_notices import fawry_notice, post_fawry
 from tests.factories import free_service_code, national_id, submission
-from tools.staff_token import SigningKey, local_signing_key, mint_token
+from tools.staff_token import SigningKey, mint_token
 
 REGION = "eu-central-1"
 TOPIC_ARN = f"arn:aws:sns:{REGION}:{DEFAULT_ACCOUNT_ID}:shobbak-local-voice-calls"
@@ -94,11 +93,6 @@ def messaging(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def client(messaging: None) -> Iterator[Client]:
     with Client(app, stage_name="local") as test_client:
         yield test_client
-
-
-@pytest.fixture(scope="module")
-def signing_key() -> SigningKey:
-    return local_signing_key()
 
 
 def staff(signing_key: SigningKey, role: str, district_code: str = "dokki") -> dict[str, str]:
@@ -186,20 +180,6 @@ def dynamodb_fails_once(operation: str, table: str | None = None) -> Any:
         return hit
 
     return refusing(first, unavailable)
-
-
-@pytest.fixture
-def one_call_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto's in-process DynamoDB is not atomic per call across threads (tests/api/conftest.py):
-    each call is made atomic, as each DynamoDB call is, leaving the application's races alone."""
-    lock = threading.Lock()
-    make_api_call = BaseClient._make_api_call
-
-    def locked(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
-        with lock:
-            return make_api_call(self, operation_name, api_params)
-
-    monkeypatch.setattr(BaseClient, "_make_api_call", locked)
 
 
 # --- what moto saw ---------------------------------------------------------------------------
@@ -533,7 +513,9 @@ def test_the_stream_handler_sends_each_new_intent_once_as_an_sms_to_the_e164_num
     assert len(sms_sent()) == 2
 
 
-def test_concurrent_deliveries_of_the_same_intents_send_each_once(messaging: None, one_call_at_a_time: None) -> None:
+def test_concurrent_deliveries_of_the_same_intents_send_each_once(
+    messaging: None, one_aws_call_at_a_time: None
+) -> None:
     now = datetime.now(UTC)
     tracking_number = submit_request(applied(), None, ONLINE, now)["tracking_number"]
     due = [key(tracking_number, 1, Event.SUBMITTED), key(tracking_number, 1, Event.AWAITING_PAYMENT)]
@@ -874,17 +856,6 @@ def test_with_sns_down_every_change_succeeds_and_once_it_is_back_each_message_go
         "sms_total": len(sms_sent()),
     }.items():
         record_property(name, value)
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """Every line the service logs, formatted exactly as it goes to CloudWatch (tests/api/test_logs.py)."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logging.getLogger(logger.name).addHandler(handler)
-    yield stream
-    logging.getLogger(logger.name).removeHandler(handler)
 
 
 class Records(logging.Handler):
