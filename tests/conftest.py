@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -16,7 +14,6 @@ import pytest
 from botocore.client import BaseClient
 from moto import mock_aws
 
-from chalicelib.observability.logs import logger
 from tools.resources import deploy_resources
 from tools.staff_token import SigningKey, local_signing_key
 
@@ -73,14 +70,3 @@ def one_aws_call_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
             return make_api_call(self, operation_name, api_params)
 
     monkeypatch.setattr(BaseClient, "_make_api_call", locked)
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """Every line the service logs, formatted exactly as it goes to CloudWatch."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logging.getLogger(logger.name).addHandler(handler)
-    yield stream
-    logging.getLogger(logger.name).removeHandler(handler)

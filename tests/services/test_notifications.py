@@ -858,6 +858,17 @@ def test_with_sns_down_every_change_succeeds_and_once_it_is_back_each_message_go
         record_property(name, value)
 
 
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """Every line the service logs, formatted exactly as it goes to CloudWatch (tests/api/test_logs.py)."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    logging.getLogger(logger.name).addHandler(handler)
+    yield stream
+    logging.getLogger(logger.name).removeHandler(handler)
+
+
 class Records(logging.Handler):
     """The log records themselves, before the redacting formatter: what the code asked to log."""
 
