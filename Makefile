@@ -4,14 +4,34 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAGE ?= prod
 
-.PHONY: run test lint unit bench package token clean portal browser lighthouse
+.PHONY: run test lint unit bench package packages publish lock token clean portal browser lighthouse
 
-# The virtual environment is rebuilt whenever a requirements file changes.
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# The virtual environment is rebuilt whenever a requirements file changes, from the lock file:
+# exactly the versions and files (hashes) that `make lock` resolved.
+# The pip cap: `chalice package` runs pip through pip's private entry point
+# (pip._internal.cli.main, chalice/compat.py), which has no stability promise; Chalice 1.34
+# declares `pip<26.3` for that reason, so pip is held below it here too.
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet 'pip>=24,<26.3'  # chalice package drives pip, and needs it below 26.3
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet 'pip>=24,<26.3'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
+
+# checkov and pip-tools in a venv of their own: checkov's pins conflict with boto3's.
+TOOLS := .venv-tools
+$(TOOLS)/.installed: requirements-tools.txt requirements-tools.lock
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet 'pip>=24,<26.3'
+	$(TOOLS)/bin/pip install --quiet --require-hashes -r requirements-tools.lock
+	touch $@
+
+# Resolves every requirements file again into its lock, with hashes (after a merge that changed
+# a requirements file, or to take a new version): commit the three locks with the change.
+LOCK := $(TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: $(TOOLS)/.installed
+	$(LOCK) --output-file requirements.lock requirements.txt
+	$(LOCK) --output-file requirements-dev.lock requirements-dev.txt
+	$(LOCK) --output-file requirements-tools.lock requirements-tools.txt
 
 run: $(VENV)/.installed
 	$(BIN)/python -m tools.local_stack
@@ -19,9 +39,10 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/cfn-lint infra/resources.yaml infra/staff-pool.yaml  # wiring.yaml is linted merged, by make package
+	$(BIN)/cfn-lint infra/resources.yaml infra/staff-pool.yaml infra/edge-waf.yaml  # the rest is linted merged, by make package
+	$(BIN)/python -m tools.check_locks
 
-test: $(VENV)/.installed lint browser node_modules/.installed
+test: $(VENV)/.installed lint browser node_modules/.installed packages
 	$(BIN)/python -m pytest
 
 # The portal's static pages into portal_site/build/ (`make run` builds them too, for its own ports).
@@ -47,14 +68,28 @@ unit: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
 
-# The deployable template: Chalice's functions and API merged with infra/resources.yaml and
-# infra/wiring.yaml (the stream and topic behind the delivery handlers).
-package: $(VENV)/.installed
+# The deployable template and zip under build/$(STAGE)/: Chalice's functions and API merged with
+# infra/ (tools/package_template.py says which files and why), the API split between its
+# functions, then linted by cfn-lint and checkov (every finding left is skipped in the template
+# with its reason). `make packages` builds both stages, as `make test` does.
+CHECKOV := $(TOOLS)/bin/checkov --quiet --compact --framework cloudformation --download-external-modules false
+package: $(VENV)/.installed $(TOOLS)/.installed
 	rm -rf build/$(STAGE)
-	$(BIN)/python -m tools.package_template build/$(STAGE)-merge-template.json
+	$(BIN)/python -m tools.package_template merge --stage $(STAGE) build/$(STAGE)-merge-template.json
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-central-1} $(BIN)/chalice package --stage $(STAGE) --template-format yaml \
 		--merge-template build/$(STAGE)-merge-template.json build/$(STAGE)
+	$(BIN)/python -m tools.package_template finish build/$(STAGE)/sam.yaml
 	$(BIN)/cfn-lint build/$(STAGE)/sam.yaml
+	$(CHECKOV) --file build/$(STAGE)/sam.yaml --file infra/edge-waf.yaml --file infra/staff-pool.yaml
+
+packages:
+	$(MAKE) --no-print-directory package STAGE=dev
+	$(MAKE) --no-print-directory package STAGE=prod
+
+# The portal's pages into the deployed stack's bucket (`make package` and a deploy first):
+# hashed assets cached a year, pages five minutes, then the pages invalidated at the edge.
+publish: $(VENV)/.installed
+	$(BIN)/python -m tools.publish_portal --stage $(STAGE)
 
 # One signed staff token for the local stage, and nothing else on stdout.
 token:

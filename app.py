@@ -9,8 +9,10 @@ from chalicelib.api.payments import payments_api
 from chalicelib.api.portal_pages import portal_api
 from chalicelib.api.preferences import preferences_api
 from chalicelib.api.schedules import scheduled
+from chalicelib.config import require_deployment_settings
 from chalicelib.observability.http import log_each_request
 
+require_deployment_settings()  # deployed: a missing value stops the cold start, not the first payment
 app = Chalice(app_name="shobbak")
 app.register_blueprint(citizen_api)
 app.register_blueprint(office_api)

@@ -115,3 +115,50 @@ def messaging_settings() -> MessagingSettings:
         voice_calls_topic_arn=os.environ.get("VOICE_CALLS_TOPIC_ARN", ""),
         voice_origination_identity=os.environ.get("VOICE_ORIGINATION_IDENTITY", ""),
     )
+
+
+# What a deployed function must be told (infra/parameters.yaml and .chalice/config.json fill them).
+# A secret may be given itself ($NAME) or by the SSM parameter that holds it ($NAME_PARAMETER).
+DEPLOYMENT_SETTINGS = (
+    "SHOBBAK_STAGE",
+    "PORTAL_BASE_URL",
+    "API_BASE_URL",
+    "STAFF_TOKEN_ISSUER",
+    "STAFF_TOKEN_AUDIENCE",
+    "STAFF_TOKEN_JWKS_URL",
+    "PAYMOB_INTEGRATION_ID",
+    "PAYMOB_IFRAME_ID",
+    "VOICE_ORIGINATION_IDENTITY",
+    "VOICE_CALLS_TOPIC_ARN",
+)
+DEPLOYMENT_SECRETS = ("FAWRY_SECURE_KEY", "PAYMOB_HMAC_SECRET", "PAYMOB_API_KEY")
+_NUMERIC_SETTINGS = ("PAYMOB_INTEGRATION_ID", "PAYMOB_IFRAME_ID")
+
+
+class IncompleteDeployment(RuntimeError):
+    """A deployed function is missing configuration: it must not start and fail later, at a payment."""
+
+
+def missing_deployment_settings(environment: dict[str, str]) -> list[str]:
+    """The names of the deployment's settings that are absent, empty, placeholders or malformed."""
+
+    def given(name: str) -> bool:
+        value = environment.get(name, "").strip()
+        return bool(value) and not value.upper().startswith("SET-")
+
+    missing = [name for name in DEPLOYMENT_SETTINGS if not given(name)]
+    missing += [name for name in _NUMERIC_SETTINGS if given(name) and not environment[name].strip().isdigit()]
+    missing += [name for name in DEPLOYMENT_SECRETS if not (given(name) or given(f"{name}_PARAMETER"))]
+    return missing
+
+
+def require_deployment_settings() -> None:
+    """In Lambda, on a deployed stage, refuses to start (Lambda's init fails, every invocation
+    errors and the Errors alarm fires) unless every setting is there. Off Lambda it does nothing:
+    tests and `make run` read their configuration lazily, as everywhere else."""
+    environment = dict(os.environ)
+    if not environment.get("AWS_LAMBDA_FUNCTION_NAME") or environment.get("SHOBBAK_STAGE") == DEFAULT_STAGE:
+        return
+    missing = missing_deployment_settings(environment)
+    if missing:
+        raise IncompleteDeployment(f"refusing to start without: {', '.join(missing)}")

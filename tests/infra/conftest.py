@@ -1,0 +1,48 @@
+"""The packaged templates, as `make package` leaves them under build/<stage>/."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import PROJECT
+
+STAGES = ("dev", "prod")
+# What a packaged template is made from: newer than the template means it must be made again.
+INPUTS = ("infra", ".chalice", "tools/package_template.py", "app.py", "chalicelib", "requirements.txt")
+
+
+def _newest_input() -> float:
+    paths = [PROJECT / name for name in INPUTS]
+    files = [path for root in paths for path in ([root] if root.is_file() else root.rglob("*")) if path.is_file()]
+    return max(path.stat().st_mtime for path in files)
+
+
+def packaged(stage: str) -> Path:
+    """build/<stage>/sam.yaml, made again by `make package` when anything it is made from changed
+    (`make test` has just made both, so this only packages when pytest is run on its own)."""
+    sam = PROJECT / "build" / stage / "sam.yaml"
+    if not sam.exists() or sam.stat().st_mtime < _newest_input():
+        subprocess.run(["make", "--no-print-directory", "package", f"STAGE={stage}"], cwd=PROJECT, check=True)
+    return sam
+
+
+@pytest.fixture(scope="session", params=STAGES)
+def stage(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def template(stage: str) -> dict[str, Any]:
+    return yaml.safe_load(packaged(stage).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def waf_template() -> dict[str, Any]:
+    from cfnlint.decode import cfn_yaml
+
+    return cfn_yaml.load(str(PROJECT / "infra" / "edge-waf.yaml"))
