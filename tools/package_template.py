@@ -73,7 +73,9 @@ def split_api_functions(template: dict[str, Any]) -> list[str]:
                 integration = method.get(INTEGRATION, {})
                 uri = integration.get("uri")
                 if isinstance(uri, dict) and "Fn::Sub" in uri:
-                    integration["uri"] = {"Fn::Sub": uri["Fn::Sub"].replace(f"${{{source_name}.Arn}}", f"${{{name}.Arn}}")}
+                    integration["uri"] = {
+                        "Fn::Sub": uri["Fn::Sub"].replace(f"${{{source_name}.Arn}}", f"${{{name}.Arn}}")
+                    }
                     routed += 1
         if not routed:
             raise SystemExit(f"{name}: no API route under {prefix} to answer")

@@ -1,0 +1,55 @@
+"""`make publish`: assets first with a year's cache, pages after them with minutes, then the edge told."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import boto3
+import pytest
+
+from portal_site.build import build
+from tools.publish_portal import ASSETS_CACHE, PAGES_CACHE, deployed_rollout_phase, publish
+
+BUCKET = "shobbak-prod-portal-test"
+
+
+@pytest.fixture
+def distribution_id(aws: None) -> str:
+    cloudfront = boto3.client("cloudfront")
+    config = {
+        "CallerReference": "publish-test", "Comment": "", "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [{"Id": "portal", "DomainName": f"{BUCKET}.s3.amazonaws.com",
+                                             "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "portal", "ViewerProtocolPolicy": "redirect-to-https", "MinTTL": 0,
+                                 "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}}},
+    }  # fmt: skip
+    return cloudfront.create_distribution(DistributionConfig=config)["Distribution"]["Id"]
+
+
+def test_assets_go_up_before_the_pages_that_load_them_with_their_cache_and_type(
+    tmp_path: Path, distribution_id: str
+) -> None:
+    s3, cloudfront = boto3.client("s3"), boto3.client("cloudfront")
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    site = tmp_path / "site"
+    build(site, api_base_url="/", rollout_phase=1, today=date(2026, 11, 30))
+
+    keys = publish(site, BUCKET, distribution_id, s3, cloudfront)
+
+    assets = [key for key in keys if key.startswith("assets/")]
+    assert assets
+    assert keys[: len(assets)] == assets
+    assert "index.html" in keys
+    assert "manifest.json" not in keys
+    page = s3.head_object(Bucket=BUCKET, Key="index.html")
+    assert page["CacheControl"] == PAGES_CACHE
+    assert page["ContentType"] == "text/html; charset=utf-8"
+    stylesheet = next(key for key in assets if key.endswith(".css"))
+    assert s3.head_object(Bucket=BUCKET, Key=stylesheet)["CacheControl"] == ASSETS_CACHE
+    invalidations = cloudfront.list_invalidations(DistributionId=distribution_id)["InvalidationList"]
+    assert invalidations["Quantity"] == 1
+
+
+def test_the_pages_list_the_districts_the_deployed_stage_answers_for() -> None:
+    assert deployed_rollout_phase("prod") == 1
