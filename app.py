@@ -11,6 +11,7 @@ from chalicelib.api.preferences import preferences_api
 from chalicelib.api.schedules import scheduled
 from chalicelib.config import require_deployment_settings
 from chalicelib.observability.http import log_each_request
+from chalicelib.observability.tracing import trace_each_invocation
 
 require_deployment_settings()  # deployed: a missing value stops the cold start, not the first payment
 app = Chalice(app_name="shobbak")
@@ -22,3 +23,4 @@ app.register_blueprint(scheduled)
 app.register_blueprint(preferences_api)
 app.register_blueprint(deliveries)
 app.register_middleware(log_each_request, "http")
+app.register_middleware(trace_each_invocation, "all")

@@ -25,6 +25,7 @@ from chalicelib.config import aws_region, messaging_settings
 from chalicelib.domain.calendar import CAIRO
 from chalicelib.domain.messages import Event, MessageValues, sms_text, voice_ssml
 from chalicelib.observability.logs import logger
+from chalicelib.observability.metrics import Metric, count
 from chalicelib.store.models import OutboxMessage, RequestRecord
 from chalicelib.store.outbox import claim, due_messages, put_back, settle
 from chalicelib.store.requests import load_applicant, load_request_record
@@ -130,10 +131,12 @@ def deliver(key: str, now: datetime, senders: Senders | None = None) -> str:
         else:
             provider_id = senders.sms.send(applicant.phone, sms_text(event, values))
     except (BotoCoreError, ClientError) as failure:
+        count(Metric.MESSAGE_FAILED, by="voice" if by_voice else "sms")
         return _after_failure(message, now, failure)
     settle(message, OutboxMessage.SENT, channel="voice" if by_voice else "sms", provider_message_id=provider_id)
     logger.info("message sent", extra={"tracking_number": message.tracking_number, "event": message.event,
                                        "channel": "voice" if by_voice else "sms"})  # fmt: skip
+    count(Metric.MESSAGE_SENT, by="voice" if by_voice else "sms")
     return "sent"
 
 

@@ -20,6 +20,7 @@ from chalicelib.domain.staff import Action, StaffMember
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status, can_move
 from chalicelib.domain.tracking import is_valid_tracking_number
 from chalicelib.observability.logs import logger
+from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.catalogue import current_catalogue
 from chalicelib.services.notifications import intent
 from chalicelib.store.models import HistoryEntry, OutboxMessage, PaymentTerms, RequestRecord
@@ -109,6 +110,12 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
             "version": request.version,
         },
     )
+    count(Metric.MOVED, by=request.district_code)
+    if move.target is Status.CLOSED:  # completed: on time when closed on or before its due date (Cairo)
+        count(
+            Metric.COMPLETED_ON_TIME if cairo_today(now).isoformat() <= request.sla_due_date else Metric.COMPLETED_LATE,
+            by=request.district_code,
+        )
     return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)
 
 

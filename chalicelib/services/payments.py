@@ -33,6 +33,7 @@ from chalicelib.domain.payments import (
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.tracking import is_valid_tracking_number
 from chalicelib.observability.logs import logger
+from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.notifications import intent
 from chalicelib.store.models import HistoryEntry, PaymentNotice, RequestRecord
 from chalicelib.store.payments import NoticeAlreadyRecorded, add_card_order, load_card_order, record_notice
@@ -224,5 +225,8 @@ def _log(notice: GatewayNotice, request: RequestRecord | None, outcome: Outcome)
     if outcome in FLAGGED:
         # The alarm on this key (infra) calls someone to look: money came that was not applied as is.
         logger.error("payment notice needs attention", extra={**details, "alert": "payment_flagged"})
+        count(Metric.PAYMENT_FLAGGED, by=notice.gateway)
     else:
         logger.info("payment notice recorded", extra=details)
+    if outcome in APPLIED:
+        count(Metric.PAYMENT_APPLIED, by=notice.gateway)

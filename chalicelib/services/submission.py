@@ -17,6 +17,7 @@ from chalicelib.domain.payments import first_invoice_reference
 from chalicelib.domain.statuses import initial_status
 from chalicelib.domain.tracking import new_tracking_number
 from chalicelib.observability.logs import logger
+from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.catalogue import current_catalogue
 from chalicelib.services.notifications import submission_intents
 from chalicelib.store.models import ApplicantRecord, HistoryEntry, IdempotencyRecord, PaymentTerms, RequestRecord
@@ -80,6 +81,7 @@ def submit_request(
                 "status": request.status,
             },
         )
+        count(Metric.SUBMITTED, by=request.district_code)
         return answer
     raise RuntimeError("no free tracking number after several draws")
 
