@@ -72,7 +72,7 @@ bench: $(VENV)/.installed
 # infra/ (tools/package_template.py says which files and why), the API split between its
 # functions, then linted by cfn-lint and checkov (every finding left is skipped in the template
 # with its reason). `make packages` builds both stages, as `make test` does.
-CHECKOV := $(TOOLS)/bin/checkov --quiet --compact --framework cloudformation --download-external-modules false
+CHECKOV := $(TOOLS)/bin/checkov --quiet --compact --skip-download --framework cloudformation --download-external-modules false
 package: $(VENV)/.installed $(TOOLS)/.installed
 	rm -rf build/$(STAGE)
 	$(BIN)/python -m tools.package_template merge --stage $(STAGE) build/$(STAGE)-merge-template.json

@@ -24,7 +24,10 @@ from cfnlint.decode import cfn_yaml
 
 INFRA = Path(__file__).resolve().parent.parent / "infra"
 # Merged over infra/resources.yaml in this order; each file's header says what it adds.
-MERGED = ("parameters.yaml", "functions.yaml", "api.yaml", "portal.yaml", "operations.yaml", "wiring.yaml")
+MERGED = (
+    "parameters.yaml", "functions.yaml", "api.yaml", "portal.yaml", "operations.yaml", "wiring.yaml",
+    "dashboards.yaml", "alarms.yaml",
+)  # fmt: skip
 INTEGRATION = "x-amazon-apigateway-integration"
 
 
@@ -43,6 +46,10 @@ def merge_template(stage: str) -> dict[str, Any]:
     template = _plain(cfn_yaml.load(str(INFRA / "resources.yaml")))
     for name in MERGED:
         template = merged(template, _plain(cfn_yaml.load(str(INFRA / name))))
+    for resource in template["Resources"].values():
+        body = resource.get("Properties", {}).get("DashboardBody")
+        if isinstance(body, dict):  # written as YAML in infra/dashboards.yaml; CloudFormation wants a JSON string
+            resource["Properties"]["DashboardBody"] = {"Fn::Sub": json.dumps(body, ensure_ascii=False)}
     template["Parameters"]["Stage"] = {
         "Type": "String",
         "AllowedValues": [stage],

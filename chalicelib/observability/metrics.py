@@ -11,6 +11,7 @@ Locally (the `local` stage) POWERTOOLS_METRICS_DISABLED keeps the terminal quiet
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -29,6 +30,7 @@ class Metric(StrEnum):
     PAYMENT_FLAGGED = "PaymentsFlagged"
     MESSAGE_SENT = "MessagesSent"
     MESSAGE_FAILED = "MessagesFailed"
+    OVERDUE_OPEN = "OverdueOpenRequests"  # a level, not a count of events: recounted daily
 
 
 # Each metric's one dimension.
@@ -41,7 +43,10 @@ DIMENSION = {
     Metric.PAYMENT_FLAGGED: "Gateway",
     Metric.MESSAGE_SENT: "Channel",
     Metric.MESSAGE_FAILED: "Channel",
+    Metric.OVERDUE_OPEN: "District",
 }
+# The District value under which the whole governorate's level is written (the alarm reads it).
+GOVERNORATE = "governorate"
 SERVICE = "shobbak"
 
 
@@ -49,14 +54,22 @@ def namespace() -> str:
     return f"Shobbak/{settings().stage}"
 
 
-def count(metric: Metric, by: str) -> None:
+def count(metric: Metric, by: str, value: int = 1) -> None:
     """One point of `metric`, under `by`, the value of its dimension (a district code, a gateway, a
     channel). A district also annotates the current trace, so that traces can be found by it."""
     dimension = DIMENSION[metric]
     # A provider per point: Powertools' Metrics class shares its state between instances and threads.
     provider = AmazonCloudWatchEMFProvider(namespace=namespace(), service=SERVICE)
     provider.add_dimension(name=dimension, value=by)
-    provider.add_metric(name=metric.value, unit=MetricUnit.Count, value=1)
+    provider.add_metric(name=metric.value, unit=MetricUnit.Count, value=value)
     provider.flush_metrics()
-    if dimension == "District":
+    if dimension == "District" and by != GOVERNORATE:
         tracing.annotate(district=by)
+
+
+def overdue_open(by_district: Mapping[str, int]) -> None:
+    """The daily recount's result: each district's open requests past their due date, and the
+    governorate's total, which the overdue-growth alarm watches."""
+    for district_code, overdue in sorted(by_district.items()):
+        count(Metric.OVERDUE_OPEN, by=district_code, value=overdue)
+    count(Metric.OVERDUE_OPEN, by=GOVERNORATE, value=sum(by_district.values()))
