@@ -14,7 +14,6 @@ from botocore.client import BaseClient
 from botocore.exceptions import EndpointConnectionError
 from chalice.test import Client
 
-from chalicelib.services import notifications
 from chalicelib.services.notifications import deliver
 from tests.api.calls import post_json
 from tests.api.conftest import StaffHeaders
@@ -95,7 +94,6 @@ def test_messages_count_as_sent_or_failed_under_their_channel(
     client: Client, counted: Callable[[], Points], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SMS_SENDER_ID", "Shobbak")
-    notifications._sns.cache_clear()
     post_json(client, "/v1/requests", submission(free_service_code()))
     post_json(client, "/v1/requests", submission(free_service_code()))
     outbox = boto3.resource("dynamodb").Table("shobbak-local-outbox")
@@ -112,7 +110,6 @@ def test_messages_count_as_sent_or_failed_under_their_channel(
 
     monkeypatch.setattr(BaseClient, "_make_api_call", sns_unreachable)
     assert deliver(second, now) == "retry"
-    notifications._sns.cache_clear()
 
     points = counted()
     assert points[("MessagesSent", "Channel", "sms")] == 1

@@ -264,7 +264,7 @@ def test_the_zip_holds_exactly_the_locked_versions(stage_name: str) -> None:
             if match := re.fullmatch(r"([^/]+)-([^-/]+)\.dist-info/METADATA", name):
                 shipped[re.sub(r"[-_.]+", "-", match[1]).lower()] = match[2]
 
-    for package in ("aws-lambda-powertools", "boto3", "botocore", "pynamodb", "pyjwt", "jinja2", "cryptography"):
+    for package in ("aws-lambda-powertools", "aws-xray-sdk", "botocore", "pynamodb", "pyjwt", "jinja2", "cryptography"):
         assert shipped[package] == locked[package], package
     for package, version in shipped.items():
         if package in locked:
