@@ -92,6 +92,8 @@ class PaymobSettings:
     api_base: str
     integration_id: int
     iframe_id: int
+    # The merchant account's id, which Paymob signs as each transaction's `owner`.
+    merchant_id: int
 
 
 def paymob_settings() -> PaymobSettings:
@@ -99,6 +101,7 @@ def paymob_settings() -> PaymobSettings:
         api_base=os.environ.get("PAYMOB_API_BASE", "https://accept.paymob.com").rstrip("/"),
         integration_id=int(os.environ.get("PAYMOB_INTEGRATION_ID", "0")),
         iframe_id=int(os.environ.get("PAYMOB_IFRAME_ID", "0")),
+        merchant_id=int(os.environ.get("PAYMOB_MERCHANT_ID", "0")),
     )
 
 

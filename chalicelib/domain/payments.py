@@ -7,12 +7,14 @@ piasters (1/100 EGP) so that no float ever compares two amounts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 from chalicelib.domain.statuses import Status
+from chalicelib.domain.tracking import PAYLOAD_LENGTH, is_valid_tracking_number
 
 INVOICE_SEQUENCE_DIGITS = 2
 CURRENCY = "EGP"
@@ -30,6 +32,16 @@ def first_invoice_reference(tracking_number: str) -> str:
 
 def tracking_number_of(reference: str) -> str:
     return reference[:-INVOICE_SEQUENCE_DIGITS]
+
+
+# A reference as this service issues it: a tracking number (its payload and check digit) and
+# the invoice sequence, ASCII digits only. Its length is fixed, which pins where it starts and
+# ends inside a gateway's signed text.
+_ISSUED_REFERENCE = re.compile(rf"[0-9]{{{PAYLOAD_LENGTH + 1 + INVOICE_SEQUENCE_DIGITS}}}")
+
+
+def is_issued_reference(text: str) -> bool:
+    return _ISSUED_REFERENCE.fullmatch(text) is not None and is_valid_tracking_number(tracking_number_of(text))
 
 
 def piasters(amount: str | int | float | Decimal) -> int | None:

@@ -13,7 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters.fawry import read_fawry_notice
-from chalicelib.adapters.paymob import ORDER_ATTEMPT_SEPARATOR, PaymobClient, PaymobUnavailable, read_paymob_notice
+from chalicelib.adapters.paymob import (
+    ORDER_ATTEMPT_SEPARATOR,
+    PaymobAccount,
+    PaymobClient,
+    PaymobUnavailable,
+    read_paymob_notice,
+)
 from chalicelib.adapters.secrets import secret
 from chalicelib.config import paymob_settings
 from chalicelib.domain.calendar import cairo_today
@@ -53,7 +59,10 @@ def handle_fawry_notice(body: Mapping[str, Any], now: datetime) -> Outcome:
 
 
 def handle_paymob_notice(body: Mapping[str, Any], offered_hmac: str | None, now: datetime) -> Outcome:
-    return apply_notice(read_paymob_notice(body, offered_hmac, secret("PAYMOB_HMAC_SECRET")), now)
+    configured = paymob_settings()
+    ours = PaymobAccount(integration_id=configured.integration_id, owner=configured.merchant_id)
+    notice = read_paymob_notice(body, offered_hmac, secret("PAYMOB_HMAC_SECRET"), ours)
+    return apply_notice(notice, now)
 
 
 def apply_notice(notice: GatewayNotice, now: datetime) -> Outcome:

@@ -138,7 +138,7 @@ def paymob_obj(
         "is_voided": is_voided,
         "is_refunded": is_refunded,
         "is_3d_secure": True,
-        "integration_id": 4097558,
+        "integration_id": 1,  # the local stage's configured integration and merchant (.chalice/config.json)
         "profile_id": 164295,
         "has_parent_transaction": False,
         "order": {
@@ -153,7 +153,7 @@ def paymob_obj(
         "currency": currency,
         "source_data": {"pan": "2346", "type": "card", "sub_type": "MasterCard"},
         "error_occured": False,
-        "owner": 302852,
+        "owner": 4242,
         "data": {"message": "Approved"},
     }
 
