@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -48,7 +49,6 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 _SOURCE_TEXT = re.compile(r"[0-9A-Za-z_*-]{0,40}")
 _HMAC_HEX = re.compile(r"[0-9a-fA-F]{128}")
 ORDER_ATTEMPT_SEPARATOR = "-"
-REQUEST_TIMEOUT_S = 10
 
 
 def paymob_hmac(obj: Mapping[str, Any], secret: str) -> str:
@@ -152,38 +152,52 @@ class PaymobClient:
     integration_id: int
     iframe_id: int
 
-    def start_checkout(self, merchant_order_id: str, amount_piasters: int, expires_in_s: int) -> CardCheckout:
-        """Raises PaymobUnavailable if Paymob cannot be reached or answers what it should not."""
+    def start_checkout(
+        self, merchant_order_id: str, amount_piasters: int, expires_in_s: int, deadline: float
+    ) -> CardCheckout:
+        """Raises PaymobUnavailable if Paymob cannot be reached, answers what it should not, or
+        has not finished by `deadline` (a time.monotonic() value) shared by all three calls."""
         try:
-            return self._checkout(merchant_order_id, amount_piasters, expires_in_s)
-        except (urllib.error.URLError, TimeoutError, json.JSONDecodeError, KeyError, TypeError) as failure:
+            return self._checkout(merchant_order_id, amount_piasters, expires_in_s, deadline)
+        except (urllib.error.URLError, OSError, json.JSONDecodeError, KeyError, TypeError) as failure:
             raise PaymobUnavailable(type(failure).__name__) from failure
 
-    def _checkout(self, merchant_order_id: str, amount_piasters: int, expires_in_s: int) -> CardCheckout:
-        token = self._post("/api/auth/tokens", {"api_key": self.api_key})["token"]
+    def _checkout(
+        self, merchant_order_id: str, amount_piasters: int, expires_in_s: int, deadline: float
+    ) -> CardCheckout:
+        token = self._post("/api/auth/tokens", {"api_key": self.api_key}, deadline)["token"]
         order = self._post(
             "/api/ecommerce/orders",
             {"auth_token": token, "delivery_needed": False, "amount_cents": amount_piasters, "currency": "EGP",
              "merchant_order_id": merchant_order_id, "items": []},
+            deadline,
         )  # fmt: skip
         payment_key = self._post(
             "/api/acceptance/payment_keys",
             {"auth_token": token, "amount_cents": amount_piasters, "expiration": expires_in_s,
              "order_id": order["id"], "currency": "EGP", "integration_id": self.integration_id,
              "billing_data": {name: "NA" for name in _BILLING_FIELDS}},
+            deadline,
         )["token"]  # fmt: skip
         redirect = f"{self.base_url}/api/acceptance/iframes/{self.iframe_id}?payment_token={payment_key}"
         return CardCheckout(order_id=str(order["id"]), redirect_url=redirect)
 
-    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _post(self, path: str, body: dict[str, Any], deadline: float) -> dict[str, Any]:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"the checkout's deadline passed before {path}")
         request = urllib.request.Request(  # noqa: S310 - the configured Paymob base URL, https when deployed
             self.base_url + path,
             data=json.dumps(body).encode("utf-8"),
             headers={"Content-Type": "application/json"},
             method="POST",
         )
-        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_S) as answer:  # noqa: S310
-            return json.loads(answer.read())
+        # The socket's timeout is the time left for the whole checkout, not a fresh one per call.
+        with urllib.request.urlopen(request, timeout=left) as answer:  # noqa: S310
+            payload = answer.read()
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path} answered after the checkout's deadline")
+        return json.loads(payload)
 
 
 _BILLING_FIELDS = (

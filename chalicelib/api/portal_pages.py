@@ -28,6 +28,7 @@ from chalicelib.api.forms import (
     inquiry_body,
     sent_as_form,
 )
+from chalicelib.api.responses import time_left_s
 from chalicelib.config import portal_settings
 from chalicelib.domain.application import read_application
 from chalicelib.domain.calendar import cairo_today
@@ -218,7 +219,7 @@ def pay_by_card(request: Request) -> Response:
     tracking_number = (request.uri_params or {}).get("tracking_number", "")
     try:
         checkout = start_card_payment(tracking_number, {"national_id_last4": fields.get("national_id_last4", "")},
-                                      datetime.now(UTC))  # fmt: skip
+                                      datetime.now(UTC), time_left_s(request))  # fmt: skip
     except (InvalidInput, NotFound) as refusal:
         return html_response(render.problem_page(_site(), refusal.message_ar), 400)
     except Unavailable as down:

@@ -116,9 +116,11 @@ class PaymentTerms(MapAttribute[str, Any]):
     status = UnicodeAttribute()  # unpaid, paid or refunded
     expires_at = UTCDateTimeAttribute()
     paid_by = UnicodeAttribute(null=True)  # the key of the notice that paid it
+    paid_with = UnicodeAttribute(null=True)  # the payment that notice was about (what a refund names)
     paid_at = UTCDateTimeAttribute(null=True)
-    # Paymob order ids registered for this invoice: a card callback must name one of them.
-    card_orders = ListAttribute[str](of=UnicodeAttribute, default=list)
+    refunded_piasters = NumberAttribute(default=0)  # given back so far, by refunds naming that payment
+    # The card orders registered for the invoice are items of their own (store/card_orders.py):
+    # a list here would be overwritten by any write of the request that read it earlier.
 
 
 class RequestRecord(RequestPartitionItem, discriminator="request"):
