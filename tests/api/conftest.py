@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -9,6 +10,7 @@ from chalice.test import Client
 
 from app import app
 from chalicelib.domain.staff import Role
+from tests.api.fake_paymob import FakePaymob
 from tools.staff_token import SigningKey, mint_token
 
 
@@ -47,3 +49,17 @@ def concurrent_client(client: Client, monkeypatch: pytest.MonkeyPatch, one_aws_c
     monkeypatch.setattr(os, "environ", os.environ)
     monkeypatch.setattr(app, "__class__", LocalChalice)
     return client
+
+
+@pytest.fixture
+def fake_paymob(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePaymob]:
+    """Paymob's accept API on a local port, where card checkouts go."""
+    server = FakePaymob()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("PAYMOB_API_BASE", server.url)
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
