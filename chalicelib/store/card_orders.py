@@ -23,7 +23,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.connection import shared_connection
 from chalicelib.store.models import CardOrder, RequestPartitionItem
-from chalicelib.store.retries import conflicts_retried
+from chalicelib.store.retries import retry_transient
 
 
 class CardAttempt(RequestPartitionItem, discriminator="card_order"):
@@ -49,7 +49,7 @@ def reserve_card_attempt(tracking_number: str, reference: str, attempt: int, now
         tracking_number, CardAttempt.item_for(reference, attempt), reference=reference, attempt=attempt, started_at=now
     )
     try:
-        conflicts_retried(lambda: reserved.save(condition=CardAttempt.item.does_not_exist()))
+        retry_transient(lambda: reserved.save(condition=CardAttempt.item.does_not_exist()))
     except PutError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             raise AttemptTaken from error
@@ -73,4 +73,4 @@ def record_card_order(attempt: CardAttempt, order_id: str, now: datetime) -> Non
             )
             transaction.save(order, condition=CardOrder.key.does_not_exist())
 
-    conflicts_retried(write)
+    retry_transient(write)

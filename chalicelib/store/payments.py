@@ -13,7 +13,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.store.connection import shared_connection
 from chalicelib.store.models import CardOrder, DaySummary, HistoryEntry, OutboxMessage, PaymentNotice, RequestRecord
 from chalicelib.store.requests import VersionConflict
-from chalicelib.store.retries import conflicts_retried
+from chalicelib.store.retries import retry_transient
 
 
 class NoticeAlreadyRecorded(Exception):
@@ -40,7 +40,7 @@ def record_notice(
                 transaction.save(message, condition=OutboxMessage.key.does_not_exist())
 
     try:
-        conflicts_retried(write)
+        retry_transient(write)
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
         if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
@@ -52,7 +52,7 @@ def record_notice(
 
 def load_card_order(order_id: str) -> CardOrder | None:
     try:
-        return CardOrder.get(CardOrder.key_for(order_id), consistent_read=True)
+        return retry_transient(lambda: CardOrder.get(CardOrder.key_for(order_id), consistent_read=True))
     except CardOrder.DoesNotExist:
         return None
 

@@ -19,7 +19,7 @@ from chalicelib.store.models import (
     RequestPartitionItem,
     RequestRecord,
 )
-from chalicelib.store.retries import conflicts_retried
+from chalicelib.store.retries import retry_transient
 
 
 class TrackingNumberTaken(Exception):
@@ -62,7 +62,7 @@ def insert_submission(
                 transaction.save(item, condition=condition)
 
     try:
-        conflicts_retried(write)
+        retry_transient(write)
     except TransactWriteError as error:
         refused = {
             type(new_items[position][0])
@@ -78,7 +78,7 @@ def insert_submission(
 
 def find_idempotency_record(key: str) -> IdempotencyRecord | None:
     try:
-        return IdempotencyRecord.get(key, consistent_read=True)
+        return retry_transient(lambda: IdempotencyRecord.get(key, consistent_read=True))
     except IdempotencyRecord.DoesNotExist:
         return None
 
@@ -88,7 +88,7 @@ def load_request(tracking_number: str) -> StoredRequest | None:
     request: RequestRecord | None = None
     history: list[HistoryEntry] = []
     card_attempts: list[CardAttempt] = []
-    for item in RequestPartitionItem.query(tracking_number):
+    for item in retry_transient(lambda: list(RequestPartitionItem.query(tracking_number))):
         if isinstance(item, RequestRecord):
             request = item
         elif isinstance(item, HistoryEntry):
@@ -119,7 +119,7 @@ def record_move(
                 transaction.save(message, condition=OutboxMessage.key.does_not_exist())
 
     try:
-        conflicts_retried(write)
+        retry_transient(write)
     except TransactWriteError as error:
         if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons):
             raise VersionConflict from error
@@ -128,12 +128,12 @@ def record_move(
 
 def record_event(entry: HistoryEntry) -> None:
     """Appends an entry that changes nothing else (an identity reveal, say)."""
-    conflicts_retried(lambda: entry.save(condition=HistoryEntry.tracking_number.does_not_exist()))
+    retry_transient(lambda: entry.save(condition=HistoryEntry.tracking_number.does_not_exist()))
 
 
 def load_applicant(tracking_number: str) -> ApplicantRecord | None:
     try:
-        return ApplicantRecord.get(tracking_number, consistent_read=True)
+        return retry_transient(lambda: ApplicantRecord.get(tracking_number, consistent_read=True))
     except ApplicantRecord.DoesNotExist:
         return None
 
@@ -168,7 +168,7 @@ def queue_page(district_code: str, status: str, department: str | None, page_siz
 def load_request_record(tracking_number: str) -> RequestRecord | None:
     """The request alone, by key: what a payment callback needs to judge a notice."""
     try:
-        return RequestRecord.get(tracking_number, RequestRecord.ITEM, consistent_read=True)
+        return retry_transient(lambda: RequestRecord.get(tracking_number, RequestRecord.ITEM, consistent_read=True))
     except RequestRecord.DoesNotExist:
         return None
 

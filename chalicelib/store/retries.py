@@ -33,7 +33,7 @@ _THROTTLED = frozenset(
 Result = TypeVar("Result")
 
 
-def conflicts_retried(operation: Callable[[], Result], sleep: Callable[[float], None] = time.sleep) -> Result:
+def retry_transient(operation: Callable[[], Result], sleep: Callable[[float], None] = time.sleep) -> Result:
     """Runs `operation` (one conditional write or transaction) until it is not refused for a
     transient reason, at most ATTEMPTS times; then raises Busy. Other errors pass through."""
     for attempt in range(ATTEMPTS):
@@ -52,14 +52,16 @@ def conflicts_retried(operation: Callable[[], Result], sleep: Callable[[float], 
 def transient_reason(error: PynamoDBException) -> str | None:
     """Why DynamoDB refused, when trying again may work: a conflicting transaction, throttling,
     or a network timeout; None for anything else (a failed condition, a bad request)."""
+    if isinstance(error.cause, BotocoreConnectionError | HTTPClientError):
+        return "timeout"
     if isinstance(error, TransactWriteError):
         codes = {reason.code for reason in error.cancellation_reasons or [] if reason is not None}
         if "TransactionConflict" in codes:
             return "TransactionConflict"
         if codes & _THROTTLED:
             return "throttled"
-    if error.cause_response_code in _THROTTLED:
+    # Read from the ClientError itself: a cause without an answer (a network error) has none.
+    answer = getattr(error.cause, "response", None) or {}
+    if answer.get("Error", {}).get("Code") in _THROTTLED:
         return "throttled"
-    if isinstance(error.cause, BotocoreConnectionError | HTTPClientError):
-        return "timeout"
     return None
