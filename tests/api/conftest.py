@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-from chalice.local import LocalChalice
 from chalice.test import Client
 
 from app import app
@@ -32,23 +30,6 @@ def staff(signing_key: SigningKey) -> StaffHeaders:
         return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     return headers
-
-
-@pytest.fixture
-def concurrent_client(client: Client, monkeypatch: pytest.MonkeyPatch, one_aws_call_at_a_time: None) -> Client:
-    """The test client, made safe for threads the way a deployment already is.
-
-    In Lambda each process serves one event at a time; here eight threads share one process,
-    and three things in the harness (not in the application) are not made for that:
-    - Chalice keeps the current request on the app object: LocalChalice, which `chalice local`
-      itself uses for its threaded server, keeps it per thread instead.
-    - moto's in-process DynamoDB is not atomic per call: one_aws_call_at_a_time.
-    - chalice.test swaps os.environ for a copy around each call, so threads racing through it
-      can leave a copy in place: os.environ is put back after the test.
-    """
-    monkeypatch.setattr(os, "environ", os.environ)
-    monkeypatch.setattr(app, "__class__", LocalChalice)
-    return client
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 from chalicelib.domain.staff import Role
 from tests.api.calls import post_json
 from tests.concurrency.conftest import Stack
-from tests.factories import free_service_code, submission
+from tests.factories import free_service_code, national_id, submission
 from tools.staff_token import SigningKey, mint_token
 
 REQUESTS_TABLE = "shobbak-local-requests"
@@ -60,3 +60,21 @@ def test_two_officers_racing_on_one_request_never_overwrite_each_other(stack: St
     assert (request["status"]["S"], request["version"]["N"]) == (winner["status"], "3")
     history = sorted((item for item in items if item["item"]["S"].startswith("history#")), key=lambda i: i["item"]["S"])
     assert [entry["to_status"]["S"] for entry in history] == ["submitted", "in_review", winner["status"]]
+
+
+def test_card_checkouts_clicked_at_once_register_distinct_orders_up_to_the_cap(stack: Stack) -> None:
+    client = stack.client
+    answer = post_json(client, "/v1/requests", submission())
+    tracking_number, reference = answer.json_body["tracking_number"], answer.json_body["payment"]["reference"]
+    path = f"/v1/requests/{tracking_number}/card-payments"
+    body = {"national_id_last4": national_id()[-4:]}
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: post_json(client, path, body), range(8)))
+
+    cap = 5  # CARD_ORDERS_PER_INVOICE's default
+    assert sorted(answer.status_code for answer in answers) == [201] * cap + [429] * 3, [a.body for a in answers]
+    sent_to_paymob = [order for order in stack.paymob.merchant_order_ids if order.startswith(reference)]
+    assert sorted(sent_to_paymob) == [f"{reference}-{attempt}" for attempt in range(1, cap + 1)]
+    attempts = [item for item in items_of(stack, tracking_number) if item["item"]["S"].startswith("card_order#")]
+    assert len({item["order_id"]["S"] for item in attempts}) == cap
