@@ -78,14 +78,11 @@ PERSONAL = (PHONE, "1012345678", "01012345678", national_id(), national_id()[:7]
 
 
 @pytest.fixture
-def messaging(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def messaging(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """moto with the real tables and topic, and the messaging configuration pointing at them."""
     monkeypatch.setenv("VOICE_CALLS_TOPIC_ARN", TOPIC_ARN)
     monkeypatch.setenv("SMS_SENDER_ID", SENDER_ID)
     monkeypatch.setenv("VOICE_ORIGINATION_IDENTITY", ORIGIN)
-    notifications._sns.cache_clear()
-    yield
-    notifications._sns.cache_clear()
 
 
 @pytest.fixture
