@@ -29,6 +29,7 @@ from tests.api.gateway_notices import (
     submit,
     table_items,
 )
+from tests.api.test_portal_forms import checked, form_of, hidden_fields, page_of, post_form
 from tests.conftest import TEST_REGION
 from tests.factories import free_service_code, submission
 from tests.faults import ANSWER_LOST, CONFLICT, THROTTLED, TIMEOUT, DynamoDBFaults
@@ -164,3 +165,21 @@ def test_faults_once_the_plan_is_spent_leave_nothing_behind(
 
     assert post_submission(client, submission()).status_code == 201
     assert dynamodb_faults.injected == Counter({("TransactWriteItems", fault): 1})
+
+
+def test_a_portal_form_meeting_lasting_contention_gets_a_page_saying_try_again(
+    client: Client, dynamodb_faults: DynamoDBFaults
+) -> None:
+    """The no-JavaScript confirmation: a page in the portal's look, never JSON, never a 5xx."""
+    carried = hidden_fields(checked(client, form_of(submission("shop_licence"))))
+    dynamodb_faults.plan("TransactWriteItems", *[CONFLICT] * 20)
+
+    refused = post_form(client, "/v1/requests", carried)
+    dynamodb_faults.clear()
+    again = post_form(client, "/v1/requests", carried)
+
+    assert refused.status_code == 409
+    assert "حاول مرة أخرى" in page_of(refused)
+    assert refused.headers["Retry-After"]
+    assert again.status_code == 201
+    assert len(items_of(REQUESTS_TABLE, "request")) == 1
