@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from chalice.test import Client
 
-from chalicelib.services import payments
+from chalicelib.services import office, payments
 from tests.api.calls import post_json
+from tests.api.conftest import StaffHeaders
 from tests.api.fake_paymob import FakePaymob
 from tests.api.gateway_notices import (
     fawry_notice,
@@ -62,6 +63,36 @@ def test_a_card_order_is_never_lost_to_a_payment_notice_saving_the_request_it_re
     card = post_paymob(client, *card_paid(invoice, order_id, transaction_id=31))
 
     assert card.json_body["outcome"] == "paid_twice"
+
+
+def test_a_card_order_is_never_lost_to_an_office_move_saving_the_request_it_read_before(
+    client: Client, fake_paymob: FakePaymob, staff: StaffHeaders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manager cancels the request; between the move's read and its write the citizen
+    starts a card checkout and pays. The payment must still be known as this invoice's (paid
+    after the request was closed: flagged for a refund), not as money naming no invoice."""
+    invoice = submit(client)
+    record_move = office.record_move
+
+    def card_checkout_between_read_and_write(*args: Any, **kwargs: Any) -> None:
+        monkeypatch.setattr(office, "record_move", record_move)  # once
+        payments.start_card_payment(
+            invoice["tracking_number"], {"national_id_last4": national_id()[-4:]}, datetime.now(UTC)
+        )
+        record_move(*args, **kwargs)
+
+    monkeypatch.setattr(office, "record_move", card_checkout_between_read_and_write)
+    cancelled = post_json(
+        client,
+        f"/v1/office/requests/{invoice['tracking_number']}/transitions",
+        {"to": "cancelled", "note": "ألغى المواطن الطلب", "version": 1},
+        staff("manager", "dokki"),
+    )
+    assert cancelled.status_code == 200, cancelled.body
+
+    card = post_paymob(client, *card_paid(invoice, 880_001, transaction_id=32))
+
+    assert card.json_body["outcome"] == "paid_when_closed"
 
 
 def test_the_card_orders_an_invoice_may_start_are_capped(
