@@ -24,7 +24,7 @@ from chalicelib.adapters.paymob import (
 from chalicelib.adapters.secrets import secret
 from chalicelib.config import card_orders_per_invoice, paymob_settings
 from chalicelib.domain.calendar import cairo_today
-from chalicelib.domain.errors import InvalidInput, NotFound, Unavailable
+from chalicelib.domain.errors import Busy, InvalidInput, NotFound, Unavailable
 from chalicelib.domain.inquiry import inquiry_matches, read_inquiry
 from chalicelib.domain.messages import Event
 from chalicelib.domain.payments import (
@@ -87,7 +87,9 @@ def apply_notice(notice: GatewayNotice, now: datetime) -> Outcome:
             continue
         _log(notice, request, outcome)
         return outcome
-    raise RuntimeError("the request kept changing while a payment notice was applied")
+    # The request kept changing under the notice (other notices, moves): nothing was recorded,
+    # and the gateway, told to try again, sends the notice again later.
+    raise Busy(contended=True)
 
 
 def start_card_payment(

@@ -17,7 +17,9 @@ from chalice.test import Client
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns.models import sns_backends
 
+from chalicelib.services import payments
 from chalicelib.services.notifications import deliver
+from chalicelib.store.requests import VersionConflict
 from tests.api.calls import post_json
 from tests.api.conftest import StaffHeaders
 from tests.api.gateway_notices import (
@@ -183,3 +185,20 @@ def test_a_portal_form_meeting_lasting_contention_gets_a_page_saying_try_again(
     assert refused.headers["Retry-After"]
     assert again.status_code == 201
     assert len(items_of(REQUESTS_TABLE, "request")) == 1
+
+
+def test_a_notice_whose_request_keeps_changing_under_it_answers_try_again_and_records_nothing(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every write finds the request moved on since it was read (other notices, moves)."""
+    invoice = submit(client)
+    before = snapshot()
+
+    def always_moved_on(*args: Any) -> None:
+        raise VersionConflict
+
+    monkeypatch.setattr(payments, "record_notice", always_moved_on)
+    response = post_fawry(client, fawry_notice(invoice["payment"]["reference"], invoice["fee_egp"], fawry_ref="777"))
+
+    assert (response.status_code, response.json_body["error"]["code"]) == (409, "busy")
+    assert snapshot() == before
