@@ -6,7 +6,9 @@ requests table (`tracking_number`, `item`): a partition per request holding
   - `item = "request"`: the request itself (RequestRecord);
   - `item = "history#<version>#<at>"`: one immutable entry per event (HistoryEntry): a change
     of status, keyed by the version it produced, or a record such as an identity reveal,
-    under the version it happened at; sorted, the entries read in the order they happened.
+    under the version it happened at; sorted, the entries read in the order they happened;
+  - `item = "card_order#<invoice reference>#<attempt>"`: a card checkout started for the
+    invoice (CardAttempt, store/card_orders.py), never part of the request item itself.
   * citizen inquiry: one Query on the partition returns the request and its whole history.
   * submission: one TransactWriteItems puts the request, its first history entry, the
     applicant and the idempotency record, each on condition that it does not exist yet.
