@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import random
+import re
 import signal
 import socket
 import statistics
@@ -49,6 +50,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 RESULTS_PATH = PROJECT / "bench" / "load.json"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+SERVER_ERROR = re.compile(r"HTTP 5\d\d\b")  # how locustfile.expect names an answer it did not expect
 
 
 @dataclass(frozen=True)
@@ -146,11 +148,13 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def route_figures(stats_csv: Path, failures_csv: Path, cpu: dict[str, list[float]], duration_s: float) -> dict[str, Any]:
+def route_figures(
+    stats_csv: Path, failures_csv: Path, cpu: dict[str, list[float]], duration_s: float
+) -> dict[str, Any]:
     server_errors: dict[str, int] = {}
     with failures_csv.open(encoding="utf-8") as failures:
         for row in csv.DictReader(failures):
-            if row["Error"].startswith("HTTP 5") or "HTTP 5" in row["Error"][:12]:
+            if SERVER_ERROR.search(row["Error"]):
                 server_errors[row["Name"]] = server_errors.get(row["Name"], 0) + int(row["Occurrences"])
     routes: dict[str, Any] = {}
     with stats_csv.open(encoding="utf-8") as stats:
@@ -190,7 +194,11 @@ def run(settings: Settings) -> dict[str, Any]:
         workdir = Path(scratch)
         cpu_file = workdir / "cpu.json"
         try:
-            aws = start([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(aws_port)], environment, quiet=True)
+            aws_log = (workdir / "aws.log").open("wb")
+            aws = subprocess.Popen(
+                [sys.executable, "-m", "bench.load.aws_server", "--port", str(aws_port)],
+                cwd=PROJECT, env=environment, start_new_session=True, stdout=aws_log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
             processes.append(aws)
             wait_until_answering(f"http://127.0.0.1:{aws_port}/moto-api/", aws)
             cloudformation = boto3.client(
@@ -202,11 +210,11 @@ def run(settings: Settings) -> dict[str, Any]:
             )
             deploy_resources(cloudformation, STAGE)
             local_signing_key()
-            app = start(
+            app_log = (workdir / "app.log").open("wb")
+            app = subprocess.Popen(
                 [sys.executable, "-m", "bench.load.app_server", "--port", str(api_port), "--cpu-file", str(cpu_file)],
-                environment,
-                quiet=True,
-            )
+                cwd=PROJECT, env=environment, start_new_session=True, stdout=app_log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
             processes.append(app)
             wait_until_answering(f"{api_url}/v1/districts", app)
 
@@ -233,6 +241,14 @@ def run(settings: Settings) -> dict[str, Any]:
             after = read_cpu_meter(app, cpu_file)
         finally:
             stop(processes)
+        errors = [line for line in (workdir / "app.log").read_text(encoding="utf-8").splitlines()
+                  if '"level":"ERROR"' in line or "Traceback" in line]  # fmt: skip
+        aws_errors = [line for line in (workdir / "aws.log").read_text(encoding="utf-8").splitlines()
+                      if "Error" in line or "Traceback" in line]  # fmt: skip
+        if aws_errors:
+            print(f"moto logged {len(aws_errors)} error lines; the first:\n" + "\n".join(aws_errors[:5]), flush=True)
+        if errors:
+            print(f"The app logged {len(errors)} errors; the first:\n" + "\n".join(errors[:5]), flush=True)
         during = {route: samples[len(before.get(route, [])) :] for route, samples in after.items()}
         routes = route_figures(
             workdir / "locust_stats.csv", workdir / "locust_failures.csv", during, settings.duration_s
@@ -261,12 +277,13 @@ def run(settings: Settings) -> dict[str, Any]:
 
 
 def print_table(results: dict[str, Any]) -> None:
-    print(f"\n{'route':<56} {'req':>6} {'rps':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'fail':>5} {'5xx':>4} {'cpu ms':>7}")
+    columns = ("req", "rps", "p50", "p95", "p99", "fail", "5xx", "cpu ms")
+    print(f"\n{'route':<56} " + " ".join(f"{column:>6}" for column in columns))
     for name, route in sorted(results["routes"].items()):
         cpu = route["app_cpu_ms"]["mean"] if route["app_cpu_ms"] else float("nan")
         print(f"{name:<56} {route['requests']:>6} {route['throughput_rps']:>6} {route['p50_ms']:>6.0f} "
-              f"{route['p95_ms']:>6.0f} {route['p99_ms']:>6.0f} {route['failures']:>5} {route['server_errors']:>4} "
-              f"{cpu:>7.2f}")  # fmt: skip
+              f"{route['p95_ms']:>6.0f} {route['p99_ms']:>6.0f} {route['failures']:>6} {route['server_errors']:>6} "
+              f"{cpu:>6.2f}")  # fmt: skip
     total = results["total"]
     print(f"total: {total['requests']} requests, {total['throughput_rps']} rps, {total['failures']} failures, "
           f"{total['server_errors']} 5xx; CPU per request: {results['process_cpu_ms_per_request']}")  # fmt: skip
