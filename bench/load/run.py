@@ -42,7 +42,7 @@ from bench.load.traffic import (
     offered_services,
     officer_token,
 )
-from tools.local_stack import REGION, STAGE, local_aws_environment, start, stop, wait_until_answering
+from tools.local_stack import REGION, STAGE, local_aws_environment, stop, wait_until_answering
 from tools.resources import deploy_resources
 from tools.staff_token import local_signing_key
 
@@ -55,10 +55,10 @@ SERVER_ERROR = re.compile(r"HTTP 5\d\d\b")  # how locustfile.expect names an ans
 
 @dataclass(frozen=True)
 class Settings:
-    users: int = 25  # 20 citizens, 2 gateway senders, one officer per active district (3)
+    users: int = 15  # 10 citizens, 2 gateway senders, one officer per active district (3)
     spawn_rate: float = 5.0
     duration_s: int = 120
-    seeded_requests: int = 150
+    seeded_requests: int = 60
     seed: int = 15
 
 
