@@ -60,6 +60,8 @@ class Recording:
     footprints: list[Footprint] = field(default_factory=list)
     # The daily reconciliation's reads of the ledger, per notice it reads (one Cairo day's).
     reconcile_read_units_per_notice: float = 0.0
+    # Bytes each application leaves stored a year on, by table and index (TTL'd items pro rata).
+    stored_bytes_per_application: dict[str, float] = field(default_factory=dict)
     # Which requests touched each (target, key): two or more make it shared.
     touched_by: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
 
@@ -69,11 +71,16 @@ class Recording:
 
 @contextmanager
 def simulation_environment() -> Iterator[None]:
+    from chalicelib.observability.logs import logger
+
     saved = {name: os.environ.get(name) for name in SIMULATION_ENVIRONMENT}
     os.environ.update(SIMULATION_ENVIRONMENT)
+    level = logger.log_level
+    logger.setLevel("ERROR")  # tens of thousands of simulated operations would each log a line
     try:
         yield
     finally:
+        logger.setLevel(level)
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -150,25 +157,32 @@ class Workbench:
         body, last4 = application(district, service, self.rng)
         body["notify_by"] = notify_by
         key = f"capacity-{self.rng.getrandbits(64):016x}"
-        answer = self._measure("submit", district, service_code, None,
-                               lambda: submit_request(body, key, ONLINE, self.now))  # fmt: skip
+        answer = self._measure(
+            "submit", district, service_code, None, lambda: submit_request(body, key, ONLINE, self.now)
+        )
         tracking_number = answer["tracking_number"]
         self._deliver_waiting(district, service_code, tracking_number, self.now)
         inquiry = {"tracking_number": tracking_number, "national_id_last4": last4}
         self._measure("inquiry", district, service_code, tracking_number, lambda: inquire(inquiry))
         if answer["payment"] is not None:
             self._fawry_refs += 1
-            notice = fawry_paid_notice(answer["payment"]["reference"], answer["payment"]["amount_egp"],
-                                       f"{self._fawry_refs:010d}")  # fmt: skip
+            notice = fawry_paid_notice(
+                answer["payment"]["reference"], answer["payment"]["amount_egp"], f"{self._fawry_refs:010d}"
+            )
             notice["messageSignature"] = _signed(notice)
             self.now += timedelta(hours=2)
-            self._measure("payment", district, service_code, tracking_number,
-                          lambda: handle_fawry_notice(notice, self.now))  # fmt: skip
-            self._measure("payment_repeat", district, service_code, tracking_number,
-                          lambda: handle_fawry_notice(notice, self.now))  # fmt: skip
+            self._measure(
+                "payment", district, service_code, tracking_number, lambda: handle_fawry_notice(notice, self.now)
+            )
+            self._measure(
+                "payment_repeat", district, service_code, tracking_number, lambda: handle_fawry_notice(notice, self.now)
+            )
             self._deliver_waiting(district, service_code, tracking_number, self.now)
-        moves = {"approved": ["approved", "ready", "closed"], "needs_info": ["needs_info", "in_review", "approved",
-                 "ready", "closed"], "rejected": ["rejected", "closed"]}[path]  # fmt: skip
+        moves = {
+            "approved": ["approved", "ready", "closed"],
+            "needs_info": ["needs_info", "in_review", "approved", "ready", "closed"],
+            "rejected": ["rejected", "closed"],
+        }[path]
         if answer["payment"] is None:
             moves = ["in_review", *moves]
         for target in moves:
@@ -184,15 +198,26 @@ class Workbench:
         officer = StaffMember(principal=f"officer-{district}", role=Role.MANAGER, district_code=district)
         current = view_request(officer, tracking_number, self.now)["status"]
         self.seed_backlog(district, current)
-        self._measure("queue_page", district, service_code, tracking_number,
-                      lambda: view_queue(officer, {"status": current}, self.now))  # fmt: skip
-        view = self._measure("view", district, service_code, tracking_number,
-                             lambda: view_request(officer, tracking_number, self.now))  # fmt: skip
+        self._measure(
+            "queue_page",
+            district,
+            service_code,
+            tracking_number,
+            lambda: view_queue(officer, {"status": current}, self.now),
+        )
+        view = self._measure(
+            "view", district, service_code, tracking_number, lambda: view_request(officer, tracking_number, self.now)
+        )
         move = {"to": target, "note": "تمت المراجعة", "version": view["version"]}
         if target == "needs_info":
             move["message_to_citizen"] = "يرجى إرفاق صورة عقد الإيجار."
-        self._measure(f"move_to_{target}", district, service_code, tracking_number,
-                      lambda: move_request(officer, tracking_number, move, self.now))  # fmt: skip
+        self._measure(
+            f"move_to_{target}",
+            district,
+            service_code,
+            tracking_number,
+            lambda: move_request(officer, tracking_number, move, self.now),
+        )
         self._deliver_waiting(district, service_code, tracking_number, self.now)
 
     def record_sweep(self) -> None:
@@ -200,8 +225,13 @@ class Workbench:
         from chalicelib.services.notifications import SWEEP_BATCH
         from chalicelib.store.outbox import due_messages
 
-        self._measure("sweep", "governorate", None, "sweeper", lambda: {"tracking_number": "sweeper",
-                      "keys": due_messages(self.now + timedelta(days=30), SWEEP_BATCH)})  # fmt: skip
+        self._measure(
+            "sweep",
+            "governorate",
+            None,
+            "sweeper",
+            lambda: {"tracking_number": "sweeper", "keys": due_messages(self.now + timedelta(days=30), SWEEP_BATCH)},
+        )
 
     def seed_backlog(self, district: str, status: str) -> None:
         """Fills the district's queue for `status` to a full page (uncharged), so that a queue
@@ -249,7 +279,29 @@ def record_footprints(districts: list[str] | None = None, start: datetime | None
                     bench.file_and_work(district, service.code, "approved", notify_by="voice")
             bench.recording.reconcile_read_units_per_notice = _reconciliation_reads(recorder, bench.now)
             bench.record_sweep()
+            bench.recording.stored_bytes_per_application = _stored_bytes(recorder, bench.recording)
         return bench.recording
+
+
+# Items kept for a while only (their TTL): the share of a year each stays stored.
+RETENTION_SHARE_OF_A_YEAR = {"idempotency": 1 / 365, "outbox": 90 / 365}
+
+
+def _stored_bytes(recorder: RecordingDynamoDB, recording: Recording) -> dict[str, float]:
+    applications = max(1, sum(1 for footprint in recording.footprints if footprint.kind == "submit"))
+    stored: dict[str, float] = defaultdict(float)
+    for table, items in recorder.items.items():
+        for key, item in items.items():
+            if key[0].startswith("backlog"):
+                continue
+            stored[table] += item_size(item) * RETENTION_SHARE_OF_A_YEAR.get(table, 1.0)
+    for index, partitions in recorder.index_entries.items():
+        table = index.split("/")[0]
+        for entries in partitions.values():
+            for _, key in entries:
+                if not key[0].startswith("backlog"):
+                    stored[index] += item_size(recorder.items[table][key]) * RETENTION_SHARE_OF_A_YEAR.get(table, 1.0)
+    return {name: total / applications for name, total in stored.items()}
 
 
 def _reconciliation_reads(recorder: RecordingDynamoDB, now: datetime) -> float:

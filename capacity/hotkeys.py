@@ -81,7 +81,8 @@ def simulate_day(recording: Recording, factor: float | None = None, seed: int = 
     pools: dict[tuple[str, str], list[Footprint]] = defaultdict(list)
     for footprint in recording.footprints:
         pools[(footprint.kind, footprint.district)].append(footprint)
-    districts = sorted({footprint.district for footprint in recording.footprints})
+    # The sweeper belongs to no district: it runs on its own clock (_periodic_reads).
+    districts = sorted({footprint.district for footprint in recording.footprints if footprint.kind != "sweep"})
 
     write_peaks: dict[tuple[str, str], tuple[float, int]] = {}
     read_peaks: dict[tuple[str, str], tuple[float, int]] = {}

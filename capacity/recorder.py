@@ -66,6 +66,7 @@ class Usage:
 
     writes: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     reads: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    items_read: int = 0
 
 
 class RecordingDynamoDB:
@@ -192,6 +193,7 @@ class RecordingDynamoDB:
         short = self._short(params["TableName"])
         key = self._key_of(self.tables[short], params["Key"])
         item = self.items[short].get(key)
+        self.current.items_read += item is not None
         self._charge_read(short, key[0], item_size(item) if item else 1, bool(params.get("ConsistentRead")))
         return {"Item": item} if item is not None else {}
 
@@ -224,6 +226,7 @@ class RecordingDynamoDB:
             if limit is not None and len(read) >= limit:
                 stopped_at_limit = True
                 break
+        self.current.items_read += len(read)
         self._charge_read(target, partition, sum(item_size(item) for item in read) or 1, consistent)
         kept = [item for item in read if passes_filter(item, params.get("FilterExpression"), names, values)]
         answer: dict[str, Any] = {"Items": kept, "Count": len(kept), "ScannedCount": len(read)}
