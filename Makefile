@@ -52,6 +52,11 @@ bench: $(VENV)/.installed
 load: $(VENV)/.installed
 	$(BIN)/python -m bench.load.run
 
+# docs/capacity.md from capacity/assumptions.py: the real services run against an in-memory DynamoDB
+# that charges units per partition key (hot keys at 10x the peak), the bill, growth with history.
+capacity: $(VENV)/.installed
+	$(BIN)/python -m capacity.report
+
 # The deployable template: Chalice's functions and API merged with infra/resources.yaml and
 # infra/wiring.yaml (the stream and topic behind the delivery handlers).
 package: $(VENV)/.installed
