@@ -23,7 +23,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bench.load.traffic import application, fawry_paid_notice
 from capacity.recorder import READ_UNIT_BYTES, RecordingDynamoDB, Usage, item_size
+from chalicelib.adapters.fawry import fawry_signature
+from chalicelib.domain.messages import sms_segments
+from chalicelib.domain.staff import Role, StaffMember
+from chalicelib.observability.logs import logger
+from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.inquiry import inquire
+from chalicelib.services.notifications import SWEEP_BATCH, deliver
+from chalicelib.services.office import move_request, view_queue, view_request
+from chalicelib.services.payments import handle_fawry_notice
+from chalicelib.services.reconciliation import reconcile_day
+from chalicelib.services.submission import ONLINE, submit_request
+from chalicelib.store.models import OutboxMessage, RequestRecord
+from chalicelib.store.outbox import due_messages
 
 # The simulation's own process: every district switched on, no AWS account, quiet logs.
 SIMULATION_ENVIRONMENT = {
@@ -71,7 +85,6 @@ class Recording:
 
 @contextmanager
 def simulation_environment() -> Iterator[None]:
-    from chalicelib.observability.logs import logger
 
     saved = {name: os.environ.get(name) for name in SIMULATION_ENVIRONMENT}
     os.environ.update(SIMULATION_ENVIRONMENT)
@@ -119,7 +132,6 @@ class Workbench:
         return answer
 
     def _messages_since(self, position: int) -> tuple[int, int]:
-        from chalicelib.domain.messages import sms_segments
 
         sms_parts = voice_calls = 0
         for publish in self.recorder.published[position:]:
@@ -131,11 +143,9 @@ class Workbench:
 
     def _deliver_waiting(self, district: str, service: str, tracking_number: str, until: datetime) -> None:
         """Every message of the request that is due by `until`, as the stream or sweeper would."""
-        from chalicelib.services.notifications import deliver
-
         for key in sorted(key for key, _ in self.recorder.items["outbox"] if key.startswith(tracking_number)):
-            item = self.recorder.items["outbox"][(key, "")]
-            if item["status"]["S"] != "pending" or item["due_at"]["S"] > f"{until:%Y-%m-%dT%H:%M:%S.%f}+0000":
+            message = OutboxMessage.from_raw_data(self.recorder.items["outbox"][(key, "")])
+            if message.status != OutboxMessage.PENDING or message.due_at > until:
                 continue
             kind = "deliver_reminder" if key.endswith("#payment_reminder") else "deliver"
             self._measure(kind, district, service, tracking_number, lambda key=key: deliver(key, until))
@@ -144,12 +154,6 @@ class Workbench:
         """One application's life: filed, inquired, paid (with a repeated notice) and moved
         through the office along `path` ("approved", "needs_info" or "rejected"), with every
         message it sends delivered."""
-        from bench.load.traffic import application, fawry_paid_notice
-        from chalicelib.services.catalogue import current_catalogue
-        from chalicelib.services.inquiry import inquire
-        from chalicelib.services.payments import handle_fawry_notice
-        from chalicelib.services.submission import ONLINE, submit_request
-
         # Every application lives the same day and the days after it, as on a busy day every
         # application does: their payments share a ledger day, their moves the queues.
         self.now = self.start
@@ -192,10 +196,8 @@ class Workbench:
         self._deliver_waiting(district, service_code, tracking_number, self.now + timedelta(days=8))
 
     def _office_move(self, district: str, service_code: str, tracking_number: str, target: str) -> None:
-        from chalicelib.domain.staff import Role, StaffMember
-        from chalicelib.services.office import move_request, view_queue, view_request
 
-        officer = StaffMember(principal=f"officer-{district}", role=Role.MANAGER, district_code=district)
+        officer = StaffMember(principal=f"officer-{district}", role=Role.OFFICER, district_code=district)
         current = view_request(officer, tracking_number, self.now)["status"]
         self.seed_backlog(district, current)
         self._measure(
@@ -222,23 +224,14 @@ class Workbench:
 
     def record_sweep(self) -> None:
         """The sweeper's query for waiting messages, with the outbox as the recording left it."""
-        from chalicelib.services.notifications import SWEEP_BATCH
-        from chalicelib.store.outbox import due_messages
-
         self._measure(
-            "sweep",
-            "governorate",
-            None,
-            "sweeper",
-            lambda: {"tracking_number": "sweeper", "keys": due_messages(self.now + timedelta(days=30), SWEEP_BATCH)},
+            "sweep", "governorate", None, "sweeper", lambda: due_messages(self.now + timedelta(days=30), SWEEP_BATCH)
         )
 
     def seed_backlog(self, district: str, status: str) -> None:
         """Fills the district's queue for `status` to a full page (uncharged), so that a queue
         page reads what a busy office's would: requests cloned from one already filed, filed
         under their queues by the model's own `place_in_queues`."""
-        from chalicelib.store.models import RequestRecord
-
         entries = self.recorder.index_entries["requests/queue"].get(f"{district}#{status}", [])
         if len(entries) >= BACKLOG_PER_QUEUE:
             return
@@ -257,7 +250,6 @@ class Workbench:
 
 
 def _signed(notice: dict[str, Any]) -> str:
-    from chalicelib.adapters.fawry import fawry_signature
 
     return fawry_signature(notice, SIMULATION_ENVIRONMENT["FAWRY_SECURE_KEY"])
 
@@ -265,8 +257,6 @@ def _signed(notice: dict[str, Any]) -> str:
 def record_footprints(districts: list[str] | None = None, start: datetime | None = None) -> Recording:
     """Every operation kind, in every district (or those named), for every service offered,
     along each path an application takes, and for SMS and voice."""
-    from chalicelib.services.catalogue import current_catalogue
-
     with simulation_environment():
         recorder = RecordingDynamoDB()
         bench = Workbench(recorder, start or datetime(2026, 11, 29, 8, 0, tzinfo=UTC))
@@ -307,8 +297,6 @@ def _stored_bytes(recorder: RecordingDynamoDB, recording: Recording) -> dict[str
 def _reconciliation_reads(recorder: RecordingDynamoDB, now: datetime) -> float:
     """The real reconciliation of the busiest recorded day, in read units per notice it read
     (from the bytes read: on a full day, pages of 1 MB leave no rounding to speak of)."""
-    from chalicelib.services.reconciliation import reconcile_day
-
     days = recorder.index_entries["payments/ledger"]
     if not days:
         return 0.0

@@ -20,6 +20,12 @@ from datetime import UTC, datetime
 from capacity import assumptions as a
 from capacity.footprints import Workbench, simulation_environment
 from capacity.recorder import RecordingDynamoDB, Usage
+from chalicelib.domain.errors import NotFound
+from chalicelib.domain.staff import Role, StaffMember
+from chalicelib.services.inquiry import inquire
+from chalicelib.services.office import view_queue, view_request
+from chalicelib.services.reconciliation import reconcile_day
+from chalicelib.store.models import RequestRecord
 
 MEASURED_HISTORIES = (1_000, 10_000)
 COMPUTED_HISTORIES = (100_000, 1_000_000)
@@ -51,13 +57,6 @@ def _usage_of(recorder: RecordingDynamoDB, call: Callable[[], object]) -> tuple[
 
 def measure(history: int, district: str = "imbaba") -> list[RouteAtSize]:
     """The routes against one district holding `history` requests, through the real services."""
-    from chalicelib.domain.errors import NotFound
-    from chalicelib.domain.staff import Role, StaffMember
-    from chalicelib.services.inquiry import inquire
-    from chalicelib.services.office import view_queue, view_request
-    from chalicelib.services.reconciliation import reconcile_day
-    from chalicelib.store.models import RequestRecord
-
     with simulation_environment():
         recorder = RecordingDynamoDB()
         start = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
