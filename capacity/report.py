@@ -23,10 +23,10 @@ RECONCILIATION_KEY = "<the day reconciled>"
 
 # What would make each line smaller: reasoning about this system, kept beside the figures.
 CUTS = {
-    "SMS (SNS, Egypt)": "Fewer parts: every text already fits one UCS-2 part, so fewer messages: fold the "
-    "'how to pay' text into 'received' (one SMS instead of two for a fee), skip 'received' when the applicant "
-    "saw the confirmation page, and send the reminder only to invoices still unpaid (it already skips paid "
-    "ones). Then price: a direct contract with an Egyptian aggregator or operator for the registered sender ID.",
+    "SMS (SNS, Egypt)": "Fewer messages, since every text already fits one UCS-2 part: fold the 'how to pay' "
+    "text into 'received' (one SMS instead of two for each fee-bearing application), and skip 'received' for "
+    "applications filed at the window, whose applicant leaves with a printed receipt. Then the price: a direct "
+    "contract with an Egyptian aggregator or operator for the registered sender ID.",
     "Voice calls": "Keep calls for those who ask for them (notify_by = voice) and the events that need action "
     "(needs_info, ready); a short script billed under a minute where the carrier bills per second.",
     "Lambda": "Less CPU per request (issue 12's cold-start and import work; the inquiry's and submission's "
