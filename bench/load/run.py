@@ -28,6 +28,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -185,70 +187,97 @@ def route_figures(
     return routes
 
 
-def run(settings: Settings) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Stack:
+    environment: dict[str, str]  # what every process of the stack runs with
+    api_url: str
+    app: subprocess.Popen[bytes]
+    aws: subprocess.Popen[bytes]
+    cpu_file: Path
+
+
+def _start_logged(module: str, arguments: list[str], environment: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """A Python module of ours in its own process group, its output kept in `log`."""
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", module, *arguments],
+            cwd=PROJECT, env=environment, start_new_session=True, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+
+@contextmanager
+def load_stack(workdir: Path) -> Iterator[Stack]:
+    """What `make run` starts for the API, on free loopback ports, stopped on the way out."""
     aws_port, api_port = free_port(), free_port()
     environment = local_aws_environment(aws_port)
-    api_url = f"http://127.0.0.1:{api_port}"
     processes: list[subprocess.Popen[bytes]] = []
+    try:
+        aws = _start_logged("bench.load.aws_server", ["--port", str(aws_port)], environment, workdir / "aws.log")
+        processes.append(aws)
+        wait_until_answering(f"http://127.0.0.1:{aws_port}/moto-api/", aws)
+        cloudformation = boto3.client(
+            "cloudformation",
+            endpoint_url=environment["AWS_ENDPOINT_URL"],
+            region_name=REGION,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",  # noqa: S106 - moto accepts any credentials
+        )
+        deploy_resources(cloudformation, STAGE)
+        local_signing_key()
+        cpu_file = workdir / "cpu.json"
+        app = _start_logged(
+            "bench.load.app_server", ["--port", str(api_port), "--cpu-file", str(cpu_file)], environment,
+            workdir / "app.log",
+        )  # fmt: skip
+        processes.append(app)
+        api_url = f"http://127.0.0.1:{api_port}"
+        wait_until_answering(f"{api_url}/v1/districts", app)
+        yield Stack(environment, api_url, app, aws, cpu_file)
+    finally:
+        stop(processes)
+
+
+def logged_errors(workdir: Path) -> dict[str, list[str]]:
+    """Error lines the app and moto wrote during the run (none is the bar)."""
+    app = (workdir / "app.log").read_text(encoding="utf-8", errors="replace").splitlines()
+    aws = (workdir / "aws.log").read_text(encoding="utf-8", errors="replace").splitlines()
+    return {
+        "app": [line for line in app if '"level":"ERROR"' in line or "Traceback" in line],
+        "moto": [line for line in aws if "Error" in line or "Traceback" in line],
+    }
+
+
+def run(settings: Settings) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="shobbak-load-") as scratch:
         workdir = Path(scratch)
-        cpu_file = workdir / "cpu.json"
-        try:
-            aws_log = (workdir / "aws.log").open("wb")
-            aws = subprocess.Popen(
-                [sys.executable, "-m", "bench.load.aws_server", "--port", str(aws_port)],
-                cwd=PROJECT, env=environment, start_new_session=True, stdout=aws_log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-            processes.append(aws)
-            wait_until_answering(f"http://127.0.0.1:{aws_port}/moto-api/", aws)
-            cloudformation = boto3.client(
-                "cloudformation",
-                endpoint_url=environment["AWS_ENDPOINT_URL"],
-                region_name=REGION,
-                aws_access_key_id="local",
-                aws_secret_access_key="local",  # noqa: S106 - moto accepts any credentials
-            )
-            deploy_resources(cloudformation, STAGE)
-            local_signing_key()
-            app_log = (workdir / "app.log").open("wb")
-            app = subprocess.Popen(
-                [sys.executable, "-m", "bench.load.app_server", "--port", str(api_port), "--cpu-file", str(cpu_file)],
-                cwd=PROJECT, env=environment, start_new_session=True, stdout=app_log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-            processes.append(app)
-            wait_until_answering(f"{api_url}/v1/districts", app)
-
+        with load_stack(workdir) as stack:
             print(f"Seeding {settings.seeded_requests} requests through the API...", flush=True)
+            seeded = seed(stack.api_url, settings.seeded_requests, random.Random(settings.seed))
             seed_path = workdir / "seed.json"
-            seeded = seed(api_url, settings.seeded_requests, random.Random(settings.seed))
             seed_path.write_text(json.dumps(seeded))
-            warm_up(api_url, seeded)
+            warm_up(stack.api_url, seeded)
 
-            before = read_cpu_meter(app, cpu_file)
-            app_cpu_before, aws_cpu_before = cpu_seconds(app.pid), cpu_seconds(aws.pid)
-            print(f"Locust: {settings.users} users for {settings.duration_s} s against {api_url}...", flush=True)
+            before = read_cpu_meter(stack.app, stack.cpu_file)
+            app_cpu_before, aws_cpu_before = cpu_seconds(stack.app.pid), cpu_seconds(stack.aws.pid)
+            print(f"Locust: {settings.users} users for {settings.duration_s} s against {stack.api_url}...", flush=True)
             started = time.monotonic()
             subprocess.run(
                 [str(BIN / "locust"), "-f", str(PROJECT / "bench" / "load" / "locustfile.py"), "--headless",
                  "--users", str(settings.users), "--spawn-rate", str(settings.spawn_rate),
-                 "--run-time", f"{settings.duration_s}s", "--stop-timeout", "10", "--host", api_url,
+                 "--run-time", f"{settings.duration_s}s", "--stop-timeout", "10", "--host", stack.api_url,
                  "--csv", str(workdir / "locust"), "--only-summary", "--exit-code-on-error", "0",
                  "--loglevel", "WARNING"],
-                cwd=PROJECT, env={**environment, "SHOBBAK_LOAD_SEED": str(seed_path)}, check=True,
+                cwd=PROJECT, env={**stack.environment, "SHOBBAK_LOAD_SEED": str(seed_path)},
+                check=True,
             )  # fmt: skip
             elapsed = time.monotonic() - started
-            app_cpu, aws_cpu = cpu_seconds(app.pid) - app_cpu_before, cpu_seconds(aws.pid) - aws_cpu_before
-            after = read_cpu_meter(app, cpu_file)
-        finally:
-            stop(processes)
-        errors = [line for line in (workdir / "app.log").read_text(encoding="utf-8").splitlines()
-                  if '"level":"ERROR"' in line or "Traceback" in line]  # fmt: skip
-        aws_errors = [line for line in (workdir / "aws.log").read_text(encoding="utf-8").splitlines()
-                      if "Error" in line or "Traceback" in line]  # fmt: skip
-        if aws_errors:
-            print(f"moto logged {len(aws_errors)} error lines; the first:\n" + "\n".join(aws_errors[:5]), flush=True)
-        if errors:
-            print(f"The app logged {len(errors)} errors; the first:\n" + "\n".join(errors[:5]), flush=True)
+            app_cpu = cpu_seconds(stack.app.pid) - app_cpu_before
+            aws_cpu = cpu_seconds(stack.aws.pid) - aws_cpu_before
+            after = read_cpu_meter(stack.app, stack.cpu_file)
+        errors = logged_errors(workdir)
+        for source, lines in errors.items():
+            if lines:
+                print(f"{source} logged {len(lines)} error lines; the first:\n" + "\n".join(lines[:5]), flush=True)
         during = {route: samples[len(before.get(route, [])) :] for route, samples in after.items()}
         routes = route_figures(
             workdir / "locust_stats.csv", workdir / "locust_failures.csv", during, settings.duration_s
@@ -266,6 +295,8 @@ def run(settings: Settings) -> dict[str, Any]:
             "throughput_rps": round(total / settings.duration_s, 2),
             "failures": sum(route["failures"] for route in routes.values()),
             "server_errors": sum(route["server_errors"] for route in routes.values()),
+            "app_error_lines": len(errors["app"]),
+            "moto_error_lines": len(errors["moto"]),
         },
         "process_cpu_ms_per_request": {
             # The whole API process: the handlers, plus chalice local's HTTP server and the
@@ -299,8 +330,9 @@ def main() -> int:
     results = run(Settings(users=arguments.users, duration_s=arguments.duration, seeded_requests=arguments.seeded))
     arguments.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print_table(results)
-    passed = results["total"]["failures"] == 0 and results["total"]["server_errors"] == 0
-    print("PASS: no failures, no 5xx" if passed else "FAIL: see the failures above", flush=True)
+    total = results["total"]
+    passed = not (total["failures"] or total["server_errors"] or total["app_error_lines"] or total["moto_error_lines"])
+    print("PASS: no failures, no 5xx, no errors logged" if passed else "FAIL: see above", flush=True)
     return 0 if passed else 1
 
 
