@@ -7,9 +7,10 @@ partition key of each table and index, the AWS calls it made and the SMS it sent
 are the real ones, built by the models' own code; nothing here writes a key by hand.
 
 A partition key that two different requests touch is *shared* (a queue, the ledger's day,
-the outbox's waiting list): those are the ones that can get hot. A key only one request
-touches (its own partition, its applicant, its messages) is *own*: it sees that request's
-operations and nothing else.
+the outbox's waiting list), and so is every key of the same table or index: those are the
+ones that can get hot. A key of a table where no two requests ever meet (a request's own
+partition, its applicant, its messages) is *own*: it sees that request's operations and
+nothing else.
 """
 
 from __future__ import annotations
@@ -80,7 +81,11 @@ class Recording:
     touched_by: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def shared_keys(self) -> set[tuple[str, str]]:
-        return {key for key, requests in self.touched_by.items() if len(requests) > 1}
+        """Keys of the tables and indexes whose keys group requests: those where two requests
+        met on one key. Every key of such an index is shared, also one the recording happened
+        to reach with a single request (a rare department's queue in a small district)."""
+        grouping = {target for (target, _), requests in self.touched_by.items() if len(requests) > 1}
+        return {key for key in self.touched_by if key[0] in grouping}
 
 
 @contextmanager
