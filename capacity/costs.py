@@ -134,10 +134,6 @@ def messages_per_application(recording: Recording) -> tuple[float, float]:
     return messages, statistics.fmean(by_sms) if by_sms else 1.0
 
 
-def storage_bytes_per_application(recording_items: dict[str, float]) -> float:
-    return sum(recording_items.values())
-
-
 def monthly_bill(
     recording: Recording, factor: float, stored_bytes_per_application: float, cpu: dict[str, float] | None = None
 ) -> Bill:

@@ -13,6 +13,7 @@ import json
 import os
 import random
 import secrets
+from pathlib import Path
 from typing import Any
 
 from locust import FastHttpUser, between, task
@@ -30,9 +31,9 @@ from bench.load.traffic import (
 JSON = {"Content-Type": "application/json"}
 # The runner's seed: requests filed before the run, so that inquiries and payments have
 # something to find from the first second.
-_seed: dict[str, Any] = json.loads(open(os.environ["SHOBBAK_LOAD_SEED"], encoding="utf-8").read())  # noqa: SIM115
-INQUIRABLE: list[tuple[str, str]] = [tuple(pair) for pair in _seed["inquirable"]]
-UNPAID: list[tuple[str, float]] = [tuple(pair) for pair in _seed["unpaid"]]
+_SEED: dict[str, Any] = json.loads(Path(os.environ["SHOBBAK_LOAD_SEED"]).read_text(encoding="utf-8"))
+INQUIRABLE: list[tuple[str, str]] = [(tracking, last4) for tracking, last4 in _SEED["inquirable"]]
+UNPAID: list[tuple[str, float]] = [(reference, amount) for reference, amount in _SEED["unpaid"]]
 SENT_NOTICES: list[dict[str, Any]] = []
 DISTRICTS = active_districts()
 SERVICES = {district: offered_services(district) for district in DISTRICTS}
