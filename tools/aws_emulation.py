@@ -11,8 +11,9 @@ processes) still race each other between their calls exactly as Lambda container
 from __future__ import annotations
 
 import argparse
-import contextlib
+import signal
 import sys
+from types import FrameType
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
@@ -27,9 +28,15 @@ def main() -> int:
     server = make_server(
         arguments.host, arguments.port, application, threaded=False, request_handler=MotoRequestHandler
     )
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    # Ctrl-C (make run) and SIGTERM (the tests and the load run stopping their stack) end it quietly.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     print(f"AWS emulation (one call at a time) on http://{arguments.host}:{arguments.port}", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
+    server.serve_forever()
     return 0
 
 
