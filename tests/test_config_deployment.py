@@ -20,6 +20,7 @@ COMPLETE = {
     "STAFF_TOKEN_JWKS_URL": "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_abc/.well-known/jwks.json",
     "PAYMOB_INTEGRATION_ID": "4412",
     "PAYMOB_IFRAME_ID": "871",
+    "PAYMOB_MERCHANT_ID": "4242",
     "VOICE_ORIGINATION_IDENTITY": "+20225551234",
     "VOICE_CALLS_TOPIC_ARN": "arn:aws:sns:eu-central-1:123456789012:shobbak-prod-voice-calls",
     "FAWRY_SECURE_KEY_PARAMETER": "/shobbak/prod/fawry-secure-key",
