@@ -103,8 +103,9 @@ class OpenedIndex(GlobalSecondaryIndex["RequestRecord"]):
 
     class Meta:
         index_name = "opened"
+        # `kind` too: PynamoDB tells a request from a history entry by it.
         projection = IncludeProjection(
-            ["status", "service_code", "district_code", "submitted_at", "updated_at", "sla_due_date"]
+            ["kind", "status", "service_code", "district_code", "submitted_at", "updated_at", "sla_due_date"]
         )
 
     opened_month = UnicodeAttribute(hash_key=True)
