@@ -51,7 +51,8 @@ def read_fawry_notice(notice: Mapping[str, Any], secure_key: str) -> GatewayNoti
     except (KeyError, TypeError, InvalidOperation, ValueError):
         raise UnverifiedNotice("fawry notice lacks a signed field") from None
     offered = notice.get("messageSignature")
-    if not isinstance(offered, str) or not hmac.compare_digest(expected, offered.lower()):
+    # Compared as bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500).
+    if not isinstance(offered, str) or not hmac.compare_digest(expected.encode(), offered.lower().encode("utf-8")):
         raise UnverifiedNotice("fawry signature mismatch")
     # Only what the signature covers may count: an amount finer than the two signed decimals
     # would be read as another amount than the one signed.

@@ -40,7 +40,8 @@ def read_paymob_notice(callback: Mapping[str, Any], offered_hmac: str | None, se
     obj = callback.get("obj")
     if callback.get("type") != "TRANSACTION" or not isinstance(obj, Mapping) or not offered_hmac:
         raise UnverifiedNotice("not a signed Paymob transaction callback")
-    if not hmac.compare_digest(paymob_hmac(obj, secret), offered_hmac.lower()):
+    # Compared as bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500).
+    if not hmac.compare_digest(paymob_hmac(obj, secret).encode(), offered_hmac.lower().encode("utf-8")):
         raise UnverifiedNotice("paymob hmac mismatch")
     order = obj.get("order")
     amount = obj.get("amount_cents")

@@ -49,6 +49,7 @@ portal_api = Blueprint(__name__)
 EDIT = "edit"
 _UNKNOWN_CHOICE = "لم نتعرف على الخدمة أو الحي المختار. ابدأ من الصفحة الرئيسية واختر الحي ثم الخدمة."
 _UNEXPECTED = "حدث خطأ غير متوقع ولم يُحفظ شيء. حاول مرة أخرى بعد قليل."
+_NOT_A_FORM = "هذا العنوان يستقبل نموذج الطلب من صفحات البوابة. ابدأ من الصفحة الرئيسية واختر الحي ثم الخدمة."
 
 
 class _UnknownChoice(Exception):
@@ -129,7 +130,11 @@ def _chosen(fields: dict[str, str], now: datetime) -> tuple[District, Service]:
 _REOPENED = {303: redirect_answer("Back to the portal: a page these forms answer with has no answers to show")}
 
 
-@portal_api.route("/v1/portal/applications", methods=["POST"], content_types=[FORM_MEDIA_TYPE], cors=True)
+# JSON (what a post without a Content-Type counts as) is let in to be answered with a page: Chalice's
+# own 415 would be JSON of another shape.
+@portal_api.route(
+    "/v1/portal/applications", methods=["POST"], content_types=[FORM_MEDIA_TYPE, "application/json"], cors=True
+)
 @documented(
     "The portal's application form: checks the answers and writes nothing",
     tag="portal",
@@ -142,10 +147,14 @@ _REOPENED = {303: redirect_answer("Back to the portal: a page these forms answer
     answers={
         200: html_answer("The check-your-answers page (or the form again, when asked to edit)"),
         400: html_answer("The form again with an error summary, or a page saying the choice is unknown"),
+        415: html_answer("Not a form: a page pointing back to the portal"),
     },
 )
 def application_step() -> Response:
-    return check_application(portal_api.current_request)
+    request = portal_api.current_request
+    if not sent_as_form(request):
+        return html_response(render.problem_page(_site(), _NOT_A_FORM), 415)
+    return check_application(request)
 
 
 # The pages these forms answer with live at the API's URLs. Opened again later (a bookmark, a shared
