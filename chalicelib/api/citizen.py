@@ -90,7 +90,7 @@ def list_services() -> Response:
         201: json_answer("Filed", ref("SubmissionAnswer"), {
             "tracking_number": EXAMPLE_TRACKING_NUMBER, "status": "awaiting_payment",
             "submitted_at": "2026-11-30T08:15:00Z", "fee_egp": 500, "sla_due_date": "2026-12-28",
-            "payment": {"reference": "SHB4829107356125A", "amount_egp": 500, "status": "unpaid",
+            "payment": {"reference": "482910735612201", "amount_egp": 500, "status": "unpaid",
                         "expires_at": "2026-12-07T08:15:00Z"}}) | html_answer("The confirmation page"),
         400: error_answer("Invalid application: each field in error", "invalid_fields")
         | html_answer("The form again, with an error summary"),

@@ -157,7 +157,7 @@ _REQUEST = {
     "additionalProperties": False,
 }
 _REQUEST_EXAMPLE = {
-    "service_request_id": "4829107356125",
+    "service_request_id": "4829107356122",
     "status": "open",
     "status_notes": "قيد الفحص — in review",
     "service_name": "ترخيص محل عام",
@@ -300,7 +300,7 @@ _LISTING_ENTRY = dict(
     "200) by `service_code` and `status` — a listing by date needs the partner's `api_key`, since it hands out "
     "tracking numbers.",
     parameters=(
-        Parameter("service_request_id", "query", "Tracking numbers, comma separated", example="4829107356125"),
+        Parameter("service_request_id", "query", "Tracking numbers, comma separated", example="4829107356122"),
         Parameter("service_code", "query", "Service codes, comma separated", example="shop_licence"),
         Parameter("start_date", "query", "W3C date-time", example="2026-11-01T00:00:00Z"),
         Parameter("end_date", "query", "W3C date-time", example="2026-11-30T23:59:59Z"),
@@ -409,8 +409,8 @@ def file_request_xml() -> Answer311:
     "Open311 one request: public fields only",
     tag="open311",
     parameters=(
-        Parameter("request_file", "path", "The tracking number and the format: `4829107356125.json` or `.xml`",
-                  {"type": "string", "pattern": "^[0-9]{12,14}\\.(json|xml)$"}, example="4829107356125.json"),
+        Parameter("request_file", "path", "The tracking number and the format: `4829107356122.json` or `.xml`",
+                  {"type": "string", "pattern": "^[0-9]{12,14}\\.(json|xml)$"}, example="4829107356122.json"),
         _JURISDICTION,
     ),
     answers={

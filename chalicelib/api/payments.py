@@ -56,7 +56,7 @@ _UNVERIFIED = error_answer("The notice's signature is wrong: nothing changed", "
             "paymentRefrenceNumber": {"type": "string"}, "messageSignature": {"type": "string"}},
          "required": ["fawryRefNumber", "merchantRefNumber", "paymentAmount", "orderAmount", "orderStatus",
                       "paymentMethod", "messageSignature"]},
-        {"fawryRefNumber": "9781234567", "merchantRefNumber": "SHB4829107356125A", "paymentAmount": 500.0,
+        {"fawryRefNumber": "9781234567", "merchantRefNumber": "482910735612201", "paymentAmount": 500.0,
          "orderAmount": 500.0, "orderStatus": "PAID", "paymentMethod": "PAYATFAWRY",
          "paymentRefrenceNumber": "", "messageSignature": "<sha-256 hex>"},
     ),
@@ -88,7 +88,7 @@ def fawry_callback() -> Response:
         {"type": "object", "properties": {"type": {"type": "string"}, "obj": {"type": "object"}},
          "required": ["type", "obj"]},
         {"type": "TRANSACTION", "obj": {"id": 192837, "success": True, "amount_cents": 50000,
-                                         "order": {"id": 556677, "merchant_order_id": "SHB4829107356125A"}}},
+                                         "order": {"id": 556677, "merchant_order_id": "482910735612201"}}},
     ),
     answers={
         200: json_answer("A genuine notice, applied or recorded (a repeat changes nothing)", ref("NoticeAnswer")),

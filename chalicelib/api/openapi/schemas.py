@@ -178,7 +178,7 @@ EXAMPLE_APPLICATION: dict[str, Any] = {
     "notify_by": "sms",
     "consent": True,
 }
-EXAMPLE_TRACKING_NUMBER = "4829107356125"
+EXAMPLE_TRACKING_NUMBER = "4829107356122"
 
 TRACKING_NUMBER_PARAMETER = Parameter(
     "tracking_number",
