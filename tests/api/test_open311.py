@@ -250,3 +250,13 @@ def test_an_unknown_request_is_an_open311_404_in_its_format(client: Client) -> N
     response = client.http.get("/open311/v2/requests/1234567890123.xml")
     assert response.status_code == 404
     assert parse_xml(response.body).findtext("error/code") == "404"
+
+
+@pytest.mark.parametrize("headers", [{}, {"Content-Type": "application/json"}])
+def test_a_filing_that_is_not_a_form_is_refused_in_open311_s_words(client: Client, headers: dict[str, str]) -> None:
+    # Found by Schemathesis: a post without a Content-Type (read as JSON) got Chalice's own 415 shape.
+    response = client.http.post(f"/open311/v2/requests.json?api_key={API_KEY}", body="{}", headers=headers)
+
+    assert response.status_code == 415
+    assert response.json_body[0]["code"] == 415
+    assert stored_requests() == 0
