@@ -18,7 +18,7 @@ from chalicelib.api.openapi import (
     redirect_answer,
     ref,
 )
-from chalicelib.api.openapi.schemas import TRACKING_NUMBER_PARAMETER
+from chalicelib.api.openapi.schemas import NATIONAL_ID_LAST4, TRACKING_NUMBER_PARAMETER
 from chalicelib.api.portal_pages import or_form_page, pay_by_card
 from chalicelib.api.responses import answers_errors, error_response, json_response
 from chalicelib.observability.logs import logger
@@ -119,7 +119,7 @@ def paymob_callback() -> Response:
     "posts here as a form and is sent on to the card page (303).",
     parameters=(TRACKING_NUMBER_PARAMETER,),
     body=json_body("Proof that the request is yours", {"type": "object", "properties": {
-        "national_id_last4": {"type": "string"}}, "required": ["national_id_last4"]},
+        "national_id_last4": NATIONAL_ID_LAST4}, "required": ["national_id_last4"]},
         {"national_id_last4": "٢٣٤٩"}, form={"type": "object", "additionalProperties": {"type": "string"}}),
     answers={
         201: json_answer("Where the card page is", {"type": "object", "properties": {

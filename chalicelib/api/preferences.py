@@ -6,7 +6,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
 from chalicelib.api.openapi import documented, error_answer, json_answer, json_body
-from chalicelib.api.openapi.schemas import TRACKING_NUMBER_PARAMETER
+from chalicelib.api.openapi.schemas import NATIONAL_ID_LAST4, TRACKING_NUMBER_PARAMETER
 from chalicelib.api.responses import answers_errors, json_response
 from chalicelib.services.preferences import choose_notifications
 
@@ -22,7 +22,7 @@ preferences_api = Blueprint(__name__)
     parameters=(TRACKING_NUMBER_PARAMETER,),
     body=json_body(
         "Proof that the request is yours, and the choice",
-        {"type": "object", "properties": {"national_id_last4": {"type": "string"},
+        {"type": "object", "properties": {"national_id_last4": NATIONAL_ID_LAST4,
                                           "notify_by": {"type": "string", "enum": ["sms", "voice", "none"]}},
          "required": ["national_id_last4", "notify_by"]},
         {"national_id_last4": "٢٣٤٩", "notify_by": "voice"},

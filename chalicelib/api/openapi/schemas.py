@@ -13,9 +13,20 @@ _DATE = {"type": "string", "format": "date"}
 _DATETIME = {"type": "string", "format": "date-time"}
 STATUS_SCHEMA = {"type": "string", "enum": [status.value for status in Status]}
 _STATUS = STATUS_SCHEMA
-# Digits in ASCII, Arabic-Indic or Persian, with spaces and dashes (CONTRACT.md): a pattern
-# would only restate the server's own reading, so these are documented as text.
-_DIGITS = {"type": "string", "description": "Digits (ASCII ٠١٢ or ۰۱۲), spaces and dashes allowed"}
+
+
+def digits(count: str, description: str) -> dict[str, Any]:
+    """`count` digits (a regex quantifier) in ASCII, Arabic-Indic or Persian, with spaces and
+    dashes anywhere (CONTRACT.md). The server also drops invisible bidi marks, which this leaves out."""
+    return {
+        "type": "string",
+        "pattern": f"^[-\\s]*(?:[0-9٠-٩۰-۹][-\\s]*){{{count}}}$",
+        "description": f"{description}: digits (ASCII, ٠١٢ or ۰۱۲), spaces and dashes allowed",
+    }
+
+
+NATIONAL_ID_LAST4 = digits("4", "The national ID's last four digits")
+_PHONE = {"type": "string", "description": "An Egyptian mobile number, as people write it: 010…, +20…, 0020…"}
 _NOTIFY_BY = {"type": "string", "enum": ["sms", "voice", "none"]}
 
 
@@ -101,7 +112,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         {
             "service_code": _TEXT,
             "district_code": _TEXT,
-            "applicant": _object({"full_name": _TEXT, "national_id": _DIGITS, "phone": _DIGITS}),
+            "applicant": _object({"full_name": _TEXT, "national_id": digits("14", "The national ID"), "phone": _PHONE}),
             "details": {
                 "type": "object",
                 "description": "The service's fields (GET /v1/services), by name",
@@ -123,7 +134,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         },
         ["tracking_number", "status", "fee_egp", "sla_due_date", "payment"],
     ),
-    "Inquiry": _object({"tracking_number": _DIGITS, "national_id_last4": _DIGITS}),
+    "Inquiry": _object(
+        {"tracking_number": digits("12,14", "The tracking number"), "national_id_last4": NATIONAL_ID_LAST4}
+    ),
     "InquiryAnswer": _object(
         {
             "tracking_number": _TEXT,
