@@ -19,6 +19,8 @@ from chalicelib.domain.open311 import JURISDICTION_ID
 from tests.e2e.conftest import LocalStack
 from tests.factories import national_id
 
+pytestmark = pytest.mark.e2e
+
 API_KEY = "local-open311-api-key"
 SESSION = Path(__file__).resolve().parents[2] / "test-artifacts" / "open311" / "session.txt"
 APPLICANT = {"first_name": "منى", "last_name": "أحمد عبد الله", "phone": "010 1234 5678"}

@@ -11,10 +11,14 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from chalicelib.api.openapi.schemas import EXAMPLE_APPLICATION
 from chalicelib.domain.staff import Role
 from tests.e2e.conftest import LocalStack
 from tools.staff_token import local_signing_key, mint_token
+
+pytestmark = pytest.mark.e2e
 
 PROJECT = Path(__file__).resolve().parents[2]
 CONFIG = Path(__file__).with_name("schemathesis.toml")
