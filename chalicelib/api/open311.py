@@ -49,8 +49,8 @@ _MEDIA_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; cha
 
 def _reply(fmt: str, root: str, payload: Any, status_code: int = 200) -> Response:
     body = json.dumps(payload, ensure_ascii=False) if fmt == "json" else to_xml(root, payload)
-    return Response(body=body, status_code=status_code, headers={"Content-Type": _MEDIA_TYPES[fmt],
-                                                                 "Cache-Control": "no-store"})  # fmt: skip
+    headers = {"Content-Type": _MEDIA_TYPES[fmt], "Cache-Control": "no-store"}
+    return Response(body=body, status_code=status_code, headers=headers)
 
 
 Answer311 = tuple[str, Any, int]  # the XML root's name, the payload, the status
@@ -200,27 +200,29 @@ def _discovery() -> dict[str, Any]:
     }
 
 
-_DISCOVERY_ENTRY = dict(
+_discovery_entry = functools.partial(
+    documented,
     tag="open311",
     answers={200: _open311_answer("Where the endpoint is and what it speaks", _DISCOVERY)},
 )
 
 
 @open311_api.route(f"{BASE}/discovery.json", methods=["GET"], cors=True)
-@documented("Open311 discovery (JSON)", **_DISCOVERY_ENTRY)  # type: ignore[arg-type]
+@_discovery_entry("Open311 discovery (JSON)")
 @answers_open311("json")
 def discovery_json() -> Answer311:
     return "discovery", _discovery(), 200
 
 
 @open311_api.route(f"{BASE}/discovery.xml", methods=["GET"], cors=True)
-@documented("Open311 discovery (XML)", **_DISCOVERY_ENTRY)  # type: ignore[arg-type]
+@_discovery_entry("Open311 discovery (XML)")
 @answers_open311("xml")
 def discovery_xml() -> Answer311:
     return "discovery", _discovery(), 200
 
 
-_SERVICES_ENTRY = dict(
+_services_entry = functools.partial(
+    documented,
     tag="open311",
     description="The catalogue's services offered today in at least one active district. `service_name` is "
     "Arabic; `description` English.",
@@ -239,14 +241,14 @@ _SERVICES_ENTRY = dict(
 
 
 @open311_api.route(f"{BASE}/services.json", methods=["GET"], cors=True)
-@documented("Open311 services (JSON)", **_SERVICES_ENTRY)  # type: ignore[arg-type]
+@_services_entry("Open311 services (JSON)")
 @answers_open311("json")
 def services_json() -> Answer311:
     return "services", list_services(_now()), 200
 
 
 @open311_api.route(f"{BASE}/services.xml", methods=["GET"], cors=True)
-@documented("Open311 services (XML)", **_SERVICES_ENTRY)  # type: ignore[arg-type]
+@_services_entry("Open311 services (XML)")
 @answers_open311("xml")
 def services_xml() -> Answer311:
     return "services", list_services(_now()), 200
@@ -293,7 +295,8 @@ def _listing() -> Answer311:
     return "service_requests", find_requests(params, _now()), 200
 
 
-_LISTING_ENTRY = dict(
+_listing_entry = functools.partial(
+    documented,
     tag="open311",
     description="By `service_request_id` (comma separated, public: these override every other argument), or "
     "filed between `start_date` and `end_date` (at most 90 days, the last 90 by default; newest first, at most "
@@ -319,14 +322,14 @@ _LISTING_ENTRY = dict(
 
 
 @open311_api.route(f"{BASE}/requests.json", methods=["GET"], cors=True)
-@documented("Open311 requests (JSON)", **_LISTING_ENTRY)  # type: ignore[arg-type]
+@_listing_entry("Open311 requests (JSON)")
 @answers_open311("json")
 def requests_json() -> Answer311:
     return _listing()
 
 
 @open311_api.route(f"{BASE}/requests.xml", methods=["GET"], cors=True)
-@documented("Open311 requests (XML)", **_LISTING_ENTRY)  # type: ignore[arg-type]
+@_listing_entry("Open311 requests (XML)")
 @answers_open311("xml")
 def requests_xml() -> Answer311:
     return _listing()
@@ -346,7 +349,8 @@ def _filing() -> Answer311:
     return "service_requests", file_request(form, key, _now()), 201
 
 
-_FILING_ENTRY = dict(
+_filing_entry = functools.partial(
+    documented,
     tag="open311",
     description="Files a request through the citizen's own submission service: the same validation (errors "
     "in Arabic and English, one per field), fees, deadlines and messages. Idempotent: the same arguments "
@@ -391,14 +395,14 @@ _POSTED = [FORM_MEDIA_TYPE, "application/json"]
 
 
 @open311_api.route(f"{BASE}/requests.json", methods=["POST"], content_types=_POSTED, cors=True)
-@documented("Open311 file a request (JSON)", **_FILING_ENTRY)  # type: ignore[arg-type]
+@_filing_entry("Open311 file a request (JSON)")
 @answers_open311("json")
 def file_request_json() -> Answer311:
     return _filing()
 
 
 @open311_api.route(f"{BASE}/requests.xml", methods=["POST"], content_types=_POSTED, cors=True)
-@documented("Open311 file a request (XML)", **_FILING_ENTRY)  # type: ignore[arg-type]
+@_filing_entry("Open311 file a request (XML)")
 @answers_open311("xml")
 def file_request_xml() -> Answer311:
     return _filing()
