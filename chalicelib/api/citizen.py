@@ -1,4 +1,8 @@
-"""The citizen API of CONTRACT.md: the catalogue, submissions and inquiries."""
+"""The citizen API of CONTRACT.md: the catalogue, submissions and inquiries.
+
+Each view imports its service when it first runs: a fresh Lambda container pays for the code
+of the route it answers, not for every route's (bench/cold_start.py measures it).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from datetime import UTC, datetime
 from chalice import Blueprint, Response
 
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
-from chalicelib.api.catalogue_views import district_view, service_view
 from chalicelib.api.openapi import (
     Parameter,
     documented,
@@ -20,12 +23,7 @@ from chalicelib.api.openapi import (
 from chalicelib.api.openapi.schemas import EXAMPLE_APPLICATION, EXAMPLE_TRACKING_NUMBER, IDEMPOTENCY_KEY_PARAMETER
 from chalicelib.api.portal_pages import confirm_application, or_form_page, track_request
 from chalicelib.api.responses import answers_errors, json_response
-from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.errors import FieldProblem, invalid_fields
-from chalicelib.domain.idempotency import read_idempotency_key
-from chalicelib.services.catalogue import current_catalogue
-from chalicelib.services.inquiry import inquire
-from chalicelib.services.submission import ONLINE, submit_request
 
 citizen_api = Blueprint(__name__)
 
@@ -46,6 +44,9 @@ citizen_api = Blueprint(__name__)
 )  # fmt: skip
 @answers_errors
 def list_districts() -> Response:
+    from chalicelib.api.catalogue_views import district_view
+    from chalicelib.services.catalogue import current_catalogue
+
     catalogue = current_catalogue()
     return json_response({"districts": [district_view(district) for district in catalogue.districts()]})
 
@@ -66,6 +67,10 @@ def list_districts() -> Response:
 )  # fmt: skip
 @answers_errors
 def list_services() -> Response:
+    from chalicelib.api.catalogue_views import service_view
+    from chalicelib.domain.calendar import cairo_today
+    from chalicelib.services.catalogue import current_catalogue
+
     catalogue = current_catalogue()
     district_code = (citizen_api.current_request.query_params or {}).get("district")
     if district_code is not None and catalogue.district(district_code) is None:
@@ -102,6 +107,9 @@ def list_services() -> Response:
 @or_form_page(confirm_application, citizen_api)  # the portal's "check your answers" page, without JavaScript
 @answers_errors
 def submit() -> Response:
+    from chalicelib.domain.idempotency import read_idempotency_key
+    from chalicelib.services.submission import ONLINE, submit_request
+
     request = citizen_api.current_request
     body = json_object(request)
     idempotency_key = read_idempotency_key(request.headers.get("idempotency-key"))
@@ -134,4 +142,6 @@ def submit() -> Response:
 @or_form_page(track_request, citizen_api)  # the portal's track form, without JavaScript
 @answers_errors
 def inquiry() -> Response:
+    from chalicelib.services.inquiry import inquire
+
     return json_response(inquire(json_object(citizen_api.current_request)))

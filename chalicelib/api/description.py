@@ -8,7 +8,6 @@ import json
 from chalice import Blueprint, Chalice, Response
 
 from chalicelib.api.openapi import documented, json_answer
-from chalicelib.api.openapi.document import openapi_document
 
 description_api = Blueprint(__name__)
 
@@ -29,5 +28,7 @@ def openapi_json() -> Response:
 
 @functools.cache
 def _document_text(app: Chalice) -> str:
+    from chalicelib.api.openapi.document import openapi_document
+
     # The routes are fixed once the app is wired, so one rendering serves the container's life.
     return json.dumps(openapi_document(app), ensure_ascii=False, separators=(",", ":"))

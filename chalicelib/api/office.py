@@ -1,4 +1,8 @@
-"""The district offices' API (CONTRACT.md): every route behind the staff token authorizer."""
+"""The district offices' API (CONTRACT.md): every route behind the staff token authorizer.
+
+Each view imports its service when it first runs (see chalicelib/api/citizen.py); so does the
+authorizer, which API Gateway runs as a Lambda function of its own.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from datetime import UTC, datetime
 from chalice import AuthResponse, Blueprint, Response
 from chalice.app import AuthRequest
 
-from chalicelib.adapters.staff_tokens import InvalidToken, verify_staff_token
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
 from chalicelib.api.openapi import Parameter, documented, error_answer, json_answer, json_body, ref
 from chalicelib.api.openapi.schemas import (
@@ -16,14 +19,10 @@ from chalicelib.api.openapi.schemas import (
     STATUS_SCHEMA,
     TRACKING_NUMBER_PARAMETER,
 )
-from chalicelib.api.receipts import render_receipt
 from chalicelib.api.responses import answers_errors, json_response
 from chalicelib.config import staff_token_settings
-from chalicelib.domain.idempotency import read_idempotency_key
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.observability.logs import logger
-from chalicelib.services.intake import file_at_window
-from chalicelib.services.office import move_request, reveal_identity, view_queue, view_request
 
 office_api = Blueprint(__name__)
 
@@ -31,6 +30,8 @@ office_api = Blueprint(__name__)
 @office_api.authorizer()
 def staff_token(auth_request: AuthRequest) -> AuthResponse:
     """Built-in authorizer: enforced by API Gateway, by `chalice local` and by the test client."""
+    from chalicelib.adapters.staff_tokens import InvalidToken, verify_staff_token
+
     logger.clear_state()  # it runs before the request's own logging context exists
     scheme, _, credentials = (auth_request.token or "").partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
@@ -100,6 +101,10 @@ _OFFICE_VIEW = json_answer("The request as the back office sees it", ref("Office
 )  # fmt: skip
 @answers_errors
 def intake() -> Response:
+    from chalicelib.api.receipts import render_receipt
+    from chalicelib.domain.idempotency import read_idempotency_key
+    from chalicelib.services.intake import file_at_window
+
     request = office_api.current_request
     filed = file_at_window(
         _caller(),
@@ -133,6 +138,8 @@ def intake() -> Response:
 )  # fmt: skip
 @answers_errors
 def queue() -> Response:
+    from chalicelib.services.office import view_queue
+
     return json_response(view_queue(_caller(), office_api.current_request.query_params or {}, datetime.now(UTC)))
 
 
@@ -145,6 +152,8 @@ def queue() -> Response:
 )
 @answers_errors
 def one_request(tracking_number: str) -> Response:
+    from chalicelib.services.office import view_request
+
     return json_response(view_request(_caller(), tracking_number, datetime.now(UTC)))
 
 
@@ -177,6 +186,8 @@ def one_request(tracking_number: str) -> Response:
 )  # fmt: skip
 @answers_errors
 def transition(tracking_number: str) -> Response:
+    from chalicelib.services.office import move_request
+
     body = json_object(office_api.current_request)
     return json_response(move_request(_caller(), tracking_number, body, datetime.now(UTC)))
 
@@ -206,5 +217,7 @@ def transition(tracking_number: str) -> Response:
 )  # fmt: skip
 @answers_errors
 def identity(tracking_number: str) -> Response:
+    from chalicelib.services.office import reveal_identity
+
     body = json_object(office_api.current_request)
     return json_response(reveal_identity(_caller(), tracking_number, body, datetime.now(UTC)))

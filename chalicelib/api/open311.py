@@ -2,6 +2,7 @@
 
 API Gateway's path parameters fill whole path segments, so `services/{service_code}.json` is
 routed as `services/{service_file}` and the format is read from the file name's extension.
+Each view imports its service when it first runs (see chalicelib/api/citizen.py).
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.adapters.secrets import secret
 from chalicelib.api.forms import FORM_MEDIA_TYPE, form_fields, sent_as_form
-from chalicelib.api.open311_xml import to_xml
 from chalicelib.api.openapi import (
     OPEN311_API_KEY,
     XML,
@@ -39,7 +38,6 @@ from chalicelib.domain.open311 import (
     split_format,
 )
 from chalicelib.observability.logs import logger
-from chalicelib.services.open311 import define_service, file_request, find_request, find_requests, list_services
 
 open311_api = Blueprint(__name__)
 
@@ -48,7 +46,12 @@ _MEDIA_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; cha
 
 
 def _reply(fmt: str, root: str, payload: Any, status_code: int = 200) -> Response:
-    body = json.dumps(payload, ensure_ascii=False) if fmt == "json" else to_xml(root, payload)
+    if fmt == "json":
+        body = json.dumps(payload, ensure_ascii=False)
+    else:
+        from chalicelib.api.open311_xml import to_xml
+
+        body = to_xml(root, payload)
     headers = {"Content-Type": _MEDIA_TYPES[fmt], "Cache-Control": "no-store"}
     return Response(body=body, status_code=status_code, headers=headers)
 
@@ -85,6 +88,8 @@ def answers_open311(fmt: str | None) -> Callable[[Callable[..., Answer311]], Cal
 
 
 def _require_api_key(provided: str | None) -> None:
+    from chalicelib.adapters.secrets import secret
+
     expected = secret("OPEN311_API_KEY")
     if not provided or not hmac.compare_digest(provided.encode("utf-8"), expected.encode("utf-8")):
         raise refusal(403, "مفتاح api_key مفقود أو غير صحيح.", "The api_key is missing or not valid.")
@@ -244,6 +249,8 @@ _services_entry = functools.partial(
 @_services_entry("Open311 services (JSON)")
 @answers_open311("json")
 def services_json() -> Answer311:
+    from chalicelib.services.open311 import list_services
+
     return "services", list_services(_now()), 200
 
 
@@ -251,6 +258,8 @@ def services_json() -> Answer311:
 @_services_entry("Open311 services (XML)")
 @answers_open311("xml")
 def services_xml() -> Answer311:
+    from chalicelib.services.open311 import list_services
+
     return "services", list_services(_now()), 200
 
 
@@ -282,11 +291,15 @@ def services_xml() -> Answer311:
 )  # fmt: skip
 @answers_open311(None)
 def open311_service_definition(service_file: str) -> Answer311:
+    from chalicelib.services.open311 import define_service
+
     service_code, _ = split_format(service_file)
     return "service_definition", define_service(service_code, _now()), 200
 
 
 def _listing() -> Answer311:
+    from chalicelib.services.open311 import find_requests
+
     params = dict(open311_api.current_request.query_params or {})
     if not params.get("service_request_id"):
         # A listing by date would hand out every tracking number, which is half of what the
@@ -336,6 +349,8 @@ def requests_xml() -> Answer311:
 
 
 def _filing() -> Answer311:
+    from chalicelib.services.open311 import file_request
+
     request = open311_api.current_request
     if not sent_as_form(request):
         raise refusal(
@@ -424,5 +439,7 @@ def file_request_xml() -> Answer311:
 )  # fmt: skip
 @answers_open311(None)
 def open311_request(request_file: str) -> Answer311:
+    from chalicelib.services.open311 import find_request
+
     tracking_number, _ = split_format(request_file)
     return "service_requests", find_request(tracking_number, _now()), 200

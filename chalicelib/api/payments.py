@@ -1,4 +1,7 @@
-"""Payment routes (CONTRACT.md): the gateways' callbacks, and starting a card payment."""
+"""Payment routes (CONTRACT.md): the gateways' callbacks, and starting a card payment.
+
+Each view imports its service when it first runs (see chalicelib/api/citizen.py).
+"""
 
 from __future__ import annotations
 
@@ -22,7 +25,6 @@ from chalicelib.api.openapi.schemas import NATIONAL_ID_LAST4, TRACKING_NUMBER_PA
 from chalicelib.api.portal_pages import or_form_page, pay_by_card
 from chalicelib.api.responses import answers_errors, error_response, json_response
 from chalicelib.observability.logs import logger
-from chalicelib.services.payments import handle_fawry_notice, handle_paymob_notice, start_card_payment
 
 payments_api = Blueprint(__name__)
 
@@ -70,6 +72,8 @@ _UNVERIFIED = error_answer("The notice's signature is wrong: nothing changed", "
 )  # fmt: skip
 @answers_errors
 def fawry_callback() -> Response:
+    from chalicelib.services.payments import handle_fawry_notice
+
     body = json_object(payments_api.current_request)
     try:
         outcome = handle_fawry_notice(body, datetime.now(UTC))
@@ -100,6 +104,8 @@ def fawry_callback() -> Response:
 )  # fmt: skip
 @answers_errors
 def paymob_callback() -> Response:
+    from chalicelib.services.payments import handle_paymob_notice
+
     request = payments_api.current_request
     body = json_object(request)
     try:
@@ -137,5 +143,7 @@ def paymob_callback() -> Response:
 @or_form_page(pay_by_card, payments_api)  # the portal's "pay by card" button, a plain form
 @answers_errors
 def card_payment(tracking_number: str) -> Response:
+    from chalicelib.services.payments import start_card_payment
+
     body = json_object(payments_api.current_request)
     return json_response(start_card_payment(tracking_number, body, datetime.now(UTC)), status_code=201)

@@ -8,7 +8,6 @@ from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
 from chalicelib.api.openapi import documented, error_answer, json_answer, json_body
 from chalicelib.api.openapi.schemas import NATIONAL_ID_LAST4, TRACKING_NUMBER_PARAMETER
 from chalicelib.api.responses import answers_errors, json_response
-from chalicelib.services.preferences import choose_notifications
 
 preferences_api = Blueprint(__name__)
 
@@ -39,4 +38,6 @@ preferences_api = Blueprint(__name__)
 )  # fmt: skip
 @answers_errors
 def notifications(tracking_number: str) -> Response:
+    from chalicelib.services.preferences import choose_notifications  # on first use: see api/citizen.py
+
     return json_response(choose_notifications(tracking_number, json_object(preferences_api.current_request)))

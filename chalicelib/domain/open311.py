@@ -22,14 +22,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain.catalogue import District, FormField, Service
-from chalicelib.domain.digits import digits_only
-from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.statuses import FINAL_STATUSES, STATUS_NAMES_AR, Status
-from chalicelib.domain.tracking import is_valid_tracking_number
+
+if TYPE_CHECKING:  # types only: the API imports this module with the app, and the catalogue is a cold start's cost
+    from chalicelib.domain.catalogue import District, FormField, Service
+    from chalicelib.domain.errors import InvalidInput
 
 JURISDICTION_ID = "giza.gov.eg"
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -39,7 +38,6 @@ LONGEST_SPAN = timedelta(days=90)
 MOST_REQUESTS_LISTED = 200
 MOST_IDS_ASKED = 50
 
-_CAIRO = ZoneInfo("Africa/Cairo")
 _DATATYPES = {"text": "string", "textarea": "text", "number": "number", "date": "datetime", "choice": "singlevaluelist"}
 _ATTRIBUTE = re.compile(r"attribute\[([^\[\]]{1,80})\]")
 _CONSENT_GIVEN = "true"
@@ -274,8 +272,14 @@ def public_view(request: PublicRequest) -> dict[str, Any]:
         "service_notice": None,
         "requested_datetime": _w3c(request.submitted_at),
         "updated_datetime": _w3c(request.updated_at),
-        "expected_datetime": _w3c(datetime.combine(date.fromisoformat(request.sla_due_date), time(23, 59, 59), _CAIRO)),
+        "expected_datetime": _w3c(_end_of_day_in_cairo(date.fromisoformat(request.sla_due_date))),
     }
+
+
+def _end_of_day_in_cairo(day: date) -> datetime:
+    from zoneinfo import ZoneInfo  # on first use: its import is a cold start's cost
+
+    return datetime.combine(day, time(23, 59, 59), ZoneInfo("Africa/Cairo"))
 
 
 def agency_name(district: District) -> str:
@@ -297,6 +301,9 @@ class RequestQuery:
 
 def read_request_query(params: Mapping[str, str], now: datetime) -> RequestQuery:
     """GET requests' arguments; Open311Error 400 naming what is wrong."""
+    from chalicelib.domain.digits import digits_only
+    from chalicelib.domain.tracking import is_valid_tracking_number
+
     ids = [digits_only(part) for part in params.get("service_request_id", "").split(",") if part.strip()]
     if len(ids) > MOST_IDS_ASKED:
         raise refusal(400, f"اطلب {MOST_IDS_ASKED} طلبًا على الأكثر.", f"Ask for at most {MOST_IDS_ASKED} requests.")
