@@ -61,8 +61,8 @@ def file_request(form: Mapping[str, str], idempotency_key: str, now: datetime) -
         answer = submit_request(application_from_form(form), idempotency_key, OPEN311, now)
     except InvalidInput as refused:
         raise filing_refused(refused) from None
-    return [{"service_request_id": answer["tracking_number"], "service_notice": service_notice(answer),
-             "account_id": None}]  # fmt: skip
+    filed = {"service_request_id": answer["tracking_number"], "service_notice": service_notice(answer)}
+    return [{**filed, "account_id": None}]
 
 
 def find_request(tracking_number: str, now: datetime) -> list[dict[str, Any]]:
@@ -77,12 +77,10 @@ def find_requests(params: Mapping[str, str], now: datetime) -> list[dict[str, An
     most 90 days (the last 90 by default), by service and open/closed."""
     query = read_request_query(params, now)
     if params.get("service_request_id"):
-        records = requests_by_number(query.tracking_numbers)
-    else:
-        months = months_between(query.start, query.end)
-        records = requests_filed_between(months, query.start, query.end, MOST_REQUESTS_LISTED)
-    views = [_public(record) for record in records]
-    return [view for view in views if params.get("service_request_id") or listed(view, query)]
+        return [_public(record) for record in requests_by_number(query.tracking_numbers)]
+    months = months_between(query.start, query.end)
+    records = requests_filed_between(months, query.start, query.end, MOST_REQUESTS_LISTED)
+    return [view for view in map(_public, records) if listed(view, query)]
 
 
 def _public(record: RequestRecord) -> dict[str, Any]:
