@@ -19,6 +19,7 @@ from chalicelib.api.openapi import (
     json_answer,
     json_body,
     ref,
+    with_busy,
 )
 from chalicelib.api.openapi.schemas import EXAMPLE_APPLICATION, EXAMPLE_TRACKING_NUMBER, IDEMPOTENCY_KEY_PARAMETER
 from chalicelib.api.portal_pages import confirm_application, or_form_page, track_request
@@ -91,7 +92,7 @@ def list_services() -> Response:
     ),
     body=json_body("The application", ref("Application"), EXAMPLE_APPLICATION,
                    form={"type": "object", "additionalProperties": {"type": "string"}}),
-    answers={
+    answers=with_busy({
         201: json_answer("Filed", ref("SubmissionAnswer"), {
             "tracking_number": EXAMPLE_TRACKING_NUMBER, "status": "awaiting_payment",
             "submitted_at": "2026-11-30T08:15:00Z", "fee_egp": 500, "sla_due_date": "2026-12-28",
@@ -102,7 +103,7 @@ def list_services() -> Response:
         413: error_answer("The body is larger than 64 KB", "body_too_large"),
         415: error_answer("Not JSON", "unsupported_media_type"),
         422: error_answer("This Idempotency-Key came with another body", "idempotency_key_reused"),
-    },
+    }, pages=True),
 )  # fmt: skip
 @or_form_page(confirm_application, citizen_api)  # the portal's "check your answers" page, without JavaScript
 @answers_errors
@@ -126,7 +127,7 @@ def submit() -> Response:
     body=json_body("The tracking number and the national ID's last four digits", ref("Inquiry"),
                    {"tracking_number": EXAMPLE_TRACKING_NUMBER, "national_id_last4": "٢٣٤٩"},
                    form={"type": "object", "additionalProperties": {"type": "string"}}),
-    answers={
+    answers=with_busy({
         200: json_answer("The request's public state", ref("InquiryAnswer"), {
             "tracking_number": EXAMPLE_TRACKING_NUMBER, "status": "in_review", "status_ar": "قيد الفحص",
             "service_code": "shop_licence", "district_code": "dokki", "submitted_at": "2026-11-30T08:15:00Z",
@@ -137,7 +138,7 @@ def submit() -> Response:
         404: error_answer("No request matches these details", "not_found") | html_answer("The track form again"),
         413: error_answer("The body is larger than 64 KB", "body_too_large"),
         415: error_answer("Not JSON", "unsupported_media_type"),
-    },
+    }, pages=True),
 )  # fmt: skip
 @or_form_page(track_request, citizen_api)  # the portal's track form, without JavaScript
 @answers_errors

@@ -12,7 +12,7 @@ from chalice import AuthResponse, Blueprint, Response
 from chalice.app import AuthRequest
 
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
-from chalicelib.api.openapi import Parameter, documented, error_answer, json_answer, json_body, ref
+from chalicelib.api.openapi import Parameter, documented, error_answer, json_answer, json_body, ref, with_busy
 from chalicelib.api.openapi.schemas import (
     EXAMPLE_APPLICATION,
     IDEMPOTENCY_KEY_PARAMETER,
@@ -90,14 +90,14 @@ _OFFICE_VIEW = json_answer("The request as the back office sees it", ref("Office
             "documents_received": {"type": "array", "items": {"type": "string"}}}}]},
         {**EXAMPLE_APPLICATION, "documents_received": ["صورة بطاقة الرقم القومي"]},
     ),
-    answers={
+    answers=with_busy({
         201: json_answer("Filed", {"allOf": [ref("SubmissionAnswer"), {"type": "object", "properties": {
             "receipt_html": {"type": "string"}}, "required": ["receipt_html"]}]}),
         400: error_answer("Invalid application", "invalid_fields"),
         403: _FORBIDDEN,
         **_BODY_REFUSED,
         422: error_answer("This Idempotency-Key came with another body", "idempotency_key_reused"),
-    },
+    }),
 )  # fmt: skip
 @answers_errors
 def intake() -> Response:
@@ -126,7 +126,7 @@ def intake() -> Response:
         Parameter("page_size", "query", "1 to 100 (25)", example="25"),
         Parameter("cursor", "query", "`next_cursor` of the page before"),
     ),
-    answers={
+    answers=with_busy({
         200: json_answer("One page", {"type": "object", "properties": {
             "district_code": {"type": "string"}, "status": {"type": "string"},
             "department": {"type": ["string", "null"]},
@@ -134,7 +134,7 @@ def intake() -> Response:
             "next_cursor": {"type": ["string", "null"]}}, "required": ["requests", "next_cursor"]}),
         400: error_answer("Invalid status, district, page size or cursor", "invalid_fields"),
         403: _FORBIDDEN,
-    },
+    }),
 )  # fmt: skip
 @answers_errors
 def queue() -> Response:
@@ -148,7 +148,7 @@ def queue() -> Response:
     "One request, without who asked; its `version` is what a move must name",
     tag="office",
     parameters=(TRACKING_NUMBER_PARAMETER,),
-    answers={200: _OFFICE_VIEW, 403: _FORBIDDEN, 404: _NO_SUCH_REQUEST},
+    answers=with_busy({200: _OFFICE_VIEW, 403: _FORBIDDEN, 404: _NO_SUCH_REQUEST}),
 )
 @answers_errors
 def one_request(tracking_number: str) -> Response:
@@ -175,14 +175,14 @@ def one_request(tracking_number: str) -> Response:
         "required": ["to", "note", "version"]},
         {"to": "needs_info", "note": "الرسم الكروكي غير واضح", "version": 2,
          "message_to_citizen": "يرجى إرفاق رسم كروكي أوضح للمحل."}),
-    answers={
+    answers=with_busy({
         200: _OFFICE_VIEW,
         400: error_answer("Invalid move", "invalid_fields"),
         403: _FORBIDDEN,
         404: _NO_SUCH_REQUEST,
         409: error_answer("Stale version, or a move the status does not allow", "stale_version"),
         **_BODY_REFUSED,
-    },
+    }),
 )  # fmt: skip
 @answers_errors
 def transition(tracking_number: str) -> Response:
@@ -204,7 +204,7 @@ def transition(tracking_number: str) -> Response:
     parameters=(TRACKING_NUMBER_PARAMETER,),
     body=json_body("Why", {"type": "object", "properties": {"reason": {"type": "string"}},
                            "required": ["reason"]}, {"reason": "التواصل مع مقدم الطلب بشأن موعد المعاينة"}),
-    answers={
+    answers=with_busy({
         200: json_answer("The applicant", {"type": "object", "properties": {
             "tracking_number": {"type": "string"}, "full_name": {"type": "string"},
             "national_id": {"type": "string"}, "phone": {"type": "string"}},
@@ -213,7 +213,7 @@ def transition(tracking_number: str) -> Response:
         403: _FORBIDDEN,
         404: _NO_SUCH_REQUEST,
         **_BODY_REFUSED,
-    },
+    }),
 )  # fmt: skip
 @answers_errors
 def identity(tracking_number: str) -> Response:

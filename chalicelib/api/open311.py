@@ -26,7 +26,8 @@ from chalicelib.api.openapi import (
     form_body,
 )
 from chalicelib.api.openapi.schemas import IDEMPOTENCY_KEY_PARAMETER
-from chalicelib.domain.errors import InvalidInput
+from chalicelib.api.responses import RETRY_AFTER_BUSY_S
+from chalicelib.domain.errors import Busy, InvalidInput
 from chalicelib.domain.idempotency import read_idempotency_key
 from chalicelib.domain.open311 import (
     JURISDICTION_ID,
@@ -73,6 +74,12 @@ def answers_open311(fmt: str | None) -> Callable[[Callable[..., Answer311]], Cal
                 root, payload, status_code = view(*args, **kwargs)
             except Open311Error as refused:
                 return _reply(answer_format, "errors", refused.as_list(), refused.status)
+            except Busy as busy:  # the store stayed busy: nothing written, try again (as the JSON API answers)
+                status = 409 if busy.contended else 503
+                response = _reply(answer_format, "errors", [{"code": status, "description": f"{busy.message_ar} — "
+                                                            f"{busy.message_en}"}], status)  # fmt: skip
+                response.headers["Retry-After"] = RETRY_AFTER_BUSY_S
+                return response
             except InvalidInput as refused:  # the body itself: too large, not a form, a bad Idempotency-Key
                 error = {"code": 400, "description": f"{refused.message_ar} — {refused.message_en}"}
                 return _reply(answer_format, "errors", [error], 400)
@@ -328,6 +335,7 @@ _listing_entry = functools.partial(
         200: _open311_answer("The requests, public fields only", {"type": "array", "items": _REQUEST},
                              [_REQUEST_EXAMPLE]),
         400: _errors_answer("Invalid dates, span or status"),
+        503: _errors_answer("The store stayed busy: try again shortly (Retry-After)"),
         403: _errors_answer("A listing by date without a valid api_key"),
         **_UNKNOWN_JURISDICTION,
     },
@@ -398,7 +406,9 @@ _filing_entry = functools.partial(
         400: _errors_answer("Invalid: the whole, then each argument in error"),
         403: _errors_answer("No valid api_key"),
         **_UNKNOWN_JURISDICTION,
+        409: _errors_answer("The store stayed busy with this request: try again (Retry-After)"),
         415: _errors_answer("Not a form"),
+        503: _errors_answer("The store stayed busy: try again shortly (Retry-After)"),
         422: _errors_answer("This Idempotency-Key came with other arguments"),
     },
 )  # fmt: skip
@@ -435,6 +445,7 @@ def file_request_xml() -> Answer311:
     answers={
         200: _open311_answer("A list of the one request", {"type": "array", "items": _REQUEST}, [_REQUEST_EXAMPLE]),
         404: _errors_answer("No such request, or another jurisdiction"),
+        503: _errors_answer("The store stayed busy: try again shortly (Retry-After)"),
     },
 )  # fmt: skip
 @answers_open311(None)

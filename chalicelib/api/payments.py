@@ -20,10 +20,11 @@ from chalicelib.api.openapi import (
     json_body,
     redirect_answer,
     ref,
+    with_busy,
 )
 from chalicelib.api.openapi.schemas import NATIONAL_ID_LAST4, TRACKING_NUMBER_PARAMETER
 from chalicelib.api.portal_pages import or_form_page, pay_by_card
-from chalicelib.api.responses import answers_errors, error_response, json_response
+from chalicelib.api.responses import answers_errors, error_response, json_response, time_left_s
 from chalicelib.observability.logs import logger
 
 payments_api = Blueprint(__name__)
@@ -62,13 +63,13 @@ _UNVERIFIED = error_answer("The notice's signature is wrong: nothing changed", "
          "orderAmount": 500.0, "orderStatus": "PAID", "paymentMethod": "PAYATFAWRY",
          "paymentRefrenceNumber": "", "messageSignature": "<sha-256 hex>"},
     ),
-    answers={
+    answers=with_busy({
         200: json_answer("A genuine notice, applied or recorded (a repeat changes nothing)", ref("NoticeAnswer")),
         400: error_answer("Not a notice", "malformed_json"),
         401: _UNVERIFIED,
         413: error_answer("The body is larger than 64 KB", "body_too_large"),
         415: error_answer("Not JSON", "unsupported_media_type"),
-    },
+    }),
 )  # fmt: skip
 @answers_errors
 def fawry_callback() -> Response:
@@ -94,13 +95,13 @@ def fawry_callback() -> Response:
         {"type": "TRANSACTION", "obj": {"id": 192837, "success": True, "amount_cents": 50000,
                                          "order": {"id": 556677, "merchant_order_id": "482910735612201"}}},
     ),
-    answers={
+    answers=with_busy({
         200: json_answer("A genuine notice, applied or recorded (a repeat changes nothing)", ref("NoticeAnswer")),
         400: error_answer("Not a notice", "malformed_json"),
         401: _UNVERIFIED,
         413: error_answer("The body is larger than 64 KB", "body_too_large"),
         415: error_answer("Not JSON", "unsupported_media_type"),
-    },
+    }),
 )  # fmt: skip
 @answers_errors
 def paymob_callback() -> Response:
@@ -127,23 +128,26 @@ def paymob_callback() -> Response:
     body=json_body("Proof that the request is yours", {"type": "object", "properties": {
         "national_id_last4": NATIONAL_ID_LAST4}, "required": ["national_id_last4"]},
         {"national_id_last4": "٢٣٤٩"}, form={"type": "object", "additionalProperties": {"type": "string"}}),
-    answers={
+    answers=with_busy({
         201: json_answer("Where the card page is", {"type": "object", "properties": {
             "tracking_number": {"type": "string"}, "redirect_url": {"type": "string"}},
             "required": ["tracking_number", "redirect_url"]}),
         303: redirect_answer("The form post: on to the card page"),
         400: error_answer("Nothing to pay, or invalid digits", "invalid_fields") | html_answer("Why not, as a page"),
         404: error_answer("No request matches these details", "not_found"),
+            429: error_answer("Too many card attempts for this invoice", "card_orders_exhausted"),
         413: error_answer("The body is larger than 64 KB", "body_too_large"),
         415: error_answer("Not JSON", "unsupported_media_type"),
         503: error_answer("The card gateway cannot be reached now; nothing was written", "card_gateway_unavailable")
         | html_answer("The same, as a page"),
-    },
+    }, pages=True),
 )  # fmt: skip
 @or_form_page(pay_by_card, payments_api)  # the portal's "pay by card" button, a plain form
 @answers_errors
 def card_payment(tracking_number: str) -> Response:
     from chalicelib.services.payments import start_card_payment
 
-    body = json_object(payments_api.current_request)
-    return json_response(start_card_payment(tracking_number, body, datetime.now(UTC)), status_code=201)
+    request = payments_api.current_request
+    body = json_object(request)
+    started = start_card_payment(tracking_number, body, datetime.now(UTC), time_left_s(request))
+    return json_response(started, status_code=201)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
-from chalicelib.api.openapi import documented, error_answer, json_answer, json_body
+from chalicelib.api.openapi import documented, error_answer, json_answer, json_body, with_busy
 from chalicelib.api.openapi.schemas import NATIONAL_ID_LAST4, TRACKING_NUMBER_PARAMETER
 from chalicelib.api.responses import answers_errors, json_response
 
@@ -26,7 +26,7 @@ preferences_api = Blueprint(__name__)
          "required": ["national_id_last4", "notify_by"]},
         {"national_id_last4": "٢٣٤٩", "notify_by": "voice"},
     ),
-    answers={
+    answers=with_busy({
         200: json_answer("Changed, from now on", {"type": "object", "properties": {
             "tracking_number": {"type": "string"}, "notify_by": {"type": "string"}},
             "required": ["tracking_number", "notify_by"]}),
@@ -34,7 +34,7 @@ preferences_api = Blueprint(__name__)
         404: error_answer("No request matches these details", "not_found"),
         413: error_answer("The body is larger than 64 KB", "body_too_large"),
         415: error_answer("Not JSON", "unsupported_media_type"),
-    },
+    }),
 )  # fmt: skip
 @answers_errors
 def notifications(tracking_number: str) -> Response:

@@ -260,3 +260,22 @@ def test_a_filing_that_is_not_a_form_is_refused_in_open311_s_words(client: Clien
     assert response.status_code == 415
     assert response.json_body[0]["code"] == 415
     assert stored_requests() == 0
+
+
+@pytest.mark.parametrize(("contended", "status"), [(True, 409), (False, 503)])
+def test_a_busy_store_is_an_open311_error_to_retry_and_writes_nothing(
+    client: Client, monkeypatch: pytest.MonkeyPatch, contended: bool, status: int
+) -> None:
+    from chalicelib.domain.errors import Busy
+    from chalicelib.services import open311
+
+    def busy(*_: Any) -> None:
+        raise Busy(contended=contended)
+
+    monkeypatch.setattr(open311, "submit_request", busy)
+    response = post_form(client, "/open311/v2/requests.json", filing())
+
+    assert response.status_code == status
+    assert response.json_body[0]["code"] == status
+    assert response.headers["Retry-After"]
+    assert stored_requests() == 0

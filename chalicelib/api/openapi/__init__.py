@@ -23,6 +23,7 @@ from chalicelib.api.openapi.entries import (
     json_body,
     redirect_answer,
     ref,
+    with_busy,
 )
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "json_body",
     "redirect_answer",
     "ref",
+    "with_busy",
 ]

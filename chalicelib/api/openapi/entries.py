@@ -161,6 +161,27 @@ def redirect_answer(description: str) -> Answer:
     return Answer(description, headers={"Location": {"description": "Where to go", "schema": {"type": "string"}}})
 
 
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "string"}}}
+
+
+def with_busy(answers: Mapping[int, Answer], pages: bool = False) -> dict[int, Answer]:
+    """`answers` plus what a route that reads or writes the store answers when the store stays busy
+    (chalicelib/api/responses.py): 409 `busy` when other writes of the same request kept winning,
+    503 `temporarily_unavailable` when it stayed throttled; nothing written, `Retry-After` set.
+    `pages`: a form post gets the same as a page."""
+    busy = {
+        409: error_answer("The same request kept changing under this write: try again", "busy"),
+        503: error_answer("The store stayed busy: try again shortly", "temporarily_unavailable"),
+    }
+    merged = dict(answers)
+    for status, answer in busy.items():
+        answer = replace(answer, headers=_RETRY_AFTER)
+        if pages:
+            answer = answer | html_answer("The same, as a page")
+        merged[status] = merged[status] | answer if status in merged else answer
+    return merged
+
+
 def _copy(value: Any) -> Any:
     """A deep copy of plain JSON-like data, so that no two documents share a dict."""
     if isinstance(value, Mapping):
