@@ -26,6 +26,7 @@ COMPLETE = {
     "FAWRY_SECURE_KEY_PARAMETER": "/shobbak/prod/fawry-secure-key",
     "PAYMOB_HMAC_SECRET_PARAMETER": "/shobbak/prod/paymob-hmac-secret",
     "PAYMOB_API_KEY_PARAMETER": "/shobbak/prod/paymob-api-key",
+    "OPEN311_API_KEY_PARAMETER": "/shobbak/prod/open311-api-key",
 }
 
 
