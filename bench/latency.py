@@ -22,8 +22,8 @@ from bench.common import REGION, STAGE, Call, median, p95, ratio, stdout_to_devn
 from bench.stage import Recorded, Stage, random_digits, signed_fawry_notice
 
 SEEDED_REQUESTS = 20
-WARMUP_ROUNDS = 20
-LATENCY_SAMPLES = 200
+WARMUP_ROUNDS = 10
+LATENCY_SAMPLES = 100
 QUEUE_PATH = "/v1/office/requests?status=awaiting_payment&page_size=10"
 
 
