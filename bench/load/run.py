@@ -212,7 +212,7 @@ def load_stack(workdir: Path) -> Iterator[Stack]:
     environment = local_aws_environment(aws_port)
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        aws = _start_logged("bench.load.aws_server", ["--port", str(aws_port)], environment, workdir / "aws.log")
+        aws = _start_logged("tools.aws_emulation", ["--port", str(aws_port)], environment, workdir / "aws.log")
         processes.append(aws)
         wait_until_answering(f"http://127.0.0.1:{aws_port}/moto-api/", aws)
         cloudformation = boto3.client(
