@@ -9,6 +9,7 @@ from chalicelib.api.payments import payments_api
 from chalicelib.api.portal_pages import portal_api
 from chalicelib.api.preferences import preferences_api
 from chalicelib.api.schedules import scheduled
+from chalicelib.api.startup import startup_guard
 from chalicelib.observability.http import log_each_request
 
 app = Chalice(app_name="shobbak")
@@ -19,4 +20,5 @@ app.register_blueprint(payments_api)
 app.register_blueprint(scheduled)
 app.register_blueprint(preferences_api)
 app.register_blueprint(deliveries)
+app.register_blueprint(startup_guard)
 app.register_middleware(log_each_request, "http")

@@ -11,6 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_STAGE = "local"
+# Set by the Lambda runtime itself (Chalice sets AWS_EXECUTION_ENV even locally, so not that one).
+LAMBDA_FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME"
+
+
+class UnknownStage(RuntimeError):
+    """A deployed function was not told its stage: it must not guess (and never guess "local",
+    whose secrets are published in README.md)."""
 
 
 @dataclass(frozen=True)
@@ -24,9 +31,27 @@ class Settings:
         return f"shobbak-{self.stage}-{table}"
 
 
+def running_in_lambda() -> bool:
+    return bool(os.environ.get(LAMBDA_FUNCTION_NAME))
+
+
+def stage() -> str:
+    """The stage this code runs as. Off Lambda (tests, `make run`) it defaults to "local"; in
+    Lambda it must be given, and may not be "local": failing closed, rather than falling back
+    to the local stage's tables and published secrets."""
+    named = os.environ.get("SHOBBAK_STAGE", "")
+    if not running_in_lambda():
+        return named or DEFAULT_STAGE
+    if not named:
+        raise UnknownStage("SHOBBAK_STAGE is not set: a deployed function refuses to start without its stage")
+    if named == DEFAULT_STAGE:
+        raise UnknownStage("SHOBBAK_STAGE is 'local' in Lambda: the local stage's secrets are public")
+    return named
+
+
 def settings() -> Settings:
     return Settings(
-        stage=os.environ.get("SHOBBAK_STAGE", DEFAULT_STAGE),
+        stage=stage(),
         rollout_phase=int(os.environ.get("ROLLOUT_PHASE", "1")),
         invoice_validity_hours=int(os.environ.get("INVOICE_VALIDITY_HOURS", "168")),
     )
