@@ -155,7 +155,7 @@ def blind_view(stored: StoredRequest, now: datetime) -> dict[str, Any]:
     """A request as the back office sees it: everything but who asked."""
     request = stored.request
     status = Status(request.status)
-    service = current_catalogue().service(request.service_code, on=request.submitted_at.date())
+    service = current_catalogue().service(request.service_code, on=cairo_today(request.submitted_at))
     return {
         "tracking_number": request.tracking_number,
         "version": request.version,
@@ -169,6 +169,7 @@ def blind_view(stored: StoredRequest, now: datetime) -> dict[str, Any]:
         "submitted_at": iso_utc(request.submitted_at),
         "updated_at": iso_utc(request.updated_at),
         "sla_due_date": request.sla_due_date,
+        "sla_due_date_provisional": bool(request.sla_provisional),
         "overdue": is_overdue(status, request.sla_due_date, cairo_today(now)),
         "fee_egp": request.fee_egp,
         "payment": _payment_view(request.payment) if request.payment else None,
@@ -213,6 +214,7 @@ def _queue_entry(request: RequestRecord, today: date) -> dict[str, Any]:
         "department": request.department,
         "submitted_at": iso_utc(request.submitted_at),
         "sla_due_date": request.sla_due_date,
+        "sla_due_date_provisional": bool(request.sla_provisional),
         "overdue": is_overdue(status, request.sla_due_date, today),
     }
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from chalicelib.config import settings
 from chalicelib.domain.application import Application, read_application
-from chalicelib.domain.calendar import add_working_days, cairo_today, iso_utc
+from chalicelib.domain.calendar import cairo_today, holidays_known_until, iso_utc, working_day_deadline
 from chalicelib.domain.idempotency import body_digest, key_reused
 from chalicelib.domain.inquiry import inquiry_check
 from chalicelib.domain.payments import first_invoice_reference
@@ -70,6 +70,8 @@ def submit_request(
             continue
         except IdempotencyKeyTaken:
             return _replay(idempotency_key or "", digest)
+        if request.sla_provisional:
+            _alert_provisional_deadline(request, catalogue.holidays())
         logger.info(
             "request submitted",
             extra={
@@ -82,6 +84,20 @@ def submit_request(
         )
         return answer
     raise RuntimeError("no free tracking number after several draws")
+
+
+def _alert_provisional_deadline(request: RequestRecord, holidays: frozenset[date]) -> None:
+    """Operations must add the coming year's holidays (README.md, "Public holidays")."""
+    known_until = holidays_known_until(holidays)
+    logger.error(
+        "deadline counted past the last known public holiday",
+        extra={
+            "alert": "deadline_past_known_holidays",
+            "tracking_number": request.tracking_number,
+            "sla_due_date": request.sla_due_date,
+            "holidays_known_until": known_until.isoformat() if known_until else None,
+        },
+    )
 
 
 def _replay(idempotency_key: str, digest: str) -> dict[str, Any]:
@@ -99,7 +115,7 @@ def _request_record(
 ) -> RequestRecord:
     service, district = application.service, application.district
     status = initial_status(service.fee_egp)
-    due = add_working_days(cairo_today(now), service.sla_days, holidays)
+    due = working_day_deadline(cairo_today(now), service.sla_days, holidays)
     payment = None
     if service.fee_egp > 0:
         payment = PaymentTerms(
@@ -123,7 +139,8 @@ def _request_record(
         documents_received=list(filing.documents_received) or None,
         submitted_at=now,
         updated_at=now,
-        sla_due_date=due.isoformat(),
+        sla_due_date=due.day.isoformat(),
+        sla_provisional=due.provisional,
         inquiry_check=inquiry_check(tracking_number, application.applicant.national_id.last4),
     )
     request.place_in_queues()

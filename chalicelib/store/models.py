@@ -49,6 +49,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     DiscriminatorAttribute,
     ListAttribute,
     MapAttribute,
@@ -138,6 +139,8 @@ class RequestRecord(RequestPartitionItem, discriminator="request"):
     submitted_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     sla_due_date = UnicodeAttribute()
+    # True when the due date was counted past the last known public holiday (domain/calendar.py).
+    sla_provisional = BooleanAttribute(null=True)
     # The national ID's last four digits, hashed with the tracking number: an inquiry can
     # be checked against it while the request shows no digit of the applicant's identity.
     inquiry_check = UnicodeAttribute()
