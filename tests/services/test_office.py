@@ -13,7 +13,6 @@ import pytest
 from chalicelib.domain.catalogue import Catalogue, parse_catalogue_data
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.observability.logs import logger
-from chalicelib.services import catalogue as catalogue_service
 from chalicelib.services.office import view_queue, view_request
 from chalicelib.services.submission import ONLINE, submit_request
 from tests.conftest import PROJECT
@@ -50,9 +49,9 @@ def catalogue_where_shop_licences_start_on(day: str) -> Catalogue:
 
 def test_the_office_view_dates_a_request_in_cairo(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
     # 22:30 UTC on 30 June is 01:30 on 1 July in Cairo: the shop licence is already on offer there.
-    monkeypatch.setattr(catalogue_service, "current_catalogue", lambda: catalogue_where_shop_licences_start_on("2026-07-01"))
-    monkeypatch.setattr("chalicelib.services.office.current_catalogue", catalogue_service.current_catalogue)
-    monkeypatch.setattr("chalicelib.services.submission.current_catalogue", catalogue_service.current_catalogue)
+    catalogue = catalogue_where_shop_licences_start_on("2026-07-01")
+    for module in ("office", "submission"):
+        monkeypatch.setattr(f"chalicelib.services.{module}.current_catalogue", lambda: catalogue)
     submitted_at = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)
     filed = submit_request(submission("shop_licence"), None, ONLINE, submitted_at)
 
