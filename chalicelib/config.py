@@ -140,3 +140,22 @@ def messaging_settings() -> MessagingSettings:
         voice_calls_topic_arn=os.environ.get("VOICE_CALLS_TOPIC_ARN", ""),
         voice_origination_identity=os.environ.get("VOICE_ORIGINATION_IDENTITY", ""),
     )
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    """How much one subject may ask for (chalicelib/services/limits.py). Limits per client
+    address belong to the WAF in front, so that a district office or a cafe behind one
+    address is never locked out by the application."""
+
+    failed_attempts_per_hour: int  # per tracking number, issued or not
+    online_submissions_per_phone_per_day: int  # filings at the window are not limited
+    messages_per_phone_per_day: int
+
+
+def limit_settings() -> LimitSettings:
+    return LimitSettings(
+        failed_attempts_per_hour=int(os.environ.get("FAILED_ATTEMPTS_PER_HOUR", "10")),
+        online_submissions_per_phone_per_day=int(os.environ.get("ONLINE_SUBMISSIONS_PER_PHONE_PER_DAY", "5")),
+        messages_per_phone_per_day=int(os.environ.get("MESSAGES_PER_PHONE_PER_DAY", "10")),
+    )

@@ -13,6 +13,9 @@ LOCAL_DEFAULTS = {
     "PAYMOB_API_KEY": "local-paymob-api-key",
     "FAWRY_SECURE_KEY": "local-fawry-secure-key",
     "OPEN311_API_KEY": "local-open311-api-key",
+    # Keys the stored inquiry checks and the limits table's keys (HMAC), so that a copy of
+    # the tables gives away neither the national ID's last four digits nor phone numbers.
+    "LOOKUP_HMAC_KEY": "local-lookup-hmac-key",
 }
 CACHE_SECONDS = 300
 

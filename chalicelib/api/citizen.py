@@ -53,4 +53,4 @@ def submit() -> Response:
 @or_form_page(track_request, citizen_api)  # the portal's track form, without JavaScript
 @answers_errors
 def inquiry() -> Response:
-    return json_response(inquire(json_object(citizen_api.current_request)))
+    return json_response(inquire(json_object(citizen_api.current_request), datetime.now(UTC)))

@@ -28,12 +28,13 @@ from chalicelib.api.forms import (
     inquiry_body,
     sent_as_form,
 )
+from chalicelib.api.responses import retry_after_seconds
 from chalicelib.config import portal_settings
 from chalicelib.domain.application import read_application
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.catalogue import District, Service
 from chalicelib.domain.digits import digits_only
-from chalicelib.domain.errors import InvalidInput, NotFound, Unavailable
+from chalicelib.domain.errors import InvalidInput, NotFound, TooManyRequests, Unavailable
 from chalicelib.domain.idempotency import read_idempotency_key
 from chalicelib.observability.logs import logger
 from chalicelib.portal import render, urls
@@ -63,7 +64,7 @@ def _origin_or_self(base_url: str) -> str:
     return base_url or "'self'"
 
 
-def html_response(page: str, status_code: int = 200) -> Response:
+def html_response(page: str, status_code: int = 200, extra_headers: dict[str, str] | None = None) -> Response:
     settings = portal_settings()
     portal, api = _origin_or_self(settings.portal_base_url), _origin_or_self(settings.api_base_url)
     # The pages load only the portal's own stylesheet and script, and their forms post only to the API.
@@ -77,6 +78,7 @@ def html_response(page: str, status_code: int = 200) -> Response:
         "Content-Security-Policy": policy,
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
+        **(extra_headers or {}),
     }
     return Response(body=page, status_code=status_code, headers=headers)
 
@@ -90,6 +92,10 @@ def answers_with_pages(page: Callable[[Request], Response]) -> Callable[[Request
             return page(request)
         except _UnknownChoice:
             return html_response(render.problem_page(_site(), _UNKNOWN_CHOICE), 400)
+        except TooManyRequests as limited:  # nothing was checked or written: the page says when to return
+            return html_response(
+                render.problem_page(_site(), limited.message_ar), 429, {"Retry-After": retry_after_seconds(limited)}
+            )
         except InvalidInput as refusal:  # the body itself: too large, or not a form
             logger.info("form refused", extra={"error_code": refusal.code})
             return html_response(render.problem_page(_site(), refusal.message_ar), 400)
@@ -193,11 +199,14 @@ def track_request(request: Request) -> Response:
     """The track result page, or the track form again with what is wrong (404: nothing matches)."""
     fields = inquiry_body(form_fields(request))
     try:
-        result = inquire(fields)
+        result = inquire(fields, datetime.now(UTC))
     except InvalidInput as refusal:
         return html_response(render.track_page(_site(), fields, refusal.fields), 400)
     except NotFound as missing:
         return html_response(render.track_page(_site(), fields, message=missing.message_ar), 404)
+    except TooManyRequests as limited:
+        page = render.track_page(_site(), fields, message=limited.message_ar)
+        return html_response(page, 429, {"Retry-After": retry_after_seconds(limited)})
     catalogue = current_catalogue()
     service = catalogue.service(result["service_code"], on=cairo_today(datetime.now(UTC)))
     district = catalogue.district(result["district_code"])

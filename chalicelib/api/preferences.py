@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from chalice import Blueprint, Response
 
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
@@ -16,4 +18,5 @@ preferences_api = Blueprint(__name__)
 )
 @answers_errors
 def notifications(tracking_number: str) -> Response:
-    return json_response(choose_notifications(tracking_number, json_object(preferences_api.current_request)))
+    body = json_object(preferences_api.current_request)
+    return json_response(choose_notifications(tracking_number, body, datetime.now(UTC)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -80,3 +81,13 @@ class Unavailable(Exception):
     code: str
     message_ar: str
     message_en: str
+
+
+@dataclass(frozen=True)
+class TooManyRequests(Exception):
+    """A limit is reached (429): nothing was checked or written; try again at `retry_after`."""
+
+    code: str
+    message_ar: str
+    message_en: str
+    retry_after: datetime

@@ -17,8 +17,8 @@ from chalicelib.adapters.paymob import ORDER_ATTEMPT_SEPARATOR, PaymobClient, Pa
 from chalicelib.adapters.secrets import secret
 from chalicelib.config import paymob_settings
 from chalicelib.domain.calendar import cairo_today
-from chalicelib.domain.errors import InvalidInput, NotFound, Unavailable
-from chalicelib.domain.inquiry import inquiry_matches, read_inquiry
+from chalicelib.domain.errors import InvalidInput, Unavailable
+from chalicelib.domain.inquiry import read_inquiry
 from chalicelib.domain.messages import Event
 from chalicelib.domain.payments import (
     APPLIED,
@@ -33,10 +33,11 @@ from chalicelib.domain.payments import (
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.tracking import is_valid_tracking_number
 from chalicelib.observability.logs import logger
+from chalicelib.services.limits import proven_request
 from chalicelib.services.notifications import intent
 from chalicelib.store.models import HistoryEntry, PaymentNotice, RequestRecord
 from chalicelib.store.payments import NoticeAlreadyRecorded, add_card_order, load_card_order, record_notice
-from chalicelib.store.requests import VersionConflict, load_request, load_request_record
+from chalicelib.store.requests import VersionConflict, load_request_record
 
 JUDGEMENTS = 3
 _CARD_GATEWAY_DOWN_AR = (
@@ -78,10 +79,7 @@ def apply_notice(notice: GatewayNotice, now: datetime) -> Outcome:
 
 def start_card_payment(tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     """Registers a Paymob order for the request's invoice and says where to send the citizen."""
-    inquiry = read_inquiry({**body, "tracking_number": tracking_number})
-    stored = load_request(inquiry.tracking_number)
-    if stored is None or not inquiry_matches(inquiry, stored.request.inquiry_check):
-        raise NotFound()
+    stored = proven_request(read_inquiry({**body, "tracking_number": tracking_number}), now)
     request = stored.request
     payment = request.payment
     if payment is None or payment.status != "unpaid" or request.status != Status.AWAITING_PAYMENT.value:

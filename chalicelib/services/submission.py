@@ -12,16 +12,17 @@ from chalicelib.config import settings
 from chalicelib.domain.application import Application, read_application
 from chalicelib.domain.calendar import cairo_today, holidays_known_until, iso_utc, working_day_deadline
 from chalicelib.domain.idempotency import body_digest, key_reused
-from chalicelib.domain.inquiry import inquiry_check
 from chalicelib.domain.payments import first_invoice_reference
 from chalicelib.domain.statuses import initial_status
 from chalicelib.domain.tracking import new_tracking_number
 from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.limits import online_submissions, stored_inquiry_check
 from chalicelib.services.notifications import submission_intents
 from chalicelib.store.models import ApplicantRecord, HistoryEntry, IdempotencyRecord, PaymentTerms, RequestRecord
 from chalicelib.store.requests import (
     IdempotencyKeyTaken,
+    LimitReached,
     TrackingNumberTaken,
     find_idempotency_record,
     insert_submission,
@@ -43,7 +44,8 @@ class Filing:
     documents_received: tuple[str, ...] = ()
 
 
-ONLINE = Filing(channel="portal", actor_role="citizen")
+ONLINE_CHANNEL = "portal"
+ONLINE = Filing(channel=ONLINE_CHANNEL, actor_role="citizen")
 
 
 def submit_request(
@@ -53,6 +55,9 @@ def submit_request(
     catalogue = current_catalogue()
     application = read_application(body, catalogue, cairo_today(now))
     digest = body_digest(body)
+    # Anyone can name any phone online, so its online submissions a Cairo day are limited;
+    # at the window a member of staff has the citizen in front of them.
+    phone_count = online_submissions(application.applicant.phone, now) if filing.channel == ONLINE_CHANNEL else None
     for _ in range(TRACKING_NUMBER_DRAWS):
         tracking_number = new_tracking_number()
         request = _request_record(tracking_number, application, filing, now, catalogue.holidays())
@@ -64,7 +69,13 @@ def submit_request(
                 _applicant_record(tracking_number, application),
                 _idempotency_record(idempotency_key, digest, answer, now) if idempotency_key else None,
                 submission_intents(request, now),
+                phone_count.counted_against if phone_count else None,
             )
+        except LimitReached as full:
+            if phone_count is None:
+                raise
+            logger.warning("online submission refused: the phone's daily limit is reached")
+            raise phone_count.refusal() from full
         except TrackingNumberTaken:
             logger.warning("tracking number collision, drawing another")
             continue
@@ -141,7 +152,7 @@ def _request_record(
         updated_at=now,
         sla_due_date=due.day.isoformat(),
         sla_provisional=due.provisional,
-        inquiry_check=inquiry_check(tracking_number, application.applicant.national_id.last4),
+        inquiry_check=stored_inquiry_check(tracking_number, application.applicant.national_id.last4),
     )
     request.place_in_queues()
     return request

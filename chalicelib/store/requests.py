@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.connection import shared_connection
+from chalicelib.store.limits import add_to_transaction
 from chalicelib.store.models import (
     ApplicantRecord,
     HistoryEntry,
@@ -27,6 +29,19 @@ class IdempotencyKeyTaken(Exception):
     """A submission with this Idempotency-Key was already accepted."""
 
 
+class LimitReached(Exception):
+    """The submission's counter (its phone's online submissions today) is full."""
+
+
+@dataclass(frozen=True)
+class CountedAgainst:
+    """A limit a submission counts against, in its own transaction (store/limits.py)."""
+
+    key: str
+    limit: int
+    expires_at: datetime
+
+
 @dataclass(frozen=True)
 class StoredRequest:
     request: RequestRecord
@@ -39,9 +54,11 @@ def insert_submission(
     applicant: ApplicantRecord,
     idempotency: IdempotencyRecord | None,
     outbox: list[OutboxMessage],
+    counted_against: CountedAgainst | None = None,
 ) -> None:
     """Writes a new request, its first history entry, its applicant, its idempotency record
-    and the messages it sends in one transaction: all of them or none."""
+    and the messages it sends in one transaction: all of them or none. With
+    `counted_against`, the same transaction counts it, and is refused when the count is full."""
     new_items: list[tuple[RequestPartitionItem | ApplicantRecord | IdempotencyRecord | OutboxMessage, Condition]] = [
         (request, RequestRecord.tracking_number.does_not_exist()),
         (first_entry, HistoryEntry.tracking_number.does_not_exist()),
@@ -54,14 +71,19 @@ def insert_submission(
         with TransactWrite(connection=shared_connection()) as transaction:
             for item, condition in new_items:
                 transaction.save(item, condition=condition)
+            if counted_against is not None:  # last, so that the positions above stay those of new_items
+                add_to_transaction(transaction, counted_against.key, counted_against.limit, counted_against.expires_at)
     except TransactWriteError as error:
-        refused = {
-            type(new_items[position][0])
+        failed = [
+            position
             for position, reason in enumerate(error.cancellation_reasons or [])
             if reason is not None and reason.code == "ConditionalCheckFailed"
-        }
+        ]
+        refused = {type(new_items[position][0]) for position in failed if position < len(new_items)}
         if IdempotencyRecord in refused:
             raise IdempotencyKeyTaken from error
+        if len(new_items) in failed:
+            raise LimitReached from error
         if refused:
             raise TrackingNumberTaken from error
         raise

@@ -331,7 +331,9 @@ def test_a_fee_bearing_submission_writes_its_three_intents_in_its_one_transactio
     tracking_number = answer["tracking_number"]
 
     [written] = transactions(calls)
-    assert tables_written(written) == Counter({REQUESTS_TABLE: 2, APPLICANTS_TABLE: 1, OUTBOX_TABLE: 3})
+    assert tables_written(written) == Counter(
+        {REQUESTS_TABLE: 2, APPLICANTS_TABLE: 1, OUTBOX_TABLE: 3, "shobbak-local-limits": 1}
+    )
     assert sorted(outbox_puts(written)) == sorted(
         key(tracking_number, 1, event) for event in (Event.SUBMITTED, Event.AWAITING_PAYMENT, Event.PAYMENT_REMINDER)
     )
