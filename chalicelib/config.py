@@ -151,6 +151,7 @@ class LimitSettings:
     failed_attempts_per_hour: int  # per tracking number, issued or not
     online_submissions_per_phone_per_day: int  # filings at the window are not limited
     messages_per_phone_per_day: int
+    reveals_per_hour_before_alert: int  # per member of staff: more is an alert for operations
 
 
 def limit_settings() -> LimitSettings:
@@ -158,4 +159,5 @@ def limit_settings() -> LimitSettings:
         failed_attempts_per_hour=int(os.environ.get("FAILED_ATTEMPTS_PER_HOUR", "10")),
         online_submissions_per_phone_per_day=int(os.environ.get("ONLINE_SUBMISSIONS_PER_PHONE_PER_DAY", "5")),
         messages_per_phone_per_day=int(os.environ.get("MESSAGES_PER_PHONE_PER_DAY", "10")),
+        reveals_per_hour_before_alert=int(os.environ.get("REVEALS_PER_HOUR_BEFORE_ALERT", "10")),
     )

@@ -14,6 +14,7 @@ from chalicelib.api.responses import answers_errors, json_response
 from chalicelib.config import staff_token_settings
 from chalicelib.domain.idempotency import read_idempotency_key
 from chalicelib.domain.staff import Role, StaffMember
+from chalicelib.observability.audit import audit, audit_logger
 from chalicelib.observability.logs import logger
 from chalicelib.services.intake import file_at_window
 from chalicelib.services.office import move_request, reveal_identity, view_queue, view_request
@@ -24,14 +25,15 @@ office_api = Blueprint(__name__)
 @office_api.authorizer()
 def staff_token(auth_request: AuthRequest) -> AuthResponse:
     """Built-in authorizer: enforced by API Gateway, by `chalice local` and by the test client."""
-    logger.clear_state()  # it runs before the request's own logging context exists
+    for each in (logger, audit_logger):
+        each.clear_state()  # it runs before the request's own logging context exists
     scheme, _, credentials = (auth_request.token or "").partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
         raise _unauthorized()
     try:
         staff = verify_staff_token(credentials.strip(), staff_token_settings())
     except InvalidToken as refusal:
-        logger.info("staff token refused", extra={"reason": str(refusal)})
+        audit("staff_token_refused", reason=str(refusal))
         raise _unauthorized() from None
     # The whole office API at once: API Gateway caches this answer per token.
     return AuthResponse(

@@ -38,6 +38,12 @@ def attempts_window(tracking_number: str, hmac_key: str, now: datetime) -> Windo
     return Window(key=f"attempts#{subject}#{hour:%Y-%m-%dT%H}", ends_at=hour + ATTEMPT_WINDOW)
 
 
+def reveals_window(principal: str, now: datetime) -> Window:
+    """A member of staff's identity reveals in this clock hour (staff ids are not secret)."""
+    hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return Window(key=f"reveals#{principal}#{hour:%Y-%m-%dT%H}", ends_at=hour + ATTEMPT_WINDOW)
+
+
 def phone_day_window(kind: str, phone: str, hmac_key: str, now: datetime) -> Window:
     """`kind` is "submissions" or "messages"; the window is the Cairo day of `now`."""
     day = cairo_today(now)

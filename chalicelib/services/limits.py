@@ -18,11 +18,13 @@ from chalicelib.domain.limits import (
     Window,
     attempts_window,
     phone_day_window,
+    reveals_window,
     too_many_attempts,
     too_many_submissions,
 )
+from chalicelib.observability.audit import audit
 from chalicelib.observability.logs import logger
-from chalicelib.store.limits import give_back, take_one
+from chalicelib.store.limits import count_one, give_back, take_one
 from chalicelib.store.requests import CountedAgainst, StoredRequest, load_request
 
 HMAC_KEY = "LOOKUP_HMAC_KEY"
@@ -39,8 +41,7 @@ def proven_request(inquiry: Inquiry, now: datetime) -> StoredRequest:
     key = secret(HMAC_KEY)
     window = attempts_window(inquiry.tracking_number, key, now)
     if not take_one(window.key, limit_settings().failed_attempts_per_hour, window.expires_at):
-        logger.warning("proof attempts refused", extra={"audit": "attempts_locked",
-                                                        "tracking_number": inquiry.tracking_number})  # fmt: skip
+        audit("proof_attempts_locked", tracking_number=inquiry.tracking_number)
         raise too_many_attempts(window)
     stored = load_request(inquiry.tracking_number)
     if stored is None or not inquiry_matches(inquiry, stored.request.inquiry_check, key):
@@ -73,3 +74,15 @@ def take_message_slot(phone: str, now: datetime) -> bool:
     """Counts one message to `phone` today; False once the day's limit is reached."""
     window = phone_day_window("messages", phone, secret(HMAC_KEY), now)
     return take_one(window.key, limit_settings().messages_per_phone_per_day, window.expires_at)
+
+
+def count_reveal(principal: str, now: datetime) -> None:
+    """Counts one identity reveal by `principal`; past the hour's threshold, alerts operations
+    (each further reveal that hour alerts again: every one is worth a look)."""
+    window = reveals_window(principal, now)
+    reveals = count_one(window.key, window.expires_at)
+    if reveals > limit_settings().reveals_per_hour_before_alert:
+        logger.error(
+            "many identity reveals by one member of staff",
+            extra={"alert": "many_identity_reveals", "actor": principal, "reveals_this_hour": reveals},
+        )

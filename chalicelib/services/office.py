@@ -19,8 +19,10 @@ from chalicelib.domain.office import encode_cursor, is_overdue, read_move, read_
 from chalicelib.domain.staff import Action, StaffMember
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status, can_move
 from chalicelib.domain.tracking import is_valid_tracking_number
+from chalicelib.observability.audit import audit
 from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.limits import count_reveal
 from chalicelib.services.notifications import intent
 from chalicelib.store.models import HistoryEntry, OutboxMessage, PaymentTerms, RequestRecord
 from chalicelib.store.requests import (
@@ -142,7 +144,8 @@ def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str,
     applicant = load_applicant(tracking_number)
     if applicant is None:
         raise no_such_request()
-    logger.info("identity revealed", extra={"tracking_number": tracking_number, "role": staff.role.value})
+    audit("identity_revealed", tracking_number=tracking_number, role=staff.role.value, actor=staff.principal)
+    count_reveal(staff.principal, now)
     return {
         "tracking_number": tracking_number,
         "full_name": applicant.full_name,

@@ -9,7 +9,7 @@ from typing import Any
 from chalicelib.domain.application import NOTIFY_BY
 from chalicelib.domain.errors import FieldProblem, invalid_fields
 from chalicelib.domain.inquiry import read_inquiry
-from chalicelib.observability.logs import logger
+from chalicelib.observability.audit import audit
 from chalicelib.services.limits import proven_request
 from chalicelib.store.requests import set_notify_by
 
@@ -25,7 +25,5 @@ def choose_notifications(tracking_number: str, body: Mapping[str, Any], now: dat
         )})  # fmt: skip
     proven_request(inquiry, now)
     set_notify_by(inquiry.tracking_number, notify_by)
-    logger.info(
-        "notification choice changed", extra={"tracking_number": inquiry.tracking_number, "notify_by": notify_by}
-    )
+    audit("notification_choice_changed", tracking_number=inquiry.tracking_number, notify_by=notify_by)
     return {"tracking_number": inquiry.tracking_number, "notify_by": notify_by}

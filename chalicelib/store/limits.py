@@ -9,6 +9,8 @@ number and no phone.
   * taking one: a single conditional UpdateItem (ADD 1 while below the limit), which is
     atomic, so parallel callers can never take more than the limit between them;
   * giving one back (an attempt that proved right): UpdateItem ADD -1;
+  * counting without a limit (identity reveals per member of staff and hour, for an alert):
+    UpdateItem ADD 1, which answers with the new count;
   * a submission takes its phone's slot inside its own transaction (`add_to_transaction`),
     so a refused or replayed submission takes nothing.
 """
@@ -54,6 +56,13 @@ def take_one(key: str, limit: int, expires_at: datetime) -> bool:
             return False
         raise
     return True
+
+
+def count_one(key: str, expires_at: datetime) -> int:
+    """Counts one more in the window `key`, whatever the count; returns the new count."""
+    counter = LimitCounter(key)
+    counter.update(actions=_one_more(expires_at))
+    return int(counter.count)
 
 
 def give_back(key: str) -> None:
