@@ -170,17 +170,19 @@ def test_the_sms_a_request_produced_appear_in_the_local_inbox(local_stack: Local
     status, filed = call(f"{local_stack.api_url}/v1/requests", submission("shop_licence", "omraniya"))
     assert status == 201
     grouped = grouped_for_reading(filed["tracking_number"])
+    reference = grouped_for_reading(filed["payment"]["reference"])
 
     deadline, page = time.monotonic() + 30, ""
     while time.monotonic() < deadline:
         with urllib.request.urlopen(local_stack.inbox_url, timeout=10) as response:
             page = html.unescape(response.read().decode())
-        if grouped in page and filed["payment"]["reference"] in page:
+        if grouped in page and reference in page:
             break
         time.sleep(0.5)
 
-    assert f"استلمنا طلبك رقم {grouped}" in page
-    assert f"بالرقم {filed['payment']['reference']}" in page
+    # Each number isolated left to right inside the Arabic text (tests/e2e/test_numbers_across_bidi.py).
+    assert f"استلمنا طلبك رقم \u2066{grouped}\u2069" in page
+    assert f"بالرقم \u2066{reference}\u2069" in page
     assert "+201012345678" in page
 
 
