@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from chalice import Blueprint, Response
 from chalice.app import Request
@@ -29,7 +30,7 @@ from chalicelib.api.forms import (
     sent_as_form,
 )
 from chalicelib.api.responses import retry_after_seconds
-from chalicelib.config import portal_settings
+from chalicelib.config import paymob_settings, portal_settings
 from chalicelib.domain.application import read_application
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.catalogue import District, Service
@@ -64,13 +65,19 @@ def _origin_or_self(base_url: str) -> str:
     return base_url or "'self'"
 
 
-def html_response(page: str, status_code: int = 200, extra_headers: dict[str, str] | None = None) -> Response:
+def html_response(
+    page: str, status_code: int = 200, extra_headers: dict[str, str] | None = None, leaves_for: str | None = None
+) -> Response:
+    """A page of the portal's, answered by the API. `leaves_for`: an origin one of its forms ends
+    up at, through the API's redirect (the card gateway): browsers apply `form-action` to every
+    redirect that follows a form's post, so that origin must be named too."""
     settings = portal_settings()
     portal, api = _origin_or_self(settings.portal_base_url), _origin_or_self(settings.api_base_url)
+    form_targets = " ".join(filter(None, [api, leaves_for]))
     # The pages load only the portal's own stylesheet and script, and their forms post only to the API.
     policy = (
         f"default-src 'none'; style-src {portal}; script-src {portal}; img-src data:; connect-src {api}; "
-        f"form-action {api}; base-uri 'none'; frame-ancestors 'none'"
+        f"form-action {form_targets}; base-uri 'none'; frame-ancestors 'none'"
     )
     headers = {
         "Content-Type": "text/html; charset=utf-8",
@@ -81,6 +88,12 @@ def html_response(page: str, status_code: int = 200, extra_headers: dict[str, st
         **(extra_headers or {}),
     }
     return Response(body=page, status_code=status_code, headers=headers)
+
+
+def card_gateway_origin() -> str:
+    """Where Paymob's checkout page is (scheme, host and port: CSP matches a redirect by origin)."""
+    gateway = urlsplit(paymob_settings().api_base)
+    return f"{gateway.scheme}://{gateway.netloc}"
 
 
 def answers_with_pages(page: Callable[[Request], Response]) -> Callable[[Request], Response]:
@@ -217,7 +230,8 @@ def track_request(request: Request) -> Response:
         district_name=district.name_ar if district else result["district_code"],
         national_id_last4=digits_only(fields["national_id_last4"]),
     )
-    return html_response(page)
+    # Its "pay by card" form posts to the API, which answers 303 to the card gateway's page.
+    return html_response(page, leaves_for=card_gateway_origin() if result["payment_status"] == "unpaid" else None)
 
 
 @answers_with_pages
