@@ -70,10 +70,15 @@ def online_submissions(phone: str, now: datetime) -> PhoneSubmissions:
     return PhoneSubmissions(window, limit_settings().online_submissions_per_phone_per_day)
 
 
-def take_message_slot(phone: str, now: datetime) -> bool:
-    """Counts one message to `phone` today; False once the day's limit is reached."""
+def take_message_slot(phone: str, now: datetime) -> Window | None:
+    """Counts one message to `phone` today; None once the day's limit is reached. A message
+    that then fails to go out is no message: give its slot back (give_back_message_slot)."""
     window = phone_day_window("messages", phone, secret(HMAC_KEY), now)
-    return take_one(window.key, limit_settings().messages_per_phone_per_day, window.expires_at)
+    return window if take_one(window.key, limit_settings().messages_per_phone_per_day, window.expires_at) else None
+
+
+def give_back_message_slot(window: Window) -> None:
+    give_back(window.key)
 
 
 def count_reveal(principal: str, now: datetime) -> None:

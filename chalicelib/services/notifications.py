@@ -25,7 +25,7 @@ from chalicelib.config import aws_region, messaging_settings
 from chalicelib.domain.calendar import CAIRO
 from chalicelib.domain.messages import Event, MessageValues, sms_text, voice_ssml
 from chalicelib.observability.logs import logger
-from chalicelib.services.limits import take_message_slot
+from chalicelib.services.limits import give_back_message_slot, take_message_slot
 from chalicelib.store.models import OutboxMessage, RequestRecord
 from chalicelib.store.outbox import claim, due_messages, put_back, settle
 from chalicelib.store.requests import load_applicant, load_request_record
@@ -122,7 +122,8 @@ def deliver(key: str, now: datetime, senders: Senders | None = None) -> str:
     if by_voice and _quiet_hours(now):
         put_back(message, _next_morning(now), None, attempted=False)
         return "deferred"
-    if not take_message_slot(applicant.phone, now):
+    slot = take_message_slot(applicant.phone, now)
+    if slot is None:
         # Anyone can file online naming any phone: past the day's limit, news waits for tomorrow.
         put_back(message, _tomorrow_morning(now), "phone_daily_limit", attempted=False)
         logger.warning("message deferred: the phone's daily limit is reached",
@@ -137,6 +138,7 @@ def deliver(key: str, now: datetime, senders: Senders | None = None) -> str:
         else:
             provider_id = senders.sms.send(applicant.phone, sms_text(event, values))
     except (BotoCoreError, ClientError) as failure:
+        give_back_message_slot(slot)
         return _after_failure(message, now, failure)
     settle(message, OutboxMessage.SENT, channel="voice" if by_voice else "sms", provider_message_id=provider_id)
     logger.info("message sent", extra={"tracking_number": message.tracking_number, "event": message.event,
