@@ -23,16 +23,14 @@ from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store.models import _Region, _TableName
+from chalicelib.store.base import StoredModel, TableMeta
 
 
-class LimitCounter(Model):
-    class Meta:
-        table_name = _TableName("limits")
-        region = _Region()
+class LimitCounter(StoredModel):
+    class Meta(TableMeta):
+        table = "limits"
 
     key = UnicodeAttribute(hash_key=True)
     count = NumberAttribute(default=0)

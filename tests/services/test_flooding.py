@@ -3,7 +3,6 @@ messages sent to one phone are limited per Cairo day; filings at the window are 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
@@ -15,7 +14,6 @@ from moto.sns.models import sns_backends
 
 from app import app
 from chalicelib.domain.errors import TooManyRequests
-from chalicelib.services import notifications
 from chalicelib.services.notifications import deliver_due
 from chalicelib.services.submission import ONLINE, Filing, submit_request
 from tests.api.calls import post_json
@@ -30,11 +28,8 @@ MORNING = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 10:00 in Cairo
 
 
 @pytest.fixture
-def messaging(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def messaging(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMS_SENDER_ID", "Shobbak")
-    notifications._sns.cache_clear()
-    yield
-    notifications._sns.cache_clear()
 
 
 def applying(phone: str = "01012345678", service_code: str | None = None) -> dict[str, object]:
