@@ -25,6 +25,8 @@ class Settings:
     stage: str
     rollout_phase: int
     invoice_validity_hours: int
+    # How long who asked is kept after the request closes (then DynamoDB's TTL deletes it).
+    applicant_retention_days: int
 
     def table_name(self, table: str) -> str:
         """The physical name of one of the tables in infra/resources.yaml."""
@@ -54,6 +56,7 @@ def settings() -> Settings:
         stage=stage(),
         rollout_phase=int(os.environ.get("ROLLOUT_PHASE", "1")),
         invoice_validity_hours=int(os.environ.get("INVOICE_VALIDITY_HOURS", "168")),
+        applicant_retention_days=int(os.environ.get("APPLICANT_RETENTION_DAYS", "365")),
     )
 
 

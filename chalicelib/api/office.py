@@ -17,7 +17,7 @@ from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.observability.audit import audit, audit_logger
 from chalicelib.observability.logs import logger
 from chalicelib.services.intake import file_at_window
-from chalicelib.services.office import move_request, reveal_identity, view_queue, view_request
+from chalicelib.services.office import erase_identity, move_request, reveal_identity, view_queue, view_request
 
 office_api = Blueprint(__name__)
 
@@ -109,3 +109,16 @@ def transition(tracking_number: str) -> Response:
 def identity(tracking_number: str) -> Response:
     body = json_object(office_api.current_request)
     return json_response(reveal_identity(_caller(), tracking_number, body, datetime.now(UTC)))
+
+
+@office_api.route(
+    "/v1/office/requests/{tracking_number}/erasure",
+    methods=["POST"],
+    authorizer=staff_token,
+    content_types=ACCEPTED_MEDIA_TYPES,
+)
+@answers_errors
+def erasure(tracking_number: str) -> Response:
+    """A data subject's request to erase their identity: a manager of the district, audited."""
+    body = json_object(office_api.current_request)
+    return json_response(erase_identity(_caller(), tracking_number, body, datetime.now(UTC)))

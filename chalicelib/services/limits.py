@@ -44,7 +44,8 @@ def proven_request(inquiry: Inquiry, now: datetime) -> StoredRequest:
         audit("proof_attempts_locked", tracking_number=inquiry.tracking_number)
         raise too_many_attempts(window)
     stored = load_request(inquiry.tracking_number)
-    if stored is None or not inquiry_matches(inquiry, stored.request.inquiry_check, key):
+    check = stored.request.inquiry_check if stored else None  # None too once the identity is erased
+    if check is None or not inquiry_matches(inquiry, check, key):
         raise NotFound()
     give_back(window.key)
     return stored

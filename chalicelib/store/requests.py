@@ -115,20 +115,52 @@ class VersionConflict(Exception):
 
 
 def record_move(
-    request: RequestRecord, entry: HistoryEntry, expected_version: int, outbox: list[OutboxMessage]
+    request: RequestRecord,
+    entry: HistoryEntry,
+    expected_version: int,
+    outbox: list[OutboxMessage],
+    applicant_expires_at: datetime | None = None,
 ) -> None:
     """Saves the moved request, its history entry and what it tells the citizen in one
-    transaction, on condition that nobody has moved it since `expected_version` was read."""
+    transaction, on condition that nobody has moved it since `expected_version` was read.
+    With `applicant_expires_at` (the request closes), the applicant is set to expire then."""
     try:
         with TransactWrite(connection=shared_connection()) as transaction:
             transaction.save(request, condition=RequestRecord.version == expected_version)
             transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
             for message in outbox:
                 transaction.save(message, condition=OutboxMessage.key.does_not_exist())
+            if applicant_expires_at is not None:
+                transaction.update(
+                    ApplicantRecord(request.tracking_number),
+                    actions=[ApplicantRecord.expires_at.set(applicant_expires_at)],
+                    condition=ApplicantRecord.tracking_number.exists(),
+                )
     except TransactWriteError as error:
         if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons):
             raise VersionConflict from error
         raise
+
+
+def record_erasure(request: RequestRecord, entry: HistoryEntry, expected_version: int) -> bool:
+    """Deletes the applicant and saves the request without its identity, with the entry that
+    records the erasure, in one transaction. False when there was no applicant left to erase
+    (erased before, or expired): then nothing is written."""
+    try:
+        with TransactWrite(connection=shared_connection()) as transaction:
+            transaction.save(request, condition=RequestRecord.version == expected_version)
+            transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
+            transaction.delete(
+                ApplicantRecord(request.tracking_number), condition=ApplicantRecord.tracking_number.exists()
+            )
+    except TransactWriteError as error:
+        reasons = error.cancellation_reasons or []
+        if len(reasons) > 2 and reasons[2] is not None and reasons[2].code == "ConditionalCheckFailed":
+            return False
+        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
+            raise VersionConflict from error
+        raise
+    return True
 
 
 def record_event(entry: HistoryEntry) -> None:
