@@ -117,6 +117,8 @@ def _one_request_of_every_route(client: Client, staff: StaffHeaders) -> set[tupl
     assert ask("POST", own + "/card-payments", f"/v1/requests/{number}/card-payments", wrong).status_code == 404
     voice = {"national_id_last4": last4, "notify_by": "voice"}
     assert ask("POST", own + "/notifications", f"/v1/requests/{number}/notifications", voice).status_code == 200
+    erasure = {"reason": "طلب صاحب البيانات حذف بياناته"}
+    assert ask("POST", office + "/{tracking_number}/erasure", f"{one}/erasure", erasure, **manager).status_code == 200
     return asked
 
 
