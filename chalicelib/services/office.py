@@ -144,6 +144,8 @@ def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str,
     _require(staff, Action.REVEAL_IDENTITY)
     reason = read_reveal_reason(body)
     request = _load_visible(staff, tracking_number).request
+    if request.identity_erased:
+        raise _identity_gone(request)
     record_event(
         HistoryEntry(
             tracking_number,
