@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalice import Response
+from chalice.app import Request
 
-from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests, Unavailable
+from chalicelib.domain.errors import Busy, Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests, Unavailable
 from chalicelib.observability.logs import logger
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
@@ -20,7 +21,9 @@ _STATUS_BY_CODE = {
     "body_too_large": 413,
     "unsupported_media_type": 415,
     "idempotency_key_reused": 422,
+    "card_orders_exhausted": 429,
 }
+RETRY_AFTER_BUSY_S = "2"
 
 
 def json_response(body: dict[str, Any], status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -69,6 +72,15 @@ def answers_errors(view: Callable[..., Response]) -> Callable[..., Response]:
             return too_many_requests(limited)
         except Unavailable as down:
             return error_response(503, down.code, down.message_ar, down.message_en)
+        except Busy as busy:
+            # Contended: the same request kept changing under this write (409, try again);
+            # otherwise DynamoDB stayed throttled or slow (503). Either way nothing was written.
+            response = error_response(
+                409 if busy.contended else 503, "busy" if busy.contended else "temporarily_unavailable",
+                busy.message_ar, busy.message_en,
+            )  # fmt: skip
+            response.headers["Retry-After"] = RETRY_AFTER_BUSY_S
+            return response
         except Forbidden:
             return error_response(403, "forbidden", Forbidden.message_ar, Forbidden.message_en)
         except Conflict as conflict:
@@ -84,3 +96,9 @@ def answers_errors(view: Callable[..., Response]) -> Callable[..., Response]:
             )
 
     return answering
+
+
+def time_left_s(request: Request) -> float | None:
+    """What is left of the function's time limit for this request (None outside Lambda)."""
+    context = request.lambda_context
+    return None if context is None else context.get_remaining_time_in_millis() / 1000

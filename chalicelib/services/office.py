@@ -24,6 +24,7 @@ from chalicelib.domain.office import (
     read_queue_query,
     read_reveal_reason,
 )
+from chalicelib.domain.payments import PIASTERS_PER_POUND
 from chalicelib.domain.staff import Action, StaffMember
 from chalicelib.domain.statuses import FINAL_STATUSES, STATUS_NAMES_AR, Status, can_move
 from chalicelib.domain.tracking import is_valid_tracking_number
@@ -262,6 +263,7 @@ def _payment_view(payment: PaymentTerms) -> dict[str, Any]:
         "expires_at": iso_utc(payment.expires_at),
         "paid_at": iso_utc(payment.paid_at) if payment.paid_at else None,
         "paid_by": payment.paid_by,
+        "refunded_egp": int(payment.refunded_piasters or 0) / PIASTERS_PER_POUND,
     }
 
 

@@ -13,6 +13,8 @@ number and no phone.
     UpdateItem ADD 1, which answers with the new count;
   * a submission takes its phone's slot inside its own transaction (`add_to_transaction`),
     so a refused or replayed submission takes nothing.
+Transient refusals are retried (store/retries.py). A counter's ADD is not conditional on being
+new, so a retry after a timeout that did commit counts one more: the limit errs on the strict side.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.base import StoredModel, TableMeta
+from chalicelib.store.retries import retry_transient
 
 
 class LimitCounter(StoredModel):
@@ -48,7 +51,7 @@ def _one_more(expires_at: datetime) -> list[Action]:
 def take_one(key: str, limit: int, expires_at: datetime) -> bool:
     """Counts one more in the window `key`, unless `limit` are counted already (then False)."""
     try:
-        LimitCounter(key).update(actions=_one_more(expires_at), condition=_below(limit))
+        retry_transient(lambda: LimitCounter(key).update(actions=_one_more(expires_at), condition=_below(limit)))
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             return False
@@ -59,14 +62,16 @@ def take_one(key: str, limit: int, expires_at: datetime) -> bool:
 def count_one(key: str, expires_at: datetime) -> int:
     """Counts one more in the window `key`, whatever the count; returns the new count."""
     counter = LimitCounter(key)
-    counter.update(actions=_one_more(expires_at))
+    retry_transient(lambda: counter.update(actions=_one_more(expires_at)))
     return int(counter.count)
 
 
 def give_back(key: str) -> None:
     """Uncounts one taken with take_one (an attempt that turned out right)."""
     try:
-        LimitCounter(key).update(actions=[LimitCounter.count.add(-1)], condition=LimitCounter.count > 0)
+        retry_transient(
+            lambda: LimitCounter(key).update(actions=[LimitCounter.count.add(-1)], condition=LimitCounter.count > 0)
+        )
     except UpdateError as error:
         # Nothing left to give back: the window expired and its item went with it.
         if error.cause_response_code != "ConditionalCheckFailedException":
