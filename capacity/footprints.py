@@ -172,7 +172,7 @@ class Workbench:
         tracking_number = answer["tracking_number"]
         self._deliver_waiting(district, service_code, tracking_number, self.now)
         inquiry = {"tracking_number": tracking_number, "national_id_last4": last4}
-        self._measure("inquiry", district, service_code, tracking_number, lambda: inquire(inquiry))
+        self._measure("inquiry", district, service_code, tracking_number, lambda: inquire(inquiry, self.now))
         if answer["payment"] is not None:
             self._fawry_refs += 1
             notice = fawry_paid_notice(
