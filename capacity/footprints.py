@@ -50,6 +50,7 @@ SIMULATION_ENVIRONMENT = {
     "POWERTOOLS_LOG_LEVEL": "ERROR",
     "FAWRY_SECURE_KEY": "capacity-simulation-key",
     "PAYMOB_HMAC_SECRET": "capacity-simulation-key",
+    "LOOKUP_HMAC_KEY": "capacity-simulation-key",
     "VOICE_CALLS_TOPIC_ARN": "arn:aws:sns:eu-central-1:000000000000:capacity-voice-calls",
     "SMS_SENDER_ID": "Shobbak",
 }
