@@ -4,11 +4,14 @@ from chalice import Chalice
 
 from chalicelib.api.citizen import citizen_api
 from chalicelib.api.deliveries import deliveries
+from chalicelib.api.description import description_api
 from chalicelib.api.office import office_api
+from chalicelib.api.open311 import open311_api
 from chalicelib.api.payments import payments_api
 from chalicelib.api.portal_pages import portal_api
 from chalicelib.api.preferences import preferences_api
 from chalicelib.api.schedules import scheduled
+from chalicelib.api.startup import startup_guard
 from chalicelib.observability.http import log_each_request
 
 app = Chalice(app_name="shobbak")
@@ -19,4 +22,7 @@ app.register_blueprint(payments_api)
 app.register_blueprint(scheduled)
 app.register_blueprint(preferences_api)
 app.register_blueprint(deliveries)
+app.register_blueprint(description_api)
+app.register_blueprint(open311_api)
+app.register_blueprint(startup_guard)
 app.register_middleware(log_each_request, "http")

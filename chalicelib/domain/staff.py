@@ -26,13 +26,21 @@ class Action(StrEnum):
     VIEW_QUEUE = "view_queue"
     TRANSITION = "transition"
     REVEAL_IDENTITY = "reveal_identity"
+    ERASE_IDENTITY = "erase_identity"  # a data subject's request (Law 151/2020)
 
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.CLERK: frozenset({Action.INTAKE, Action.VIEW_REQUEST, Action.TRANSITION}),
     Role.OFFICER: frozenset({Action.VIEW_REQUEST, Action.VIEW_QUEUE, Action.TRANSITION}),
     Role.MANAGER: frozenset(
-        {Action.INTAKE, Action.VIEW_REQUEST, Action.VIEW_QUEUE, Action.TRANSITION, Action.REVEAL_IDENTITY}
+        {
+            Action.INTAKE,
+            Action.VIEW_REQUEST,
+            Action.VIEW_QUEUE,
+            Action.TRANSITION,
+            Action.REVEAL_IDENTITY,
+            Action.ERASE_IDENTITY,
+        }
     ),
     Role.HQ: frozenset({Action.VIEW_REQUEST, Action.VIEW_QUEUE}),
 }

@@ -17,9 +17,13 @@ requests table (`tracking_number`, `item`): a partition per request holding
     one page per query.
   * department queue: the same on the `department_queue` index
     (`department_queue = "<district>#<department>#<status>"`).
+  * Open311 listing by date: Query on the `opened` index (`opened_month = "<YYYY-MM>"`, UTC),
+    `opened_order = "<submitted_at>#<tracking_number>"` between two moments; one query a month.
 
 applicants table (`tracking_number`): who asked. Apart from the request so that the back
-office's reads cannot include it, and so that its retention can be set on its own.
+office's reads cannot include it, and so that its retention can be set on its own: when the
+request closes, `expires_at` (TTL) is set in the closing move's transaction; a manager's
+erasure deletes the item in a transaction with its history entry.
   * GetItem by tracking number, only where the applicant must be reached or revealed.
 
 outbox table (`key` = "<tracking number>#<version>#<event>"): one OutboxMessage per intent
@@ -51,6 +55,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     DiscriminatorAttribute,
     ListAttribute,
     MapAttribute,
@@ -59,7 +64,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 
 from chalicelib.store.base import StoredModel, TableMeta
 
@@ -80,6 +85,20 @@ class DepartmentQueueIndex(GlobalSecondaryIndex["RequestRecord"]):
 
     department_queue = UnicodeAttribute(hash_key=True)
     queue_order = UnicodeAttribute(range_key=True)
+
+
+class OpenedIndex(GlobalSecondaryIndex["RequestRecord"]):
+    """Requests by the month they were filed (Open311's listing by date); public fields only."""
+
+    class Meta:
+        index_name = "opened"
+        # `kind` too: PynamoDB tells a request from a history entry by it.
+        projection = IncludeProjection(
+            ["kind", "status", "service_code", "district_code", "submitted_at", "updated_at", "sla_due_date"]
+        )
+
+    opened_month = UnicodeAttribute(hash_key=True)
+    opened_order = UnicodeAttribute(range_key=True)
 
 
 class RequestPartitionItem(StoredModel):
@@ -125,26 +144,39 @@ class RequestRecord(RequestPartitionItem, discriminator="request"):
     submitted_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     sla_due_date = UnicodeAttribute()
+    # True when the due date was counted past the last known public holiday (domain/calendar.py).
+    sla_provisional = BooleanAttribute(null=True)
     # The national ID's last four digits, hashed with the tracking number: an inquiry can
     # be checked against it while the request shows no digit of the applicant's identity.
-    inquiry_check = UnicodeAttribute()
+    inquiry_check = UnicodeAttribute(null=True)  # removed, with the applicant, by an erasure
+    # Set when a manager erased the applicant's identity at their request (the request stays).
+    identity_erased = BooleanAttribute(null=True)
     queue = UnicodeAttribute()
     department_queue = UnicodeAttribute()
     queue_order = UnicodeAttribute()
+    # Open311's listing by date: "<YYYY-MM>" and "<submitted_at>#<tracking_number>", in UTC.
+    opened_month = UnicodeAttribute(null=True)
+    opened_order = UnicodeAttribute(null=True)
     queue_index = QueueIndex()
     department_queue_index = DepartmentQueueIndex()
+    opened_index = OpenedIndex()
 
     def place_in_queues(self) -> None:
-        """Sets the index keys that file the request under its district, department and status."""
+        """Sets the index keys that file the request under its district, department and status,
+        and under the month it was filed."""
         self.queue = f"{self.district_code}#{self.status}"
         self.department_queue = f"{self.district_code}#{self.department}#{self.status}"
         self.queue_order = f"{self.sla_due_date}#{self.tracking_number}"
+        submitted = self.submitted_at.astimezone(UTC)
+        self.opened_month = f"{submitted:%Y-%m}"
+        self.opened_order = f"{submitted:%Y-%m-%dT%H:%M:%S.%fZ}#{self.tracking_number}"
 
 
 class HistoryEntry(RequestPartitionItem, discriminator="history"):
     ITEM_PREFIX = "history#"
     STATUS_CHANGE = "status_change"
     IDENTITY_REVEALED = "identity_revealed"
+    IDENTITY_ERASED = "identity_erased"
     PAYMENT_REFUNDED = "payment_refunded"
 
     event = UnicodeAttribute(default=STATUS_CHANGE)
@@ -174,6 +206,8 @@ class ApplicantRecord(StoredModel):
     phone = UnicodeAttribute()
     # How the citizen wants to hear about the request: sms, voice or none (an opt-out).
     notify_by = UnicodeAttribute(default="sms")
+    # Set when the request closes: DynamoDB's TTL deletes who asked a configured time later.
+    expires_at = TTLAttribute(null=True)
 
 
 class IdempotencyRecord(StoredModel):
