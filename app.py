@@ -4,6 +4,8 @@ from chalice import Chalice
 
 from chalicelib.api.citizen import citizen_api
 from chalicelib.api.deliveries import deliveries
+from chalicelib.api.document_events import document_events
+from chalicelib.api.documents import documents_api
 from chalicelib.api.office import office_api
 from chalicelib.api.payments import payments_api
 from chalicelib.api.portal_pages import portal_api
@@ -19,4 +21,6 @@ app.register_blueprint(payments_api)
 app.register_blueprint(scheduled)
 app.register_blueprint(preferences_api)
 app.register_blueprint(deliveries)
+app.register_blueprint(documents_api)
+app.register_blueprint(document_events)
 app.register_middleware(log_each_request, "http")

@@ -16,7 +16,8 @@ from chalicelib.domain.idempotency import read_idempotency_key
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.observability.logs import logger
 from chalicelib.services.intake import file_at_window
-from chalicelib.services.office import move_request, reveal_identity, view_queue, view_request
+from chalicelib.services.office import move_request, reveal_identity, transfer_request, view_queue, view_request
+from chalicelib.services.office_documents import open_document, record_paper
 
 office_api = Blueprint(__name__)
 
@@ -107,3 +108,35 @@ def transition(tracking_number: str) -> Response:
 def identity(tracking_number: str) -> Response:
     body = json_object(office_api.current_request)
     return json_response(reveal_identity(_caller(), tracking_number, body, datetime.now(UTC)))
+
+
+@office_api.route(
+    "/v1/office/requests/{tracking_number}/transfer",
+    methods=["POST"],
+    authorizer=staff_token,
+    content_types=ACCEPTED_MEDIA_TYPES,
+)
+@answers_errors
+def transfer(tracking_number: str) -> Response:
+    body = json_object(office_api.current_request)
+    return json_response(transfer_request(_caller(), tracking_number, body, datetime.now(UTC)))
+
+
+@office_api.route(
+    "/v1/office/requests/{tracking_number}/documents/received",
+    methods=["POST"],
+    authorizer=staff_token,
+    content_types=ACCEPTED_MEDIA_TYPES,
+)
+@answers_errors
+def documents_received(tracking_number: str) -> Response:
+    body = json_object(office_api.current_request)
+    return json_response(record_paper(_caller(), tracking_number, body, datetime.now(UTC)))
+
+
+@office_api.route("/v1/office/requests/{tracking_number}/documents/{document_id}", methods=["GET"],
+                  authorizer=staff_token)  # fmt: skip
+@answers_errors
+def open_one_document(tracking_number: str, document_id: str) -> Response:
+    link = open_document(_caller(), tracking_number, document_id, datetime.now(UTC))
+    return Response(body="", status_code=303, headers={"Location": link, "Cache-Control": "no-store"})

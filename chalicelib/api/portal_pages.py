@@ -39,6 +39,7 @@ from chalicelib.observability.logs import logger
 from chalicelib.portal import render, urls
 from chalicelib.portal.fields import answers
 from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.documents import citizen_document_states
 from chalicelib.services.inquiry import inquire
 from chalicelib.services.payments import start_card_payment
 from chalicelib.services.submission import ONLINE, submit_request
@@ -63,13 +64,15 @@ def _origin_or_self(base_url: str) -> str:
     return base_url or "'self'"
 
 
-def html_response(page: str, status_code: int = 200) -> Response:
+def html_response(page: str, status_code: int = 200, also_posts_to: str = "") -> Response:
     settings = portal_settings()
     portal, api = _origin_or_self(settings.portal_base_url), _origin_or_self(settings.api_base_url)
-    # The pages load only the portal's own stylesheet and script, and their forms post only to the API.
+    # The pages load only the portal's own stylesheet and script, and their forms post only to the API
+    # (and an upload page's form to the documents bucket: `also_posts_to`).
+    form_action = f"{api} {also_posts_to}".strip()
     policy = (
         f"default-src 'none'; style-src {portal}; script-src {portal}; img-src data:; connect-src {api}; "
-        f"form-action {api}; base-uri 'none'; frame-ancestors 'none'"
+        f"form-action {form_action}; base-uri 'none'; frame-ancestors 'none'"
     )
     headers = {
         "Content-Type": "text/html; charset=utf-8",
@@ -176,10 +179,14 @@ def confirm_application(request: Request) -> Response:
     district, service = _chosen(fields, now)
     try:
         key = read_idempotency_key(fields.get(IDEMPOTENCY_KEY) or None)
-        answer = submit_request(application_body(fields), key, ONLINE, now)
+        body = application_body(fields)
+        answer = submit_request(body, key, ONLINE, now)
     except InvalidInput as refusal:
         return _form_again(district, service, answers(fields, service), refusal)
-    return html_response(render.confirmation_page(_site(), district, service, answer), 201)
+    documents = citizen_document_states(answer["tracking_number"], service)
+    last4 = digits_only(str(body["applicant"].get("national_id", "")))[-4:]
+    page = render.confirmation_page(_site(), district, service, answer, documents, national_id_last4=last4)
+    return html_response(page, 201)
 
 
 def _form_again(district: District, service: Service, values: dict[str, str], refusal: InvalidInput) -> Response:
@@ -199,7 +206,8 @@ def track_request(request: Request) -> Response:
     except NotFound as missing:
         return html_response(render.track_page(_site(), fields, message=missing.message_ar), 404)
     catalogue = current_catalogue()
-    service = catalogue.service(result["service_code"], on=cairo_today(datetime.now(UTC)))
+    submitted_on = datetime.fromisoformat(result["submitted_at"].replace("Z", "+00:00")).date()
+    service = catalogue.service(result["service_code"], on=submitted_on)
     district = catalogue.district(result["district_code"])
     page = render.track_result_page(
         _site(),
@@ -207,6 +215,7 @@ def track_request(request: Request) -> Response:
         service_name=service.name_ar if service else result["service_code"],
         district_name=district.name_ar if district else result["district_code"],
         national_id_last4=digits_only(fields["national_id_last4"]),
+        documents=citizen_document_states(result["tracking_number"], service) if service else (),
     )
     return html_response(page)
 

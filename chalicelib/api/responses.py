@@ -56,8 +56,8 @@ def answers_errors(view: Callable[..., Response]) -> Callable[..., Response]:
             return error_response(404, "not_found", missing.message_ar, missing.message_en)
         except Unavailable as down:
             return error_response(503, down.code, down.message_ar, down.message_en)
-        except Forbidden:
-            return error_response(403, "forbidden", Forbidden.message_ar, Forbidden.message_en)
+        except Forbidden as refusal:
+            return error_response(403, "forbidden", refusal.message_ar, refusal.message_en)
         except Conflict as conflict:
             response = error_response(409, conflict.code, conflict.message_ar, conflict.message_en)
             return json_response({**json.loads(response.body), "current": conflict.current}, 409)

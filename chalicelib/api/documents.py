@@ -1,0 +1,87 @@
+"""Documents online (CONTRACT.md "Documents"): the citizen's upload forms and the page S3 returns to.
+
+Without JavaScript: the confirmation and track pages offer, per missing document, a small form
+(which document, which kind of file) that posts here; the answer is a page whose form posts the
+file straight to S3 with a presigned POST, and S3 redirects the browser back to
+`.../documents/{document_id}/uploaded`, which says what was received.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+
+from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
+from chalicelib.api.forms import form_fields
+from chalicelib.api.portal_pages import _site, answers_with_pages, html_response, or_form_page
+from chalicelib.api.responses import answers_errors, json_response
+from chalicelib.config import document_settings, portal_settings
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
+from chalicelib.portal import render
+from chalicelib.services.documents import document_of_service, request_upload, upload_outcome
+from chalicelib.store.requests import load_request_record
+
+documents_api = Blueprint(__name__)
+
+
+def redirect_base_url(request: Request) -> str:
+    """Where S3 sends the browser back to: an absolute URL of this API. Deployed stages name their
+    public address (PUBLIC_API_URL); locally the API's own base URL is absolute already."""
+    configured = document_settings().public_api_url or portal_settings().api_base_url
+    if configured:
+        return configured
+    headers = request.headers
+    return f"{headers.get('x-forwarded-proto', 'https')}://{headers.get('host', '')}"
+
+
+@answers_with_pages
+def upload_form_page(request: Request) -> Response:
+    """The track or confirmation page's "next: choose the file": the page with the S3 form."""
+    fields = form_fields(request)
+    tracking_number = (request.uri_params or {}).get("tracking_number", "")
+    body = {
+        "national_id_last4": fields.get("national_id_last4", ""),
+        "document": fields.get("document", ""),
+        "content_type": fields.get("content_type", ""),
+        "file_name": "",
+    }
+    try:
+        offered = request_upload(tracking_number, body, datetime.now(UTC), redirect_base_url(request))
+    except (InvalidInput, NotFound, Conflict) as refusal:
+        return html_response(render.problem_page(_site(), refusal.message_ar), 400)
+    record = load_request_record(tracking_number)
+    if record is None:
+        return html_response(render.problem_page(_site(), NotFound().message_ar), 404)
+    document = document_of_service(record, body["document"])
+    page = render.upload_page(_site(), record.tracking_number, document, body["content_type"], offered["upload"])
+    target = urlsplit(offered["upload"]["url"])
+    return html_response(page, 200, also_posts_to=f"{target.scheme}://{target.netloc}")
+
+
+@documents_api.route(
+    "/v1/requests/{tracking_number}/documents", methods=["POST"], content_types=ACCEPTED_MEDIA_TYPES, cors=True
+)
+@or_form_page(upload_form_page, documents_api)
+@answers_errors
+def offer_upload(tracking_number: str) -> Response:
+    request = documents_api.current_request
+    offered = request_upload(tracking_number, json_object(request), datetime.now(UTC), redirect_base_url(request))
+    return json_response(offered, status_code=201)
+
+
+@documents_api.route("/v1/requests/{tracking_number}/documents/{document_id}/uploaded", methods=["GET"], cors=True)
+def uploaded(tracking_number: str, document_id: str) -> Response:
+    return uploaded_page(documents_api.current_request)
+
+
+@answers_with_pages
+def uploaded_page(request: Request) -> Response:
+    params = request.uri_params or {}
+    try:
+        outcome = upload_outcome(params.get("tracking_number", ""), params.get("document_id", ""))
+    except NotFound as missing:
+        return html_response(render.problem_page(_site(), missing.message_ar), 404)
+    return html_response(render.uploaded_page(_site(), outcome))
