@@ -113,7 +113,7 @@ class Scanner:
             for version in self.new_versions():
                 try:
                     self.handle(version)
-                except Exception as error:  # noqa: BLE001 - one bad object must not stop the scanner
+                except Exception as error:
                     print(f"document scanner: {version['Key']} failed: {error!r}", file=sys.stderr, flush=True)
             time.sleep(POLL_SECONDS)
 

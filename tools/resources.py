@@ -81,7 +81,9 @@ def _lifecycle_rule(rule: dict[str, Any], parameters: dict[str, Any]) -> dict[st
     if "ExpiredObjectDeleteMarker" in rule:
         converted["Expiration"] = {"ExpiredObjectDeleteMarker": rule["ExpiredObjectDeleteMarker"]}
     if "NoncurrentVersionExpiration" in rule:
-        converted["NoncurrentVersionExpiration"] = {"NoncurrentDays": rule["NoncurrentVersionExpiration"]["NoncurrentDays"]}
+        converted["NoncurrentVersionExpiration"] = {
+            "NoncurrentDays": rule["NoncurrentVersionExpiration"]["NoncurrentDays"]
+        }
     if "AbortIncompleteMultipartUpload" in rule:
         converted["AbortIncompleteMultipartUpload"] = dict(rule["AbortIncompleteMultipartUpload"])
     return converted

@@ -18,7 +18,9 @@ def hand_in_every_document(client: Client, manager: dict[str, str], tracking_num
     """The request's owning district records every listed document as handed in on paper."""
     seen = client.http.get(f"/v1/office/requests/{tracking_number}", headers=manager).json_body
     services = client.http.get(f"/v1/services?district={seen['district_code']}").json_body["services"]
-    codes = [document["code"] for document in next(s for s in services if s["code"] == seen["service_code"])["documents"]]
+    codes = [
+        document["code"] for document in next(s for s in services if s["code"] == seen["service_code"])["documents"]
+    ]
     body = {"documents": codes, "version": seen["version"]}
     received = post_json(client, f"/v1/office/requests/{tracking_number}/documents/received", body, manager)
     assert received.status_code == 200, received.body

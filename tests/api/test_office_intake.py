@@ -84,8 +84,6 @@ def test_the_window_applies_the_same_validation_and_writes_nothing(client: Clien
     assert stored_requests() == 0
 
 
-
-
 def test_a_double_click_at_the_window_files_once(client: Client, staff: StaffHeaders) -> None:
     clerk = staff("clerk", "dokki") | {"Idempotency-Key": "window-dokki-0001"}
 
