@@ -54,8 +54,10 @@ def deliver_events(client: Client, key: str, scan: bool = True) -> list[Any]:
 
 
 def clean_document(client: Client, tracking_number: str, document: str, content: bytes = PDF) -> str:
-    """An upload of `document`, arrived and scanned clean; its document id."""
-    offered = offer(client, tracking_number, document)
+    """An upload of `document` (a PDF or a JPEG), arrived and scanned clean; its document id."""
+    offered = offer(
+        client, tracking_number, document, "image/jpeg" if content.startswith(JPEG[:3]) else "application/pdf"
+    )
     assert offered.status_code == 201, offered.body
     upload = offered.json_body["upload"]
     assert post_file(upload, content).status_code in (200, 201, 204, 303)
