@@ -57,14 +57,14 @@ def look_at(bucket: str, key: str, version_id: str | None, sniffed_bytes: int) -
     return Arrival(size_bytes=head["ContentLength"], first_bytes=first)
 
 
-def exists(bucket: str, key: str) -> bool:
+def size_of(bucket: str, key: str) -> int | None:
+    """The size of the object's current version; None when there is none."""
     from botocore.exceptions import ClientError
 
     try:
-        _s3().head_object(Bucket=bucket, Key=key)
+        return int(_s3().head_object(Bucket=bucket, Key=key)["ContentLength"])
     except ClientError:
-        return False
-    return True
+        return None
 
 
 def download_link(

@@ -46,7 +46,6 @@ def upload_form_page(request: Request) -> Response:
         "national_id_last4": fields.get("national_id_last4", ""),
         "document": fields.get("document", ""),
         "content_type": fields.get("content_type", ""),
-        "file_name": "",
     }
     try:
         offered = request_upload(tracking_number, body, datetime.now(UTC), redirect_base_url(request))

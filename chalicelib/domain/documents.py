@@ -72,7 +72,7 @@ REJECTIONS_AR: dict[Rejection, str] = {
 @dataclass(frozen=True)
 class UploadRequest:
     document: Document
-    file_name: str
+    file_name: str | None  # None from a plain HTML form, which cannot know it before the file is chosen
     content_type: str
 
 
@@ -96,7 +96,7 @@ def read_upload_request(body: Mapping[str, Any], service: Service) -> UploadRequ
         problems["size_bytes"] = FieldProblem(
             "حجم الملف يجب ألا يزيد على 10 ميجابايت.", "A file must be larger than 0 bytes and at most 10 MB."
         )
-    file_name = safe_file_name(body.get("file_name"), str(content_type))
+    file_name = safe_file_name(body["file_name"], str(content_type)) if body.get("file_name") else None
     if problems or document is None:
         raise invalid_fields(problems)
     return UploadRequest(document=document, file_name=file_name, content_type=str(content_type))

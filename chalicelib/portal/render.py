@@ -109,6 +109,7 @@ def _environment() -> Any:
         arabic_date=_arabic_date,
         status_ar=lambda status: STATUS_NAMES_AR[Status(status)],
         document_status=lambda status: DOCUMENT_STATUS_NAMES_AR[DocumentStatus(status)],
+        kilobytes=lambda size: f"{max(1, round(size / 1024))} كيلوبايت",
     )
     return environment
 

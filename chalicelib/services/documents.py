@@ -60,7 +60,7 @@ def request_upload(tracking_number: str, body: Mapping[str, Any], now: datetime,
             message_ar="انتهى هذا الطلب، فلا تُرفع له مستندات.",
             message_en="This request is finished and takes no more documents.",
         )
-    upload = read_upload_request(body, _service_of(request))
+    upload = read_upload_request(body, _service_of(request))  # a plain form cannot know the file's name yet
     settings = document_settings()
     document_id = DocumentRecord.new_id()
     key = DocumentRecord.key_for(document_id)
@@ -92,10 +92,14 @@ class UploadOutcome:
 
     tracking_number: str
     document: Document
-    file_name: str
+    file_name: str | None
+    size_bytes: int | None  # None: nothing arrived
     status: DocumentStatus
-    arrived: bool
     rejection_ar: str | None
+
+    @property
+    def arrived(self) -> bool:
+        return self.size_bytes is not None
 
 
 def upload_outcome(tracking_number: str, document_id: str) -> UploadOutcome:
@@ -109,16 +113,19 @@ def upload_outcome(tracking_number: str, document_id: str) -> UploadOutcome:
         raise NotFound()
     document = _catalogue_document(_service_of(stored.request), record.document)
     status = DocumentStatus(record.status)
-    arrived = status is not DocumentStatus.AWAITING_UPLOAD or document_storage.exists(
-        document_settings().bucket, record.object_key
-    )
+    size = record.size_bytes
+    if status is DocumentStatus.AWAITING_UPLOAD:
+        # S3's event may not have been handled yet: the object itself says whether the file is here.
+        size = document_storage.size_of(document_settings().bucket, record.object_key)
+        if size is not None:
+            status = DocumentStatus.UPLOADED
     rejection = REJECTIONS_AR[Rejection(record.rejection)] if record.rejection else None
     return UploadOutcome(
         tracking_number=tracking_number,
         document=document,
-        file_name=record.file_name or "",
+        file_name=record.file_name,
+        size_bytes=None if size is None else int(size),
         status=status,
-        arrived=arrived,
         rejection_ar=rejection,
     )
 
