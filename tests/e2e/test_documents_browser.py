@@ -63,9 +63,9 @@ def files(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     return {**made, "oversized": oversized, "renamed": renamed, "eicar": eicar, "disguised": disguised}
 
 
-def no_javascript_page(browser: Browser) -> Page:
+def no_javascript_page(browser: Browser, javascript: bool = False) -> Page:
     # The API's Content-Security-Policy stays enforced: the upload form must be allowed to post to S3.
-    context = browser.new_context(viewport=PHONE, java_script_enabled=False, locale="ar-EG")
+    context = browser.new_context(viewport=PHONE, java_script_enabled=javascript, locale="ar-EG")
     return context.new_page()
 
 
@@ -187,6 +187,19 @@ def test_a_pdf_and_a_jpeg_uploaded_without_javascript_open_for_an_officer(
             assert document.read() == files[original].read_bytes()
     history = documents_seen_by(local_stack, officer, tracking_number)["history"]
     assert [entry["event"] for entry in history][-2:] == ["document_opened", "document_opened"]
+
+
+def test_with_javascript_the_same_forms_upload_the_same_way(
+    local_stack: LocalStack, browser: Browser, files: dict[str, Path]
+) -> None:
+    """The portal's script sends the track page's forms with fetch, but leaves the S3 form to the browser."""
+    tracking_number = file_a_request(local_stack)
+    page = no_javascript_page(browser, javascript=True)
+    open_track_page(page, local_stack, tracking_number)
+
+    upload(page, names(local_stack)["demolition_decision"], "PDF", files["pdf"], "with-js")
+
+    assert [entry["status"] for entry in settled(local_stack, tracking_number, 1)] == ["clean"]
 
 
 @pytest.mark.parametrize(
