@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 from urllib.parse import quote
 
-from chalicelib.config import aws_region
+from chalicelib.aws_clients import aws_client
 from chalicelib.domain.documents import LARGEST_FILE_BYTES
 
 # The tag the bucket's lifecycle rule deletes by (infra/resources.yaml): set when the request closes.
@@ -20,14 +19,16 @@ class Arrival:
     first_bytes: bytes
 
 
-@cache
 def _s3() -> Any:
-    # boto3 is imported on the first document call: routes that never touch S3 never load its client.
-    import boto3
+    """The process's one S3 client, made on the first document call (chalicelib/aws_clients.py)."""
+    return aws_client("s3", _signature_v4)
+
+
+def _signature_v4() -> Any:
     from botocore.config import Config
 
-    # SigV4 for presigned POSTs and GETs; AWS_ENDPOINT_URL (the local stack) is honoured by boto3 itself.
-    return boto3.client("s3", region_name=aws_region(), config=Config(signature_version="s3v4"))
+    # SigV4 for the presigned POSTs and GETs (what S3 requires in every region opened since 2014).
+    return Config(signature_version="s3v4")
 
 
 def upload_form(bucket: str, key: str, content_type: str, redirect_url: str, expires_s: int) -> dict[str, Any]:

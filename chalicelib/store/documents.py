@@ -18,21 +18,10 @@ import secrets
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
 from pynamodb.exceptions import PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from chalicelib.config import aws_region, settings
+from chalicelib.store.base import StoredModel, TableMeta
 
 UPLOAD_PREFIX = "uploads/"
-
-
-class _TableName:
-    def __get__(self, instance: object, owner: type) -> str:
-        return settings().table_name("documents")
-
-
-class _Region:
-    def __get__(self, instance: object, owner: type) -> str | None:
-        return aws_region()
 
 
 class RequestDocumentsIndex(GlobalSecondaryIndex["DocumentRecord"]):
@@ -44,10 +33,9 @@ class RequestDocumentsIndex(GlobalSecondaryIndex["DocumentRecord"]):
     created_order = UnicodeAttribute(range_key=True)
 
 
-class DocumentRecord(Model):
-    class Meta:
-        table_name = _TableName()
-        region = _Region()
+class DocumentRecord(StoredModel):
+    class Meta(TableMeta):
+        table = "documents"
 
     document_id = UnicodeAttribute(hash_key=True)
     tracking_number = UnicodeAttribute()
