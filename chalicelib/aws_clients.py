@@ -9,6 +9,7 @@ thread-safe, so clients are made under a lock (reading one already made takes no
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -35,12 +36,30 @@ def aws_client(service: str, configure: Callable[[], Config] | None = None) -> B
     with _lock:
         made = _clients.get(service)
         if made is None:
-            # AWS_ENDPOINT_URL (the local stack's moto server) is honoured by botocore itself.
-            made = _botocore_session().create_client(
-                service, region_name=aws_region(), config=configure() if configure else None
-            )
+            made = _made_without_collector(service, configure() if configure else None)
             _clients[service] = made
         return made
+
+
+def _made_without_collector(service: str, config: Config | None) -> BaseClient:
+    """A client, made with the cyclic garbage collector paused, then set aside from it.
+
+    Making a client parses the service's model into tens of thousands of dicts: each burst of
+    allocations sets off collections that scan everything the process holds, the whole app
+    included, for no garbage (the dicts are acyclic, and refcounting frees any that die). The
+    client and the modules already loaded then live as long as the process: frozen, no later
+    collection scans them again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        # AWS_ENDPOINT_URL (the local stack's moto server) is honoured by botocore itself.
+        made = _botocore_session().create_client(service, region_name=aws_region(), config=config)
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()
+    return made
 
 
 def _botocore_session() -> Session:

@@ -15,8 +15,6 @@ from datetime import UTC, datetime
 from chalice import Blueprint
 from chalice.app import CloudWatchEvent
 
-from chalicelib.services.documents import document_arrived, document_scanned
-
 document_events = Blueprint(__name__)
 
 OBJECT_CREATED = {"source": ["aws.s3"], "detail-type": ["Object Created"]}
@@ -25,6 +23,9 @@ SCAN_RESULT = {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Malware P
 
 @document_events.on_cw_event(OBJECT_CREATED, name="document_arrived")
 def on_object_created(event: CloudWatchEvent) -> dict[str, str]:
+    # The services are imported on first use, as in api/citizen.py: the API's cold start never pays.
+    from chalicelib.services.documents import document_arrived
+
     detail = event.detail
     status = document_arrived(
         detail["bucket"]["name"], detail["object"]["key"], detail["object"].get("version-id"), datetime.now(UTC)
@@ -34,6 +35,8 @@ def on_object_created(event: CloudWatchEvent) -> dict[str, str]:
 
 @document_events.on_cw_event(SCAN_RESULT, name="document_scanned")
 def on_scan_result(event: CloudWatchEvent) -> dict[str, str]:
+    from chalicelib.services.documents import document_scanned
+
     detail = event.detail
     target = detail["s3ObjectDetails"]
     status = document_scanned(

@@ -4,6 +4,8 @@ Without JavaScript: the confirmation and track pages offer, per missing document
 (which document, which kind of file) that posts here; the answer is a page whose form posts the
 file straight to S3 with a presigned POST, and S3 redirects the browser back to
 `.../documents/{document_id}/uploaded`, which says what was received.
+
+Each view imports its service when it first runs (see chalicelib/api/citizen.py).
 """
 
 from __future__ import annotations
@@ -20,9 +22,6 @@ from chalicelib.api.portal_pages import _site, answers_with_pages, html_response
 from chalicelib.api.responses import answers_errors, json_response
 from chalicelib.config import document_settings, portal_settings
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
-from chalicelib.portal import render
-from chalicelib.services.documents import document_of_service, request_upload, upload_outcome
-from chalicelib.store.requests import load_request_record
 
 documents_api = Blueprint(__name__)
 
@@ -40,6 +39,10 @@ def redirect_base_url(request: Request) -> str:
 @answers_with_pages
 def upload_form_page(request: Request) -> Response:
     """The track or confirmation page's "next: choose the file": the page with the S3 form."""
+    from chalicelib.portal import render
+    from chalicelib.services.documents import document_of_service, request_upload
+    from chalicelib.store.requests import load_request_record
+
     fields = form_fields(request)
     tracking_number = (request.uri_params or {}).get("tracking_number", "")
     body = {
@@ -66,6 +69,8 @@ def upload_form_page(request: Request) -> Response:
 @or_form_page(upload_form_page, documents_api)
 @answers_errors
 def offer_upload(tracking_number: str) -> Response:
+    from chalicelib.services.documents import request_upload
+
     request = documents_api.current_request
     offered = request_upload(tracking_number, json_object(request), datetime.now(UTC), redirect_base_url(request))
     return json_response(offered, status_code=201)
@@ -78,6 +83,9 @@ def uploaded(tracking_number: str, document_id: str) -> Response:
 
 @answers_with_pages
 def uploaded_page(request: Request) -> Response:
+    from chalicelib.portal import render
+    from chalicelib.services.documents import upload_outcome
+
     params = request.uri_params or {}
     try:
         outcome = upload_outcome(params.get("tracking_number", ""), params.get("document_id", ""))
