@@ -25,6 +25,7 @@ from chalicelib.domain.office import (
     read_reveal_reason,
     read_transfer,
 )
+from chalicelib.domain.payments import PIASTERS_PER_POUND
 from chalicelib.domain.staff import Action, StaffMember
 from chalicelib.domain.statuses import FINAL_STATUSES, STATUS_NAMES_AR, Status, can_move
 from chalicelib.domain.tracking import is_valid_tracking_number
@@ -87,7 +88,8 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
         )
     if not staff.may_move(current, move.target):
         raise Forbidden
-    missing = missing_documents(request)
+    # Only an approval and a call for information depend on the documents: one query, for those alone.
+    missing = missing_documents(request) if move.target in (Status.APPROVED, Status.NEEDS_INFO) else []
     if move.target is Status.APPROVED and missing:
         raise Conflict(
             code="documents_missing",
@@ -297,6 +299,7 @@ def _payment_view(payment: PaymentTerms) -> dict[str, Any]:
         "expires_at": iso_utc(payment.expires_at),
         "paid_at": iso_utc(payment.paid_at) if payment.paid_at else None,
         "paid_by": payment.paid_by,
+        "refunded_egp": int(payment.refunded_piasters or 0) / PIASTERS_PER_POUND,
     }
 
 

