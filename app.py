@@ -4,9 +4,11 @@ from chalice import Chalice
 
 from chalicelib.api.citizen import citizen_api
 from chalicelib.api.deliveries import deliveries
+from chalicelib.api.description import description_api
 from chalicelib.api.document_events import document_events
 from chalicelib.api.documents import documents_api
 from chalicelib.api.office import office_api
+from chalicelib.api.open311 import open311_api
 from chalicelib.api.payments import payments_api
 from chalicelib.api.portal_pages import portal_api
 from chalicelib.api.preferences import preferences_api
@@ -23,4 +25,6 @@ app.register_blueprint(preferences_api)
 app.register_blueprint(deliveries)
 app.register_blueprint(documents_api)
 app.register_blueprint(document_events)
+app.register_blueprint(description_api)
+app.register_blueprint(open311_api)
 app.register_middleware(log_each_request, "http")

@@ -140,6 +140,21 @@ def _one_request_of_every_route(client: Client, staff: StaffHeaders) -> set[tupl
     assert ask("POST", own + "/card-payments", f"/v1/requests/{number}/card-payments", wrong).status_code == 404
     voice = {"national_id_last4": last4, "notify_by": "voice"}
     assert ask("POST", own + "/notifications", f"/v1/requests/{number}/notifications", voice).status_code == 200
+
+    assert ask("GET", "/v1/openapi.json").status_code == 200
+    open311 = "/open311/v2"
+    for fmt in ("json", "xml"):
+        assert ask("GET", f"{open311}/discovery.{fmt}").status_code == 200
+        assert ask("GET", f"{open311}/services.{fmt}").status_code == 200
+        listing = f"{open311}/requests.{fmt}?api_key=local-open311-api-key"
+        assert ask("GET", f"{open311}/requests.{fmt}", listing).status_code == 200
+        filing = f"service_code=shop_licence&first_name=x&api_key=local-open311-api-key&attribute[area_m2]={fmt}"
+        posted = ask("POST", f"{open311}/requests.{fmt}", body=filing,
+                     **{"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+        assert posted.status_code == 400
+    definition = ask("GET", f"{open311}/services/{{service_file}}", f"{open311}/services/shop_licence.json")
+    assert definition.status_code == 200
+    assert ask("GET", f"{open311}/requests/{{request_file}}", f"{open311}/requests/{number}.xml").status_code == 200
     return asked
 
 
