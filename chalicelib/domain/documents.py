@@ -87,7 +87,7 @@ def read_upload_request(body: Mapping[str, Any], service: Service) -> UploadRequ
             "اختر مستندًا من مستندات الخدمة.", "Choose one of the documents the service lists."
         )
     content_type = body.get("content_type")
-    if content_type not in ACCEPTED_TYPES:
+    if not isinstance(content_type, str) or content_type not in ACCEPTED_TYPES:
         problems["content_type"] = FieldProblem(
             "يُقبل ملف PDF أو صورة JPEG أو PNG فقط.", "Only PDF, JPEG and PNG files are accepted."
         )
