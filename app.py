@@ -5,6 +5,8 @@ from chalice import Chalice
 from chalicelib.api.citizen import citizen_api
 from chalicelib.api.deliveries import deliveries
 from chalicelib.api.description import description_api
+from chalicelib.api.document_events import document_events
+from chalicelib.api.documents import documents_api
 from chalicelib.api.office import office_api
 from chalicelib.api.open311 import open311_api
 from chalicelib.api.payments import payments_api
@@ -22,6 +24,8 @@ app.register_blueprint(payments_api)
 app.register_blueprint(scheduled)
 app.register_blueprint(preferences_api)
 app.register_blueprint(deliveries)
+app.register_blueprint(documents_api)
+app.register_blueprint(document_events)
 app.register_blueprint(description_api)
 app.register_blueprint(open311_api)
 app.register_blueprint(startup_guard)

@@ -179,3 +179,29 @@ def limit_settings() -> LimitSettings:
         messages_per_phone_per_day=int(os.environ.get("MESSAGES_PER_PHONE_PER_DAY", "10")),
         reveals_per_hour_before_alert=int(os.environ.get("REVEALS_PER_HOUR_BEFORE_ALERT", "10")),
     )
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    """Where uploads go, and how long an upload form and a download link stay valid."""
+
+    bucket: str
+    upload_form_seconds: int
+    download_link_seconds: int
+    public_api_url: str  # absolute, for S3's redirect after an upload; empty: the API's own base URL
+
+
+# moto's account: the local stage's bucket, like the deployed ones, carries its account's id.
+LOCAL_ACCOUNT_ID = "123456789012"
+# A presigned GET for staff expires within 5 minutes (CONTRACT.md); an upload form in an hour.
+DOWNLOAD_LINK_SECONDS = 300
+
+
+def document_settings() -> DocumentSettings:
+    stage = settings().stage
+    return DocumentSettings(
+        bucket=os.environ.get("DOCUMENTS_BUCKET", f"shobbak-{stage}-documents-{LOCAL_ACCOUNT_ID}"),
+        upload_form_seconds=int(os.environ.get("UPLOAD_FORM_SECONDS", "3600")),
+        download_link_seconds=min(DOWNLOAD_LINK_SECONDS, int(os.environ.get("DOWNLOAD_LINK_SECONDS", "300"))),
+        public_api_url=os.environ.get("PUBLIC_API_URL", "").rstrip("/"),
+    )

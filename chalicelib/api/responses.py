@@ -81,8 +81,8 @@ def answers_errors(view: Callable[..., Response]) -> Callable[..., Response]:
             )  # fmt: skip
             response.headers["Retry-After"] = RETRY_AFTER_BUSY_S
             return response
-        except Forbidden:
-            return error_response(403, "forbidden", Forbidden.message_ar, Forbidden.message_en)
+        except Forbidden as refusal:
+            return error_response(403, "forbidden", refusal.message_ar, refusal.message_en)
         except Conflict as conflict:
             response = error_response(409, conflict.code, conflict.message_ar, conflict.message_en)
             return json_response({**json.loads(response.body), "current": conflict.current}, 409)

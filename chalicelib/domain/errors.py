@@ -67,6 +67,13 @@ class Forbidden(Exception):
     message_en = "Your role is not allowed to do this."
 
 
+class RevealFirst(Forbidden):
+    """A copy of an identity document opens only for whoever has revealed the applicant."""
+
+    message_ar = "هذا المستند يكشف هوية مقدم الطلب: لا يُفتح إلا بعد كشف الهوية المسجَّل بسبب."
+    message_en = "This document reveals the applicant's identity: it opens only after a recorded identity reveal."
+
+
 @dataclass(frozen=True)
 class Conflict(Exception):
     """The request is not in the state the caller thought; `current` is how it stands now."""

@@ -42,6 +42,7 @@ class Event(StrEnum):
     REJECTED = "rejected"
     READY = "ready"
     PAYMENT_REMINDER = "payment_reminder"
+    TRANSFERRED = "transferred"
 
 
 # The statuses a citizen hears about when a member of staff moves their request there.
@@ -82,6 +83,7 @@ def sms_text(event: Event, values: MessageValues) -> str:
         Event.REJECTED: f"شباك: رُفض طلبك {tracking}، والسبب على بوابة شباك.",
         Event.READY: f"شباك: طلبك {tracking} جاهز للاستلام من مركز {values.district_name_ar}.",
         Event.PAYMENT_REMINDER: f"شباك: سدد رسوم طلبك قبل {_day(values.pay_by)} بالرقم {reference}",
+        Event.TRANSFERRED: f"شباك: حُوّل طلبك {tracking} إلى {values.district_name_ar} للفحص.",
     }
     return texts[event]
 

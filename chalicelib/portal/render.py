@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.calendar import CAIRO, arabic_date
-from chalicelib.domain.catalogue import District, Service
+from chalicelib.domain.catalogue import District, Document, Service
+from chalicelib.domain.documents import ACCEPTED_TYPES, DocumentStatus
+from chalicelib.domain.documents import STATUS_NAMES_AR as DOCUMENT_STATUS_NAMES_AR
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
 from chalicelib.domain.tracking import grouped_for_reading
 from chalicelib.portal import urls
@@ -106,6 +108,8 @@ def _environment() -> Any:
         grouped=grouped_for_reading,
         arabic_date=_arabic_date,
         status_ar=lambda status: STATUS_NAMES_AR[Status(status)],
+        document_status=lambda status: DOCUMENT_STATUS_NAMES_AR[DocumentStatus(status)],
+        kilobytes=lambda size: f"{max(1, round(size / 1024))} كيلوبايت",
     )
     return environment
 
@@ -210,13 +214,34 @@ def check_page(
     )
 
 
-def confirmation_page(site: Site, district: District, service: Service, answer: Mapping[str, Any]) -> str:
-    """`answer`: the submission's answer (CONTRACT.md) with its tracking number."""
-    return _render("confirmation.html.j2", site, district=district, service=service, answer=answer)
+def confirmation_page(
+    site: Site,
+    district: District,
+    service: Service,
+    answer: Mapping[str, Any],
+    documents: Sequence[Any] = (),
+    national_id_last4: str = "",
+) -> str:
+    """`answer`: the submission's answer (CONTRACT.md) with its tracking number; `documents`: each
+    listed document's state (services.documents.DocumentState), offered for upload when missing."""
+    return _render(
+        "confirmation.html.j2",
+        site,
+        district=district,
+        service=service,
+        answer=answer,
+        documents=documents,
+        national_id_last4=national_id_last4,
+    )
 
 
 def track_result_page(
-    site: Site, result: Mapping[str, Any], service_name: str, district_name: str, national_id_last4: str = ""
+    site: Site,
+    result: Mapping[str, Any],
+    service_name: str,
+    district_name: str,
+    national_id_last4: str = "",
+    documents: Sequence[Any] = (),
 ) -> str:
     """`result`: the inquiry's answer (CONTRACT.md); with the digits that proved it, a fee still
     due can be paid by card from the page."""
@@ -228,7 +253,28 @@ def track_result_page(
         district_name=district_name,
         national_id_last4=national_id_last4,
         payment_status=PAYMENT_STATUSES_AR.get(result["payment_status"] or ""),
+        documents=documents,
     )
+
+
+def upload_page(site: Site, tracking_number: str, document: Document, content_type: str,
+                upload: Mapping[str, Any]) -> str:  # fmt: skip
+    """The form that posts one file straight to S3 (a presigned POST), without JavaScript."""
+    return _render(
+        "upload.html.j2",
+        site,
+        tracking_number=tracking_number,
+        document=document,
+        type_name=ACCEPTED_TYPES[content_type],
+        accept={"application/pdf": ".pdf,application/pdf", "image/jpeg": ".jpg,.jpeg,image/jpeg",
+                "image/png": ".png,image/png"}[content_type],
+        upload=upload,
+    )  # fmt: skip
+
+
+def uploaded_page(site: Site, outcome: Any) -> str:
+    """Where S3 sends the citizen back after an upload: what was received (services.documents.UploadOutcome)."""
+    return _render("uploaded.html.j2", site, outcome=outcome)
 
 
 def problem_page(site: Site, message: str) -> str:

@@ -1,4 +1,4 @@
-"""The district offices' use cases: blind views, queues, moves and identity reveals.
+"""The district offices' use cases: blind views, queues, moves, transfers and identity reveals.
 
 Every function takes the verified staff member first, checks the permission matrix
 (domain/staff.py), and treats a request of another district exactly like one that does
@@ -14,15 +14,18 @@ from typing import Any
 from chalicelib.config import settings
 from chalicelib.domain.calendar import cairo_today, iso_utc
 from chalicelib.domain.digits import digits_only
+from chalicelib.domain.documents import needs_info_message
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, invalid_fields, no_such_request
-from chalicelib.domain.messages import EVENT_FOR_STATUS
+from chalicelib.domain.messages import EVENT_FOR_STATUS, Event
 from chalicelib.domain.office import (
+    due_date_after_transfer,
     encode_cursor,
     is_overdue,
     read_erasure_reason,
     read_move,
     read_queue_query,
     read_reveal_reason,
+    read_transfer,
 )
 from chalicelib.domain.payments import PIASTERS_PER_POUND
 from chalicelib.domain.staff import Action, StaffMember
@@ -31,6 +34,7 @@ from chalicelib.domain.tracking import is_valid_tracking_number
 from chalicelib.observability.audit import audit
 from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.documents import missing_documents, office_document_list, schedule_deletion
 from chalicelib.services.limits import count_reveal
 from chalicelib.services.notifications import intent
 from chalicelib.store.models import HistoryEntry, OutboxMessage, PaymentTerms, RequestRecord
@@ -48,7 +52,7 @@ from chalicelib.store.requests import (
 
 def view_request(staff: StaffMember, tracking_number: str, now: datetime) -> dict[str, Any]:
     _require(staff, Action.VIEW_REQUEST)
-    return blind_view(_load_visible(staff, tracking_number), now)
+    return blind_view(load_visible(staff, tracking_number), now)
 
 
 def view_queue(staff: StaffMember, params: Mapping[str, str], now: datetime) -> dict[str, Any]:
@@ -75,11 +79,11 @@ def view_queue(staff: StaffMember, params: Mapping[str, str], now: datetime) -> 
 def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     _require(staff, Action.TRANSITION)
     move = read_move(body)
-    stored = _load_visible(staff, tracking_number)
+    stored = load_visible(staff, tracking_number)
     request = stored.request
     current = Status(request.status)
     if request.version != move.version:
-        raise _stale(stored, now)
+        raise stale(stored, now)
     if not can_move(current, move.target):
         raise Conflict(
             code="transition_not_allowed",
@@ -89,6 +93,28 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
         )
     if not staff.may_move(current, move.target):
         raise Forbidden
+    # Only an approval and a call for information depend on the documents: one query, for those alone.
+    missing = missing_documents(request) if move.target in (Status.APPROVED, Status.NEEDS_INFO) else []
+    if move.target is Status.APPROVED and missing:
+        raise Conflict(
+            code="documents_missing",
+            message_ar="لا يمكن الموافقة قبل اكتمال المستندات المطلوبة: " + "، ".join(d.name_ar for d in missing) + ".",
+            message_en="A request cannot be approved while required documents are missing: "
+            + ", ".join(document.code for document in missing)
+            + ".",
+            current=blind_view(stored, now),
+        )
+    citizen_message = move.citizen_message
+    if move.target is Status.NEEDS_INFO:
+        citizen_message = needs_info_message(move.citizen_message, missing)
+        if citizen_message is None:
+            raise invalid_fields(
+                {
+                    "message_to_citizen": FieldProblem(
+                        "اكتب للمواطن ما الذي ينقص طلبه.", "Tell the citizen what is missing from the request."
+                    )
+                }
+            )
     request.status = move.target.value
     request.version = move.version + 1
     request.updated_at = now
@@ -103,8 +129,9 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
         to_status=move.target.value,
         actor_role=staff.role.value,
         actor=staff.principal,
+        office=staff.office_code,
         note=move.note,
-        citizen_message=move.citizen_message,
+        citizen_message=citizen_message,
     )
     closes = move.target in FINAL_STATUSES and not request.identity_erased
     retention = timedelta(days=settings().applicant_retention_days)
@@ -118,7 +145,7 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
         )
     except VersionConflict:
         fresh = load_request(tracking_number)
-        raise _stale(fresh, now) if fresh else no_such_request() from None
+        raise stale(fresh, now) if fresh else no_such_request() from None
     logger.info(
         "request moved",
         extra={
@@ -126,6 +153,83 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
             "from": current.value,
             "to": move.target.value,
             "role": staff.role.value,
+            "version": request.version,
+        },
+    )
+    if move.target in FINAL_STATUSES:
+        schedule_deletion(tracking_number)
+    return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)
+
+
+def transfer_request(
+    staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    """Headquarters moves a misrouted request to the district that should handle it: the
+    request changes hands and queues, its deadline follows the rule of
+    domain.office.due_date_after_transfer, the history records who, why and from where,
+    and the citizen is told by SMS; all in one transaction, on the version the caller read."""
+    _require(staff, Action.TRANSFER)
+    transfer = read_transfer(body)
+    stored = load_visible(staff, tracking_number)
+    request = stored.request
+    catalogue = current_catalogue()
+    target = catalogue.district(transfer.to_district)
+    service = catalogue.service(request.service_code, on=request.submitted_at.date())
+    if target is None or not target.active or service is None or not service.offered_in(target.code):
+        raise invalid_fields(
+            {
+                "to_district": FieldProblem(
+                    "اختر حيًا أو مركزًا يعمل بالمنظومة ويقدم هذه الخدمة.",
+                    "Choose an active district that offers this service.",
+                )
+            }
+        )
+    if request.version != transfer.version:
+        raise stale(stored, now)
+    current = Status(request.status)
+    if target.code == request.district_code or current in FINAL_STATUSES:
+        raise Conflict(
+            code="transfer_not_allowed",
+            message_ar="لا يمكن تحويل طلب منتهٍ، ولا تحويل طلب إلى الحي الذي يتبعه.",
+            message_en="A finished request cannot be transferred, nor a request to the district it belongs to.",
+            current=blind_view(stored, now),
+        )
+    from_district = request.district_code
+    due = due_date_after_transfer(
+        date.fromisoformat(request.sla_due_date), cairo_today(now), service.sla_days, catalogue.holidays()
+    )
+    request.district_code = target.code
+    request.sla_due_date = due.isoformat()
+    request.version = transfer.version + 1
+    request.updated_at = now
+    request.place_in_queues()
+    entry = HistoryEntry(
+        request.tracking_number,
+        HistoryEntry.item_for(request.version, now),
+        event=HistoryEntry.TRANSFERRED,
+        version=request.version,
+        at=now,
+        from_status=current.value,
+        to_status=current.value,
+        actor_role=staff.role.value,
+        actor=staff.principal,
+        office=staff.office_code,
+        from_district=from_district,
+        to_district=target.code,
+        note=transfer.reason,
+    )
+    message = intent(request, Event.TRANSFERRED, now, district_name_ar=target.name_ar)
+    try:
+        record_move(request, entry, expected_version=transfer.version, outbox=[message])
+    except VersionConflict:
+        fresh = load_request(tracking_number)
+        raise stale(fresh, now) if fresh else no_such_request() from None
+    logger.info(
+        "request transferred",
+        extra={
+            "tracking_number": tracking_number,
+            "from": from_district,
+            "to": target.code,
             "version": request.version,
         },
     )
@@ -144,7 +248,7 @@ def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str,
     """Who asked, for a manager with a stated reason; the reveal is recorded before it is made."""
     _require(staff, Action.REVEAL_IDENTITY)
     reason = read_reveal_reason(body)
-    request = _load_visible(staff, tracking_number).request
+    request = load_visible(staff, tracking_number).request
     if request.identity_erased:
         raise _identity_gone(request)
     record_event(
@@ -180,7 +284,7 @@ def erase_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, 
     The erasure is recorded in the history and audited; asking again changes nothing."""
     _require(staff, Action.ERASE_IDENTITY)
     reason = read_erasure_reason(body)
-    stored = _load_visible(staff, tracking_number)
+    stored = load_visible(staff, tracking_number)
     request = stored.request
     if request.identity_erased:
         return _erased(request)
@@ -205,7 +309,7 @@ def erase_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, 
         erased = record_erasure(request, entry, expected_version=read_version)
     except VersionConflict:
         fresh = load_request(request.tracking_number)
-        raise _stale(fresh, now) if fresh else no_such_request() from None
+        raise stale(fresh, now) if fresh else no_such_request() from None
     if not erased:
         raise _identity_gone(request)
     audit("identity_erased", tracking_number=request.tracking_number, role=staff.role.value, actor=staff.principal)
@@ -241,6 +345,7 @@ def blind_view(stored: StoredRequest, now: datetime) -> dict[str, Any]:
         "district_code": request.district_code,
         "department": request.department,
         "channel": request.channel,
+        "filed_at_office": request.filed_at_office,
         "submitted_at": iso_utc(request.submitted_at),
         "updated_at": iso_utc(request.updated_at),
         "sla_due_date": request.sla_due_date,
@@ -251,6 +356,7 @@ def blind_view(stored: StoredRequest, now: datetime) -> dict[str, Any]:
         "details": request.details.as_dict(),
         "documents_received": list(request.documents_received or []),
         "identity_erased": bool(request.identity_erased),
+        "documents": office_document_list(request.tracking_number),
         "history": [_office_entry(entry) for entry in stored.history],
     }
 
@@ -276,6 +382,9 @@ def _office_entry(entry: HistoryEntry) -> dict[str, Any]:
         "to": entry.to_status,
         "actor_role": entry.actor_role,
         "actor": entry.actor,
+        "office": entry.office,
+        "from_district": entry.from_district,
+        "to_district": entry.to_district,
         "note": entry.note,
         "message_to_citizen": entry.citizen_message,
     }
@@ -301,7 +410,7 @@ def _require(staff: StaffMember, action: Action) -> None:
         raise Forbidden
 
 
-def _load_visible(staff: StaffMember, tracking_number: str) -> StoredRequest:
+def load_visible(staff: StaffMember, tracking_number: str) -> StoredRequest:
     tracking_number = digits_only(tracking_number)
     if not is_valid_tracking_number(tracking_number):
         raise no_such_request()
@@ -311,7 +420,7 @@ def _load_visible(staff: StaffMember, tracking_number: str) -> StoredRequest:
     return stored
 
 
-def _stale(stored: StoredRequest, now: datetime) -> Conflict:
+def stale(stored: StoredRequest, now: datetime) -> Conflict:
     return Conflict(
         code="stale_version",
         message_ar="تغيّر الطلب منذ أن فتحته؛ راجع حالته الحالية ثم أعد المحاولة.",

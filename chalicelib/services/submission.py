@@ -42,6 +42,7 @@ class Filing:
     actor_role: str
     actor: str | None = None
     documents_received: tuple[str, ...] = ()
+    office: str | None = None  # the district office whose window filed it
 
 
 ONLINE_CHANNEL = "portal"
@@ -148,6 +149,7 @@ def _request_record(
         payment=payment,
         details=application.details,
         documents_received=list(filing.documents_received) or None,
+        filed_at_office=filing.office,
         submitted_at=now,
         updated_at=now,
         sla_due_date=due.day.isoformat(),
@@ -168,6 +170,7 @@ def _first_history_entry(request: RequestRecord, filing: Filing) -> HistoryEntry
         to_status=request.status,
         actor_role=filing.actor_role,
         actor=filing.actor,
+        office=filing.office,
     )
 
 

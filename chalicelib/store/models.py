@@ -141,6 +141,9 @@ class RequestRecord(RequestPartitionItem, discriminator="request"):
     details = MapAttribute[str, Any]()
     # Documents handed in at the one window, by name, as printed on the receipt.
     documents_received = ListAttribute[str](of=UnicodeAttribute, null=True)
+    # The district office whose window filed it (any window serves the whole governorate);
+    # None for the portal.
+    filed_at_office = UnicodeAttribute(null=True)
     submitted_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     sla_due_date = UnicodeAttribute()
@@ -178,6 +181,9 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
     IDENTITY_REVEALED = "identity_revealed"
     IDENTITY_ERASED = "identity_erased"
     PAYMENT_REFUNDED = "payment_refunded"
+    TRANSFERRED = "transferred"
+    DOCUMENTS_RECEIVED = "documents_received"
+    DOCUMENT_OPENED = "document_opened"
 
     event = UnicodeAttribute(default=STATUS_CHANGE)
     version = NumberAttribute()
@@ -186,6 +192,11 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
     to_status = UnicodeAttribute()
     actor_role = UnicodeAttribute()
     actor = UnicodeAttribute(null=True)
+    # Where the actor works: a district's code, or "hq" (None for the citizen and the system).
+    office = UnicodeAttribute(null=True)
+    # A transfer's districts, from and to.
+    from_district = UnicodeAttribute(null=True)
+    to_district = UnicodeAttribute(null=True)
     # The office's own note: never shown to the citizen.
     note = UnicodeAttribute(null=True)
     # What the citizen is told with this change (what is missing, why it was refused).

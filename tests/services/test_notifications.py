@@ -45,7 +45,7 @@ from chalicelib.services.notifications import (
 from chalicelib.services.submission import ONLINE, submit_request
 from chalicelib.store.models import ApplicantRecord, OutboxMessage
 from chalicelib.store.requests import load_request_record
-from tests.api.calls import post_json
+from tests.api.calls import hand_in_every_document, post_json
 from tests.api.gateway_notices import fawry_notice, post_fawry
 from tests.factories import free_service_code, national_id, submission
 from tools.staff_token import SigningKey, mint_token
@@ -428,6 +428,7 @@ def test_a_staff_move_writes_one_intent_in_its_transaction_only_for_the_statuses
 ) -> None:
     manager = staff(signing_key, "manager")
     tracking_number = submit(client, applied(service_code=free_service_code()))["tracking_number"]
+    hand_in_every_document(client, manager, tracking_number)  # nothing is approved without them
 
     for version, (target, event) in enumerate(path, start=1):
         before = len(calls)
@@ -660,6 +661,7 @@ def test_choosing_voice_later_turns_the_next_messages_into_calls(client: Client,
     assert stream.deliver(client) == {"sent": 1}
 
     assert choose(client, tracking_number, "voice").status_code == 200
+    hand_in_every_document(client, manager, tracking_number)
     assert move(client, manager, tracking_number, "in_review", 1).status_code == 200
     assert move(client, manager, tracking_number, "approved", 2).status_code == 200
     [approved] = stream.new_keys()
@@ -746,6 +748,7 @@ def test_with_sns_down_every_change_succeeds_and_once_it_is_back_each_message_go
         paid = submit(client, applied())
         unpaid = submit(client, applied())
         submissions = 4
+        hand_in_every_document(client, staff(signing_key, "clerk"), free_1)  # its approval needs them
         handled.update(stream.deliver(client))
         for tracking_number, target, version in [
             (free_1, "in_review", 1),

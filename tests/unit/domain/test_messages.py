@@ -88,6 +88,7 @@ def test_every_event_has_a_text_and_the_staff_moves_that_tell_the_citizen_are_ma
         Event.REJECTED,
         Event.READY,
         Event.PAYMENT_REMINDER,
+        Event.TRANSFERRED,  # headquarters' transfer, not a move of status
     }
     assert EVENT_FOR_STATUS == {
         Status.NEEDS_INFO: Event.NEEDS_INFO,
