@@ -6,6 +6,7 @@ from chalicelib.api.citizen import citizen_api
 from chalicelib.api.deliveries import deliveries
 from chalicelib.api.office import office_api
 from chalicelib.api.payments import payments_api
+from chalicelib.api.performance import performance_api
 from chalicelib.api.portal_pages import portal_api
 from chalicelib.api.preferences import preferences_api
 from chalicelib.api.schedules import scheduled
@@ -19,4 +20,5 @@ app.register_blueprint(payments_api)
 app.register_blueprint(scheduled)
 app.register_blueprint(preferences_api)
 app.register_blueprint(deliveries)
+app.register_blueprint(performance_api)
 app.register_middleware(log_each_request, "http")

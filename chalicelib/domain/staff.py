@@ -26,15 +26,23 @@ class Action(StrEnum):
     VIEW_QUEUE = "view_queue"
     TRANSITION = "transition"
     REVEAL_IDENTITY = "reveal_identity"
+    VIEW_PERFORMANCE = "view_performance"  # figures and overdue lists: the district's head, headquarters
 
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.CLERK: frozenset({Action.INTAKE, Action.VIEW_REQUEST, Action.TRANSITION}),
     Role.OFFICER: frozenset({Action.VIEW_REQUEST, Action.VIEW_QUEUE, Action.TRANSITION}),
     Role.MANAGER: frozenset(
-        {Action.INTAKE, Action.VIEW_REQUEST, Action.VIEW_QUEUE, Action.TRANSITION, Action.REVEAL_IDENTITY}
+        {
+            Action.INTAKE,
+            Action.VIEW_REQUEST,
+            Action.VIEW_QUEUE,
+            Action.TRANSITION,
+            Action.REVEAL_IDENTITY,
+            Action.VIEW_PERFORMANCE,
+        }
     ),
-    Role.HQ: frozenset({Action.VIEW_REQUEST, Action.VIEW_QUEUE}),
+    Role.HQ: frozenset({Action.VIEW_REQUEST, Action.VIEW_QUEUE, Action.VIEW_PERFORMANCE}),
 }
 
 _PAYMENT_ONLY = {(Status.AWAITING_PAYMENT, Status.IN_REVIEW)}

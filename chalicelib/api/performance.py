@@ -1,0 +1,79 @@
+"""Performance: the office API's figures and overdue list, the handler on the requests
+table's stream that keeps the figures, and the daily recount and open-data publication."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from chalice import Blueprint, Cron, Response
+from chalice.app import CloudWatchEvent, DynamoDBEvent, DynamoDBRecord
+
+from chalicelib.api.office import staff_token
+from chalicelib.api.responses import answers_errors, json_response
+from chalicelib.domain.staff import Role, StaffMember
+from chalicelib.services.open_data import publish_open_data
+from chalicelib.services.performance import (
+    StreamChange,
+    keep_figures,
+    overdue_list,
+    performance_report,
+    recount_overdue,
+)
+
+performance_api = Blueprint(__name__)
+
+# As for the outbox (deliveries.py): the stream exists only once deployed, and `make package`
+# wires the real one in (infra/wiring.yaml). This ARN is never used to reach anything.
+REQUESTS_STREAM = "arn:aws:dynamodb:eu-central-1:000000000000:table/shobbak-requests/stream/wired-at-package-time"
+
+
+def _caller() -> StaffMember:
+    context = performance_api.current_request.context["authorizer"]
+    return StaffMember(
+        principal=context["principalId"],
+        role=Role(context["role"]),
+        district_code=context["district_code"] or None,
+    )
+
+
+@performance_api.route("/v1/office/performance", methods=["GET"], authorizer=staff_token)
+@answers_errors
+def performance() -> Response:
+    params = performance_api.current_request.query_params or {}
+    return json_response(performance_report(_caller(), params, datetime.now(UTC)))
+
+
+@performance_api.route("/v1/office/performance/overdue", methods=["GET"], authorizer=staff_token)
+@answers_errors
+def overdue() -> Response:
+    params = performance_api.current_request.query_params or {}
+    return json_response(overdue_list(_caller(), params, datetime.now(UTC)))
+
+
+def stream_changes(records: Iterable[DynamoDBRecord]) -> list[StreamChange]:
+    # Chalice gives the record's ApproximateCreationDateTime as a naive UTC datetime.
+    return [
+        StreamChange(record.event_id, record.timestamp.replace(tzinfo=UTC), record.old_image, record.new_image)
+        for record in records
+    ]
+
+
+@performance_api.on_dynamodb_record(stream_arn=REQUESTS_STREAM, batch_size=100, name="keep_performance_figures")
+def keep_performance_figures(event: DynamoDBEvent) -> dict[str, int]:
+    """Every change of a request, into the figures. Each record is applied once however often
+    the batch comes (the store refuses a record an item has seen), so Lambda may retry it whole."""
+    return dict(keep_figures(stream_changes(event)))
+
+
+# 22:05 UTC is just past midnight in Cairo, winter or summer time: a new day's overdue requests.
+@performance_api.schedule(Cron(5, 22, "*", "*", "?", "*"), name="recount_overdue_requests")
+def recount_overdue_requests(event: CloudWatchEvent) -> dict[str, Any]:
+    return recount_overdue(datetime.now(UTC))
+
+
+# After the recount: the public page and open data as of the day that just ended.
+@performance_api.schedule(Cron(20, 22, "*", "*", "?", "*"), name="publish_performance")
+def publish_performance(event: CloudWatchEvent) -> dict[str, Any]:
+    return publish_open_data(datetime.now(UTC))
