@@ -589,6 +589,7 @@ def measure_requests() -> tuple[dict[str, Any], dict[str, Any]]:
     from moto import mock_aws
 
     from app import app
+    from bench.performance import performance_page_calls
     from tests.factories import national_id, submission
     from tools.aws_calls import counted_aws_calls
     from tools.resources import deploy_resources
@@ -601,6 +602,7 @@ def measure_requests() -> tuple[dict[str, Any], dict[str, Any]]:
             rig.seed(SEEDED_REQUESTS)
             sample_latency(rig, WARMUP_ROUNDS)  # first calls build botocore clients and fill caches
         counts, counted_calls = count_calls(rig)
+        counts["performance_page"] = performance_page_calls(client)  # bench/performance.py
         gc.collect()
         with counted_aws_calls() as sampled_calls:
             samples = sample_latency(rig, LATENCY_SAMPLES)

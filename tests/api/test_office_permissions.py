@@ -28,11 +28,11 @@ REVEAL_REASON = "المواطن حضر للشباك ويطلب تصحيح رقم
 
 # Which role may do what, in any district it sees.
 PERMISSION_TABLE = """
-role      intake  view_request  view_queue  transition  reveal_identity
-clerk     yes     yes           -           yes         -
-officer   -       yes           yes         yes         -
-manager   yes     yes           yes         yes         yes
-hq        -       yes           yes         -           -
+role      intake  view_request  view_queue  transition  reveal_identity  view_performance
+clerk     yes     yes           -           yes         -                -
+officer   -       yes           yes         yes         -                -
+manager   yes     yes           yes         yes         yes              yes
+hq        -       yes           yes         -           -                yes
 """
 
 # What the API answers, for a request (or a queue, or an intake) in Dokki. The transition
@@ -40,15 +40,15 @@ hq        -       yes           yes         -           -
 #   403: the role may not do this at all, or not for that district (queues, intake);
 #   404: the role may, but the request is another district's: exactly as if it did not exist.
 STATUS_TABLE = """
-role      caller  intake  view_request  view_queue  transition  reveal_identity
-clerk     own     201     200           403         200         403
-clerk     other   403     404           403         404         403
-officer   own     403     200           200         200         403
-officer   other   403     404           403         404         403
-manager   own     201     200           200         200         200
-manager   other   403     404           403         404         404
-hq        own     403     200           200         403         403
-hq        other   403     200           200         403         403
+role      caller  intake  view_request  view_queue  transition  reveal_identity  view_performance
+clerk     own     201     200           403         200         403              403
+clerk     other   403     404           403         404         403              403
+officer   own     403     200           200         200         403              403
+officer   other   403     404           403         404         403              403
+manager   own     201     200           200         200         200              200
+manager   other   403     404           403         404         404              403
+hq        own     403     200           200         403         403              200
+hq        other   403     200           200         403         403              200
 """
 
 # Which moves along the state machine each role may make by hand. Leaving awaiting_payment
@@ -150,7 +150,7 @@ def expected_status(role: Role, caller: str, action: Action) -> int:
         return 403
     if action is Action.INTAKE:
         return 201 if member.district_code == REQUEST_DISTRICT else 403
-    if action is Action.VIEW_QUEUE:
+    if action in (Action.VIEW_QUEUE, Action.VIEW_PERFORMANCE):
         return 200 if member.sees_district(REQUEST_DISTRICT) else 403
     if not member.sees_district(REQUEST_DISTRICT):
         return 404
@@ -222,6 +222,8 @@ def act(client: Client, headers: dict[str, str], action: Action, tracking_number
         return client.http.get(f"/v1/office/requests?status=submitted&district={REQUEST_DISTRICT}", headers=headers)
     if action is Action.TRANSITION:
         return move(client, headers, tracking_number, move_tried_by(role)[1], version)
+    if action is Action.VIEW_PERFORMANCE:
+        return client.http.get(f"/v1/office/performance?district={REQUEST_DISTRICT}", headers=headers)
     body = {"reason": REVEAL_REASON}
     return post_json(client, f"/v1/office/requests/{tracking_number}/identity", body, headers)
 
@@ -243,6 +245,9 @@ def assert_allowed(response: Any, action: Action, tracking_number: str, role: Ro
     elif action is Action.TRANSITION:
         assert answer["status"] == move_tried_by(role)[1].value
         assert answer["history"][-1]["actor_role"] == role.value
+    elif action is Action.VIEW_PERFORMANCE:
+        assert [district["code"] for district in answer["districts"]] == [REQUEST_DISTRICT]
+        assert tracking_number not in response.body.decode()
     else:
         assert answer["tracking_number"] == tracking_number
         assert answer["national_id"] == national_id()
