@@ -103,7 +103,9 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
     signal.signal(signal.SIGTERM, interrupted)
     try:
         # Quiet: the message relay asks it something every two seconds, and each would be a line.
-        aws = start([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(ports.aws)], environment, quiet=True)
+        # moto_server, with its DynamoDB streams kept short (tools/moto_server.py).
+        moto = [sys.executable, "-m", "tools.moto_server", "-H", "127.0.0.1", "-p", str(ports.aws)]
+        aws = start(moto, environment, quiet=True)
         processes.append(aws)
         wait_until_answering(f"http://127.0.0.1:{ports.aws}/moto-api/", aws)
         cloudformation = boto3.client(

@@ -5,7 +5,8 @@
   records to the figures' handler, as Lambda's event source mapping does when deployed.
 - The daily jobs, the recount of overdue requests and the publication of the public page and
   its open data into the local portal, run at start, when the Cairo day turns, and (locally
-  only, so that `make demo` shows at once) whenever the stream falls quiet after changes.
+  only, so that `make demo` shows soon) once the stream falls quiet after changes, at most
+  once a minute.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +25,9 @@ from chalicelib.services.performance import StreamChange, keep_figures, recount_
 from tools.requests_stream import RequestsStream
 
 READ_EVERY_S = 1.0
+# Locally the daily jobs also follow changes, but not more often than this: each recount is a
+# query per open status and district, and moto's queries slow down as the tables grow.
+REFRESH_AT_MOST_EVERY_S = 60.0
 
 
 def stream_changes(records: list[dict]) -> list[StreamChange]:
@@ -51,7 +56,7 @@ def daily_jobs(portal_dir: Path) -> None:
 def feed_forever(portal_dir: Path, stop: threading.Event) -> None:
     stream = RequestsStream()
     daily_jobs(portal_dir)
-    last_day, changed = cairo_today(datetime.now(UTC)), False
+    last_day, changed, last_run = cairo_today(datetime.now(UTC)), False, time.monotonic()
     pending: list[dict] = []  # read but not yet applied: a failed round applies them again, harmlessly
     while not stop.wait(READ_EVERY_S):
         try:
@@ -63,9 +68,9 @@ def feed_forever(portal_dir: Path, stop: threading.Event) -> None:
                 logger.info("local performance feed", extra={"outcomes": dict(outcomes)})
                 continue
             today = cairo_today(datetime.now(UTC))
-            if changed or today != last_day:
+            if today != last_day or (changed and time.monotonic() - last_run >= REFRESH_AT_MOST_EVERY_S):
                 daily_jobs(portal_dir)
-                last_day, changed = today, False
+                last_day, changed, last_run = today, False, time.monotonic()
         except Exception:  # the feed must outlive a moto hiccup; what it missed it reads next round
             logger.exception("local performance feed round failed")
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from chalicelib.config import settings
 
+SHARDS_LOOKED_UP_EVERY = 30
+
 
 def stream_clients() -> tuple[Any, Any]:
     """DynamoDB and DynamoDB Streams clients for the environment's endpoint (moto's).
@@ -31,12 +33,16 @@ class RequestsStream:
         table = dynamodb.describe_table(TableName=settings().table_name("requests"))["Table"]
         self._arn = table["LatestStreamArn"]
         self._iterators: dict[str, str | None] = {}
+        self._shards: list[dict[str, Any]] = []
+        self._reads = 0
 
     def read(self) -> list[dict[str, Any]]:
         """What was written since the last read (everything, the first time)."""
         records: list[dict[str, Any]] = []
-        shards = self._streams.describe_stream(StreamArn=self._arn)["StreamDescription"]["Shards"]
-        for shard in shards:
+        if self._reads % SHARDS_LOOKED_UP_EVERY == 0:  # shards change rarely: not a call per read
+            self._shards = self._streams.describe_stream(StreamArn=self._arn)["StreamDescription"]["Shards"]
+        self._reads += 1
+        for shard in self._shards:
             shard_id = shard["ShardId"]
             if shard_id not in self._iterators:
                 self._iterators[shard_id] = self._streams.get_shard_iterator(
