@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-UNREAD_RECORDS_KEPT = 2000
+UNREAD_RECORDS_KEPT = 100
 
 
 def keep_streams_short() -> None:
