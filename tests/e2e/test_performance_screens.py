@@ -29,7 +29,7 @@ pytestmark = pytest.mark.e2e
 DEMO_REQUESTS = 40
 WALL = {"width": 1920, "height": 1080}
 PHONE = {"width": 360, "height": 640}
-CAUGHT_UP_TIMEOUT_S = 240
+CAUGHT_UP_TIMEOUT_S = 300
 
 
 def run_demo(stack: LocalStack) -> str:
@@ -78,6 +78,7 @@ def demo(local_stack: LocalStack) -> dict[str, Any]:
             break
         assert time.monotonic() < deadline, f"figures stuck at {received} of {DEMO_REQUESTS} requests"
         time.sleep(3)
+    deadline = time.monotonic() + CAUGHT_UP_TIMEOUT_S
     while open_data(local_stack)["generated_at"] <= report["generated_at"]:  # and republished since
         assert time.monotonic() < deadline, "the public page was not republished"
         time.sleep(3)
