@@ -1,6 +1,6 @@
 """`make bench`: DynamoDB calls of the office performance page (dynamodb_calls.performance_page).
 
-Kept apart from bench/run.py, which calls it with one line: a district manager's page of the
+Kept apart from the rest of the bench, which calls it with one line (bench/latency.py): a district manager's page of the
 district's figures, through the handler, counted call by call. The contract allows one read
 per district answered, and never a scan.
 """

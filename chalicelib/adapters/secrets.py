@@ -4,7 +4,10 @@ documented default for the local stage only, so that `make run` needs no setup."
 from __future__ import annotations
 
 import os
+import threading
+import time
 
+from chalicelib.aws_clients import aws_client
 from chalicelib.config import settings
 
 # The local stage's defaults (README.md); never used by any other stage.
@@ -15,6 +18,11 @@ LOCAL_DEFAULTS = {
     "OPEN311_API_KEY": "local-open311-api-key",
 }
 CACHE_SECONDS = 300
+
+# Parameter name -> (value, monotonic time it was read). A rotated secret is seen within
+# CACHE_SECONDS; a lock keeps `chalice local`'s threads from reading one parameter twice.
+_cached: dict[str, tuple[str, float]] = {}
+_cache_lock = threading.Lock()
 
 
 class MissingSecret(Exception):
@@ -29,9 +37,18 @@ def secret(name: str) -> str:
         return value
     parameter = os.environ.get(f"{name}_PARAMETER")
     if parameter:
-        from aws_lambda_powertools.utilities import parameters
-
-        return str(parameters.get_parameter(parameter, decrypt=True, max_age=CACHE_SECONDS))
+        return _parameter(parameter)
     if settings().stage == "local" and name in LOCAL_DEFAULTS:
         return LOCAL_DEFAULTS[name]
     raise MissingSecret(f"{name} is not configured")
+
+
+def _parameter(parameter: str) -> str:
+    with _cache_lock:
+        cached = _cached.get(parameter)
+        if cached is not None and time.monotonic() - cached[1] < CACHE_SECONDS:
+            return cached[0]
+        answer = aws_client("ssm").get_parameter(Name=parameter, WithDecryption=True)
+        value = str(answer["Parameter"]["Value"])
+        _cached[parameter] = (value, time.monotonic())
+        return value

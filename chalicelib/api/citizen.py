@@ -1,4 +1,8 @@
-"""The citizen API of CONTRACT.md: the catalogue, submissions and inquiries."""
+"""The citizen API of CONTRACT.md: the catalogue, submissions and inquiries.
+
+Each view imports its service when it first runs: a fresh Lambda container pays for the code
+of the route it answers, not for every route's (bench/cold_start.py measures it).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,9 @@ from datetime import UTC, datetime
 from chalice import Blueprint, Response
 
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
-from chalicelib.api.catalogue_views import district_view, service_view
 from chalicelib.api.portal_pages import confirm_application, or_form_page, track_request
 from chalicelib.api.responses import answers_errors, json_response
-from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.errors import FieldProblem, invalid_fields
-from chalicelib.domain.idempotency import read_idempotency_key
-from chalicelib.services.catalogue import current_catalogue
-from chalicelib.services.inquiry import inquire
-from chalicelib.services.submission import ONLINE, submit_request
 
 citizen_api = Blueprint(__name__)
 
@@ -23,6 +21,9 @@ citizen_api = Blueprint(__name__)
 @citizen_api.route("/v1/districts", methods=["GET"], cors=True)
 @answers_errors
 def list_districts() -> Response:
+    from chalicelib.api.catalogue_views import district_view
+    from chalicelib.services.catalogue import current_catalogue
+
     catalogue = current_catalogue()
     return json_response({"districts": [district_view(district) for district in catalogue.districts()]})
 
@@ -30,6 +31,10 @@ def list_districts() -> Response:
 @citizen_api.route("/v1/services", methods=["GET"], cors=True)
 @answers_errors
 def list_services() -> Response:
+    from chalicelib.api.catalogue_views import service_view
+    from chalicelib.domain.calendar import cairo_today
+    from chalicelib.services.catalogue import current_catalogue
+
     catalogue = current_catalogue()
     district_code = (citizen_api.current_request.query_params or {}).get("district")
     if district_code is not None and catalogue.district(district_code) is None:
@@ -42,6 +47,9 @@ def list_services() -> Response:
 @or_form_page(confirm_application, citizen_api)  # the portal's "check your answers" page, without JavaScript
 @answers_errors
 def submit() -> Response:
+    from chalicelib.domain.idempotency import read_idempotency_key
+    from chalicelib.services.submission import ONLINE, submit_request
+
     request = citizen_api.current_request
     body = json_object(request)
     idempotency_key = read_idempotency_key(request.headers.get("idempotency-key"))
@@ -53,4 +61,6 @@ def submit() -> Response:
 @or_form_page(track_request, citizen_api)  # the portal's track form, without JavaScript
 @answers_errors
 def inquiry() -> Response:
+    from chalicelib.services.inquiry import inquire
+
     return json_response(inquire(json_object(citizen_api.current_request)))

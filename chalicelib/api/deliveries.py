@@ -9,8 +9,6 @@ from typing import Any
 from chalice import Blueprint, Rate
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SNSEvent
 
-from chalicelib.services.notifications import deliver, deliver_due, place_voice_call
-
 deliveries = Blueprint(__name__)
 
 # Chalice needs the stream's and the topic's ARNs when the app is imported, but they exist
@@ -24,6 +22,9 @@ VOICE_CALLS_TOPIC = "arn:aws:sns:eu-central-1:000000000000:shobbak-voice-calls-w
 def deliver_messages(event: DynamoDBEvent) -> dict[str, int]:
     """Each new intent, at once. An error raised here makes Lambda retry the batch, then
     hand it to the dead-letter queue; a provider's failure is not an error (it waits)."""
+    # The services are imported on first use, as in api/citizen.py: the API's cold start never pays.
+    from chalicelib.services.notifications import deliver
+
     now = datetime.now(UTC)
     outcomes: Counter[str] = Counter()
     for record in event:
@@ -35,9 +36,13 @@ def deliver_messages(event: DynamoDBEvent) -> dict[str, int]:
 @deliveries.schedule(Rate(5, unit=Rate.MINUTES), name="sweep_messages")
 def sweep_messages(event: CloudWatchEvent) -> dict[str, int]:
     """What waits: retries whose backoff is over, calls deferred to the morning, reminders."""
+    from chalicelib.services.notifications import deliver_due
+
     return dict(deliver_due(datetime.now(UTC)))
 
 
 @deliveries.on_sns_message(topic=VOICE_CALLS_TOPIC, name="place_voice_calls")
 def place_voice_calls(event: SNSEvent) -> dict[str, Any]:
+    from chalicelib.services.notifications import place_voice_call
+
     return {"message_id": place_voice_call(event.message)}

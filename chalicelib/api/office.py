@@ -1,4 +1,8 @@
-"""The district offices' API (CONTRACT.md): every route behind the staff token authorizer."""
+"""The district offices' API (CONTRACT.md): every route behind the staff token authorizer.
+
+Each view imports its service when it first runs (see chalicelib/api/citizen.py); so does the
+authorizer, which API Gateway runs as a Lambda function of its own.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,11 @@ from datetime import UTC, datetime
 from chalice import AuthResponse, Blueprint, Response
 from chalice.app import AuthRequest
 
-from chalicelib.adapters.staff_tokens import InvalidToken, verify_staff_token
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
-from chalicelib.api.receipts import render_receipt
 from chalicelib.api.responses import answers_errors, json_response
 from chalicelib.config import staff_token_settings
-from chalicelib.domain.idempotency import read_idempotency_key
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.observability.logs import logger
-from chalicelib.services.intake import file_at_window
-from chalicelib.services.office import move_request, reveal_identity, view_queue, view_request
 
 office_api = Blueprint(__name__)
 
@@ -24,6 +23,8 @@ office_api = Blueprint(__name__)
 @office_api.authorizer()
 def staff_token(auth_request: AuthRequest) -> AuthResponse:
     """Built-in authorizer: enforced by API Gateway, by `chalice local` and by the test client."""
+    from chalicelib.adapters.staff_tokens import InvalidToken, verify_staff_token
+
     logger.clear_state()  # it runs before the request's own logging context exists
     scheme, _, credentials = (auth_request.token or "").partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
@@ -63,6 +64,10 @@ def _caller() -> StaffMember:
 @office_api.route("/v1/office/requests", methods=["POST"], authorizer=staff_token, content_types=ACCEPTED_MEDIA_TYPES)
 @answers_errors
 def intake() -> Response:
+    from chalicelib.api.receipts import render_receipt
+    from chalicelib.domain.idempotency import read_idempotency_key
+    from chalicelib.services.intake import file_at_window
+
     request = office_api.current_request
     filed = file_at_window(
         _caller(),
@@ -76,12 +81,16 @@ def intake() -> Response:
 @office_api.route("/v1/office/requests", methods=["GET"], authorizer=staff_token)
 @answers_errors
 def queue() -> Response:
+    from chalicelib.services.office import view_queue
+
     return json_response(view_queue(_caller(), office_api.current_request.query_params or {}, datetime.now(UTC)))
 
 
 @office_api.route("/v1/office/requests/{tracking_number}", methods=["GET"], authorizer=staff_token)
 @answers_errors
 def one_request(tracking_number: str) -> Response:
+    from chalicelib.services.office import view_request
+
     return json_response(view_request(_caller(), tracking_number, datetime.now(UTC)))
 
 
@@ -93,6 +102,8 @@ def one_request(tracking_number: str) -> Response:
 )
 @answers_errors
 def transition(tracking_number: str) -> Response:
+    from chalicelib.services.office import move_request
+
     body = json_object(office_api.current_request)
     return json_response(move_request(_caller(), tracking_number, body, datetime.now(UTC)))
 
@@ -105,5 +116,7 @@ def transition(tracking_number: str) -> Response:
 )
 @answers_errors
 def identity(tracking_number: str) -> Response:
+    from chalicelib.services.office import reveal_identity
+
     body = json_object(office_api.current_request)
     return json_response(reveal_identity(_caller(), tracking_number, body, datetime.now(UTC)))

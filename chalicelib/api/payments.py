@@ -1,4 +1,7 @@
-"""Payment routes (CONTRACT.md): the gateways' callbacks, and starting a card payment."""
+"""Payment routes (CONTRACT.md): the gateways' callbacks, and starting a card payment.
+
+Each view imports its service when it first runs (see chalicelib/api/citizen.py).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
 from chalicelib.api.portal_pages import or_form_page, pay_by_card
 from chalicelib.api.responses import answers_errors, error_response, json_response
 from chalicelib.observability.logs import logger
-from chalicelib.services.payments import handle_fawry_notice, handle_paymob_notice, start_card_payment
 
 payments_api = Blueprint(__name__)
 
@@ -30,6 +32,8 @@ def _refused(reason: UnverifiedNotice) -> Response:
 @payments_api.route("/v1/payments/fawry/callback", methods=["POST"], content_types=ACCEPTED_MEDIA_TYPES)
 @answers_errors
 def fawry_callback() -> Response:
+    from chalicelib.services.payments import handle_fawry_notice
+
     body = json_object(payments_api.current_request)
     try:
         outcome = handle_fawry_notice(body, datetime.now(UTC))
@@ -41,6 +45,8 @@ def fawry_callback() -> Response:
 @payments_api.route("/v1/payments/paymob/callback", methods=["POST"], content_types=ACCEPTED_MEDIA_TYPES)
 @answers_errors
 def paymob_callback() -> Response:
+    from chalicelib.services.payments import handle_paymob_notice
+
     request = payments_api.current_request
     body = json_object(request)
     try:
@@ -56,5 +62,7 @@ def paymob_callback() -> Response:
 @or_form_page(pay_by_card, payments_api)  # the portal's "pay by card" button, a plain form
 @answers_errors
 def card_payment(tracking_number: str) -> Response:
+    from chalicelib.services.payments import start_card_payment
+
     body = json_object(payments_api.current_request)
     return json_response(start_card_payment(tracking_number, body, datetime.now(UTC)), status_code=201)

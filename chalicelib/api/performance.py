@@ -1,11 +1,14 @@
 """Performance: the office API's figures and overdue list, the handler on the requests
-table's stream that keeps the figures, and the daily recount and open-data publication."""
+table's stream that keeps the figures, and the daily recount and open-data publication.
+
+Each view and handler imports its service when it first runs (see chalicelib/api/citizen.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Cron, Response
 from chalice.app import CloudWatchEvent, DynamoDBEvent, DynamoDBRecord
@@ -13,14 +16,9 @@ from chalice.app import CloudWatchEvent, DynamoDBEvent, DynamoDBRecord
 from chalicelib.api.office import staff_token
 from chalicelib.api.responses import answers_errors, json_response
 from chalicelib.domain.staff import Role, StaffMember
-from chalicelib.services.open_data import publish_open_data
-from chalicelib.services.performance import (
-    StreamChange,
-    keep_figures,
-    overdue_list,
-    performance_report,
-    recount_overdue,
-)
+
+if TYPE_CHECKING:
+    from chalicelib.services.performance import StreamChange
 
 performance_api = Blueprint(__name__)
 
@@ -41,6 +39,8 @@ def _caller() -> StaffMember:
 @performance_api.route("/v1/office/performance", methods=["GET"], authorizer=staff_token)
 @answers_errors
 def performance() -> Response:
+    from chalicelib.services.performance import performance_report
+
     params = performance_api.current_request.query_params or {}
     return json_response(performance_report(_caller(), params, datetime.now(UTC)))
 
@@ -48,11 +48,15 @@ def performance() -> Response:
 @performance_api.route("/v1/office/performance/overdue", methods=["GET"], authorizer=staff_token)
 @answers_errors
 def overdue() -> Response:
+    from chalicelib.services.performance import overdue_list
+
     params = performance_api.current_request.query_params or {}
     return json_response(overdue_list(_caller(), params, datetime.now(UTC)))
 
 
 def stream_changes(records: Iterable[DynamoDBRecord]) -> list[StreamChange]:
+    from chalicelib.services.performance import StreamChange
+
     # Chalice gives the record's ApproximateCreationDateTime as a naive UTC datetime.
     return [
         StreamChange(record.event_id, record.timestamp.replace(tzinfo=UTC), record.old_image, record.new_image)
@@ -64,16 +68,22 @@ def stream_changes(records: Iterable[DynamoDBRecord]) -> list[StreamChange]:
 def keep_performance_figures(event: DynamoDBEvent) -> dict[str, int]:
     """Every change of a request, into the figures. Each record is applied once however often
     the batch comes (the store refuses a record an item has seen), so Lambda may retry it whole."""
+    from chalicelib.services.performance import keep_figures
+
     return dict(keep_figures(stream_changes(event)))
 
 
 # 22:05 UTC is just past midnight in Cairo, winter or summer time: a new day's overdue requests.
 @performance_api.schedule(Cron(5, 22, "*", "*", "?", "*"), name="recount_overdue_requests")
 def recount_overdue_requests(event: CloudWatchEvent) -> dict[str, Any]:
+    from chalicelib.services.performance import recount_overdue
+
     return recount_overdue(datetime.now(UTC))
 
 
 # After the recount: the public page and open data as of the day that just ended.
 @performance_api.schedule(Cron(20, 22, "*", "*", "?", "*"), name="publish_performance")
 def publish_performance(event: CloudWatchEvent) -> dict[str, Any]:
+    from chalicelib.services.open_data import publish_open_data
+
     return publish_open_data(datetime.now(UTC))

@@ -6,6 +6,9 @@ here); that page posts to /v1/requests, which files the request through the same
 and answers the confirmation page. Sending the confirmation twice files nothing new: the key replays the
 first answer. Tracking: the static track form posts to /v1/inquiries and gets the result page.
 A form with mistakes comes back as the same form, filled in, with an error summary at the top.
+
+The pages' templates, the catalogue and the services are imported when a form first arrives:
+the JSON routes, which pass through `or_form_page`, never load them.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import functools
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 from chalice.app import Request
@@ -29,19 +32,13 @@ from chalicelib.api.forms import (
     sent_as_form,
 )
 from chalicelib.config import portal_settings
-from chalicelib.domain.application import read_application
-from chalicelib.domain.calendar import cairo_today
-from chalicelib.domain.catalogue import District, Service
-from chalicelib.domain.digits import digits_only
 from chalicelib.domain.errors import InvalidInput, NotFound, Unavailable
-from chalicelib.domain.idempotency import read_idempotency_key
 from chalicelib.observability.logs import logger
-from chalicelib.portal import render, urls
-from chalicelib.portal.fields import answers
-from chalicelib.services.catalogue import current_catalogue
-from chalicelib.services.inquiry import inquire
-from chalicelib.services.payments import start_card_payment
-from chalicelib.services.submission import ONLINE, submit_request
+from chalicelib.portal import urls
+
+if TYPE_CHECKING:
+    from chalicelib.domain.catalogue import District, Service
+    from chalicelib.portal.render import Site
 
 portal_api = Blueprint(__name__)
 
@@ -54,9 +51,11 @@ class _UnknownChoice(Exception):
     """The hidden service or district of a form names nothing the catalogue offers today."""
 
 
-def _site() -> render.Site:
+def _site() -> Site:
+    from chalicelib.portal.render import Site
+
     settings = portal_settings()
-    return render.Site(portal=settings.portal_base_url, api=settings.api_base_url)
+    return Site(portal=settings.portal_base_url, api=settings.api_base_url)
 
 
 def _origin_or_self(base_url: str) -> str:
@@ -86,6 +85,8 @@ def answers_with_pages(page: Callable[[Request], Response]) -> Callable[[Request
 
     @functools.wraps(page)
     def answering(request: Request) -> Response:
+        from chalicelib.portal import render
+
         try:
             return page(request)
         except _UnknownChoice:
@@ -117,6 +118,9 @@ def or_form_page(page: Callable[[Request], Response], blueprint: Blueprint) -> C
 
 
 def _chosen(fields: dict[str, str], now: datetime) -> tuple[District, Service]:
+    from chalicelib.domain.calendar import cairo_today
+    from chalicelib.services.catalogue import current_catalogue
+
     catalogue = current_catalogue()
     district = catalogue.district(fields.get("district_code", ""))
     service = catalogue.service(fields.get("service_code", ""), on=cairo_today(now))
@@ -154,6 +158,12 @@ def _back_to_portal(path: str) -> Response:
 @answers_with_pages
 def check_application(request: Request) -> Response:
     """The answers checked, nothing written: the form again with what is wrong, or the check page."""
+    from chalicelib.domain.application import read_application
+    from chalicelib.domain.calendar import cairo_today
+    from chalicelib.portal import render
+    from chalicelib.portal.fields import answers
+    from chalicelib.services.catalogue import current_catalogue
+
     now = datetime.now(UTC)
     fields = form_fields(request)
     district, service = _chosen(fields, now)
@@ -171,6 +181,11 @@ def check_application(request: Request) -> Response:
 @answers_with_pages
 def confirm_application(request: Request) -> Response:
     """Files the request the check page carries, once however often it is sent, and confirms it."""
+    from chalicelib.domain.idempotency import read_idempotency_key
+    from chalicelib.portal import render
+    from chalicelib.portal.fields import answers
+    from chalicelib.services.submission import ONLINE, submit_request
+
     now = datetime.now(UTC)
     fields = form_fields(request)
     district, service = _chosen(fields, now)
@@ -183,6 +198,8 @@ def confirm_application(request: Request) -> Response:
 
 
 def _form_again(district: District, service: Service, values: dict[str, str], refusal: InvalidInput) -> Response:
+    from chalicelib.portal import render
+
     errors = refusal.fields or {"": refusal.message_ar}
     page = render.application_page(_site(), district, service, values, errors)
     return html_response(page, 400)
@@ -191,6 +208,12 @@ def _form_again(district: District, service: Service, values: dict[str, str], re
 @answers_with_pages
 def track_request(request: Request) -> Response:
     """The track result page, or the track form again with what is wrong (404: nothing matches)."""
+    from chalicelib.domain.calendar import cairo_today
+    from chalicelib.domain.digits import digits_only
+    from chalicelib.portal import render
+    from chalicelib.services.catalogue import current_catalogue
+    from chalicelib.services.inquiry import inquire
+
     fields = inquiry_body(form_fields(request))
     try:
         result = inquire(fields)
@@ -214,6 +237,9 @@ def track_request(request: Request) -> Response:
 @answers_with_pages
 def pay_by_card(request: Request) -> Response:
     """The track result page's "pay by card": off to the card gateway, or a page saying why not."""
+    from chalicelib.portal import render
+    from chalicelib.services.payments import start_card_payment
+
     fields = form_fields(request)
     tracking_number = (request.uri_params or {}).get("tracking_number", "")
     try:

@@ -6,7 +6,6 @@ from chalice import Blueprint, Response
 
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
 from chalicelib.api.responses import answers_errors, json_response
-from chalicelib.services.preferences import choose_notifications
 
 preferences_api = Blueprint(__name__)
 
@@ -16,4 +15,6 @@ preferences_api = Blueprint(__name__)
 )
 @answers_errors
 def notifications(tracking_number: str) -> Response:
+    from chalicelib.services.preferences import choose_notifications  # on first use: see api/citizen.py
+
     return json_response(choose_notifications(tracking_number, json_object(preferences_api.current_request)))

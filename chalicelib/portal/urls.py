@@ -6,7 +6,10 @@ without a rewrite rule.
 
 from __future__ import annotations
 
-from chalicelib.domain.catalogue import District, Service
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the API's cold start reads these paths without loading the catalogue's code
+    from chalicelib.domain.catalogue import District, Service
 
 HOME = "/"
 TRACK = "/track.html"

@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.adapters.sms import SmsSender
 from chalicelib.adapters.voice import VoiceCaller, VoiceCallRequests
-from chalicelib.config import aws_region, messaging_settings
+from chalicelib.aws_clients import aws_client
+from chalicelib.config import messaging_settings
 from chalicelib.domain.calendar import CAIRO
 from chalicelib.domain.messages import Event, MessageValues, sms_text, voice_ssml
 from chalicelib.observability.logs import logger
@@ -77,27 +77,17 @@ class Senders:
     voice: VoiceCallRequests
 
 
-@cache
-def _sns() -> Any:
-    # boto3 is imported on the first message, not on every cold start of the API.
-    import boto3
-
-    return boto3.client("sns", region_name=aws_region())
-
-
 def default_senders() -> Senders:
     configured = messaging_settings()
+    sns = aws_client("sns")
     return Senders(
-        sms=SmsSender(_sns(), configured.sms_sender_id),
-        voice=VoiceCallRequests(_sns(), configured.voice_calls_topic_arn),
+        sms=SmsSender(sns, configured.sms_sender_id),
+        voice=VoiceCallRequests(sns, configured.voice_calls_topic_arn),
     )
 
 
-@cache
 def _voice_client() -> Any:
-    import boto3
-
-    return boto3.client("pinpoint-sms-voice-v2", region_name=aws_region())
+    return aws_client("pinpoint-sms-voice-v2")
 
 
 def place_voice_call(request: str) -> str:

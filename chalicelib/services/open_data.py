@@ -76,9 +76,9 @@ def directory_writer(root: Path) -> Writer:
 
 
 def _bucket_writer(bucket: str) -> Writer:
-    import boto3
+    from chalicelib.aws_clients import aws_client
 
-    s3 = boto3.client("s3")
+    s3 = aws_client("s3")
 
     def write(path: str, text: str, content_type: str) -> None:
         # A day's figures: browsers and CloudFront may keep them an hour.

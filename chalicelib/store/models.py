@@ -58,24 +58,8 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from chalicelib.config import aws_region, settings
-
-
-class _TableName:
-    """Resolves a table's name from the stage each time PynamoDB asks, never at import."""
-
-    def __init__(self, table: str) -> None:
-        self._table = table
-
-    def __get__(self, instance: object, owner: type) -> str:
-        return settings().table_name(self._table)
-
-
-class _Region:
-    def __get__(self, instance: object, owner: type) -> str | None:
-        return aws_region()
+from chalicelib.store.base import StoredModel, TableMeta
 
 
 class QueueIndex(GlobalSecondaryIndex["RequestRecord"]):
@@ -96,12 +80,11 @@ class DepartmentQueueIndex(GlobalSecondaryIndex["RequestRecord"]):
     queue_order = UnicodeAttribute(range_key=True)
 
 
-class RequestPartitionItem(Model):
+class RequestPartitionItem(StoredModel):
     """Anything stored in a request's partition; `kind` tells a request from its history."""
 
-    class Meta:
-        table_name = _TableName("requests")
-        region = _Region()
+    class Meta(TableMeta):
+        table = "requests"
 
     tracking_number = UnicodeAttribute(hash_key=True)
     item = UnicodeAttribute(range_key=True)
@@ -177,10 +160,9 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
         return f"{cls.ITEM_PREFIX}{version:06d}#{at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}"
 
 
-class ApplicantRecord(Model):
-    class Meta:
-        table_name = _TableName("applicants")
-        region = _Region()
+class ApplicantRecord(StoredModel):
+    class Meta(TableMeta):
+        table = "applicants"
 
     tracking_number = UnicodeAttribute(hash_key=True)
     full_name = UnicodeAttribute()
@@ -190,10 +172,9 @@ class ApplicantRecord(Model):
     notify_by = UnicodeAttribute(default="sms")
 
 
-class IdempotencyRecord(Model):
-    class Meta:
-        table_name = _TableName("idempotency")
-        region = _Region()
+class IdempotencyRecord(StoredModel):
+    class Meta(TableMeta):
+        table = "idempotency"
 
     key = UnicodeAttribute(hash_key=True)
     body_digest = UnicodeAttribute()
@@ -211,10 +192,9 @@ class LedgerIndex(GlobalSecondaryIndex["PaymentNotice"]):
     ledger_order = UnicodeAttribute(range_key=True)
 
 
-class PaymentNotice(Model):
-    class Meta:
-        table_name = _TableName("payments")
-        region = _Region()
+class PaymentNotice(StoredModel):
+    class Meta(TableMeta):
+        table = "payments"
 
     key = UnicodeAttribute(hash_key=True)
     gateway = UnicodeAttribute()
@@ -234,24 +214,22 @@ class PaymentNotice(Model):
     ledger_index = LedgerIndex()
 
 
-class DaySummary(Model):
+class DaySummary(StoredModel):
     """The reconciliation of one Cairo day, under `key = "ledger#<YYYY-MM-DD>"`."""
 
-    class Meta:
-        table_name = _TableName("payments")
-        region = _Region()
+    class Meta(TableMeta):
+        table = "payments"
 
     key = UnicodeAttribute(hash_key=True)
     summary = UnicodeAttribute()
     computed_at = UTCDateTimeAttribute()
 
 
-class CardOrder(Model):
+class CardOrder(StoredModel):
     """A Paymob order registered for an invoice, under `key = "order#paymob#<order id>"`."""
 
-    class Meta:
-        table_name = _TableName("payments")
-        region = _Region()
+    class Meta(TableMeta):
+        table = "payments"
 
     key = UnicodeAttribute(hash_key=True)
     tracking_number = UnicodeAttribute()
@@ -272,13 +250,12 @@ class DueIndex(GlobalSecondaryIndex["OutboxMessage"]):
     due_order = UnicodeAttribute(range_key=True)
 
 
-class OutboxMessage(Model):
+class OutboxMessage(StoredModel):
     PENDING, SENDING, SENT, SKIPPED, FAILED = "pending", "sending", "sent", "skipped", "failed"
     WAITING = "pending"  # the due index's only partition
 
-    class Meta:
-        table_name = _TableName("outbox")
-        region = _Region()
+    class Meta(TableMeta):
+        table = "outbox"
 
     key = UnicodeAttribute(hash_key=True)
     tracking_number = UnicodeAttribute()

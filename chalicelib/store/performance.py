@@ -38,11 +38,10 @@ from pynamodb.attributes import (
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
-from pynamodb.models import Model
 
-from chalicelib.config import aws_region, settings
 from chalicelib.domain.performance import DayChange, DayFigures, LiveChange, LiveFigures
 from chalicelib.domain.statuses import FINAL_STATUSES, Status
+from chalicelib.store.base import StoredModel, TableMeta
 from chalicelib.store.models import RequestRecord
 
 OPEN_STATUSES = tuple(status for status in Status if status not in FINAL_STATUSES)
@@ -51,22 +50,11 @@ OPEN_STATUSES = tuple(status for status in Status if status not in FINAL_STATUSE
 SEEN_KEPT_DAYS = 2
 
 
-class _TableName:
-    def __get__(self, instance: object, owner: type) -> str:
-        return settings().table_name("performance")
-
-
-class _Region:
-    def __get__(self, instance: object, owner: type) -> str | None:
-        return aws_region()
-
-
-class FigureItem(Model):
+class FigureItem(StoredModel):
     """Anything in a district's partition of the performance table."""
 
-    class Meta:
-        table_name = _TableName()
-        region = _Region()
+    class Meta(TableMeta):
+        table = "performance"
 
     scope = UnicodeAttribute(hash_key=True)
     figure = UnicodeAttribute(range_key=True)

@@ -79,14 +79,11 @@ PERSONAL = (PHONE, "1012345678", "01012345678", national_id(), national_id()[:7]
 
 
 @pytest.fixture
-def messaging(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def messaging(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """moto with the real tables and topic, and the messaging configuration pointing at them."""
     monkeypatch.setenv("VOICE_CALLS_TOPIC_ARN", TOPIC_ARN)
     monkeypatch.setenv("SMS_SENDER_ID", SENDER_ID)
     monkeypatch.setenv("VOICE_ORIGINATION_IDENTITY", ORIGIN)
-    notifications._sns.cache_clear()
-    yield
-    notifications._sns.cache_clear()
 
 
 @pytest.fixture
@@ -519,7 +516,6 @@ def test_concurrent_deliveries_of_the_same_intents_send_each_once(
     now = datetime.now(UTC)
     tracking_number = submit_request(applied(), None, ONLINE, now)["tracking_number"]
     due = [key(tracking_number, 1, Event.SUBMITTED), key(tracking_number, 1, Event.AWAITING_PAYMENT)]
-    notifications.default_senders()  # boto3 clients are made once, before the threads race
     later = now + timedelta(seconds=1)
     tasks: list[Callable[[], Any]] = [
         *(lambda message_key=message_key: deliver(message_key, later) for message_key in due * 6),

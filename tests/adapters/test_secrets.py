@@ -1,0 +1,52 @@
+"""Secrets: the environment first, then SSM Parameter Store (read once per few minutes),
+then the local stage's documented defaults, and nothing else."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from chalicelib.adapters import secrets
+from chalicelib.adapters.secrets import MissingSecret, secret
+from tools.aws_calls import counted_aws_calls
+
+PARAMETER = "/shobbak/dev/fawry-secure-key"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(secrets, "_cached", {})
+    monkeypatch.delenv("FAWRY_SECURE_KEY", raising=False)
+
+
+def test_the_environment_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAWRY_SECURE_KEY", "from-the-environment")
+    monkeypatch.setenv("FAWRY_SECURE_KEY_PARAMETER", PARAMETER)
+    assert secret("FAWRY_SECURE_KEY") == "from-the-environment"
+
+
+def test_a_parameter_is_read_decrypted_once_and_then_from_the_cache(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    boto3.client("ssm").put_parameter(Name=PARAMETER, Value="from-ssm", Type="SecureString")
+    monkeypatch.setenv("FAWRY_SECURE_KEY_PARAMETER", PARAMETER)
+    with counted_aws_calls() as calls:
+        assert secret("FAWRY_SECURE_KEY") == "from-ssm"
+        assert secret("FAWRY_SECURE_KEY") == "from-ssm"
+    assert calls == {"ssm:GetParameter": 1}
+
+
+def test_a_parameter_is_read_again_once_its_cache_has_expired(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    ssm = boto3.client("ssm")
+    ssm.put_parameter(Name=PARAMETER, Value="before", Type="SecureString")
+    monkeypatch.setenv("FAWRY_SECURE_KEY_PARAMETER", PARAMETER)
+    assert secret("FAWRY_SECURE_KEY") == "before"
+    ssm.put_parameter(Name=PARAMETER, Value="rotated", Type="SecureString", Overwrite=True)
+    assert secret("FAWRY_SECURE_KEY") == "before"
+    monkeypatch.setattr(secrets, "CACHE_SECONDS", 0)
+    assert secret("FAWRY_SECURE_KEY") == "rotated"
+
+
+def test_the_local_default_serves_the_local_stage_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert secret("FAWRY_SECURE_KEY") == secrets.LOCAL_DEFAULTS["FAWRY_SECURE_KEY"]
+    monkeypatch.setenv("SHOBBAK_STAGE", "prod")
+    with pytest.raises(MissingSecret):
+        secret("FAWRY_SECURE_KEY")
