@@ -123,7 +123,8 @@ def rate(value: float | None) -> str:
 
 
 def as_shown(value: Any) -> str:
-    return "—" if value is None else str(value)
+    """A figure as the screen writes it (JavaScript's String(): 13.0 is "13")."""
+    return "—" if value is None else f"{value:g}"
 
 
 @pytest.mark.parametrize(("viewport", "name"), [(WALL, "1920"), (PHONE, "360")])
