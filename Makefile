@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAGE ?= prod
 
-.PHONY: run test lint unit bench package token clean portal browser lighthouse demo
+.PHONY: run test lint unit bench package token clean portal browser lighthouse load capacity demo
 
 # The virtual environment is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -46,6 +46,16 @@ unit: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
+
+# A bounded Locust run (fixed users and time, loopback only) against a local stack started for it:
+# per-route throughput, p50/p95/p99, failures, 5xx and the app's CPU per request into bench/load.json.
+load: $(VENV)/.installed
+	$(BIN)/python -m bench.load.run
+
+# docs/capacity.md from capacity/assumptions.py: the real services run against an in-memory DynamoDB
+# that charges units per partition key (hot keys at 10x the peak), the bill, growth with history.
+capacity: $(VENV)/.installed
+	$(BIN)/python -m capacity.report
 
 # The deployable template: Chalice's functions and API merged with infra/resources.yaml and
 # infra/wiring.yaml (the stream and topic behind the delivery handlers).

@@ -105,6 +105,11 @@ class PaymobSettings:
     api_base: str
     integration_id: int
     iframe_id: int
+    # The merchant account's id, which Paymob signs as each transaction's `owner`.
+    merchant_id: int
+    # One deadline for all of a checkout's calls to Paymob, well inside the Lambda timeout
+    # (lambda_timeout, .chalice/config.json), so that a slow gateway gets the friendly 503.
+    checkout_seconds: float
 
 
 def paymob_settings() -> PaymobSettings:
@@ -112,7 +117,17 @@ def paymob_settings() -> PaymobSettings:
         api_base=os.environ.get("PAYMOB_API_BASE", "https://accept.paymob.com").rstrip("/"),
         integration_id=int(os.environ.get("PAYMOB_INTEGRATION_ID", "0")),
         iframe_id=int(os.environ.get("PAYMOB_IFRAME_ID", "0")),
+        merchant_id=int(os.environ.get("PAYMOB_MERCHANT_ID", "0")),
+        checkout_seconds=float(os.environ.get("PAYMOB_CHECKOUT_SECONDS", DEFAULT_CHECKOUT_SECONDS)),
     )
+
+
+DEFAULT_CHECKOUT_SECONDS = "8"
+
+
+def card_orders_per_invoice() -> int:
+    """How many card checkouts one invoice may start (each registers a Paymob order)."""
+    return int(os.environ.get("CARD_ORDERS_PER_INVOICE", "5"))
 
 
 @dataclass(frozen=True)

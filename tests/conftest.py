@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
-from botocore.client import BaseClient
 from moto import mock_aws
 
+from tests.faults import FAULTS, DynamoDBFaults
 from tools.resources import deploy_resources
 from tools.staff_token import SigningKey, local_signing_key
 
@@ -57,16 +55,10 @@ def signing_key() -> SigningKey:
 
 
 @pytest.fixture
-def one_aws_call_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto's in-process DynamoDB is not atomic per call across threads (TransactWriteItems
-    checks, writes and on failure restores a deep copy of the whole table, wiping other
-    threads' writes made meanwhile): a lock makes each call atomic, as each DynamoDB call
-    is, while leaving the application's own races between calls untouched."""
-    lock = threading.Lock()
-    make_api_call = BaseClient._make_api_call
-
-    def locked(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
-        with lock:
-            return make_api_call(self, operation_name, api_params)
-
-    monkeypatch.setattr(BaseClient, "_make_api_call", locked)
+def dynamodb_faults() -> Iterator[DynamoDBFaults]:
+    """Faults to inject into DynamoDB's answers (tests/faults.py); none are left after the test."""
+    FAULTS.clear()
+    try:
+        yield FAULTS
+    finally:
+        FAULTS.clear()

@@ -26,6 +26,7 @@ from typing import Any
 from chalicelib.adapters.fawry import fawry_signature
 from chalicelib.adapters.paymob import paymob_hmac
 from chalicelib.adapters.secrets import LOCAL_DEFAULTS
+from chalicelib.domain.digits import digits_only
 
 PAGE = """<!doctype html>
 <html lang="ar" dir="rtl"><head><meta charset="utf-8">
@@ -94,7 +95,8 @@ class Handler(BaseHTTPRequestHandler):
         notice = {
             "requestId": secrets.token_hex(8),
             "fawryRefNumber": str(secrets.randbelow(9 * 10**9) + 10**9),
-            "merchantRefNumber": form.get("reference", "").strip(),
+            # A kiosk reads the reference as digits, however the citizen groups or writes them.
+            "merchantRefNumber": digits_only(form.get("reference", "")),
             "customerMobile": "",
             "paymentAmount": amount,
             "orderAmount": amount,

@@ -103,9 +103,9 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
     signal.signal(signal.SIGTERM, interrupted)
     try:
         # Quiet: the message relay asks it something every two seconds, and each would be a line.
-        # moto_server, with its DynamoDB streams kept short (tools/moto_server.py).
-        moto = [sys.executable, "-m", "tools.moto_server", "-H", "127.0.0.1", "-p", str(ports.aws)]
-        aws = start(moto, environment, quiet=True)
+        aws = start(
+            [str(BIN / "python"), "-m", "tools.aws_emulation", "--port", str(ports.aws)], environment, quiet=True
+        )
         processes.append(aws)
         wait_until_answering(f"http://127.0.0.1:{ports.aws}/moto-api/", aws)
         cloudformation = boto3.client(
@@ -151,10 +151,6 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
             {**environment, "VOICE_CALLS_TOPIC_ARN": tables["VoiceCallsTopicArn"], "SMS_SENDER_ID": "Shobbak"},
         )  # fmt: skip
         processes.append(inbox)
-        # The requests table's stream into the performance figures, and their daily jobs (issue 9).
-        processes.append(
-            start([sys.executable, "-m", "tools.performance_feeder", "--portal-dir", str(portal_dir)], environment)
-        )
         portal = start(
             [sys.executable, "-m", "tools.portal_server", "--port", str(ports.portal), "--directory", str(portal_dir)],
             environment,

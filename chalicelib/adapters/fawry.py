@@ -3,18 +3,24 @@
 messageSignature = hex SHA-256 (a plain hash, not an HMAC) of fawryRefNumber +
 merchantRefNumber + paymentAmount (2 decimals) + orderAmount (2 decimals) + orderStatus +
 paymentMethod + (paymentRefrenceNumber, sic, or "") + the merchant's secure key.
+
+Nothing separates the values, so the same signature covers every other way of cutting the
+text into fields (a digit of fawryRefNumber moved into merchantRefNumber). Each signed field
+must therefore have its one exact shape before the signature is checked: the reference is one
+this service issues (fixed length, so its edges are pinned), the status one Fawry defines.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from chalicelib.adapters.notices import UnverifiedNotice
-from chalicelib.domain.payments import CURRENCY, GatewayNotice, NoticeKind, piasters
+from chalicelib.domain.payments import CURRENCY, GatewayNotice, NoticeKind, is_issued_reference, piasters
 
 GATEWAY = "fawry"
 _KINDS = {
@@ -28,7 +34,11 @@ _KINDS = {
     "PARTIAL_REFUNDED": NoticeKind.REFUNDED,
     "FAILED": NoticeKind.FAILED,
 }
-_SIGNED_TEXT = ("fawryRefNumber", "merchantRefNumber")
+_FAWRY_NUMBER = re.compile(r"[0-9]{1,20}")
+_AMOUNT_TEXT = re.compile(r"[0-9]{1,12}(\.[0-9]{1,6})?")
+_METHOD = re.compile(r"[A-Z][A-Z_]{0,31}")
+_PAYMENT_REFERENCE = re.compile(r"[0-9A-Za-z-]{0,40}")
+_SIGNATURE_HEX = re.compile(r"[0-9a-fA-F]{64}")
 
 
 def fawry_signature(notice: Mapping[str, Any], secure_key: str) -> str:
@@ -46,30 +56,67 @@ def fawry_signature(notice: Mapping[str, Any], secure_key: str) -> str:
 
 
 def read_fawry_notice(notice: Mapping[str, Any], secure_key: str) -> GatewayNotice:
-    try:
-        expected = fawry_signature(notice, secure_key)
-    except (KeyError, TypeError, InvalidOperation, ValueError):
-        raise UnverifiedNotice("fawry notice lacks a signed field") from None
     offered = notice.get("messageSignature")
-    if not isinstance(offered, str) or not hmac.compare_digest(expected, offered.lower()):
+    if not isinstance(offered, str) or not _SIGNATURE_HEX.fullmatch(offered):
+        raise UnverifiedNotice("fawry signature missing or not 64 hex digits")
+    _check_shapes(notice)
+    # compare_digest on two ASCII strings: the offered one is hex, checked above.
+    if not hmac.compare_digest(fawry_signature(notice, secure_key), offered.lower()):
         raise UnverifiedNotice("fawry signature mismatch")
     # Only what the signature covers may count: an amount finer than the two signed decimals
     # would be read as another amount than the one signed.
     if Decimal(str(notice["paymentAmount"])) != Decimal(_two_decimals(notice["paymentAmount"])):
         raise UnverifiedNotice("fawry amount with more than two decimals")
     amount = piasters(notice["paymentAmount"])
-    if amount is None or any(not str(notice[name]).strip() for name in _SIGNED_TEXT):
-        raise UnverifiedNotice("fawry notice with an empty reference or amount")
+    if amount is None:
+        raise UnverifiedNotice("fawry notice without an amount")
     return GatewayNotice(
         gateway=GATEWAY,
-        transaction_id=str(notice["fawryRefNumber"]),
-        kind=_KINDS.get(str(notice["orderStatus"]).upper(), NoticeKind.FAILED),
+        transaction_id=notice["fawryRefNumber"],
+        kind=_KINDS[notice["orderStatus"].upper()],
         amount_piasters=amount,
         # Fawry settles in pounds only, and does not sign any currency field a notice may carry.
         currency=CURRENCY,
         method=str(notice["paymentMethod"]),
         reference=str(notice["merchantRefNumber"]),
     )
+
+
+def _check_shapes(notice: Mapping[str, Any]) -> None:
+    """Every signed field as Fawry writes it, nothing else."""
+    wrong = []
+    if not _matches(_FAWRY_NUMBER, notice.get("fawryRefNumber")):
+        wrong.append("fawryRefNumber")
+    reference = notice.get("merchantRefNumber")
+    if not (isinstance(reference, str) and is_issued_reference(reference)):
+        wrong.append("merchantRefNumber")
+    wrong += [name for name in ("paymentAmount", "orderAmount") if not _is_amount(notice.get(name))]
+    status = notice.get("orderStatus")
+    if not (isinstance(status, str) and status.upper() in _KINDS):
+        wrong.append("orderStatus")
+    if not _matches(_METHOD, notice.get("paymentMethod")):
+        wrong.append("paymentMethod")
+    payment_reference = notice.get("paymentRefrenceNumber")
+    if payment_reference is not None and not _matches(_PAYMENT_REFERENCE, payment_reference):
+        wrong.append("paymentRefrenceNumber")
+    if wrong:
+        raise UnverifiedNotice(f"fawry shape: {', '.join(wrong)}")
+
+
+def _matches(pattern: re.Pattern[str], value: Any) -> bool:
+    return isinstance(value, str) and pattern.fullmatch(value) is not None
+
+
+def _is_amount(value: Any) -> bool:
+    """A JSON number, or a plain decimal written as text; never a boolean, NaN or padding."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        try:
+            return Decimal(str(value)).is_finite()
+        except InvalidOperation:
+            return False
+    return _matches(_AMOUNT_TEXT, value)
 
 
 def _two_decimals(amount: Any) -> str:

@@ -12,7 +12,7 @@ from chalice import Blueprint, Response
 from chalicelib.adapters.notices import UnverifiedNotice
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
 from chalicelib.api.portal_pages import or_form_page, pay_by_card
-from chalicelib.api.responses import answers_errors, error_response, json_response
+from chalicelib.api.responses import answers_errors, error_response, json_response, time_left_s
 from chalicelib.observability.logs import logger
 
 payments_api = Blueprint(__name__)
@@ -64,5 +64,7 @@ def paymob_callback() -> Response:
 def card_payment(tracking_number: str) -> Response:
     from chalicelib.services.payments import start_card_payment
 
-    body = json_object(payments_api.current_request)
-    return json_response(start_card_payment(tracking_number, body, datetime.now(UTC)), status_code=201)
+    request = payments_api.current_request
+    body = json_object(request)
+    started = start_card_payment(tracking_number, body, datetime.now(UTC), time_left_s(request))
+    return json_response(started, status_code=201)

@@ -31,8 +31,9 @@ from chalicelib.api.forms import (
     inquiry_body,
     sent_as_form,
 )
+from chalicelib.api.responses import RETRY_AFTER_BUSY_S, time_left_s
 from chalicelib.config import portal_settings
-from chalicelib.domain.errors import InvalidInput, NotFound, Unavailable
+from chalicelib.domain.errors import Busy, InvalidInput, NotFound, Unavailable
 from chalicelib.observability.logs import logger
 from chalicelib.portal import urls
 
@@ -94,6 +95,10 @@ def answers_with_pages(page: Callable[[Request], Response]) -> Callable[[Request
         except InvalidInput as refusal:  # the body itself: too large, or not a form
             logger.info("form refused", extra={"error_code": refusal.code})
             return html_response(render.problem_page(_site(), refusal.message_ar), 400)
+        except Busy as busy:  # the store stayed busy: nothing was written, sending again will work
+            response = html_response(render.problem_page(_site(), busy.message_ar), 409 if busy.contended else 503)
+            response.headers["Retry-After"] = RETRY_AFTER_BUSY_S
+            return response
         except Exception:
             logger.exception("unhandled error")
             return html_response(render.problem_page(_site(), _UNEXPECTED), 500)
@@ -244,7 +249,7 @@ def pay_by_card(request: Request) -> Response:
     tracking_number = (request.uri_params or {}).get("tracking_number", "")
     try:
         checkout = start_card_payment(tracking_number, {"national_id_last4": fields.get("national_id_last4", "")},
-                                      datetime.now(UTC))  # fmt: skip
+                                      datetime.now(UTC), time_left_s(request))  # fmt: skip
     except (InvalidInput, NotFound) as refusal:
         return html_response(render.problem_page(_site(), refusal.message_ar), 400)
     except Unavailable as down:

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from chalice import Response
+from chalice.app import Request
 
-from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
+from chalicelib.domain.errors import Busy, Conflict, Forbidden, InvalidInput, NotFound, Unavailable
 from chalicelib.observability.logs import logger
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
@@ -19,7 +20,9 @@ _STATUS_BY_CODE = {
     "body_too_large": 413,
     "unsupported_media_type": 415,
     "idempotency_key_reused": 422,
+    "card_orders_exhausted": 429,
 }
+RETRY_AFTER_BUSY_S = "2"
 
 
 def json_response(body: dict[str, Any], status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -56,6 +59,15 @@ def answers_errors(view: Callable[..., Response]) -> Callable[..., Response]:
             return error_response(404, "not_found", missing.message_ar, missing.message_en)
         except Unavailable as down:
             return error_response(503, down.code, down.message_ar, down.message_en)
+        except Busy as busy:
+            # Contended: the same request kept changing under this write (409, try again);
+            # otherwise DynamoDB stayed throttled or slow (503). Either way nothing was written.
+            response = error_response(
+                409 if busy.contended else 503, "busy" if busy.contended else "temporarily_unavailable",
+                busy.message_ar, busy.message_en,
+            )  # fmt: skip
+            response.headers["Retry-After"] = RETRY_AFTER_BUSY_S
+            return response
         except Forbidden:
             return error_response(403, "forbidden", Forbidden.message_ar, Forbidden.message_en)
         except Conflict as conflict:
@@ -71,3 +83,9 @@ def answers_errors(view: Callable[..., Response]) -> Callable[..., Response]:
             )
 
     return answering
+
+
+def time_left_s(request: Request) -> float | None:
+    """What is left of the function's time limit for this request (None outside Lambda)."""
+    context = request.lambda_context
+    return None if context is None else context.get_remaining_time_in_millis() / 1000

@@ -80,3 +80,14 @@ class Unavailable(Exception):
     code: str
     message_ar: str
     message_en: str
+
+
+@dataclass(frozen=True)
+class Busy(Exception):
+    """The data store stayed busy through every retry; nothing was written, and trying again
+    shortly will work. `contended`: other writes of the same request kept winning (a conflict),
+    rather than the store being slow or throttled."""
+
+    contended: bool
+    message_ar: str = "النظام مشغول الآن ولم يُحفظ شيء. حاول مرة أخرى بعد لحظات."
+    message_en: str = "The system is busy right now and nothing was saved. Please try again in a moment."

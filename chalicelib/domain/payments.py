@@ -7,12 +7,14 @@ piasters (1/100 EGP) so that no float ever compares two amounts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 from chalicelib.domain.statuses import Status
+from chalicelib.domain.tracking import PAYLOAD_LENGTH, is_valid_tracking_number
 
 INVOICE_SEQUENCE_DIGITS = 2
 CURRENCY = "EGP"
@@ -30,6 +32,16 @@ def first_invoice_reference(tracking_number: str) -> str:
 
 def tracking_number_of(reference: str) -> str:
     return reference[:-INVOICE_SEQUENCE_DIGITS]
+
+
+# A reference as this service issues it: a tracking number (its payload and check digit) and
+# the invoice sequence, ASCII digits only. Its length is fixed, which pins where it starts and
+# ends inside a gateway's signed text.
+_ISSUED_REFERENCE = re.compile(rf"[0-9]{{{PAYLOAD_LENGTH + 1 + INVOICE_SEQUENCE_DIGITS}}}")
+
+
+def is_issued_reference(text: str) -> bool:
+    return _ISSUED_REFERENCE.fullmatch(text) is not None and is_valid_tracking_number(tracking_number_of(text))
 
 
 def piasters(amount: str | int | float | Decimal) -> int | None:
@@ -72,6 +84,14 @@ class GatewayNotice:
         has the same key, so it can be recorded only once."""
         return f"{self.gateway}#{self.transaction_id}#{self.kind.value}"
 
+    @property
+    def payment(self) -> str:
+        """The payment the notice is about, which a refund or void names to undo it: Paymob
+        pays an order once, so its signed order id names the payment (a refund is a
+        transaction of its own on that order); Fawry's reference number lives as long as
+        the payment does."""
+        return f"{self.gateway}#{self.card_order_id or self.transaction_id}"
+
 
 @dataclass(frozen=True)
 class Invoice:
@@ -79,8 +99,9 @@ class Invoice:
     amount_piasters: int
     status: str  # "unpaid", "paid" or "refunded" (CONTRACT.md's payment_status)
     expires_at: datetime
-    paid_by: str | None
-    card_orders: frozenset[str]
+    paid_by: str | None  # the key of the notice applied
+    paid_with: str | None  # the payment it was (GatewayNotice.payment)
+    refunded_piasters: int  # how much of it has been given back so far
     request_status: Status
 
 
@@ -90,31 +111,37 @@ class Outcome(StrEnum):
     PAID_TWICE = "paid_twice"  # another transaction already paid it: recorded, flagged for refund
     PAID_WHEN_CLOSED = "paid_when_closed"  # the request was cancelled: recorded, flagged for refund
     AMOUNT_MISMATCH = "amount_mismatch"  # recorded and alerted, never applied
-    REFUNDED = "refunded"  # the invoice's payment was given back
+    REFUNDED = "refunded"  # the invoice's payment was given back, all of it by now
+    PARTIALLY_REFUNDED = "partially_refunded"  # part of it was given back: it stays paid
+    REFUND_OF_UNAPPLIED = "refund_of_unapplied_payment"  # a payment never applied (paid twice) went back
+    REFUND_AMOUNT_MISMATCH = "refund_amount_mismatch"  # more back than is left of the payment: flagged
     REFUND_WITHOUT_PAYMENT = "refund_without_payment"  # recorded, flagged
+    REFUND_UNKNOWN_INVOICE = "refund_unknown_invoice"  # money back naming no invoice of ours: flagged
     UNKNOWN_INVOICE = "unknown_invoice"  # genuine, but names no invoice of ours: recorded, flagged
     NO_MONEY = "no_money"  # failed, pending, expired or cancelled: recorded only
     ALREADY_APPLIED = "already_applied"  # this very transaction paid it before: nothing to do
 
 
 APPLIED = frozenset({Outcome.PAID, Outcome.PAID_AFTER_EXPIRY})
+UNDONE = frozenset({Outcome.REFUNDED, Outcome.PARTIALLY_REFUNDED})  # a refund of the applied payment
 MONEY_IN = frozenset(
     {Outcome.PAID, Outcome.PAID_AFTER_EXPIRY, Outcome.PAID_TWICE, Outcome.PAID_WHEN_CLOSED, Outcome.AMOUNT_MISMATCH,
      Outcome.UNKNOWN_INVOICE}
 )  # fmt: skip
 FLAGGED = frozenset(
     {Outcome.PAID_AFTER_EXPIRY, Outcome.PAID_TWICE, Outcome.PAID_WHEN_CLOSED, Outcome.AMOUNT_MISMATCH,
-     Outcome.REFUND_WITHOUT_PAYMENT, Outcome.UNKNOWN_INVOICE}
+     Outcome.REFUND_WITHOUT_PAYMENT, Outcome.REFUND_AMOUNT_MISMATCH, Outcome.REFUND_UNKNOWN_INVOICE,
+     Outcome.UNKNOWN_INVOICE}
 )  # fmt: skip
+MONEY_BACK = frozenset({NoticeKind.REFUNDED, NoticeKind.VOIDED})
 
 
 def judge(notice: GatewayNotice, invoice: Invoice | None, now: datetime) -> Outcome:
-    """What a verified notice means for the invoice it names."""
-    money_moved = notice.kind in (NoticeKind.PAID, NoticeKind.REFUNDED, NoticeKind.VOIDED)
-    if invoice is None or (notice.card_order_id is not None and notice.card_order_id not in invoice.card_orders):
-        return Outcome.UNKNOWN_INVOICE if money_moved else Outcome.NO_MONEY
-    if notice.kind in (NoticeKind.REFUNDED, NoticeKind.VOIDED):
-        return Outcome.REFUNDED if invoice.status == "paid" else Outcome.REFUND_WITHOUT_PAYMENT
+    """What a verified notice means for the invoice it names (None: it names none of ours)."""
+    if notice.kind in MONEY_BACK:
+        return _judge_money_back(notice, invoice)
+    if invoice is None:
+        return Outcome.UNKNOWN_INVOICE if notice.kind is NoticeKind.PAID else Outcome.NO_MONEY
     if notice.kind is not NoticeKind.PAID:
         return Outcome.NO_MONEY
     if invoice.paid_by is not None:
@@ -124,3 +151,17 @@ def judge(notice: GatewayNotice, invoice: Invoice | None, now: datetime) -> Outc
     if invoice.request_status is not Status.AWAITING_PAYMENT:
         return Outcome.PAID_WHEN_CLOSED
     return Outcome.PAID_AFTER_EXPIRY if now > invoice.expires_at else Outcome.PAID
+
+
+def _judge_money_back(notice: GatewayNotice, invoice: Invoice | None) -> Outcome:
+    """A refund or void undoes only the payment it names, and only as much as it says."""
+    if invoice is None:
+        return Outcome.REFUND_UNKNOWN_INVOICE
+    if invoice.paid_with is None:
+        return Outcome.REFUND_WITHOUT_PAYMENT
+    if invoice.paid_with != notice.payment:
+        return Outcome.REFUND_OF_UNAPPLIED
+    left = invoice.amount_piasters - invoice.refunded_piasters
+    if notice.currency != CURRENCY or notice.amount_piasters > left:
+        return Outcome.REFUND_AMOUNT_MISMATCH
+    return Outcome.REFUNDED if notice.amount_piasters == left else Outcome.PARTIALLY_REFUNDED

@@ -16,6 +16,7 @@ from chalicelib.domain.digits import digits_only
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, invalid_fields, no_such_request
 from chalicelib.domain.messages import EVENT_FOR_STATUS
 from chalicelib.domain.office import encode_cursor, is_overdue, read_move, read_queue_query, read_reveal_reason
+from chalicelib.domain.payments import PIASTERS_PER_POUND
 from chalicelib.domain.staff import Action, StaffMember
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status, can_move
 from chalicelib.domain.tracking import is_valid_tracking_number
@@ -186,6 +187,7 @@ def _payment_view(payment: PaymentTerms) -> dict[str, Any]:
         "expires_at": iso_utc(payment.expires_at),
         "paid_at": iso_utc(payment.paid_at) if payment.paid_at else None,
         "paid_by": payment.paid_by,
+        "refunded_egp": int(payment.refunded_piasters or 0) / PIASTERS_PER_POUND,
     }
 
 

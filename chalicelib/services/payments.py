@@ -8,22 +8,30 @@ judged again against the new state.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters.fawry import read_fawry_notice
-from chalicelib.adapters.paymob import ORDER_ATTEMPT_SEPARATOR, PaymobClient, PaymobUnavailable, read_paymob_notice
+from chalicelib.adapters.paymob import (
+    ORDER_ATTEMPT_SEPARATOR,
+    PaymobAccount,
+    PaymobClient,
+    PaymobUnavailable,
+    read_paymob_notice,
+)
 from chalicelib.adapters.secrets import secret
-from chalicelib.config import paymob_settings
+from chalicelib.config import card_orders_per_invoice, paymob_settings
 from chalicelib.domain.calendar import cairo_today
-from chalicelib.domain.errors import InvalidInput, NotFound, Unavailable
+from chalicelib.domain.errors import Busy, InvalidInput, NotFound, Unavailable
 from chalicelib.domain.inquiry import inquiry_matches, read_inquiry
 from chalicelib.domain.messages import Event
 from chalicelib.domain.payments import (
     APPLIED,
     FLAGGED,
     PIASTERS_PER_POUND,
+    UNDONE,
     GatewayNotice,
     Invoice,
     Outcome,
@@ -34,11 +42,14 @@ from chalicelib.domain.statuses import Status
 from chalicelib.domain.tracking import is_valid_tracking_number
 from chalicelib.observability.logs import logger
 from chalicelib.services.notifications import intent
+from chalicelib.store.card_orders import AttemptTaken, CardAttempt, record_card_order, reserve_card_attempt
 from chalicelib.store.models import HistoryEntry, PaymentNotice, RequestRecord
-from chalicelib.store.payments import NoticeAlreadyRecorded, add_card_order, load_card_order, record_notice
+from chalicelib.store.payments import NoticeAlreadyRecorded, load_card_order, record_notice
 from chalicelib.store.requests import VersionConflict, load_request, load_request_record
 
 JUDGEMENTS = 3
+# Time kept back from the function's limit after Paymob's calls, to write the order and answer.
+CHECKOUT_MARGIN_S = 3.0
 _CARD_GATEWAY_DOWN_AR = (
     "الدفع بالبطاقة غير متاح الآن. يمكنك السداد نقدًا بالرقم المرجعي في أي منفذ فوري، أو المحاولة لاحقًا."
 )
@@ -53,7 +64,10 @@ def handle_fawry_notice(body: Mapping[str, Any], now: datetime) -> Outcome:
 
 
 def handle_paymob_notice(body: Mapping[str, Any], offered_hmac: str | None, now: datetime) -> Outcome:
-    return apply_notice(read_paymob_notice(body, offered_hmac, secret("PAYMOB_HMAC_SECRET")), now)
+    configured = paymob_settings()
+    ours = PaymobAccount(integration_id=configured.integration_id, owner=configured.merchant_id)
+    notice = read_paymob_notice(body, offered_hmac, secret("PAYMOB_HMAC_SECRET"), ours)
+    return apply_notice(notice, now)
 
 
 def apply_notice(notice: GatewayNotice, now: datetime) -> Outcome:
@@ -73,11 +87,19 @@ def apply_notice(notice: GatewayNotice, now: datetime) -> Outcome:
             continue
         _log(notice, request, outcome)
         return outcome
-    raise RuntimeError("the request kept changing while a payment notice was applied")
+    # The request kept changing under the notice (other notices, moves): nothing was recorded,
+    # and the gateway, told to try again, sends the notice again later.
+    raise Busy(contended=True)
 
 
-def start_card_payment(tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """Registers a Paymob order for the request's invoice and says where to send the citizen."""
+def start_card_payment(
+    tracking_number: str, body: Mapping[str, Any], now: datetime, time_left_s: float | None = None
+) -> dict[str, Any]:
+    """Registers a Paymob order for the request's invoice and says where to send the citizen.
+
+    `time_left_s` is what is left of the function's own time limit, when it runs under one:
+    Paymob's calls all end well before it, so that a slow gateway is answered (503), never
+    cut off mid-request."""
     inquiry = read_inquiry({**body, "tracking_number": tracking_number})
     stored = load_request(inquiry.tracking_number)
     if stored is None or not inquiry_matches(inquiry, stored.request.inquiry_check):
@@ -96,35 +118,67 @@ def start_card_payment(tracking_number: str, body: Mapping[str, Any], now: datet
             message_ar="انتهت صلاحية فاتورة السداد. تواصل مع مركز الخدمات لإصدار فاتورة جديدة.",
             message_en="The invoice has expired; contact the service centre for a new one.",
         )
-    attempt = f"{payment.reference}{ORDER_ATTEMPT_SEPARATOR}{len(payment.card_orders) + 1}"
     configured = paymob_settings()
+    deadline = time.monotonic() + checkout_time_s(configured.checkout_seconds, time_left_s)
+    attempt = _reserve_attempt(request.tracking_number, payment.reference, stored.card_attempts, now)
     client = PaymobClient(
         configured.api_base, secret("PAYMOB_API_KEY"), configured.integration_id, configured.iframe_id
     )
     try:
         checkout = client.start_checkout(
-            attempt, int(payment.amount_egp) * PIASTERS_PER_POUND, int((payment.expires_at - now).total_seconds())
+            f"{payment.reference}{ORDER_ATTEMPT_SEPARATOR}{attempt.attempt}",
+            int(payment.amount_egp) * PIASTERS_PER_POUND,
+            int((payment.expires_at - now).total_seconds()),
+            deadline,
         )
     except PaymobUnavailable as failure:
         logger.warning("card gateway unavailable", extra={"reason": str(failure)})
         raise Unavailable("card_gateway_unavailable", _CARD_GATEWAY_DOWN_AR, _CARD_GATEWAY_DOWN_EN) from failure
-    add_card_order(request, payment.reference, checkout.order_id, now)
+    record_card_order(attempt, checkout.order_id, now)
     logger.info("card checkout started", extra={"tracking_number": request.tracking_number})
     return {"tracking_number": request.tracking_number, "redirect_url": checkout.redirect_url}
 
 
-def _request_named_by(notice: GatewayNotice) -> RequestRecord | None:
-    """The request whose invoice the notice pays, found by what the gateway signed.
+def checkout_time_s(configured_s: float, time_left_s: float | None) -> float:
+    """The one time budget all of a checkout's Paymob calls share."""
+    if time_left_s is None:
+        return configured_s
+    return max(0.0, min(configured_s, time_left_s - CHECKOUT_MARGIN_S))
 
-    Fawry signs the invoice reference. Paymob signs only its own order id: the unsigned
-    merchant_order_id is tried first as a shortcut, and trusted only if that invoice did
-    register the signed order id; otherwise the order id itself leads to the invoice.
+
+def _reserve_attempt(tracking_number: str, reference: str, attempts: list[CardAttempt], now: datetime) -> CardAttempt:
+    """The next free attempt number for the invoice, reserved, up to the configured cap: every
+    reserved number counts, since Paymob may have registered an order whose answer was lost."""
+    cap = card_orders_per_invoice()
+    taken = {attempt.attempt for attempt in attempts if attempt.reference == reference}
+    for number in range(1, cap + 1):
+        if number in taken:
+            continue
+        try:
+            return reserve_card_attempt(tracking_number, reference, number, now)
+        except AttemptTaken:
+            continue  # a click racing this one took it: try the next
+    raise InvalidInput(
+        code="card_orders_exhausted",
+        message_ar=(
+            "بلغت محاولات الدفع بالبطاقة لهذه الفاتورة حدها الأقصى. "
+            "يمكنك السداد نقدًا بالرقم المرجعي في أي منفذ فوري، أو التواصل مع مركز الخدمات."
+        ),
+        message_en=(
+            "This invoice has reached its limit of card payment attempts; pay with the Fawry reference at any "
+            "outlet, or contact the service centre."
+        ),
+    )
+
+
+def _request_named_by(notice: GatewayNotice) -> RequestRecord | None:
+    """The request whose invoice the notice is about, found by what the gateway signed.
+
+    Fawry signs the invoice reference. Paymob signs only its own order id, which leads to the
+    invoice the order was registered for (the unsigned merchant_order_id is never trusted).
     """
-    request = _request_by_reference(notice.reference)
     if notice.card_order_id is None:
-        return request
-    if request is not None and request.payment is not None and notice.card_order_id in request.payment.card_orders:
-        return request
+        return _request_by_reference(notice.reference)
     order = load_card_order(notice.card_order_id)
     return _request_by_reference(order.reference) if order is not None else None
 
@@ -149,7 +203,8 @@ def _invoice(request: RequestRecord | None) -> Invoice | None:
         status=payment.status,
         expires_at=payment.expires_at,
         paid_by=payment.paid_by,
-        card_orders=frozenset(payment.card_orders or []),
+        paid_with=payment.paid_with,
+        refunded_piasters=int(payment.refunded_piasters or 0),
         request_status=Status(request.status),
     )
 
@@ -182,7 +237,7 @@ def _what_it_does(
     request: RequestRecord | None, notice: GatewayNotice, outcome: Outcome, now: datetime
 ) -> tuple[RequestRecord, HistoryEntry, int] | None:
     """The request as the notice leaves it, with its history entry; None when it is untouched."""
-    if request is None or request.payment is None or outcome not in (*APPLIED, Outcome.REFUNDED):
+    if request is None or request.payment is None or outcome not in APPLIED | UNDONE:
         return None
     read_version = request.version
     before = request.status
@@ -190,11 +245,16 @@ def _what_it_does(
         request.status = Status.IN_REVIEW.value
         request.payment.status = "paid"
         request.payment.paid_by = notice.key
+        request.payment.paid_with = notice.payment
         request.payment.paid_at = now
         note = f"سُددت الرسوم عبر {GATEWAY_NAMES_AR[notice.gateway]}، رقم العملية {notice.transaction_id}"
     else:
-        request.payment.status = "refunded"
-        note = f"رُدّت الرسوم عبر {GATEWAY_NAMES_AR[notice.gateway]}، رقم العملية {notice.transaction_id}"
+        request.payment.refunded_piasters = int(request.payment.refunded_piasters or 0) + notice.amount_piasters
+        what = "رُدّت الرسوم" if outcome is Outcome.REFUNDED else "رُدّ جزء من الرسوم"
+        if outcome is Outcome.REFUNDED:
+            request.payment.status = "refunded"
+        pounds = f"{notice.amount_piasters / PIASTERS_PER_POUND:.2f}"
+        note = f"{what} ({pounds} جنيه) عبر {GATEWAY_NAMES_AR[notice.gateway]}، رقم العملية {notice.transaction_id}"
     request.version = read_version + 1
     request.updated_at = now
     request.place_in_queues()

@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from chalicelib.domain.payments import CURRENCY, FLAGGED, MONEY_IN, Outcome
+from chalicelib.domain.payments import CURRENCY, FLAGGED, MONEY_BACK, MONEY_IN, NoticeKind, Outcome
 from chalicelib.observability.logs import logger
 from chalicelib.store.models import PaymentNotice
 from chalicelib.store.payments import notices_of_day, save_day_summary
@@ -27,12 +27,15 @@ def reconcile_day(day: date, now: datetime) -> dict[str, Any]:
     for notice in notices:
         line = totals[(notice.district_code or "unknown", notice.service_code or "unknown")]
         outcome = Outcome(notice.outcome)
+        kind = NoticeKind(notice.kind)
         # Only pounds are added up; money in another currency is flagged (amount_mismatch).
         in_pounds = notice.currency == CURRENCY
-        if in_pounds and outcome in MONEY_IN:
+        # Money in is a payment, never a refund or void, whatever invoice it names or does not;
+        # every genuine refund or void is money that went back, applied to an invoice or not.
+        if in_pounds and kind is NoticeKind.PAID and outcome in MONEY_IN:
             line["received_piasters"] += int(notice.amount_piasters)
             line["payments"] += 1
-        elif in_pounds and outcome is Outcome.REFUNDED:
+        elif in_pounds and kind in MONEY_BACK:
             line["refunded_piasters"] += int(notice.amount_piasters)
         if outcome in FLAGGED:
             flags.append(_flag(notice))

@@ -6,7 +6,9 @@ requests table (`tracking_number`, `item`): a partition per request holding
   - `item = "request"`: the request itself (RequestRecord);
   - `item = "history#<version>#<at>"`: one immutable entry per event (HistoryEntry): a change
     of status, keyed by the version it produced, or a record such as an identity reveal,
-    under the version it happened at; sorted, the entries read in the order they happened.
+    under the version it happened at; sorted, the entries read in the order they happened;
+  - `item = "card_order#<invoice reference>#<attempt>"`: a card checkout started for the
+    invoice (CardAttempt, store/card_orders.py), never part of the request item itself.
   * citizen inquiry: one Query on the partition returns the request and its whole history.
   * submission: one TransactWriteItems puts the request, its first history entry, the
     applicant and the idempotency record, each on condition that it does not exist yet.
@@ -99,9 +101,11 @@ class PaymentTerms(MapAttribute[str, Any]):
     status = UnicodeAttribute()  # unpaid, paid or refunded
     expires_at = UTCDateTimeAttribute()
     paid_by = UnicodeAttribute(null=True)  # the key of the notice that paid it
+    paid_with = UnicodeAttribute(null=True)  # the payment that notice was about (what a refund names)
     paid_at = UTCDateTimeAttribute(null=True)
-    # Paymob order ids registered for this invoice: a card callback must name one of them.
-    card_orders = ListAttribute[str](of=UnicodeAttribute, default=list)
+    refunded_piasters = NumberAttribute(default=0)  # given back so far, by refunds naming that payment
+    # The card orders registered for the invoice are items of their own (store/card_orders.py):
+    # a list here would be overwritten by any write of the request that read it earlier.
 
 
 class RequestRecord(RequestPartitionItem, discriminator="request"):

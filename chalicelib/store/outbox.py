@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.store.models import OutboxMessage
+from chalicelib.store.retries import retry_transient
 
 # Longer than any delivery can take (Lambda's limit is 15 minutes): a message claimed by a
 # run that died is taken up again by the sweeper once its lease is over, never before.
@@ -20,7 +21,7 @@ def claim(key: str, now: datetime) -> OutboxMessage | None:
     message = OutboxMessage(key)
     message.wait_until(now + LEASE)
     try:
-        message.update(
+        retry_transient(lambda: message.update(
             actions=[
                 OutboxMessage.status.set(OutboxMessage.SENDING),
                 OutboxMessage.attempts.add(1),
@@ -32,7 +33,7 @@ def claim(key: str, now: datetime) -> OutboxMessage | None:
                 (OutboxMessage.status == OutboxMessage.PENDING) | (OutboxMessage.status == OutboxMessage.SENDING)
             )
             & (OutboxMessage.due_at <= now),
-        )
+        ))  # fmt: skip
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             return None
@@ -43,7 +44,7 @@ def claim(key: str, now: datetime) -> OutboxMessage | None:
 def settle(message: OutboxMessage, status: str, *, channel: str | None = None, provider_message_id: str | None = None,
            error: str | None = None) -> None:  # fmt: skip
     """Records how a claimed message ended: sent, skipped (an opt-out) or failed for good."""
-    message.update(
+    retry_transient(lambda: message.update(
         actions=[
             OutboxMessage.status.set(status),
             OutboxMessage.due_queue.remove(),
@@ -53,14 +54,14 @@ def settle(message: OutboxMessage, status: str, *, channel: str | None = None, p
             OutboxMessage.last_error.set(error),
         ],
         condition=OutboxMessage.status == OutboxMessage.SENDING,
-    )
+    ))  # fmt: skip
 
 
 def put_back(message: OutboxMessage, until: datetime, error: str | None, *, attempted: bool = True) -> None:
     """Returns a claimed message to wait until `until`: a retry's backoff (the attempt counts),
     or a call deferred to the morning (`attempted=False`: it was never tried)."""
     message.wait_until(until)
-    message.update(
+    retry_transient(lambda: message.update(
         actions=[
             OutboxMessage.status.set(OutboxMessage.PENDING),
             OutboxMessage.attempts.add(0 if attempted else -1),
@@ -70,15 +71,15 @@ def put_back(message: OutboxMessage, until: datetime, error: str | None, *, atte
             OutboxMessage.last_error.set(error),
         ],
         condition=OutboxMessage.status == OutboxMessage.SENDING,
-    )
+    ))  # fmt: skip
 
 
 def due_messages(now: datetime, limit: int) -> list[str]:
     """Keys of the pending messages whose time has come, oldest first (one query)."""
     upper = f"{now.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#~"
-    return [
+    return retry_transient(lambda: [
         message.key
         for message in OutboxMessage.due_index.query(
             OutboxMessage.WAITING, OutboxMessage.due_order <= upper, limit=limit
         )
-    ]
+    ])  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.store.connection import shared_connection
 from chalicelib.store.models import CardOrder, DaySummary, HistoryEntry, OutboxMessage, PaymentNotice, RequestRecord
 from chalicelib.store.requests import VersionConflict
+from chalicelib.store.retries import retry_transient
 
 
 class NoticeAlreadyRecorded(Exception):
@@ -25,8 +27,10 @@ def record_notice(
 ) -> None:
     """Records a genuine notice, and what it does to the request (the request saved on
     condition it still has the version read, and its history entry), in one transaction."""
-    try:
-        with TransactWrite(connection=shared_connection()) as transaction:
+    token = str(uuid.uuid4())
+
+    def write() -> None:
+        with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
             transaction.save(notice, condition=PaymentNotice.key.does_not_exist())
             if moved is not None:
                 request, entry, expected_version = moved
@@ -34,6 +38,9 @@ def record_notice(
                 transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
             for message in outbox or []:
                 transaction.save(message, condition=OutboxMessage.key.does_not_exist())
+
+    try:
+        retry_transient(write)
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
         if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
@@ -43,24 +50,9 @@ def record_notice(
         raise
 
 
-def add_card_order(request: RequestRecord, reference: str, order_id: str, now: datetime) -> None:
-    """Remembers a Paymob order registered for the request's unpaid invoice: on the invoice,
-    and by the order id, which is what Paymob signs in its callbacks."""
-    order = CardOrder(
-        CardOrder.key_for(order_id), tracking_number=request.tracking_number, reference=reference, registered_at=now
-    )
-    with TransactWrite(connection=shared_connection()) as transaction:
-        transaction.update(
-            request,
-            actions=[RequestRecord.payment.card_orders.set(RequestRecord.payment.card_orders.append([order_id]))],
-            condition=(RequestRecord.status == "awaiting_payment") & (RequestRecord.payment.status == "unpaid"),
-        )
-        transaction.save(order, condition=CardOrder.key.does_not_exist())
-
-
 def load_card_order(order_id: str) -> CardOrder | None:
     try:
-        return CardOrder.get(CardOrder.key_for(order_id), consistent_read=True)
+        return retry_transient(lambda: CardOrder.get(CardOrder.key_for(order_id), consistent_read=True))
     except CardOrder.DoesNotExist:
         return None
 

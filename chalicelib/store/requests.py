@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.store.card_orders import CardAttempt
 from chalicelib.store.connection import shared_connection
 from chalicelib.store.models import (
     ApplicantRecord,
@@ -17,6 +19,7 @@ from chalicelib.store.models import (
     RequestPartitionItem,
     RequestRecord,
 )
+from chalicelib.store.retries import retry_transient
 
 
 class TrackingNumberTaken(Exception):
@@ -31,6 +34,7 @@ class IdempotencyKeyTaken(Exception):
 class StoredRequest:
     request: RequestRecord
     history: list[HistoryEntry]
+    card_attempts: list[CardAttempt] = field(default_factory=list)
 
 
 def insert_submission(
@@ -50,10 +54,15 @@ def insert_submission(
     if idempotency is not None:
         new_items.append((idempotency, IdempotencyRecord.key.does_not_exist()))
     new_items += [(message, OutboxMessage.key.does_not_exist()) for message in outbox]
-    try:
-        with TransactWrite(connection=shared_connection()) as transaction:
+    token = str(uuid.uuid4())
+
+    def write() -> None:
+        with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
             for item, condition in new_items:
                 transaction.save(item, condition=condition)
+
+    try:
+        retry_transient(write)
     except TransactWriteError as error:
         refused = {
             type(new_items[position][0])
@@ -69,23 +78,26 @@ def insert_submission(
 
 def find_idempotency_record(key: str) -> IdempotencyRecord | None:
     try:
-        return IdempotencyRecord.get(key, consistent_read=True)
+        return retry_transient(lambda: IdempotencyRecord.get(key, consistent_read=True))
     except IdempotencyRecord.DoesNotExist:
         return None
 
 
 def load_request(tracking_number: str) -> StoredRequest | None:
-    """The request and its history, oldest first, in one query of its partition."""
+    """The request, its history (oldest first) and its card orders, in one query of its partition."""
     request: RequestRecord | None = None
     history: list[HistoryEntry] = []
-    for item in RequestPartitionItem.query(tracking_number):
+    card_attempts: list[CardAttempt] = []
+    for item in retry_transient(lambda: list(RequestPartitionItem.query(tracking_number))):
         if isinstance(item, RequestRecord):
             request = item
         elif isinstance(item, HistoryEntry):
             history.append(item)
+        elif isinstance(item, CardAttempt):
+            card_attempts.append(item)
     if request is None:
         return None
-    return StoredRequest(request=request, history=history)
+    return StoredRequest(request=request, history=history, card_attempts=card_attempts)
 
 
 class VersionConflict(Exception):
@@ -97,12 +109,17 @@ def record_move(
 ) -> None:
     """Saves the moved request, its history entry and what it tells the citizen in one
     transaction, on condition that nobody has moved it since `expected_version` was read."""
-    try:
-        with TransactWrite(connection=shared_connection()) as transaction:
+    token = str(uuid.uuid4())
+
+    def write() -> None:
+        with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
             transaction.save(request, condition=RequestRecord.version == expected_version)
             transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
             for message in outbox:
                 transaction.save(message, condition=OutboxMessage.key.does_not_exist())
+
+    try:
+        retry_transient(write)
     except TransactWriteError as error:
         if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons):
             raise VersionConflict from error
@@ -111,12 +128,12 @@ def record_move(
 
 def record_event(entry: HistoryEntry) -> None:
     """Appends an entry that changes nothing else (an identity reveal, say)."""
-    entry.save(condition=HistoryEntry.tracking_number.does_not_exist())
+    retry_transient(lambda: entry.save(condition=HistoryEntry.tracking_number.does_not_exist()))
 
 
 def load_applicant(tracking_number: str) -> ApplicantRecord | None:
     try:
-        return ApplicantRecord.get(tracking_number, consistent_read=True)
+        return retry_transient(lambda: ApplicantRecord.get(tracking_number, consistent_read=True))
     except ApplicantRecord.DoesNotExist:
         return None
 
@@ -151,7 +168,7 @@ def queue_page(district_code: str, status: str, department: str | None, page_siz
 def load_request_record(tracking_number: str) -> RequestRecord | None:
     """The request alone, by key: what a payment callback needs to judge a notice."""
     try:
-        return RequestRecord.get(tracking_number, RequestRecord.ITEM, consistent_read=True)
+        return retry_transient(lambda: RequestRecord.get(tracking_number, RequestRecord.ITEM, consistent_read=True))
     except RequestRecord.DoesNotExist:
         return None
 

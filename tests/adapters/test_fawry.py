@@ -33,11 +33,14 @@ SIGNED = (
 )
 REQUIRED = SIGNED[:-1]  # paymentRefrenceNumber may be absent: it is then signed as ""
 
+# An invoice reference as this service issues them: a 13-digit tracking number (Damm check
+# digit 3) and the invoice's sequence, 01.
+REFERENCE = "123456789012301"
 # A fixed vector: the text DOMAIN.md describes, written out, and its SHA-256.
-VECTOR_TEXT = "652345678912345678901201" + "1000.00" + "1000.00" + "PAID" + "PAYATFAWRY" + "FWR-778899" + KEY
-VECTOR_SIGNATURE = "b3933196c5be437923a632c97c24bb43b0906a285bcb2b90c217cde53529ceaf"
+VECTOR_TEXT = "6523456789123456789012301" + "1000.00" + "1000.00" + "PAID" + "PAYATFAWRY" + "FWR-778899" + KEY
+VECTOR_SIGNATURE = "96d5ed89d3ce6fb4240676cbb7cd51021386672c280462db3f51efec89e4c0c3"
 # The same without a paymentRefrenceNumber, for an EXPIRED notice.
-VECTOR_EXPIRED_SIGNATURE = "707134b80141c20a0553f148a87e8ececa00dab610132fecf2c0f192871d0089"
+VECTOR_EXPIRED_SIGNATURE = "e137c6cd2e888bd4799257d98bc18cd9fb8e05b3feaae071f3b679cbc31c4ba4"
 
 
 def by_hand(notice: dict[str, Any], key: str = KEY) -> str:
@@ -60,7 +63,7 @@ def unsigned_notice(**changes: Any) -> dict[str, Any]:
     notice: dict[str, Any] = {
         "requestId": "c72827d084ea4b88949d91dd2db4996e",
         "fawryRefNumber": "6523456789",
-        "merchantRefNumber": "12345678901201",
+        "merchantRefNumber": REFERENCE,
         "customerMobile": "01234567891",
         "customerMail": "",
         "paymentAmount": 1000.0,
@@ -90,7 +93,7 @@ def test_the_fixed_vector_is_the_sha256_of_the_text_domain_md_describes() -> Non
 def test_an_absent_payment_reference_number_is_signed_as_nothing() -> None:
     notice = unsigned_notice(orderStatus="EXPIRED")
     del notice["paymentRefrenceNumber"]
-    expected_text = "652345678912345678901201" + "1000.00" + "1000.00" + "EXPIRED" + "PAYATFAWRY" + "" + KEY
+    expected_text = "6523456789123456789012301" + "1000.00" + "1000.00" + "EXPIRED" + "PAYATFAWRY" + "" + KEY
 
     assert hashlib.sha256(expected_text.encode()).hexdigest() == VECTOR_EXPIRED_SIGNATURE
     assert fawry_signature(notice, KEY) == VECTOR_EXPIRED_SIGNATURE
@@ -124,7 +127,7 @@ def test_a_genuine_paid_notice_reads_as_this_services_notice() -> None:
         amount_piasters=100_000,
         currency="EGP",
         method="PAYATFAWRY",
-        reference="12345678901201",
+        reference=REFERENCE,
         card_order_id=None,
     )
     assert notice.key == "fawry#6523456789#paid"
@@ -148,14 +151,14 @@ def test_fields_fawry_does_not_sign_change_nothing() -> None:
     notice = signed()
     notice.update(customerName="أحمد", customerMobile="01111111111", fawryFees=5.0, paymentTime=1, extra={"x": 1})
 
-    assert read_fawry_notice(notice, KEY).reference == "12345678901201"
+    assert read_fawry_notice(notice, KEY).reference == REFERENCE
 
 
 @pytest.mark.parametrize(
     ("field", "tampered"),
     [
         ("fawryRefNumber", "6523456780"),
-        ("merchantRefNumber", "12345678901202"),
+        ("merchantRefNumber", "123456789012302"),
         ("paymentAmount", 1.0),
         ("paymentAmount", 1000.01),
         ("orderAmount", 999.99),
@@ -247,7 +250,6 @@ def test_a_negative_or_infinite_amount_is_refused_even_when_signed(amount: Any) 
         ("REFUNDED", NoticeKind.REFUNDED),
         ("PARTIAL_REFUNDED", NoticeKind.REFUNDED),
         ("FAILED", NoticeKind.FAILED),
-        ("DELIVERED", NoticeKind.FAILED),  # a status this service does not know moves no money
     ],
 )
 def test_each_order_status_maps_to_a_kind(status: str, kind: NoticeKind) -> None:
@@ -276,6 +278,57 @@ def test_the_signature_covers_the_amount_to_two_decimals_only() -> None:
 def test_an_amount_finer_than_the_signed_two_decimals_is_never_read_as_another_amount() -> None:
     notice = unsigned_notice(paymentAmount="1000.005")
     notice["messageSignature"] = VECTOR_SIGNATURE  # genuine: the signed text is "...1000.00..."
+
+    with pytest.raises(UnverifiedNotice):
+        read_fawry_notice(notice, KEY)
+
+
+# Re-split, retyped and padded variants of the genuine notice: Fawry's signature covers the
+# values joined without separators, so each variant below keeps the genuine signature (asserted);
+# only the exact shape of every signed field tells it from the notice Fawry sent.
+GENUINE_BUT_RESHAPED = {
+    "a digit of fawryRefNumber moved into merchantRefNumber": {
+        "fawryRefNumber": "652345678",
+        "merchantRefNumber": "9" + REFERENCE,
+    },
+    "a digit of merchantRefNumber moved into fawryRefNumber": {
+        "fawryRefNumber": "65234567891",
+        "merchantRefNumber": REFERENCE[1:],
+    },
+    "the status's letters moved into the method": {"orderStatus": "PAI", "paymentMethod": "DPAYATFAWRY"},
+    "an unknown status": {"orderStatus": "PAIDPAYATFAWRY", "paymentMethod": ""},
+    "the Fawry number as a JSON number": {"fawryRefNumber": 6523456789},
+    "the Fawry number padded with a space": {"fawryRefNumber": "6523456789 ", "merchantRefNumber": REFERENCE},
+    "the reference as a JSON number": {"merchantRefNumber": int(REFERENCE)},
+    "an amount padded with a space": {"paymentAmount": "1000.00", "orderAmount": " 1000.00"},
+}
+
+
+@pytest.mark.parametrize("variant", sorted(GENUINE_BUT_RESHAPED))
+def test_a_re_split_retyped_or_padded_variant_of_a_genuine_notice_is_refused(variant: str) -> None:
+    notice = {**signed(), **GENUINE_BUT_RESHAPED[variant]}
+    if variant != "the Fawry number padded with a space":
+        assert by_hand(notice) == notice["messageSignature"], variant  # the forger kept a valid signature
+
+    with pytest.raises(UnverifiedNotice):
+        read_fawry_notice(notice, KEY)
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["12345678901201", "1234567890123010", "123456789012401", "١٢٣٤٥٦٧٨٩٠١٢٣٠١", "12345678901230 "],
+)
+def test_a_reference_this_service_never_issues_is_refused_even_when_signed(reference: str) -> None:
+    with pytest.raises(UnverifiedNotice):
+        read_fawry_notice(signed(merchantRefNumber=reference), KEY)
+
+
+@pytest.mark.parametrize(
+    "offered", ["é" * 64, "٠" * 64, VECTOR_SIGNATURE[:-1] + "é", VECTOR_SIGNATURE + "\n", "g" * 64]
+)
+def test_a_non_ascii_or_non_hex_signature_is_refused_not_an_error(offered: str) -> None:
+    notice = unsigned_notice()
+    notice["messageSignature"] = offered
 
     with pytest.raises(UnverifiedNotice):
         read_fawry_notice(notice, KEY)

@@ -18,11 +18,13 @@ from typing import Any
 import pytest
 
 from chalicelib.adapters.notices import UnverifiedNotice
-from chalicelib.adapters.paymob import paymob_hmac, read_paymob_notice
+from chalicelib.adapters.paymob import PaymobAccount, paymob_hmac, read_paymob_notice
 from chalicelib.adapters.secrets import LOCAL_DEFAULTS
 from chalicelib.domain.payments import GatewayNotice, NoticeKind
 
 SECRET = "local-paymob-hmac-secret"
+# The card integration and merchant account the genuine notice names, configured as ours.
+OURS = PaymobAccount(integration_id=4097558, owner=302852)
 ORDER = ("amount_cents", "created_at", "currency", "error_occured", "has_parent_transaction", "id",
          "integration_id", "is_3d_secure", "is_auth", "is_capture", "is_refunded", "is_standalone_payment",
          "is_voided", "order.id", "owner", "pending", "source_data.pan", "source_data.sub_type",
@@ -98,7 +100,8 @@ def callback(transaction: dict[str, Any]) -> dict[str, Any]:
 
 
 def read(transaction: dict[str, Any], offered: str | None = None) -> GatewayNotice:
-    return read_paymob_notice(callback(transaction), by_hand(transaction) if offered is None else offered, SECRET)
+    offered = by_hand(transaction) if offered is None else offered
+    return read_paymob_notice(callback(transaction), offered, SECRET, OURS)
 
 
 def set_at(transaction: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
@@ -140,8 +143,7 @@ def test_booleans_are_written_true_and_false_not_pythons_words() -> None:
 
 def test_absent_values_are_written_as_nothing() -> None:
     transaction = obj(source_data={"type": "wallet", "pan": None})  # no sub_type, a null pan
-    del transaction["created_at"]
-    text = VECTOR_TEXT.replace("2026-11-27T10:33:44.592345", "").replace("2346MasterCardcard", "wallet")
+    text = VECTOR_TEXT.replace("2346MasterCardcard", "wallet")
 
     expected = hmac.new(SECRET.encode(), text.encode(), hashlib.sha512).hexdigest()
     assert paymob_hmac(transaction, SECRET) == expected == by_hand(transaction)
@@ -203,7 +205,7 @@ def test_a_sha256_hmac_in_place_of_sha512_is_refused() -> None:
 @pytest.mark.parametrize("offered", [None, "", VECTOR_HMAC[:-1], VECTOR_HMAC + "0", f" {VECTOR_HMAC}", "0" * 128])
 def test_a_missing_or_malformed_hmac_is_refused(offered: str | None) -> None:
     with pytest.raises(UnverifiedNotice):
-        read_paymob_notice(callback(obj()), offered, SECRET)
+        read_paymob_notice(callback(obj()), offered, SECRET, OURS)
 
 
 @pytest.mark.parametrize(
@@ -220,7 +222,7 @@ def test_a_missing_or_malformed_hmac_is_refused(offered: str | None) -> None:
 )
 def test_what_is_no_transaction_callback_is_refused(body: dict[str, Any]) -> None:
     with pytest.raises(UnverifiedNotice):
-        read_paymob_notice(body, VECTOR_HMAC, SECRET)
+        read_paymob_notice(body, VECTOR_HMAC, SECRET, OURS)
 
 
 @pytest.mark.parametrize("order", [None, "217503754", 217503754])
@@ -257,7 +259,6 @@ def test_a_missing_amount_cents_is_refused() -> None:
         ({"success": True, "is_refunded": True}, NoticeKind.REFUNDED),
         ({"success": True, "is_voided": True}, NoticeKind.VOIDED),
         ({"success": True, "is_voided": True, "is_refunded": True}, NoticeKind.VOIDED),
-        ({"success": "true"}, NoticeKind.FAILED),  # only a JSON true is a success
     ],
 )
 def test_the_kind_follows_success_pending_is_voided_and_is_refunded(flags: dict[str, Any], kind: NoticeKind) -> None:
@@ -269,3 +270,95 @@ def test_the_kind_follows_success_pending_is_voided_and_is_refunded(flags: dict[
 
 def test_the_currency_is_carried_as_written() -> None:
     assert read(obj(currency="USD")).currency == "USD"
+
+
+# Re-split, retyped and padded variants of the genuine notice OBJ. The HMAC covers the values
+# joined without separators, so each variant below keeps VECTOR_HMAC valid (asserted): only the
+# exact type and shape of every signed field can tell them from the genuine notice.
+def moved(**changes: Any) -> dict[str, Any]:
+    transaction = copy.deepcopy(obj())
+    for path, value in changes.items():
+        transaction = set_at(transaction, path.replace("__", "."), value)
+    return transaction
+
+
+GENUINE_BUT_RESHAPED = {
+    "a digit of id moved into integration_id": moved(id=19203646, integration_id=54097558),
+    "a digit of id moved into has_parent_transaction": moved(has_parent_transaction="false1", id=92036465),
+    "a digit of amount_cents moved into created_at": moved(
+        amount_cents=10000, created_at="02026-11-27T10:33:44.592345"
+    ),
+    "a digit of created_at moved into currency": moved(created_at="2026-11-27T10:33:44.59234", currency="5EGP"),
+    "a letter of currency moved into error_occured": moved(currency="EG", error_occured="Pfalse"),
+    "a digit of order.id moved into owner": moved(order__id=21750375, owner=4302852),
+    "a digit of owner moved into pending": moved(owner=30285, pending="2false"),
+    "pending written into the card number": moved(pending="", source_data__pan="false2346"),
+    "the id as a string": moved(id="192036465"),
+    "the order id as a string": moved(order__id="217503754"),
+    "the amount as a string": moved(amount_cents="100000"),
+    "success as a string": moved(success="true"),
+    "is_refunded as a string": moved(is_refunded="false"),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(GENUINE_BUT_RESHAPED))
+def test_a_re_split_or_retyped_variant_of_a_genuine_notice_is_refused(variant: str) -> None:
+    transaction = GENUINE_BUT_RESHAPED[variant]
+    assert by_hand(transaction) == VECTOR_HMAC  # the forger kept a valid HMAC
+
+    with pytest.raises(UnverifiedNotice):
+        read(transaction, VECTOR_HMAC)
+
+
+@pytest.mark.parametrize(
+    ("path", "padded"),
+    [
+        ("id", "0192036465"),
+        ("order.id", " 217503754"),
+        ("amount_cents", "0100000"),
+        ("currency", " EGP"),
+        ("currency", "EGPP"),
+        ("created_at", "2026-11-27T10:33:44.592345 "),
+        ("created_at", "27/11/2026 10:33"),
+        ("created_at", "2026-13-45T10:33:44"),
+        ("owner", 302852.0),
+        ("integration_id", True),
+        ("id", -192036465),
+        ("success", 1),
+        ("source_data.pan", 2346),
+    ],
+)
+def test_a_padded_or_retyped_field_is_refused_even_when_signed(path: str, padded: Any) -> None:
+    """Signed with the real secret, so only the field's shape can refuse it."""
+    transaction = set_at(obj(), path, padded)
+
+    with pytest.raises(UnverifiedNotice):
+        read(transaction)
+
+
+def test_shapes_are_checked_before_the_hmac_is_computed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.adapters import paymob
+
+    def never(*args: Any) -> str:
+        raise AssertionError("the HMAC was computed for a malformed notice")
+
+    monkeypatch.setattr(paymob, "paymob_hmac", never)
+    with pytest.raises(UnverifiedNotice, match="shape"):
+        read(GENUINE_BUT_RESHAPED["the id as a string"], VECTOR_HMAC)
+
+
+@pytest.mark.parametrize(
+    "theirs", [PaymobAccount(integration_id=4097559, owner=302852), PaymobAccount(integration_id=4097558, owner=1)]
+)
+def test_a_notice_for_another_integration_or_merchant_is_refused_even_when_signed(theirs: PaymobAccount) -> None:
+    with pytest.raises(UnverifiedNotice):
+        read_paymob_notice(callback(obj()), VECTOR_HMAC, SECRET, theirs)
+
+
+@pytest.mark.parametrize(
+    "offered",
+    ["é" * 128, "٠" * 128, VECTOR_HMAC[:-1] + "é", VECTOR_HMAC + "\n", "z" * 128, VECTOR_HMAC[:-2] + "\u0660\u0661"],
+)
+def test_a_non_ascii_or_non_hex_hmac_is_refused_not_an_error(offered: str) -> None:
+    with pytest.raises(UnverifiedNotice):
+        read(obj(), offered)

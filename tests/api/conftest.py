@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-import os
+import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-from chalice.local import LocalChalice
 from chalice.test import Client
 
 from app import app
 from chalicelib.domain.staff import Role
+from tests.api.fake_paymob import FakePaymob
 from tools.staff_token import SigningKey, mint_token
 
 
@@ -33,17 +33,14 @@ def staff(signing_key: SigningKey) -> StaffHeaders:
 
 
 @pytest.fixture
-def concurrent_client(client: Client, monkeypatch: pytest.MonkeyPatch, one_aws_call_at_a_time: None) -> Client:
-    """The test client, made safe for threads the way a deployment already is.
-
-    In Lambda each process serves one event at a time; here eight threads share one process,
-    and three things in the harness (not in the application) are not made for that:
-    - Chalice keeps the current request on the app object: LocalChalice, which `chalice local`
-      itself uses for its threaded server, keeps it per thread instead.
-    - moto's in-process DynamoDB is not atomic per call: one_aws_call_at_a_time.
-    - chalice.test swaps os.environ for a copy around each call, so threads racing through it
-      can leave a copy in place: os.environ is put back after the test.
-    """
-    monkeypatch.setattr(os, "environ", os.environ)
-    monkeypatch.setattr(app, "__class__", LocalChalice)
-    return client
+def fake_paymob(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePaymob]:
+    """Paymob's accept API on a local port, where card checkouts go."""
+    server = FakePaymob()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("PAYMOB_API_BASE", server.url)
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -14,8 +14,8 @@ from typing import Any
 import boto3
 from chalice.test import Client
 
-from chalicelib.store.payments import add_card_order
-from chalicelib.store.requests import load_request_record
+from chalicelib.store.card_orders import record_card_order, reserve_card_attempt
+from chalicelib.store.requests import load_request
 from tests.api.calls import post_json
 from tests.factories import national_id, submission
 
@@ -138,7 +138,7 @@ def paymob_obj(
         "is_voided": is_voided,
         "is_refunded": is_refunded,
         "is_3d_secure": True,
-        "integration_id": 4097558,
+        "integration_id": 1,  # the local stage's configured integration and merchant (.chalice/config.json)
         "profile_id": 164295,
         "has_parent_transaction": False,
         "order": {
@@ -153,7 +153,7 @@ def paymob_obj(
         "currency": currency,
         "source_data": {"pan": "2346", "type": "card", "sub_type": "MasterCard"},
         "error_occured": False,
-        "owner": 302852,
+        "owner": 4242,
         "data": {"message": "Approved"},
     }
 
@@ -182,12 +182,16 @@ def submit(client: Client, service_code: str | None = None, district_code: str =
 
 
 def register_card_order(tracking_number: str, order_id: str) -> None:
-    """What starting a card checkout leaves behind: the Paymob order id on the invoice, and
-    the order filed under its id."""
-    request = load_request_record(tracking_number)
-    assert request is not None
-    assert request.payment is not None
-    add_card_order(request, request.payment.reference, order_id, datetime.now(UTC))
+    """What starting a card checkout leaves behind: the invoice's next card attempt holding
+    the Paymob order id, and the order filed under its id."""
+    stored = load_request(tracking_number)
+    assert stored is not None
+    assert stored.request.payment is not None
+    now = datetime.now(UTC)
+    attempt = reserve_card_attempt(
+        tracking_number, stored.request.payment.reference, len(stored.card_attempts) + 1, now
+    )
+    record_card_order(attempt, order_id, now)
 
 
 def inquiry(client: Client, tracking_number: str) -> dict[str, Any]:

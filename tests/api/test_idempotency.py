@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
-import pytest
 from chalice.test import Client
 
 from tests.factories import submission
@@ -64,13 +62,3 @@ def test_without_a_key_each_submission_is_a_new_request(client: Client) -> None:
     second = post(client, submission(), key=None).json_body
 
     assert first["tracking_number"] != second["tracking_number"]
-
-
-@pytest.mark.usefixtures("concurrent_client")  # threads through the test client
-def test_a_double_click_racing_itself_makes_one_request(client: Client) -> None:
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        answers = list(pool.map(lambda _: post(client, submission()), range(4)))
-
-    assert {response.status_code for response in answers} == {201}
-    assert len({response.json_body["tracking_number"] for response in answers}) == 1
-    assert requests_stored() == 2  # the request and its first history entry

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
@@ -157,29 +156,6 @@ def test_a_stale_version_is_a_409_with_the_current_state_and_writes_nothing(
     assert stale.json_body["current"]["status"] == "in_review"
     assert stale.json_body["current"]["version"] == 2
     assert len(view(client, officer, tracking_number).json_body["history"]) == 2
-
-
-@pytest.mark.usefixtures("concurrent_client")  # threads through the test client
-def test_two_officers_racing_on_one_request_never_overwrite_each_other(
-    client: Client, staff: StaffHeaders, tracking_number: str
-) -> None:
-    move(client, staff("officer", "dokki"), tracking_number, to="in_review", note="فحص", version=1)
-    decisions = [
-        (staff("officer", "dokki", principal="officer-amal"), "approved"),
-        (staff("officer", "dokki", principal="officer-karim"), "rejected"),
-    ] * 4
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        answers = list(
-            pool.map(lambda d: move(client, d[0], tracking_number, to=d[1], note="قرار", version=2), decisions)
-        )
-
-    assert sorted(answer.status_code for answer in answers) == [200] + [409] * 7
-    winner = next(answer for answer in answers if answer.status_code == 200).json_body
-    final = view(client, staff("manager", "dokki"), tracking_number).json_body
-    assert final["status"] == winner["status"]
-    assert final["version"] == 3
-    assert [entry["to"] for entry in final["history"]] == ["submitted", "in_review", winner["status"]]
 
 
 def test_a_manager_reveals_the_applicant_for_a_reason_and_the_reveal_is_recorded(

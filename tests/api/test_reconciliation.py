@@ -36,6 +36,7 @@ from tests.api.gateway_notices import (
 )
 
 HANDLER = "reconcile_payments"
+NEVER_ISSUED = "123456789012301"  # shaped as this service's references (a valid check digit), never issued
 
 
 def scheduled_event(client: Client, day: str | None = None, fired_at: str | None = None) -> dict[str, Any]:
@@ -117,9 +118,9 @@ def day_of_notices(client: Client, staff: StaffHeaders, monkeypatch: pytest.Monk
 
     # dokki, building_violation_reconciliation (5000 EGP): paid once, repeated, and a forged copy
     a = submit(client, "building_violation_reconciliation", "dokki")
-    assert fawry(a, 5000, "F-A")["outcome"] == "paid"
-    assert fawry(a, 5000, "F-A")["outcome"] == "already_applied"
-    forged = {**fawry_notice(a["payment"]["reference"], 5000, fawry_ref="F-A2"), "messageSignature": "0" * 64}
+    assert fawry(a, 5000, "1000000001")["outcome"] == "paid"
+    assert fawry(a, 5000, "1000000001")["outcome"] == "already_applied"
+    forged = {**fawry_notice(a["payment"]["reference"], 5000, fawry_ref="1000000012"), "messageSignature": "0" * 64}
     assert post_fawry(client, forged).status_code == 401
     ledger.money_in("dokki", "building_violation_reconciliation", 500_000)
 
@@ -127,22 +128,22 @@ def day_of_notices(client: Client, staff: StaffHeaders, monkeypatch: pytest.Monk
     b = submit(client, "shop_licence", "dokki")
     register_card_order(b["tracking_number"], "7001")
     assert card(b, 100_000, 8001, "7001")["outcome"] == "paid"
-    assert fawry(b, 1000, "F-B")["outcome"] == "paid_twice"
+    assert fawry(b, 1000, "1000000002")["outcome"] == "paid_twice"
     ledger.money_in("dokki", "shop_licence", 100_000)
     ledger.money_in("dokki", "shop_licence", 100_000, "paid_twice", b["payment"]["reference"])
 
     # dokki, shop_licence: paid, then refunded
     c = submit(client, "shop_licence", "dokki")
-    assert fawry(c, 1000, "F-C")["outcome"] == "paid"
-    assert fawry(c, 1000, "F-C", "REFUNDED")["outcome"] == "refunded"
+    assert fawry(c, 1000, "1000000003")["outcome"] == "paid"
+    assert fawry(c, 1000, "1000000003", "REFUNDED")["outcome"] == "refunded"
     ledger.money_in("dokki", "shop_licence", 100_000)
     ledger.money_back("dokki", "shop_licence", 100_000)
 
     # omraniya, road_occupancy_new (300 EGP): underpaid, an expired notice, then overpaid by card in USD
     d = submit(client, "road_occupancy_new", "omraniya")
     register_card_order(d["tracking_number"], "7002")
-    assert fawry(d, 200, "F-D")["outcome"] == "amount_mismatch"
-    assert fawry(d, 300, "F-D2", "EXPIRED")["outcome"] == "no_money"
+    assert fawry(d, 200, "1000000004")["outcome"] == "amount_mismatch"
+    assert fawry(d, 300, "1000000042", "EXPIRED")["outcome"] == "no_money"
     assert card(d, 30_000, 8002, "7002", currency="USD")["outcome"] == "amount_mismatch"
     # Only pounds are added up: the 30,000 US cents are flagged, never counted as piasters.
     ledger.money_in("omraniya", "road_occupancy_new", 20_000, "amount_mismatch", d["payment"]["reference"])
@@ -152,16 +153,18 @@ def day_of_notices(client: Client, staff: StaffHeaders, monkeypatch: pytest.Monk
     # omraniya, building_permit (1000 EGP): a refund of what was never paid, and a pending card notice
     e = submit(client, "building_permit", "omraniya")
     register_card_order(e["tracking_number"], "7003")
-    assert fawry(e, 1000, "F-E", "REFUNDED")["outcome"] == "refund_without_payment"
+    assert fawry(e, 1000, "1000000005", "REFUNDED")["outcome"] == "refund_without_payment"
     assert card(e, 100_000, 8003, "7003", pending=True, success=False)["outcome"] == "no_money"
-    ledger.nothing("omraniya", "building_permit", 100_000, "refund_without_payment", e["payment"]["reference"])
+    # Genuine money going back, though it names no payment: counted as refunded, and flagged.
+    ledger.money_back("omraniya", "building_permit", 100_000)
+    ledger.flags.append(("refund_without_payment", e["payment"]["reference"], 100_000))
     ledger.nothing("omraniya", "building_permit")
 
     # warraq, utility_connection (500 EGP): an invoice already expired when paid
     monkeypatch.setenv("INVOICE_VALIDITY_HOURS", "0")
     f = submit(client, "utility_connection", "warraq")
     monkeypatch.delenv("INVOICE_VALIDITY_HOURS")
-    assert fawry(f, 500, "F-F")["outcome"] == "paid_after_expiry"
+    assert fawry(f, 500, "1000000006")["outcome"] == "paid_after_expiry"
     ledger.money_in("warraq", "utility_connection", 50_000, "paid_after_expiry", f["payment"]["reference"])
 
     # warraq, road_occupancy_renewal (200 EGP): cancelled by the manager, then paid
@@ -173,13 +176,13 @@ def day_of_notices(client: Client, staff: StaffHeaders, monkeypatch: pytest.Monk
         staff("manager", "warraq"),
     )
     assert cancelled.status_code == 200, cancelled.body
-    assert fawry(g, 200, "F-G")["outcome"] == "paid_when_closed"
+    assert fawry(g, 200, "1000000007")["outcome"] == "paid_when_closed"
     ledger.money_in("warraq", "road_occupancy_renewal", 20_000, "paid_when_closed", g["payment"]["reference"])
 
     # money naming no invoice of ours
-    response = post_fawry(client, fawry_notice("NO-SUCH-INVOICE", 75.5, fawry_ref="F-X"))
+    response = post_fawry(client, fawry_notice(NEVER_ISSUED, 75.5, fawry_ref="1000000099"))
     assert response.json_body["outcome"] == "unknown_invoice"
-    ledger.money_in("unknown", "unknown", 7_550, "unknown_invoice", "NO-SUCH-INVOICE")
+    ledger.money_in("unknown", "unknown", 7_550, "unknown_invoice", NEVER_ISSUED)
     return ledger
 
 
@@ -190,7 +193,7 @@ def test_the_day_is_totalled_per_district_and_service(client: Client, day_of_not
     assert summary["notices"] == day_of_notices.notices
     assert summary["lines"] == day_of_notices.summary_lines()
     assert summary["received_piasters"] == 500_000 + 3 * 100_000 + 20_000 + 50_000 + 20_000 + 7_550
-    assert summary["refunded_piasters"] == 100_000
+    assert summary["refunded_piasters"] == 100_000 + 100_000
 
 
 def test_what_needs_a_look_is_flagged(client: Client, day_of_notices: Ledger) -> None:
@@ -206,7 +209,7 @@ def test_what_needs_a_look_is_flagged(client: Client, day_of_notices: Ledger) ->
         "unknown_invoice",
     }
     twice = next(flag for flag in summary["flags"] if flag["outcome"] == "paid_twice")
-    assert (twice["gateway"], twice["transaction_id"]) == ("fawry", "F-B")
+    assert (twice["gateway"], twice["transaction_id"]) == ("fawry", "1000000002")
     assert twice["tracking_number"] == twice["reference"][:-2]
 
 

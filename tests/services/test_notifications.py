@@ -14,7 +14,6 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -508,29 +507,6 @@ def test_the_stream_handler_sends_each_new_intent_once_as_an_sms_to_the_e164_num
     for other in ("MODIFY", "REMOVE"):
         assert client.lambda_.invoke("deliver_messages", stream_event(list(outbox()), other)).payload == {}
     assert len(sms_sent()) == 2
-
-
-def test_concurrent_deliveries_of_the_same_intents_send_each_once(
-    messaging: None, one_aws_call_at_a_time: None
-) -> None:
-    now = datetime.now(UTC)
-    tracking_number = submit_request(applied(), None, ONLINE, now)["tracking_number"]
-    due = [key(tracking_number, 1, Event.SUBMITTED), key(tracking_number, 1, Event.AWAITING_PAYMENT)]
-    later = now + timedelta(seconds=1)
-    tasks: list[Callable[[], Any]] = [
-        *(lambda message_key=message_key: deliver(message_key, later) for message_key in due * 6),
-        *(lambda: deliver_due(later) for _ in range(3)),
-    ]
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda task: task(), tasks))
-
-    outcomes: Counter[str] = Counter()
-    for result in results:
-        outcomes.update(result if isinstance(result, Counter) else [result])
-    assert outcomes["sent"] == 2
-    assert len(sms_sent()) == 2
-    assert {message.status for message in outbox(tracking_number).values()} == {"sent", "pending"}
 
 
 def test_the_sweeper_sends_the_reminder_on_its_day_and_only_then(messaging: None) -> None:

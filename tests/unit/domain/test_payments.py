@@ -50,12 +50,19 @@ UNPAID = Invoice(
     status="unpaid",
     expires_at=NOW + timedelta(days=7),
     paid_by=None,
-    card_orders=frozenset({"217503754"}),
+    paid_with=None,
+    refunded_piasters=0,
     request_status=Status.AWAITING_PAYMENT,
 )
-PAID_BY_THIS = dataclasses.replace(UNPAID, status="paid", paid_by=FAWRY_PAID.key, request_status=Status.IN_REVIEW)
-PAID_BY_OTHER = dataclasses.replace(UNPAID, status="paid", paid_by="paymob#1#paid", request_status=Status.IN_REVIEW)
-REFUNDED_ALREADY = dataclasses.replace(PAID_BY_THIS, status="refunded")
+PAID_BY_THIS = dataclasses.replace(
+    UNPAID, status="paid", paid_by=FAWRY_PAID.key, paid_with=FAWRY_PAID.payment, request_status=Status.IN_REVIEW
+)
+PAID_BY_OTHER = dataclasses.replace(
+    UNPAID, status="paid", paid_by="paymob#1#paid", paid_with="paymob#1", request_status=Status.IN_REVIEW
+)
+PAID_BY_CARD = dataclasses.replace(PAID_BY_OTHER, paid_by=CARD_PAID.key, paid_with=CARD_PAID.payment)
+QUARTER_BACK = dataclasses.replace(PAID_BY_THIS, refunded_piasters=FEE // 4)
+REFUNDED_ALREADY = dataclasses.replace(PAID_BY_THIS, status="refunded", refunded_piasters=FEE)
 EXPIRED = dataclasses.replace(UNPAID, expires_at=NOW - timedelta(seconds=1))
 NO_INVOICE = None
 
@@ -74,15 +81,14 @@ def invoice(base: Invoice, **changes: Any) -> Invoice:
 
 K = NoticeKind
 R = Outcome  # the judgement
-FOREIGN = "999"  # a Paymob order registered on no invoice
-FOREIGN_PAID = card(card_order_id=FOREIGN)
-FOREIGN_REFUND = card(K.REFUNDED, card_order_id=FOREIGN)
-FOREIGN_PENDING = card(K.PENDING, card_order_id=FOREIGN)
+# A card refund is a transaction of its own on the order it gives money back for.
+CARD_REFUND = card(K.REFUNDED, transaction_id="192036999")
+QUARTER_REFUND = fawry(K.REFUNDED, amount_piasters=FEE // 4)
+REST_REFUND = fawry(K.REFUNDED, amount_piasters=FEE - FEE // 4)
 LAST_INSTANT = invoice(UNPAID, expires_at=NOW)
 CANCELLED = invoice(UNPAID, request_status=Status.CANCELLED)
 MOVED_ON = invoice(UNPAID, request_status=Status.IN_REVIEW)
 EXPIRED_CANCELLED = invoice(EXPIRED, request_status=Status.CANCELLED)
-NO_ORDERS = invoice(UNPAID, card_orders=frozenset())
 CASES: list[tuple[str, GatewayNotice, Invoice | None, Outcome]] = [
     # what happened                      notice                          invoice            outcome
     ("paid in full before expiry",       fawry(),                        UNPAID,            R.PAID),
@@ -103,16 +109,20 @@ CASES: list[tuple[str, GatewayNotice, Invoice | None, Outcome]] = [
     ("underpaid after expiry",           fawry(amount_piasters=1),       EXPIRED,           R.AMOUNT_MISMATCH),
     ("underpaid after cancellation",     fawry(amount_piasters=1),       CANCELLED,         R.AMOUNT_MISMATCH),
     ("refund of the payment",            fawry(K.REFUNDED),              PAID_BY_THIS,      R.REFUNDED),
-    ("card payment voided",              card(K.VOIDED),                 PAID_BY_OTHER,     R.REFUNDED),
+    ("card payment voided",              card(K.VOIDED),                 PAID_BY_CARD,      R.REFUNDED),
+    ("card refund, its own transaction", CARD_REFUND,                    PAID_BY_CARD,      R.REFUNDED),
+    ("a quarter refunded",               QUARTER_REFUND,                 PAID_BY_THIS,      R.PARTIALLY_REFUNDED),
+    ("the rest refunded",                REST_REFUND,                    QUARTER_BACK,      R.REFUNDED),
+    ("more back than is left",           fawry(K.REFUNDED),              QUARTER_BACK,      R.REFUND_AMOUNT_MISMATCH),
+    ("refunded in another currency",     card(K.REFUNDED, currency="USD"), PAID_BY_CARD,    R.REFUND_AMOUNT_MISMATCH),
+    ("refund of a refunded invoice",     fawry(K.REFUNDED),              REFUNDED_ALREADY,  R.REFUND_AMOUNT_MISMATCH),
+    ("void of the duplicate payment",    card(K.VOIDED),                 PAID_BY_THIS,      R.REFUND_OF_UNAPPLIED),
+    ("refund of the duplicate payment",  fawry(K.REFUNDED),              PAID_BY_CARD,      R.REFUND_OF_UNAPPLIED),
     ("refund of an unpaid invoice",      fawry(K.REFUNDED),              UNPAID,            R.REFUND_WITHOUT_PAYMENT),
     ("void of an unpaid invoice",        card(K.VOIDED),                 UNPAID,            R.REFUND_WITHOUT_PAYMENT),
-    ("refund of a refunded invoice",     fawry(K.REFUNDED),              REFUNDED_ALREADY,  R.REFUND_WITHOUT_PAYMENT),
     ("payment naming no invoice",        fawry(),                        NO_INVOICE,        R.UNKNOWN_INVOICE),
-    ("refund naming no invoice",         fawry(K.REFUNDED),              NO_INVOICE,        R.UNKNOWN_INVOICE),
-    ("void naming no invoice",           card(K.VOIDED),                 NO_INVOICE,        R.UNKNOWN_INVOICE),
-    ("card paid on a foreign order",     FOREIGN_PAID,                   UNPAID,            R.UNKNOWN_INVOICE),
-    ("card refund on a foreign order",   FOREIGN_REFUND,                 PAID_BY_OTHER,     R.UNKNOWN_INVOICE),
-    ("card paid, invoice has no orders", card(),                         NO_ORDERS,         R.UNKNOWN_INVOICE),
+    ("refund naming no invoice",         fawry(K.REFUNDED),              NO_INVOICE,        R.REFUND_UNKNOWN_INVOICE),
+    ("void naming no invoice",           card(K.VOIDED),                 NO_INVOICE,        R.REFUND_UNKNOWN_INVOICE),
     ("pending",                          fawry(K.PENDING),               UNPAID,            R.NO_MONEY),
     ("failed",                           card(K.FAILED),                 UNPAID,            R.NO_MONEY),
     ("expired",                          fawry(K.EXPIRED),               UNPAID,            R.NO_MONEY),
@@ -120,7 +130,6 @@ CASES: list[tuple[str, GatewayNotice, Invoice | None, Outcome]] = [
     ("expired, after payment (stale)",   fawry(K.EXPIRED),               PAID_BY_THIS,      R.NO_MONEY),
     ("pending, after payment (stale)",   card(K.PENDING),                PAID_BY_OTHER,     R.NO_MONEY),
     ("failed, naming no invoice",        fawry(K.FAILED),                NO_INVOICE,        R.NO_MONEY),
-    ("pending card, foreign order",      FOREIGN_PENDING,                UNPAID,            R.NO_MONEY),
 ]  # fmt: skip
 
 
@@ -142,6 +151,14 @@ def test_the_outcome_families() -> None:
     assert Outcome.PAID not in FLAGGED
     assert MONEY_IN - APPLIED <= FLAGGED  # money that came in but was not applied is always flagged
     assert Outcome.REFUND_WITHOUT_PAYMENT in FLAGGED
+    # Money going back is never money received, whatever invoice it names or does not.
+    assert not {o for o in Outcome if o.value.startswith("refund")} & MONEY_IN
+    assert Outcome.REFUND_UNKNOWN_INVOICE in FLAGGED
+
+
+def test_a_refund_names_the_payment_it_undoes() -> None:
+    assert fawry(K.REFUNDED).payment == fawry().payment == "fawry#6523456789"
+    assert CARD_REFUND.payment == card().payment == "paymob#217503754"  # the order, not the transaction
 
 
 def test_the_key_is_one_per_gateway_transaction_and_kind() -> None:

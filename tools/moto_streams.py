@@ -1,4 +1,4 @@
-"""The local stack's moto server, with its DynamoDB streams kept short.
+"""The local AWS emulation's DynamoDB streams, kept short (tools/aws_emulation.py applies it).
 
 moto keeps every stream record for ever, and each TransactWriteItems deep-copies every table
 it touches, stream records included (DOMAIN.md, bench/run.py): left alone, a local stack that
@@ -7,12 +7,12 @@ once a reader asks for the records after a sequence number, those before it are 
 requests stream has one reader, tools/performance_feeder.py), and a stream nobody reads keeps
 only its latest records (the outbox's: locally the relay sweeps the `due` index instead).
 
-Used only by `make run` (tools/local_stack.py); the tests' moto is untouched.
+Applied to the emulation's process only (`make run`, the end-to-end tests' stack); moto in the
+tests' own process is untouched.
 """
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 UNREAD_RECORDS_KEPT = 100
@@ -45,15 +45,3 @@ def keep_streams_short() -> None:
 
     StreamShard.add = add
     ShardIterator.get = get
-
-
-def main() -> int:
-    from moto.server import main as moto_main
-
-    keep_streams_short()
-    moto_main(sys.argv[1:])
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

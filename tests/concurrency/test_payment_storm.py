@@ -1,5 +1,6 @@
 """The storm: many gateway notices at once, repeated, shuffled, forged, tampered, stale and
-mismatched, posted concurrently through one Chalice test client, and what must hold after.
+mismatched, posted concurrently over HTTP to `chalice local` (which answers each in a thread
+of its own, against the AWS emulation in a process of its own), and what must hold after.
 
 Every genuine payment is applied exactly once; nothing forged or tampered is applied or even
 recorded; a mismatched payment is recorded and never applied; no answer is a 5xx; and the
@@ -9,8 +10,11 @@ counts a wrong amount as money in). Every expectation is kept here, from what th
 
 from __future__ import annotations
 
+import json
 import logging
 import random
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,10 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from chalice.test import Client
-
 from chalicelib.domain.calendar import cairo_today
-from chalicelib.store.requests import load_request
+from tests.api.calls import post_json
 from tests.api.gateway_notices import (
     REQUESTS_TABLE,
     fawry_notice,
@@ -30,10 +32,11 @@ from tests.api.gateway_notices import (
     post_fawry,
     post_paymob,
     recorded_notices,
-    register_card_order,
     submit,
     table_items,
 )
+from tests.concurrency.conftest import Stack, StackClient
+from tests.factories import national_id
 
 SEED = 20261127
 INVOICES = 30
@@ -64,7 +67,7 @@ class Post:
     offered_hmac: str | None = None
     key: str | None = None  # the notice's key when it is genuine (recorded once, whatever the copies)
 
-    def send(self, client: Client) -> Any:
+    def send(self, client: StackClient) -> Any:
         if self.gateway == "fawry":
             return post_fawry(client, self.body)
         return post_paymob(client, self.body, self.offered_hmac)
@@ -86,7 +89,7 @@ class Invoice:
         return f"{self.gateway}#{self.transaction_id}#paid"
 
 
-def storm(client: Client, posts: list[Post]) -> list[tuple[Post, Any]]:
+def storm(client: StackClient, posts: list[Post]) -> list[tuple[Post, Any]]:
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         answers = list(pool.map(lambda post: post.send(client), posts))
     return list(zip(posts, answers, strict=True))
@@ -96,11 +99,35 @@ def cairo_day() -> str:
     return cairo_today(datetime.now(UTC)).isoformat()
 
 
-def reconcile(client: Client, day: str) -> dict[str, Any]:
-    event = client.events.generate_cw_event(
-        source="aws.events", detail_type="Scheduled Event", detail={"day": day}, resources=[]
+def reconcile(stack: Stack, day: str) -> dict[str, Any]:
+    """The scheduled reconciliation, run as Lambda would: in a process of its own."""
+    code = (
+        "import json, sys; from datetime import UTC, date, datetime;"
+        "from chalicelib.services.reconciliation import reconcile_day;"
+        "print(json.dumps(reconcile_day(date.fromisoformat(sys.argv[1]), datetime.now(UTC))))"
     )
-    return client.lambda_.invoke("reconcile_payments", event).payload
+    ran = subprocess.run(
+        [sys.executable, "-c", code, day], env=stack.environment, capture_output=True, text=True, check=True
+    )
+    return json.loads(ran.stdout.strip().splitlines()[-1])
+
+
+def start_card_order(client: StackClient, tracking_number: str) -> str:
+    """A card checkout started as the citizen starts it: the Paymob order id it registered."""
+    body = {"national_id_last4": national_id()[-4:]}
+    answer = post_json(client, f"/v1/requests/{tracking_number}/card-payments", body)
+    assert answer.status_code == 201, answer.body
+    return answer.json_body["redirect_url"].rsplit("payment-key-", 1)[1]
+
+
+def stored_request(tracking_number: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The request item and its history entries (oldest first), as stored."""
+    items = sorted(
+        (item for item in table_items(REQUESTS_TABLE) if item["tracking_number"]["S"] == tracking_number),
+        key=lambda item: item["item"]["S"],
+    )
+    [request] = [item for item in items if item["item"]["S"] == "request"]
+    return request, [item for item in items if item["item"]["S"].startswith("history#")]
 
 
 def fawry_post(category: str, invoice: Invoice, amount_piasters: int, fawry_ref: str, **changes: Any) -> Post:
@@ -163,9 +190,9 @@ def stale(invoice: Invoice) -> Post:
 
 
 def test_a_storm_of_notices_applies_every_genuine_payment_exactly_once(
-    concurrent_client: Client, record_property: Callable[[str, Any], None]
+    stack: Stack, record_property: Callable[[str, Any], None]
 ) -> None:
-    client = concurrent_client
+    client = stack.client
     rng = random.Random(SEED)
     first_day = cairo_day()
 
@@ -179,9 +206,8 @@ def test_a_storm_of_notices_applies_every_genuine_payment_exactly_once(
         )
         invoice.gateway = rng.choice(("fawry", "paymob"))
         if invoice.gateway == "paymob":
-            invoice.order_id = str(700_000 + number)
+            invoice.order_id = start_card_order(client, invoice.tracking_number)
             invoice.transaction_id = str(800_000 + number)
-            register_card_order(invoice.tracking_number, invoice.order_id)
         else:
             invoice.transaction_id = f"9{number:09d}"
         invoices.append(invoice)
@@ -233,21 +259,19 @@ def test_a_storm_of_notices_applies_every_genuine_payment_exactly_once(
     applied_answers = Counter(p.key for p, a in answers if a.json_body.get("outcome") in ("paid", "paid_after_expiry"))
     assert applied_answers == Counter({invoice.paid_key: 1 for invoice in paid})
     for invoice in paid:
-        stored = load_request(invoice.tracking_number)
-        assert stored is not None
-        request = stored.request
-        assert (request.status, request.version) == ("in_review", 2), invoice
-        assert (request.payment.status, request.payment.paid_by) == ("paid", invoice.paid_key), invoice
-        assert [(entry.from_status, entry.to_status) for entry in stored.history] == [
+        request, history = stored_request(invoice.tracking_number)
+        assert (request["status"]["S"], request["version"]["N"]) == ("in_review", "2"), invoice
+        payment = request["payment"]["M"]
+        assert (payment["status"]["S"], payment["paid_by"]["S"]) == ("paid", invoice.paid_key), invoice
+        assert [(entry.get("from_status", {}).get("S"), entry["to_status"]["S"]) for entry in history] == [
             (None, "awaiting_payment"),
             ("awaiting_payment", "in_review"),
         ]
     for invoice in unpaid:
-        stored = load_request(invoice.tracking_number)
-        assert stored is not None
-        assert (stored.request.status, stored.request.version, stored.request.payment.status) == (
+        request, _ = stored_request(invoice.tracking_number)
+        assert (request["status"]["S"], request["version"]["N"], request["payment"]["M"]["status"]["S"]) == (
             "awaiting_payment",
-            1,
+            "1",
             "unpaid",
         )
 
@@ -280,7 +304,7 @@ def test_a_storm_of_notices_applies_every_genuine_payment_exactly_once(
     for invoice, _, wrong in mismatched:
         expected_lines[(invoice.district, invoice.service)] += wrong
     days = sorted({first_day, cairo_day()})
-    summaries = [reconcile(client, day) for day in days]
+    summaries = [reconcile(stack, day) for day in days]
     received: dict[tuple[str, str], int] = defaultdict(int)
     for summary in summaries:
         for line in summary["lines"]:
@@ -311,8 +335,8 @@ def test_a_storm_of_notices_applies_every_genuine_payment_exactly_once(
     log.info("payment storm: %s", " ".join(f"{name}={value}" for name, value in counts.items()))
 
 
-def test_two_gateways_paying_one_invoice_at_once_apply_exactly_one_of_them(concurrent_client: Client) -> None:
-    client = concurrent_client
+def test_two_gateways_paying_one_invoice_at_once_apply_exactly_one_of_them(stack: Stack) -> None:
+    client = stack.client
     rng = random.Random(SEED + 1)
     posts: list[Post] = []
     invoices: list[Invoice] = []
@@ -324,9 +348,8 @@ def test_two_gateways_paying_one_invoice_at_once_apply_exactly_one_of_them(concu
             DISTRICTS[number % len(DISTRICTS)],
             SERVICES[number % len(SERVICES)],
             answer["fee_egp"] * 100,
-            order_id=str(600_000 + number),
         )
-        register_card_order(invoice.tracking_number, invoice.order_id)
+        invoice.order_id = start_card_order(client, invoice.tracking_number)
         invoices.append(invoice)
         by_fawry = fawry_post("genuine", invoice, invoice.fee_piasters, f"7{number:09d}")
         by_card = paymob_post("genuine", invoice, invoice.fee_piasters, invoice.order_id, 500_000 + number)
@@ -339,8 +362,7 @@ def test_two_gateways_paying_one_invoice_at_once_apply_exactly_one_of_them(concu
     notices = {notice["key"].removeprefix("notice#"): notice for notice in recorded_notices()}
     assert len(notices) == 2 * len(invoices)
     for invoice in invoices:
-        stored = load_request(invoice.tracking_number)
-        assert stored is not None
+        request, history = stored_request(invoice.tracking_number)
         outcomes = sorted(n["outcome"] for n in notices.values() if n["tracking_number"] == invoice.tracking_number)
         assert outcomes == ["paid", "paid_twice"], invoice
         winner = next(
@@ -348,8 +370,8 @@ def test_two_gateways_paying_one_invoice_at_once_apply_exactly_one_of_them(concu
             for key, n in notices.items()
             if (n["tracking_number"], n["outcome"]) == (invoice.tracking_number, "paid")
         )
-        assert (stored.request.version, stored.request.payment.paid_by) == (2, winner)
-        assert len(stored.history) == 2
-    summary = reconcile(client, cairo_day())
+        assert (request["version"]["N"], request["payment"]["M"]["paid_by"]["S"]) == ("2", winner)
+        assert len(history) == 2
+    summary = reconcile(stack, cairo_day())
     assert summary["received_piasters"] == 2 * sum(invoice.fee_piasters for invoice in invoices)
     assert sorted(flag["outcome"] for flag in summary["flags"]) == ["paid_twice"] * len(invoices)

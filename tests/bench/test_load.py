@@ -1,0 +1,56 @@
+"""`make load`'s parts that can be checked without a load: its traffic and its report."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.load.run import route_figures
+from bench.load.traffic import active_districts, application, fawry_paid_notice, offered_services
+from chalicelib.adapters.fawry import read_fawry_notice
+from chalicelib.adapters.secrets import LOCAL_DEFAULTS
+from chalicelib.domain.application import read_application
+from chalicelib.domain.calendar import cairo_today
+from chalicelib.services.catalogue import current_catalogue
+
+
+def test_every_application_the_load_sends_is_one_the_api_accepts() -> None:
+    rng = random.Random(15)
+    today = cairo_today(datetime.now(UTC))
+    for district in active_districts():
+        for service in offered_services(district):
+            for _ in range(20):
+                body, last4 = application(district, service, rng)
+                read = read_application(body, current_catalogue(), today)
+                assert read.applicant.national_id.last4 == last4
+
+
+def test_the_gateway_notices_carry_fawrys_signature() -> None:
+    reference = "123456789012301"  # shaped as this service issues them (the only ones Fawry accepts)
+    notice = fawry_paid_notice(reference, 750, "0000000001")
+    assert read_fawry_notice(notice, LOCAL_DEFAULTS["FAWRY_SECURE_KEY"]).reference == reference
+
+
+STATS = """Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,\
+Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%
+POST,POST /v1/inquiries,100,1,20,25,5,300,500,1.0,0.0,20,22,25,30,40,60,80,110,300,300,300
+POST,POST /v1/requests (repeated),4,0,40,41,30,50,300,0.1,0.0,40,40,50,50,50,50,50,50,50,50,50
+,Aggregated,104,1,20,25,5,300,500,1.1,0.0,20,22,25,30,40,60,80,110,300,300,300
+"""
+FAILURES = """Method,Name,Error,Occurrences
+POST,POST /v1/inquiries,"HTTP 503: {""error"": {}}",1
+"""
+
+
+def test_the_report_names_each_routes_percentiles_failures_5xx_and_cpu(tmp_path: Path) -> None:
+    (tmp_path / "stats.csv").write_text(STATS)
+    (tmp_path / "failures.csv").write_text(FAILURES)
+    cpu = {"POST /v1/inquiries": [0.002, 0.003, 0.004], "POST /v1/requests": [0.010]}
+    routes = route_figures(tmp_path / "stats.csv", tmp_path / "failures.csv", cpu, duration_s=100)
+    assert set(routes) == {"POST /v1/inquiries", "POST /v1/requests (repeated)"}
+    inquiries = routes["POST /v1/inquiries"]
+    assert (inquiries["p50_ms"], inquiries["p95_ms"], inquiries["p99_ms"]) == (20.0, 60.0, 110.0)
+    assert (inquiries["failures"], inquiries["server_errors"], inquiries["throughput_rps"]) == (1, 1, 1.0)
+    assert inquiries["app_cpu_ms"] == {"mean": 3.0, "p50": 3.0, "p95": 4.0}
+    assert routes["POST /v1/requests (repeated)"]["app_cpu_ms"]["p50"] == 10.0

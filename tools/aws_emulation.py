@@ -1,0 +1,47 @@
+"""A moto server that answers one request at a time, as each DynamoDB call is atomic.
+
+moto's own server (`moto_server`) answers requests in threads, and moto's DynamoDB is not
+safe across threads: a TransactWriteItems that fails restores a deep copy of the whole table,
+wiping what other threads wrote meanwhile. Real DynamoDB applies each call atomically, so this
+server takes one call at a time; the callers (several `chalice local` threads, several
+processes) still race each other between their calls exactly as Lambda containers do.
+`python -m tools.aws_emulation --port N`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from types import FrameType
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
+
+from tools.moto_streams import keep_streams_short
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    arguments = parser.parse_args()
+    keep_streams_short()  # tools/moto_streams.py (issue 9): a long-running stack stays quick
+    application = DomainDispatcherApplication(create_backend_app)
+    server = make_server(
+        arguments.host, arguments.port, application, threaded=False, request_handler=MotoRequestHandler
+    )
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    # Ctrl-C (make run) and SIGTERM (the tests and the load run stopping their stack) end it quietly.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"AWS emulation (one call at a time) on http://{arguments.host}:{arguments.port}", flush=True)
+    server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
