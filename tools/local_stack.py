@@ -151,6 +151,10 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
             {**environment, "VOICE_CALLS_TOPIC_ARN": tables["VoiceCallsTopicArn"], "SMS_SENDER_ID": "Shobbak"},
         )  # fmt: skip
         processes.append(inbox)
+        # The requests table's stream into the performance figures, and their daily jobs (issue 9).
+        processes.append(
+            start([sys.executable, "-m", "tools.performance_feeder", "--portal-dir", str(portal_dir)], environment)
+        )
         portal = start(
             [sys.executable, "-m", "tools.portal_server", "--port", str(ports.portal), "--directory", str(portal_dir)],
             environment,
