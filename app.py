@@ -4,8 +4,10 @@ from chalice import Chalice
 
 from chalicelib.api.citizen import citizen_api
 from chalicelib.api.deliveries import deliveries
+from chalicelib.api.description import description_api
 from chalicelib.api.office import office_api
 from chalicelib.api.office_screen import office_screen
+from chalicelib.api.open311 import open311_api
 from chalicelib.api.payments import payments_api
 from chalicelib.api.performance import performance_api
 from chalicelib.api.portal_pages import portal_api
@@ -21,6 +23,8 @@ app.register_blueprint(payments_api)
 app.register_blueprint(scheduled)
 app.register_blueprint(preferences_api)
 app.register_blueprint(deliveries)
+app.register_blueprint(description_api)
+app.register_blueprint(open311_api)
 app.register_blueprint(performance_api)
 app.register_blueprint(office_screen)
 app.register_middleware(log_each_request, "http")

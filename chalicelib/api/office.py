@@ -12,6 +12,13 @@ from chalice import AuthResponse, Blueprint, Response
 from chalice.app import AuthRequest
 
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
+from chalicelib.api.openapi import Parameter, documented, error_answer, json_answer, json_body, ref, with_busy
+from chalicelib.api.openapi.schemas import (
+    EXAMPLE_APPLICATION,
+    IDEMPOTENCY_KEY_PARAMETER,
+    STATUS_SCHEMA,
+    TRACKING_NUMBER_PARAMETER,
+)
 from chalicelib.api.responses import answers_errors, json_response
 from chalicelib.config import staff_token_settings
 from chalicelib.domain.staff import Role, StaffMember
@@ -61,7 +68,37 @@ def _caller() -> StaffMember:
     )
 
 
+_FORBIDDEN = error_answer("The caller's role may not do this", "forbidden")
+_NO_SUCH_REQUEST = error_answer("No such request in the caller's districts", "not_found")
+_BODY_REFUSED = {
+    413: error_answer("The body is larger than 64 KB", "body_too_large"),
+    415: error_answer("Not JSON", "unsupported_media_type"),
+}
+_OFFICE_VIEW = json_answer("The request as the back office sees it", ref("OfficeRequest"))
+
+
 @office_api.route("/v1/office/requests", methods=["POST"], authorizer=staff_token, content_types=ACCEPTED_MEDIA_TYPES)
+@documented(
+    "File a request at the one window (clerk, manager)",
+    tag="office",
+    description="The citizen's own validation and idempotency; the request is recorded as the window's, "
+    "by whom, with the paper documents handed in, and answered with a printable receipt.",
+    parameters=(IDEMPOTENCY_KEY_PARAMETER,),
+    body=json_body(
+        "An application, with the documents handed in (by their Arabic names)",
+        {"allOf": [ref("Application"), {"type": "object", "properties": {
+            "documents_received": {"type": "array", "items": {"type": "string"}}}}]},
+        {**EXAMPLE_APPLICATION, "documents_received": ["صورة بطاقة الرقم القومي"]},
+    ),
+    answers=with_busy({
+        201: json_answer("Filed", {"allOf": [ref("SubmissionAnswer"), {"type": "object", "properties": {
+            "receipt_html": {"type": "string"}}, "required": ["receipt_html"]}]}),
+        400: error_answer("Invalid application", "invalid_fields"),
+        403: _FORBIDDEN,
+        **_BODY_REFUSED,
+        422: error_answer("This Idempotency-Key came with another body", "idempotency_key_reused"),
+    }),
+)  # fmt: skip
 @answers_errors
 def intake() -> Response:
     from chalicelib.api.receipts import render_receipt
@@ -79,6 +116,26 @@ def intake() -> Response:
 
 
 @office_api.route("/v1/office/requests", methods=["GET"], authorizer=staff_token)
+@documented(
+    "A district's queue in one status, most urgent first",
+    tag="office",
+    parameters=(
+        Parameter("status", "query", "The status of the queue", required=True, example="in_review"),
+        Parameter("district", "query", "The district (headquarters must name one)", example="dokki"),
+        Parameter("department", "query", "Only this department's requests"),
+        Parameter("page_size", "query", "1 to 100 (25)", example="25"),
+        Parameter("cursor", "query", "`next_cursor` of the page before"),
+    ),
+    answers=with_busy({
+        200: json_answer("One page", {"type": "object", "properties": {
+            "district_code": {"type": "string"}, "status": {"type": "string"},
+            "department": {"type": ["string", "null"]},
+            "requests": {"type": "array", "items": {"type": "object"}},
+            "next_cursor": {"type": ["string", "null"]}}, "required": ["requests", "next_cursor"]}),
+        400: error_answer("Invalid status, district, page size or cursor", "invalid_fields"),
+        403: _FORBIDDEN,
+    }),
+)  # fmt: skip
 @answers_errors
 def queue() -> Response:
     from chalicelib.services.office import view_queue
@@ -87,6 +144,12 @@ def queue() -> Response:
 
 
 @office_api.route("/v1/office/requests/{tracking_number}", methods=["GET"], authorizer=staff_token)
+@documented(
+    "One request, without who asked; its `version` is what a move must name",
+    tag="office",
+    parameters=(TRACKING_NUMBER_PARAMETER,),
+    answers=with_busy({200: _OFFICE_VIEW, 403: _FORBIDDEN, 404: _NO_SUCH_REQUEST}),
+)
 @answers_errors
 def one_request(tracking_number: str) -> Response:
     from chalicelib.services.office import view_request
@@ -100,6 +163,27 @@ def one_request(tracking_number: str) -> Response:
     authorizer=staff_token,
     content_types=ACCEPTED_MEDIA_TYPES,
 )
+@documented(
+    "Move a request to another status",
+    tag="office",
+    description="Refused with 409 (and the request as it stands) when its version moved on since it was read, "
+    "or when its status cannot go there.",
+    parameters=(TRACKING_NUMBER_PARAMETER,),
+    body=json_body("The move", {"type": "object", "properties": {
+        "to": STATUS_SCHEMA, "note": {"type": "string"},
+        "message_to_citizen": {"type": "string"}, "version": {"type": "integer"}},
+        "required": ["to", "note", "version"]},
+        {"to": "needs_info", "note": "الرسم الكروكي غير واضح", "version": 2,
+         "message_to_citizen": "يرجى إرفاق رسم كروكي أوضح للمحل."}),
+    answers=with_busy({
+        200: _OFFICE_VIEW,
+        400: error_answer("Invalid move", "invalid_fields"),
+        403: _FORBIDDEN,
+        404: _NO_SUCH_REQUEST,
+        409: error_answer("Stale version, or a move the status does not allow", "stale_version"),
+        **_BODY_REFUSED,
+    }),
+)  # fmt: skip
 @answers_errors
 def transition(tracking_number: str) -> Response:
     from chalicelib.services.office import move_request
@@ -114,6 +198,23 @@ def transition(tracking_number: str) -> Response:
     authorizer=staff_token,
     content_types=ACCEPTED_MEDIA_TYPES,
 )
+@documented(
+    "Who asked (manager, with a reason that is recorded first)",
+    tag="office",
+    parameters=(TRACKING_NUMBER_PARAMETER,),
+    body=json_body("Why", {"type": "object", "properties": {"reason": {"type": "string"}},
+                           "required": ["reason"]}, {"reason": "التواصل مع مقدم الطلب بشأن موعد المعاينة"}),
+    answers=with_busy({
+        200: json_answer("The applicant", {"type": "object", "properties": {
+            "tracking_number": {"type": "string"}, "full_name": {"type": "string"},
+            "national_id": {"type": "string"}, "phone": {"type": "string"}},
+            "required": ["tracking_number", "full_name", "national_id", "phone"]}),
+        400: error_answer("No reason given", "invalid_fields"),
+        403: _FORBIDDEN,
+        404: _NO_SUCH_REQUEST,
+        **_BODY_REFUSED,
+    }),
+)  # fmt: skip
 @answers_errors
 def identity(tracking_number: str) -> Response:
     from chalicelib.services.office import reveal_identity

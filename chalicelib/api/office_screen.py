@@ -14,6 +14,7 @@ from pathlib import Path
 
 from chalice import Blueprint, Response
 
+from chalicelib.api.openapi import Answer, documented, html_answer
 from chalicelib.config import staff_screen_settings
 
 office_screen = Blueprint(__name__)
@@ -41,17 +42,23 @@ def _answer(body: str, content_type: str, cache: str) -> Response:
     return Response(body=body, status_code=200, headers=headers)
 
 
-@office_screen.route("/v1/office/screen", methods=["GET"])
+@office_screen.route("/v1/screens/performance", methods=["GET"])
+@documented("The staff performance screen (a page; it signs in and reads the performance API)", tag="office",
+            answers={200: html_answer("The screen")})  # fmt: skip
 def screen() -> Response:
     sign_in_url = html.escape(staff_screen_settings().sign_in_url, quote=True)
     return _answer(_file("screen.html").replace("{sign_in_url}", sign_in_url), "text/html; charset=utf-8", "no-store")
 
 
-@office_screen.route("/v1/office/screen.js", methods=["GET"])
+@office_screen.route("/v1/screens/performance.js", methods=["GET"])
+@documented("The screen's script", tag="office",
+            answers={200: Answer("The script", {"text/javascript": {"schema": {"type": "string"}}})})  # fmt: skip
 def script() -> Response:
     return _answer(_file("screen.js"), "text/javascript; charset=utf-8", "public, max-age=300")
 
 
-@office_screen.route("/v1/office/screen.css", methods=["GET"])
+@office_screen.route("/v1/screens/performance.css", methods=["GET"])
+@documented("The screen's stylesheet", tag="office",
+            answers={200: Answer("The stylesheet", {"text/css": {"schema": {"type": "string"}}})})  # fmt: skip
 def stylesheet() -> Response:
     return _answer(_file("screen.css"), "text/css; charset=utf-8", "public, max-age=300")

@@ -18,13 +18,15 @@ class FieldProblem(Exception):
 class InvalidInput(Exception):
     """A request that cannot be accepted as sent; nothing has been written.
 
-    `fields` maps a dotted field name (``applicant.national_id``) to its Arabic message.
+    `fields` maps a dotted field name (``applicant.national_id``) to its Arabic message, and
+    `fields_en` to its English one, where known (interfaces such as Open311 show both).
     """
 
     code: str
     message_ar: str
     message_en: str
     fields: dict[str, str] = field(default_factory=dict)
+    fields_en: dict[str, str] = field(default_factory=dict)
 
 
 def invalid_fields(problems: dict[str, FieldProblem]) -> InvalidInput:
@@ -34,6 +36,7 @@ def invalid_fields(problems: dict[str, FieldProblem]) -> InvalidInput:
         message_ar="بعض البيانات غير صحيحة، راجع الحقول المشار إليها.",
         message_en="Some fields are invalid; see the fields listed.",
         fields={name: problem.message_ar for name, problem in problems.items()},
+        fields_en={name: problem.message_en for name, problem in problems.items()},
     )
 
 

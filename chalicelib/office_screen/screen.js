@@ -141,7 +141,7 @@
   }
 
   function loadOverdue(append) {
-    var query = "performance/overdue?page_size=20&district=" + encodeURIComponent(state.district);
+    var query = "../office/performance/overdue?page_size=20&district=" + encodeURIComponent(state.district);
     if (append && state.cursor) query += "&cursor=" + encodeURIComponent(state.cursor);
     return api(query).then(function (page) {
       var body = $("overdue");
@@ -166,7 +166,7 @@
     var range = periods();
     var one = state.claims && roleOf(state.claims) !== "hq" ? "&district=" + encodeURIComponent(state.district) : "";
     status("جارٍ التحديث…");
-    return Promise.all([api("performance?" + range.now + one), api("performance?" + range.before + one)])
+    return Promise.all([api("../office/performance?" + range.now + one), api("../office/performance?" + range.before + one)])
       .then(function (answers) {
         $("sign-in").hidden = true;
         $("glance").hidden = false;

@@ -17,6 +17,8 @@ requests table (`tracking_number`, `item`): a partition per request holding
     one page per query.
   * department queue: the same on the `department_queue` index
     (`department_queue = "<district>#<department>#<status>"`).
+  * Open311 listing by date: Query on the `opened` index (`opened_month = "<YYYY-MM>"`, UTC),
+    `opened_order = "<submitted_at>#<tracking_number>"` between two moments; one query a month.
 
 applicants table (`tracking_number`): who asked. Apart from the request so that the back
 office's reads cannot include it, and so that its retention can be set on its own.
@@ -59,7 +61,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 
 from chalicelib.store.base import StoredModel, TableMeta
 
@@ -80,6 +82,20 @@ class DepartmentQueueIndex(GlobalSecondaryIndex["RequestRecord"]):
 
     department_queue = UnicodeAttribute(hash_key=True)
     queue_order = UnicodeAttribute(range_key=True)
+
+
+class OpenedIndex(GlobalSecondaryIndex["RequestRecord"]):
+    """Requests by the month they were filed (Open311's listing by date); public fields only."""
+
+    class Meta:
+        index_name = "opened"
+        # `kind` too: PynamoDB tells a request from a history entry by it.
+        projection = IncludeProjection(
+            ["kind", "status", "service_code", "district_code", "submitted_at", "updated_at", "sla_due_date"]
+        )
+
+    opened_month = UnicodeAttribute(hash_key=True)
+    opened_order = UnicodeAttribute(range_key=True)
 
 
 class RequestPartitionItem(StoredModel):
@@ -131,14 +147,22 @@ class RequestRecord(RequestPartitionItem, discriminator="request"):
     queue = UnicodeAttribute()
     department_queue = UnicodeAttribute()
     queue_order = UnicodeAttribute()
+    # Open311's listing by date: "<YYYY-MM>" and "<submitted_at>#<tracking_number>", in UTC.
+    opened_month = UnicodeAttribute(null=True)
+    opened_order = UnicodeAttribute(null=True)
     queue_index = QueueIndex()
     department_queue_index = DepartmentQueueIndex()
+    opened_index = OpenedIndex()
 
     def place_in_queues(self) -> None:
-        """Sets the index keys that file the request under its district, department and status."""
+        """Sets the index keys that file the request under its district, department and status,
+        and under the month it was filed."""
         self.queue = f"{self.district_code}#{self.status}"
         self.department_queue = f"{self.district_code}#{self.department}#{self.status}"
         self.queue_order = f"{self.sla_due_date}#{self.tracking_number}"
+        submitted = self.submitted_at.astimezone(UTC)
+        self.opened_month = f"{submitted:%Y-%m}"
+        self.opened_order = f"{submitted:%Y-%m-%dT%H:%M:%S.%fZ}#{self.tracking_number}"
 
 
 class HistoryEntry(RequestPartitionItem, discriminator="history"):

@@ -193,8 +193,9 @@ def test_an_hmac_in_place_of_the_plain_hash_is_refused() -> None:
 
 @pytest.mark.parametrize(
     "offered",
-    [None, "", 12345, ["b393"], VECTOR_SIGNATURE[:-1], VECTOR_SIGNATURE + "0", f" {VECTOR_SIGNATURE}", "0" * 64],
-)
+    [None, "", 12345, ["b393"], VECTOR_SIGNATURE[:-1], VECTOR_SIGNATURE + "0", f" {VECTOR_SIGNATURE}", "0" * 64,
+     "\u00f9z\u0083", "٠" * 64],  # non-ASCII (found by Schemathesis: it was a TypeError, a 500)
+)  # fmt: skip
 def test_a_missing_or_malformed_signature_is_refused(offered: Any) -> None:
     notice = unsigned_notice()
     if offered is not None:

@@ -124,11 +124,25 @@ def _one_request_of_every_route(client: Client, staff: StaffHeaders) -> set[tupl
     voice = {"national_id_last4": last4, "notify_by": "voice"}
     assert ask("POST", own + "/notifications", f"/v1/requests/{number}/notifications", voice).status_code == 200
 
+    assert ask("GET", "/v1/openapi.json").status_code == 200
+    open311 = "/open311/v2"
+    for fmt in ("json", "xml"):
+        assert ask("GET", f"{open311}/discovery.{fmt}").status_code == 200
+        assert ask("GET", f"{open311}/services.{fmt}").status_code == 200
+        listing = f"{open311}/requests.{fmt}?api_key=local-open311-api-key"
+        assert ask("GET", f"{open311}/requests.{fmt}", listing).status_code == 200
+        filing = f"service_code=shop_licence&first_name=x&api_key=local-open311-api-key&attribute[area_m2]={fmt}"
+        posted = ask("POST", f"{open311}/requests.{fmt}", body=filing,
+                     **{"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+        assert posted.status_code == 400
+    definition = ask("GET", f"{open311}/services/{{service_file}}", f"{open311}/services/shop_licence.json")
+    assert definition.status_code == 200
+    assert ask("GET", f"{open311}/requests/{{request_file}}", f"{open311}/requests/{number}.xml").status_code == 200
     hq = staff("hq")
     assert ask("GET", "/v1/office/performance", **hq).status_code == 200
     overdue = "/v1/office/performance/overdue"
     assert ask("GET", overdue, f"{overdue}?district=dokki", **hq).status_code == 200
-    for screen in ("/v1/office/screen", "/v1/office/screen.js", "/v1/office/screen.css"):
+    for screen in ("/v1/screens/performance", "/v1/screens/performance.js", "/v1/screens/performance.css"):
         assert ask("GET", screen).status_code == 200
     return asked
 

@@ -281,3 +281,13 @@ def test_the_channel_chosen_on_the_form_is_the_one_stored(client: Client) -> Non
 
     tracking_number = tracking_number_on(page_of(confirmed))
     assert ApplicantRecord.get(tracking_number).notify_by == "voice"
+
+
+@pytest.mark.parametrize("headers", [{}, {"Content-Type": "application/json"}])
+def test_the_application_step_answers_anything_but_a_form_with_a_page(client: Client, headers: dict[str, str]) -> None:
+    # Found by Schemathesis: a post without a Content-Type (read as JSON) got Chalice's own JSON 415.
+    response = client.http.post("/v1/portal/applications", body="{}", headers=headers)
+
+    assert response.status_code == 415
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert "ابدأ من الصفحة الرئيسية" in response.body.decode("utf-8")

@@ -102,7 +102,7 @@ def test_a_second_demo_adds_nothing(demo: dict[str, Any]) -> None:
 
 
 def sign_in(page: Page, stack: LocalStack, staff_token: str) -> None:
-    page.goto(stack.api_url + "/v1/office/screen")
+    page.goto(stack.api_url + "/v1/screens/performance")
     page.get_by_label("رمز الدخول").fill(staff_token)
     page.get_by_role("button", name="دخول").click()
     page.locator("#cards .card").first.wait_for()
@@ -182,7 +182,7 @@ def test_a_manager_sees_their_district_and_a_clerk_is_turned_away(
     screenshot(page, "performance-screen-manager-360")
 
     clerk = new_page(browser, viewport=PHONE)
-    clerk.goto(local_stack.api_url + "/v1/office/screen")
+    clerk.goto(local_stack.api_url + "/v1/screens/performance")
     clerk.get_by_label("رمز الدخول").fill(token(Role.CLERK, "dokki"))
     clerk.get_by_role("button", name="دخول").click()
     clerk.locator("#token-error").wait_for()
