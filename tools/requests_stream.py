@@ -26,13 +26,18 @@ def stream_clients() -> tuple[Any, Any]:
 
 
 class RequestsStream:
-    """The records of every shard of the requests table's stream, each read once, in order."""
+    """The records of every shard of the requests table's stream, each read once, in order.
+
+    Each read asks a fresh iterator after the last record read, rather than following the
+    iterator the previous read handed back: moto replaces a table's stream, object and all,
+    when it rolls a failed transaction back, and an old iterator would read the old one for ever.
+    """
 
     def __init__(self) -> None:
         dynamodb, self._streams = stream_clients()
         table = dynamodb.describe_table(TableName=settings().table_name("requests"))["Table"]
         self._arn = table["LatestStreamArn"]
-        self._iterators: dict[str, str | None] = {}
+        self._last: dict[str, str] = {}  # shard id -> the sequence number of the last record read
         self._shards: list[dict[str, Any]] = []
         self._reads = 0
 
@@ -44,14 +49,16 @@ class RequestsStream:
         self._reads += 1
         for shard in self._shards:
             shard_id = shard["ShardId"]
-            if shard_id not in self._iterators:
-                self._iterators[shard_id] = self._streams.get_shard_iterator(
-                    StreamArn=self._arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
-                )["ShardIterator"]
-            while self._iterators[shard_id]:
-                answer = self._streams.get_records(ShardIterator=self._iterators[shard_id], Limit=1000)
-                self._iterators[shard_id] = answer.get("NextShardIterator")
-                records.extend(answer["Records"])
+            position: dict[str, str] = {"ShardIteratorType": "TRIM_HORIZON"}
+            if shard_id in self._last:
+                position = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": self._last[shard_id]}
+            iterator = self._streams.get_shard_iterator(StreamArn=self._arn, ShardId=shard_id, **position)
+            next_iterator = iterator["ShardIterator"]
+            while next_iterator:
+                answer = self._streams.get_records(ShardIterator=next_iterator, Limit=1000)
                 if not answer["Records"]:
                     break
+                records.extend(answer["Records"])
+                self._last[shard_id] = answer["Records"][-1]["dynamodb"]["SequenceNumber"]
+                next_iterator = answer.get("NextShardIterator")
         return records
