@@ -13,6 +13,7 @@ from chalicelib.api.performance import performance_api
 from chalicelib.api.portal_pages import portal_api
 from chalicelib.api.preferences import preferences_api
 from chalicelib.api.schedules import scheduled
+from chalicelib.api.startup import startup_guard
 from chalicelib.observability.http import log_each_request
 
 app = Chalice(app_name="shobbak")
@@ -25,6 +26,7 @@ app.register_blueprint(preferences_api)
 app.register_blueprint(deliveries)
 app.register_blueprint(description_api)
 app.register_blueprint(open311_api)
+app.register_blueprint(startup_guard)
 app.register_blueprint(performance_api)
 app.register_blueprint(office_screen)
 app.register_middleware(log_each_request, "http")

@@ -50,6 +50,7 @@ SIMULATION_ENVIRONMENT = {
     "POWERTOOLS_LOG_LEVEL": "ERROR",
     "FAWRY_SECURE_KEY": "capacity-simulation-key",
     "PAYMOB_HMAC_SECRET": "capacity-simulation-key",
+    "LOOKUP_HMAC_KEY": "capacity-simulation-key",
     "VOICE_CALLS_TOPIC_ARN": "arn:aws:sns:eu-central-1:000000000000:capacity-voice-calls",
     "SMS_SENDER_ID": "Shobbak",
 }
@@ -172,7 +173,7 @@ class Workbench:
         tracking_number = answer["tracking_number"]
         self._deliver_waiting(district, service_code, tracking_number, self.now)
         inquiry = {"tracking_number": tracking_number, "national_id_last4": last4}
-        self._measure("inquiry", district, service_code, tracking_number, lambda: inquire(inquiry))
+        self._measure("inquiry", district, service_code, tracking_number, lambda: inquire(inquiry, self.now))
         if answer["payment"] is not None:
             self._fawry_refs += 1
             notice = fawry_paid_notice(

@@ -11,6 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_STAGE = "local"
+# Set by the Lambda runtime itself (Chalice sets AWS_EXECUTION_ENV even locally, so not that one).
+LAMBDA_FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME"
+
+
+class UnknownStage(RuntimeError):
+    """A deployed function was not told its stage: it must not guess (and never guess "local",
+    whose secrets are published in README.md)."""
 
 
 @dataclass(frozen=True)
@@ -18,17 +25,38 @@ class Settings:
     stage: str
     rollout_phase: int
     invoice_validity_hours: int
+    # How long who asked is kept after the request closes (then DynamoDB's TTL deletes it).
+    applicant_retention_days: int
 
     def table_name(self, table: str) -> str:
         """The physical name of one of the tables in infra/resources.yaml."""
         return f"shobbak-{self.stage}-{table}"
 
 
+def running_in_lambda() -> bool:
+    return bool(os.environ.get(LAMBDA_FUNCTION_NAME))
+
+
+def stage() -> str:
+    """The stage this code runs as. Off Lambda (tests, `make run`) it defaults to "local"; in
+    Lambda it must be given, and may not be "local": failing closed, rather than falling back
+    to the local stage's tables and published secrets."""
+    named = os.environ.get("SHOBBAK_STAGE", "")
+    if not running_in_lambda():
+        return named or DEFAULT_STAGE
+    if not named:
+        raise UnknownStage("SHOBBAK_STAGE is not set: a deployed function refuses to start without its stage")
+    if named == DEFAULT_STAGE:
+        raise UnknownStage("SHOBBAK_STAGE is 'local' in Lambda: the local stage's secrets are public")
+    return named
+
+
 def settings() -> Settings:
     return Settings(
-        stage=os.environ.get("SHOBBAK_STAGE", DEFAULT_STAGE),
+        stage=stage(),
         rollout_phase=int(os.environ.get("ROLLOUT_PHASE", "1")),
         invoice_validity_hours=int(os.environ.get("INVOICE_VALIDITY_HOURS", "168")),
+        applicant_retention_days=int(os.environ.get("APPLICANT_RETENTION_DAYS", "365")),
     )
 
 
@@ -142,4 +170,25 @@ def messaging_settings() -> MessagingSettings:
         sms_sender_id=os.environ.get("SMS_SENDER_ID") or None,
         voice_calls_topic_arn=os.environ.get("VOICE_CALLS_TOPIC_ARN", ""),
         voice_origination_identity=os.environ.get("VOICE_ORIGINATION_IDENTITY", ""),
+    )
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    """How much one subject may ask for (chalicelib/services/limits.py). Limits per client
+    address belong to the WAF in front, so that a district office or a cafe behind one
+    address is never locked out by the application."""
+
+    failed_attempts_per_hour: int  # per tracking number, issued or not
+    online_submissions_per_phone_per_day: int  # filings at the window are not limited
+    messages_per_phone_per_day: int
+    reveals_per_hour_before_alert: int  # per member of staff: more is an alert for operations
+
+
+def limit_settings() -> LimitSettings:
+    return LimitSettings(
+        failed_attempts_per_hour=int(os.environ.get("FAILED_ATTEMPTS_PER_HOUR", "10")),
+        online_submissions_per_phone_per_day=int(os.environ.get("ONLINE_SUBMISSIONS_PER_PHONE_PER_DAY", "5")),
+        messages_per_phone_per_day=int(os.environ.get("MESSAGES_PER_PHONE_PER_DAY", "10")),
+        reveals_per_hour_before_alert=int(os.environ.get("REVEALS_PER_HOUR_BEFORE_ALERT", "10")),
     )

@@ -22,6 +22,7 @@ from chalicelib.api.openapi.schemas import (
 from chalicelib.api.responses import answers_errors, json_response
 from chalicelib.config import staff_token_settings
 from chalicelib.domain.staff import Role, StaffMember
+from chalicelib.observability.audit import audit, audit_logger
 from chalicelib.observability.logs import logger
 
 office_api = Blueprint(__name__)
@@ -32,14 +33,15 @@ def staff_token(auth_request: AuthRequest) -> AuthResponse:
     """Built-in authorizer: enforced by API Gateway, by `chalice local` and by the test client."""
     from chalicelib.adapters.staff_tokens import InvalidToken, verify_staff_token
 
-    logger.clear_state()  # it runs before the request's own logging context exists
+    for each in (logger, audit_logger):
+        each.clear_state()  # it runs before the request's own logging context exists
     scheme, _, credentials = (auth_request.token or "").partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
         raise _unauthorized()
     try:
         staff = verify_staff_token(credentials.strip(), staff_token_settings())
     except InvalidToken as refusal:
-        logger.info("staff token refused", extra={"reason": str(refusal)})
+        audit("staff_token_refused", reason=str(refusal))
         raise _unauthorized() from None
     # The whole office API at once: API Gateway caches this answer per token.
     return AuthResponse(
@@ -221,3 +223,38 @@ def identity(tracking_number: str) -> Response:
 
     body = json_object(office_api.current_request)
     return json_response(reveal_identity(_caller(), tracking_number, body, datetime.now(UTC)))
+
+
+@office_api.route(
+    "/v1/office/requests/{tracking_number}/erasure",
+    methods=["POST"],
+    authorizer=staff_token,
+    content_types=ACCEPTED_MEDIA_TYPES,
+)
+@documented(
+    "Erase who asked, on the data subject's request (manager, audited)",
+    tag="office",
+    description="Deletes the applicant; the request and its history stay, without identity. Asking again "
+    "answers the same and writes nothing.",
+    parameters=(TRACKING_NUMBER_PARAMETER,),
+    body=json_body("The data subject's request", {"type": "object", "properties": {"reason": {"type": "string"}},
+                   "required": ["reason"]}, {"reason": "طلب صاحب البيانات رقم 2026/118 بحذف بياناته"}),
+    answers=with_busy({
+        200: json_answer("Erased", {"type": "object", "properties": {
+            "tracking_number": {"type": "string"}, "identity_erased": {"type": "boolean"},
+            "version": {"type": "integer"}}, "required": ["tracking_number", "identity_erased", "version"]}),
+        400: error_answer("No reason given", "invalid_fields"),
+        403: _FORBIDDEN,
+        404: _NO_SUCH_REQUEST,
+        409: error_answer("The identity was already deleted after its retention, or the request changed",
+                          "identity_erased"),
+        **_BODY_REFUSED,
+    }),
+)  # fmt: skip
+@answers_errors
+def erasure(tracking_number: str) -> Response:
+    """A data subject's request to erase their identity: a manager of the district, audited."""
+    from chalicelib.services.office import erase_identity
+
+    body = json_object(office_api.current_request)
+    return json_response(erase_identity(_caller(), tracking_number, body, datetime.now(UTC)))

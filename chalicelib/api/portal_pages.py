@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from chalice import Blueprint, Response
 from chalice.app import Request
@@ -32,9 +33,9 @@ from chalicelib.api.forms import (
     sent_as_form,
 )
 from chalicelib.api.openapi import documented, form_body, html_answer, redirect_answer
-from chalicelib.api.responses import RETRY_AFTER_BUSY_S, time_left_s
-from chalicelib.config import portal_settings
-from chalicelib.domain.errors import Busy, InvalidInput, NotFound, Unavailable
+from chalicelib.api.responses import RETRY_AFTER_BUSY_S, retry_after_seconds, time_left_s
+from chalicelib.config import paymob_settings, portal_settings
+from chalicelib.domain.errors import Busy, InvalidInput, NotFound, TooManyRequests, Unavailable
 from chalicelib.observability.logs import logger
 from chalicelib.portal import urls
 
@@ -65,13 +66,19 @@ def _origin_or_self(base_url: str) -> str:
     return base_url or "'self'"
 
 
-def html_response(page: str, status_code: int = 200) -> Response:
+def html_response(
+    page: str, status_code: int = 200, extra_headers: dict[str, str] | None = None, leaves_for: str | None = None
+) -> Response:
+    """A page of the portal's, answered by the API. `leaves_for`: an origin one of its forms ends
+    up at, through the API's redirect (the card gateway): browsers apply `form-action` to every
+    redirect that follows a form's post, so that origin must be named too."""
     settings = portal_settings()
     portal, api = _origin_or_self(settings.portal_base_url), _origin_or_self(settings.api_base_url)
+    form_targets = " ".join(filter(None, [api, leaves_for]))
     # The pages load only the portal's own stylesheet and script, and their forms post only to the API.
     policy = (
         f"default-src 'none'; style-src {portal}; script-src {portal}; img-src data:; connect-src {api}; "
-        f"form-action {api}; base-uri 'none'; frame-ancestors 'none'"
+        f"form-action {form_targets}; base-uri 'none'; frame-ancestors 'none'"
     )
     headers = {
         "Content-Type": "text/html; charset=utf-8",
@@ -79,8 +86,15 @@ def html_response(page: str, status_code: int = 200) -> Response:
         "Content-Security-Policy": policy,
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
+        **(extra_headers or {}),
     }
     return Response(body=page, status_code=status_code, headers=headers)
+
+
+def card_gateway_origin() -> str:
+    """Where Paymob's checkout page is (scheme, host and port: CSP matches a redirect by origin)."""
+    gateway = urlsplit(paymob_settings().api_base)
+    return f"{gateway.scheme}://{gateway.netloc}"
 
 
 def answers_with_pages(page: Callable[[Request], Response]) -> Callable[[Request], Response]:
@@ -94,6 +108,10 @@ def answers_with_pages(page: Callable[[Request], Response]) -> Callable[[Request
             return page(request)
         except _UnknownChoice:
             return html_response(render.problem_page(_site(), _UNKNOWN_CHOICE), 400)
+        except TooManyRequests as limited:  # nothing was checked or written: the page says when to return
+            return html_response(
+                render.problem_page(_site(), limited.message_ar), 429, {"Retry-After": retry_after_seconds(limited)}
+            )
         except InvalidInput as refusal:  # the body itself: too large, or not a form
             logger.info("form refused", extra={"error_code": refusal.code})
             return html_response(render.problem_page(_site(), refusal.message_ar), 400)
@@ -253,11 +271,14 @@ def track_request(request: Request) -> Response:
 
     fields = inquiry_body(form_fields(request))
     try:
-        result = inquire(fields)
+        result = inquire(fields, datetime.now(UTC))
     except InvalidInput as refusal:
         return html_response(render.track_page(_site(), fields, refusal.fields), 400)
     except NotFound as missing:
         return html_response(render.track_page(_site(), fields, message=missing.message_ar), 404)
+    except TooManyRequests as limited:
+        page = render.track_page(_site(), fields, message=limited.message_ar)
+        return html_response(page, 429, {"Retry-After": retry_after_seconds(limited)})
     catalogue = current_catalogue()
     service = catalogue.service(result["service_code"], on=cairo_today(datetime.now(UTC)))
     district = catalogue.district(result["district_code"])
@@ -268,7 +289,8 @@ def track_request(request: Request) -> Response:
         district_name=district.name_ar if district else result["district_code"],
         national_id_last4=digits_only(fields["national_id_last4"]),
     )
-    return html_response(page)
+    # Its "pay by card" form posts to the API, which answers 303 to the card gateway's page.
+    return html_response(page, leaves_for=card_gateway_origin() if result["payment_status"] == "unpaid" else None)
 
 
 @answers_with_pages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -94,3 +95,13 @@ class Busy(Exception):
     contended: bool
     message_ar: str = "النظام مشغول الآن ولم يُحفظ شيء. حاول مرة أخرى بعد لحظات."
     message_en: str = "The system is busy right now and nothing was saved. Please try again in a moment."
+
+
+@dataclass(frozen=True)
+class TooManyRequests(Exception):
+    """A limit is reached (429): nothing was checked or written; try again at `retry_after`."""
+
+    code: str
+    message_ar: str
+    message_en: str
+    retry_after: datetime

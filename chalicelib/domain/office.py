@@ -73,6 +73,20 @@ def read_reveal_reason(body: Mapping[str, Any]) -> str:
     return reason
 
 
+def read_erasure_reason(body: Mapping[str, Any]) -> str:
+    """Why the applicant's identity is erased: the data subject's request, as recorded."""
+    problems: dict[str, FieldProblem] = {}
+    reason = _text(body.get("reason"), NOTE_LIMIT, "reason", problems, required=True)
+    if reason is not None and len(reason) < REVEAL_REASON_MINIMUM:
+        problems["reason"] = FieldProblem(
+            "اذكر طلب صاحب البيانات الذي تُحذف بياناته بموجبه (عشرة أحرف على الأقل).",
+            "State the data subject's request this erasure answers (at least ten characters).",
+        )
+    if problems or reason is None:
+        raise invalid_fields(problems)
+    return reason
+
+
 def read_queue_query(params: Mapping[str, str]) -> QueueQuery:
     problems: dict[str, FieldProblem] = {}
     status = _status(params.get("status"), "status", problems)

@@ -26,6 +26,7 @@ class Action(StrEnum):
     VIEW_QUEUE = "view_queue"
     TRANSITION = "transition"
     REVEAL_IDENTITY = "reveal_identity"
+    ERASE_IDENTITY = "erase_identity"  # a data subject's request (Law 151/2020)
     VIEW_PERFORMANCE = "view_performance"  # figures and overdue lists: the district's head, headquarters
 
 
@@ -39,6 +40,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.VIEW_QUEUE,
             Action.TRANSITION,
             Action.REVEAL_IDENTITY,
+            Action.ERASE_IDENTITY,
             Action.VIEW_PERFORMANCE,
         }
     ),

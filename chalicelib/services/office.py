@@ -8,20 +8,30 @@ not exist.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from chalicelib.config import settings
 from chalicelib.domain.calendar import cairo_today, iso_utc
 from chalicelib.domain.digits import digits_only
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, invalid_fields, no_such_request
 from chalicelib.domain.messages import EVENT_FOR_STATUS
-from chalicelib.domain.office import encode_cursor, is_overdue, read_move, read_queue_query, read_reveal_reason
+from chalicelib.domain.office import (
+    encode_cursor,
+    is_overdue,
+    read_erasure_reason,
+    read_move,
+    read_queue_query,
+    read_reveal_reason,
+)
 from chalicelib.domain.payments import PIASTERS_PER_POUND
 from chalicelib.domain.staff import Action, StaffMember
-from chalicelib.domain.statuses import STATUS_NAMES_AR, Status, can_move
+from chalicelib.domain.statuses import FINAL_STATUSES, STATUS_NAMES_AR, Status, can_move
 from chalicelib.domain.tracking import is_valid_tracking_number
+from chalicelib.observability.audit import audit
 from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.limits import count_reveal
 from chalicelib.services.notifications import intent
 from chalicelib.store.models import HistoryEntry, OutboxMessage, PaymentTerms, RequestRecord
 from chalicelib.store.requests import (
@@ -30,6 +40,7 @@ from chalicelib.store.requests import (
     load_applicant,
     load_request,
     queue_page,
+    record_erasure,
     record_event,
     record_move,
 )
@@ -95,8 +106,16 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
         note=move.note,
         citizen_message=move.citizen_message,
     )
+    closes = move.target in FINAL_STATUSES and not request.identity_erased
+    retention = timedelta(days=settings().applicant_retention_days)
     try:
-        record_move(request, entry, expected_version=move.version, outbox=_intents_of_move(request, move.target, now))
+        record_move(
+            request,
+            entry,
+            expected_version=move.version,
+            outbox=_intents_of_move(request, move.target, now),
+            applicant_expires_at=now + retention if closes else None,
+        )
     except VersionConflict:
         fresh = load_request(tracking_number)
         raise _stale(fresh, now) if fresh else no_such_request() from None
@@ -126,6 +145,8 @@ def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str,
     _require(staff, Action.REVEAL_IDENTITY)
     reason = read_reveal_reason(body)
     request = _load_visible(staff, tracking_number).request
+    if request.identity_erased:
+        raise _identity_gone(request)
     record_event(
         HistoryEntry(
             tracking_number,
@@ -142,8 +163,9 @@ def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str,
     )
     applicant = load_applicant(tracking_number)
     if applicant is None:
-        raise no_such_request()
-    logger.info("identity revealed", extra={"tracking_number": tracking_number, "role": staff.role.value})
+        raise _identity_gone(request)
+    audit("identity_revealed", tracking_number=tracking_number, role=staff.role.value, actor=staff.principal)
+    count_reveal(staff.principal, now)
     return {
         "tracking_number": tracking_number,
         "full_name": applicant.full_name,
@@ -152,11 +174,63 @@ def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str,
     }
 
 
+def erase_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """A data subject's request: who asked is deleted; the request and its history stay,
+    without identity (not even the keyed check of the national ID's last four digits).
+    The erasure is recorded in the history and audited; asking again changes nothing."""
+    _require(staff, Action.ERASE_IDENTITY)
+    reason = read_erasure_reason(body)
+    stored = _load_visible(staff, tracking_number)
+    request = stored.request
+    if request.identity_erased:
+        return _erased(request)
+    read_version = request.version
+    request.version = read_version + 1  # a change of the request: an office view read before it is stale
+    request.updated_at = now
+    request.inquiry_check = None
+    request.identity_erased = True
+    entry = HistoryEntry(
+        request.tracking_number,
+        HistoryEntry.item_for(request.version, now),
+        event=HistoryEntry.IDENTITY_ERASED,
+        version=request.version,
+        at=now,
+        from_status=request.status,
+        to_status=request.status,
+        actor_role=staff.role.value,
+        actor=staff.principal,
+        note=reason,
+    )
+    try:
+        erased = record_erasure(request, entry, expected_version=read_version)
+    except VersionConflict:
+        fresh = load_request(request.tracking_number)
+        raise _stale(fresh, now) if fresh else no_such_request() from None
+    if not erased:
+        raise _identity_gone(request)
+    audit("identity_erased", tracking_number=request.tracking_number, role=staff.role.value, actor=staff.principal)
+    return _erased(request)
+
+
+def _erased(request: RequestRecord) -> dict[str, Any]:
+    return {"tracking_number": request.tracking_number, "identity_erased": True, "version": request.version}
+
+
+def _identity_gone(request: RequestRecord) -> Conflict:
+    """Who asked is no longer kept: erased on request, or deleted after the retention period."""
+    return Conflict(
+        code="identity_erased",
+        message_ar="لم تعد بيانات مقدم هذا الطلب محفوظة: حُذفت بناءً على طلبه أو بعد انتهاء مدة الاحتفاظ بها.",
+        message_en="The applicant's identity is no longer kept: erased on request, or deleted after retention.",
+        current={"tracking_number": request.tracking_number},
+    )
+
+
 def blind_view(stored: StoredRequest, now: datetime) -> dict[str, Any]:
     """A request as the back office sees it: everything but who asked."""
     request = stored.request
     status = Status(request.status)
-    service = current_catalogue().service(request.service_code, on=request.submitted_at.date())
+    service = current_catalogue().service(request.service_code, on=cairo_today(request.submitted_at))
     return {
         "tracking_number": request.tracking_number,
         "version": request.version,
@@ -170,11 +244,13 @@ def blind_view(stored: StoredRequest, now: datetime) -> dict[str, Any]:
         "submitted_at": iso_utc(request.submitted_at),
         "updated_at": iso_utc(request.updated_at),
         "sla_due_date": request.sla_due_date,
+        "sla_due_date_provisional": bool(request.sla_provisional),
         "overdue": is_overdue(status, request.sla_due_date, cairo_today(now)),
         "fee_egp": request.fee_egp,
         "payment": _payment_view(request.payment) if request.payment else None,
         "details": request.details.as_dict(),
         "documents_received": list(request.documents_received or []),
+        "identity_erased": bool(request.identity_erased),
         "history": [_office_entry(entry) for entry in stored.history],
     }
 
@@ -215,6 +291,7 @@ def _queue_entry(request: RequestRecord, today: date) -> dict[str, Any]:
         "department": request.department,
         "submitted_at": iso_utc(request.submitted_at),
         "sla_due_date": request.sla_due_date,
+        "sla_due_date_provisional": bool(request.sla_provisional),
         "overdue": is_overdue(status, request.sla_due_date, today),
     }
 

@@ -21,7 +21,9 @@ requests table (`tracking_number`, `item`): a partition per request holding
     `opened_order = "<submitted_at>#<tracking_number>"` between two moments; one query a month.
 
 applicants table (`tracking_number`): who asked. Apart from the request so that the back
-office's reads cannot include it, and so that its retention can be set on its own.
+office's reads cannot include it, and so that its retention can be set on its own: when the
+request closes, `expires_at` (TTL) is set in the closing move's transaction; a manager's
+erasure deletes the item in a transaction with its history entry.
   * GetItem by tracking number, only where the applicant must be reached or revealed.
 
 outbox table (`key` = "<tracking number>#<version>#<event>"): one OutboxMessage per intent
@@ -53,6 +55,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     DiscriminatorAttribute,
     ListAttribute,
     MapAttribute,
@@ -141,9 +144,13 @@ class RequestRecord(RequestPartitionItem, discriminator="request"):
     submitted_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     sla_due_date = UnicodeAttribute()
+    # True when the due date was counted past the last known public holiday (domain/calendar.py).
+    sla_provisional = BooleanAttribute(null=True)
     # The national ID's last four digits, hashed with the tracking number: an inquiry can
     # be checked against it while the request shows no digit of the applicant's identity.
-    inquiry_check = UnicodeAttribute()
+    inquiry_check = UnicodeAttribute(null=True)  # removed, with the applicant, by an erasure
+    # Set when a manager erased the applicant's identity at their request (the request stays).
+    identity_erased = BooleanAttribute(null=True)
     queue = UnicodeAttribute()
     department_queue = UnicodeAttribute()
     queue_order = UnicodeAttribute()
@@ -169,6 +176,7 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
     ITEM_PREFIX = "history#"
     STATUS_CHANGE = "status_change"
     IDENTITY_REVEALED = "identity_revealed"
+    IDENTITY_ERASED = "identity_erased"
     PAYMENT_REFUNDED = "payment_refunded"
 
     event = UnicodeAttribute(default=STATUS_CHANGE)
@@ -198,6 +206,8 @@ class ApplicantRecord(StoredModel):
     phone = UnicodeAttribute()
     # How the citizen wants to hear about the request: sms, voice or none (an opt-out).
     notify_by = UnicodeAttribute(default="sms")
+    # Set when the request closes: DynamoDB's TTL deletes who asked a configured time later.
+    expires_at = TTLAttribute(null=True)
 
 
 class IdempotencyRecord(StoredModel):

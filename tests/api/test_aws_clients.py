@@ -138,6 +138,8 @@ def _one_request_of_every_route(client: Client, staff: StaffHeaders) -> set[tupl
     definition = ask("GET", f"{open311}/services/{{service_file}}", f"{open311}/services/shop_licence.json")
     assert definition.status_code == 200
     assert ask("GET", f"{open311}/requests/{{request_file}}", f"{open311}/requests/{number}.xml").status_code == 200
+    erasure = {"reason": "طلب صاحب البيانات حذف بياناته"}
+    assert ask("POST", office + "/{tracking_number}/erasure", f"{one}/erasure", erasure, **manager).status_code == 200
     hq = staff("hq")
     assert ask("GET", "/v1/office/performance", **hq).status_code == 200
     overdue = "/v1/office/performance/overdue"

@@ -28,11 +28,11 @@ REVEAL_REASON = "المواطن حضر للشباك ويطلب تصحيح رقم
 
 # Which role may do what, in any district it sees.
 PERMISSION_TABLE = """
-role      intake  view_request  view_queue  transition  reveal_identity  view_performance
-clerk     yes     yes           -           yes         -                -
-officer   -       yes           yes         yes         -                -
-manager   yes     yes           yes         yes         yes              yes
-hq        -       yes           yes         -           -                yes
+role     intake  view_request  view_queue  transition  reveal_identity  erase_identity  view_performance
+clerk    yes     yes           -           yes         -                -               -
+officer  -       yes           yes         yes         -                -               -
+manager  yes     yes           yes         yes         yes              yes             yes
+hq       -       yes           yes         -           -                -               yes
 """
 
 # What the API answers, for a request (or a queue, or an intake) in Dokki. The transition
@@ -40,15 +40,15 @@ hq        -       yes           yes         -           -                yes
 #   403: the role may not do this at all, or not for that district (queues, intake);
 #   404: the role may, but the request is another district's: exactly as if it did not exist.
 STATUS_TABLE = """
-role      caller  intake  view_request  view_queue  transition  reveal_identity  view_performance
-clerk     own     201     200           403         200         403              403
-clerk     other   403     404           403         404         403              403
-officer   own     403     200           200         200         403              403
-officer   other   403     404           403         404         403              403
-manager   own     201     200           200         200         200              200
-manager   other   403     404           403         404         404              403
-hq        own     403     200           200         403         403              200
-hq        other   403     200           200         403         403              200
+role     caller  intake  view_request  view_queue  transition  reveal_identity  erase_identity  view_performance
+clerk    own     201     200           403         200         403              403             403
+clerk    other   403     404           403         404         403              403             403
+officer  own     403     200           200         200         403              403             403
+officer  other   403     404           403         404         403              403             403
+manager  own     201     200           200         200         200              200             200
+manager  other   403     404           403         404         404              404             403
+hq       own     403     200           200         403         403              403             200
+hq       other   403     200           200         403         403              403             200
 """
 
 # Which moves along the state machine each role may make by hand. Leaving awaiting_payment
@@ -225,6 +225,8 @@ def act(client: Client, headers: dict[str, str], action: Action, tracking_number
     if action is Action.VIEW_PERFORMANCE:
         return client.http.get(f"/v1/office/performance?district={REQUEST_DISTRICT}", headers=headers)
     body = {"reason": REVEAL_REASON}
+    if action is Action.ERASE_IDENTITY:
+        return post_json(client, f"/v1/office/requests/{tracking_number}/erasure", body, headers)
     return post_json(client, f"/v1/office/requests/{tracking_number}/identity", body, headers)
 
 
@@ -245,6 +247,8 @@ def assert_allowed(response: Any, action: Action, tracking_number: str, role: Ro
     elif action is Action.TRANSITION:
         assert answer["status"] == move_tried_by(role)[1].value
         assert answer["history"][-1]["actor_role"] == role.value
+    elif action is Action.ERASE_IDENTITY:
+        assert (answer["tracking_number"], answer["identity_erased"]) == (tracking_number, True)
     elif action is Action.VIEW_PERFORMANCE:
         assert [district["code"] for district in answer["districts"]] == [REQUEST_DISTRICT]
         assert tracking_number not in response.body.decode()
@@ -394,6 +398,7 @@ def test_an_unknown_tracking_number_and_another_districts_request_answer_alike_o
         ("GET", "", None),
         ("POST", "/transitions", transition),
         ("POST", "/identity", {"reason": REVEAL_REASON}),
+        ("POST", "/erasure", {"reason": REVEAL_REASON}),
     ]:
         answers = []
         for number in (tracking_number, unknown):

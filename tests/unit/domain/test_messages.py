@@ -20,6 +20,7 @@ from chalicelib.domain.messages import (
     EVENT_FOR_STATUS,
     Event,
     MessageValues,
+    left_to_right,
     sms_segments,
     sms_text,
     voice_ssml,
@@ -134,10 +135,12 @@ def test_the_payment_texts_carry_the_reference_the_amount_and_the_day() -> None:
     reminder = sms_text(Event.PAYMENT_REMINDER, REALISTIC)
     ready = sms_text(Event.READY, REALISTIC)
 
-    assert REALISTIC.reference in awaiting
+    # Grouped as on the confirmation page, and isolated left to right (tests/e2e/test_numbers_across_bidi.py).
+    reference = left_to_right(grouped_for_reading(REALISTIC.reference))
+    assert reference in awaiting
     assert "1000" in awaiting
     assert "فوري" in awaiting
-    assert REALISTIC.reference in reminder
+    assert reference in reminder
     assert "4 ديسمبر" in reminder
     assert "الدقي" in ready
 
