@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAGE ?= prod
 
-.PHONY: run test lint unit bench package token clean portal browser lighthouse load capacity
+.PHONY: run test lint unit bench package token clean portal browser lighthouse load capacity demo
 
 # The virtual environment is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -65,6 +65,11 @@ package: $(VENV)/.installed
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-central-1} $(BIN)/chalice package --stage $(STAGE) --template-format yaml \
 		--merge-template build/$(STAGE)-merge-template.json build/$(STAGE)
 	$(BIN)/cfn-lint build/$(STAGE)/sam.yaml
+
+# With `make run` up: about a thousand requests over the past months through the real services
+# (tools/demo.py); a second run adds nothing.
+demo: $(VENV)/.installed
+	$(BIN)/python -m tools.demo
 
 # One signed staff token for the local stage, and nothing else on stdout.
 token:

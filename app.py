@@ -8,8 +8,10 @@ from chalicelib.api.description import description_api
 from chalicelib.api.document_events import document_events
 from chalicelib.api.documents import documents_api
 from chalicelib.api.office import office_api
+from chalicelib.api.office_screen import office_screen
 from chalicelib.api.open311 import open311_api
 from chalicelib.api.payments import payments_api
+from chalicelib.api.performance import performance_api
 from chalicelib.api.portal_pages import portal_api
 from chalicelib.api.preferences import preferences_api
 from chalicelib.api.schedules import scheduled
@@ -29,4 +31,6 @@ app.register_blueprint(document_events)
 app.register_blueprint(description_api)
 app.register_blueprint(open311_api)
 app.register_blueprint(startup_guard)
+app.register_blueprint(performance_api)
+app.register_blueprint(office_screen)
 app.register_middleware(log_each_request, "http")

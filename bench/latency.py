@@ -219,6 +219,7 @@ def measure_requests() -> tuple[dict[str, Any], dict[str, Any]]:
     from moto import mock_aws
 
     from app import app
+    from bench.performance import performance_page_calls
     from chalicelib.domain.staff import Role
     from tests.factories import national_id, submission
     from tools.aws_calls import counted_aws_calls
@@ -244,6 +245,7 @@ def measure_requests() -> tuple[dict[str, Any], dict[str, Any]]:
             samples = sample_latency(rig, LATENCY_SAMPLES)
         left = stage.item_counts()
         assert left == counts, f"samples left items behind: {counts} became {left}"
+        performance_page = performance_page_calls(client)  # bench/performance.py (issue 9)
     latency = {
         "submit": latency_figures(samples.submit),
         "inquiry": latency_figures(samples.inquiry),
@@ -254,6 +256,7 @@ def measure_requests() -> tuple[dict[str, Any], dict[str, Any]]:
         "inquiry": len(rig.inquiry.calls),
         "callback": len(rig.callback.calls),
         "office_queue_page": len(rig.office_queue.calls),
+        "performance_page": performance_page,
         "scans": every_call["dynamodb:Scan"],
     }
     return latency, calls

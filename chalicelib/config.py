@@ -108,6 +108,19 @@ def staff_token_settings() -> StaffTokenSettings:
     )
 
 
+@dataclass(frozen=True)
+class StaffScreenSettings:
+    """Where the performance screen sends staff to sign in when deployed: the staff pool's hosted
+    sign-in page (its /oauth2/authorize URL with client_id, response_type=token and scope);
+    empty locally, where a `make token` token is pasted instead."""
+
+    sign_in_url: str
+
+
+def staff_screen_settings() -> StaffScreenSettings:
+    return StaffScreenSettings(sign_in_url=os.environ.get("STAFF_SIGN_IN_URL", ""))
+
+
 def _from_app_root(path: str | None) -> str | None:
     """A relative path is the app's own (where app.py is), whatever the working directory."""
     if not path:

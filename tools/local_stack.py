@@ -172,6 +172,10 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
             {**api_environment, **_local_stage_variables()},
         )
         processes.append(scanner)
+        # The requests table's stream into the performance figures, and their daily jobs (issue 9).
+        processes.append(
+            start([sys.executable, "-m", "tools.performance_feeder", "--portal-dir", str(portal_dir)], environment)
+        )
         portal = start(
             [sys.executable, "-m", "tools.portal_server", "--port", str(ports.portal), "--directory", str(portal_dir)],
             environment,

@@ -33,6 +33,7 @@ class Action(StrEnum):
     TRANSFER = "transfer"
     RECORD_DOCUMENTS = "record_documents"  # paper handed in at the window
     OPEN_DOCUMENT = "open_document"
+    VIEW_PERFORMANCE = "view_performance"  # figures and overdue lists: the district's head, headquarters
 
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
@@ -48,9 +49,12 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.ERASE_IDENTITY,
             Action.RECORD_DOCUMENTS,
             Action.OPEN_DOCUMENT,
+            Action.VIEW_PERFORMANCE,
         }
     ),
-    Role.HQ: frozenset({Action.VIEW_REQUEST, Action.VIEW_QUEUE, Action.TRANSFER, Action.OPEN_DOCUMENT}),
+    Role.HQ: frozenset(
+        {Action.VIEW_REQUEST, Action.VIEW_QUEUE, Action.TRANSFER, Action.OPEN_DOCUMENT, Action.VIEW_PERFORMANCE}
+    ),
 }
 
 _PAYMENT_ONLY = {(Status.AWAITING_PAYMENT, Status.IN_REVIEW)}

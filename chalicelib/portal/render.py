@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.calendar import CAIRO, arabic_date
+from chalicelib.domain.calendar import ARABIC_MONTHS, CAIRO, arabic_date
 from chalicelib.domain.catalogue import District, Document, Service
 from chalicelib.domain.documents import ACCEPTED_TYPES, DocumentStatus
 from chalicelib.domain.documents import STATUS_NAMES_AR as DOCUMENT_STATUS_NAMES_AR
@@ -110,6 +110,7 @@ def _environment() -> Any:
         status_ar=lambda status: STATUS_NAMES_AR[Status(status)],
         document_status=lambda status: DOCUMENT_STATUS_NAMES_AR[DocumentStatus(status)],
         kilobytes=lambda size: f"{max(1, round(size / 1024))} كيلوبايت",
+        month_ar=_month_ar,
     )
     return environment
 
@@ -123,6 +124,12 @@ def _arabic_date(value: str) -> str:
     if "T" in value:
         return arabic_date(datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(CAIRO).date())
     return arabic_date(date.fromisoformat(value))
+
+
+def _month_ar(month: str) -> str:
+    """ "2026-11" as "نوفمبر 2026"."""
+    year, number = month.split("-")
+    return f"{ARABIC_MONTHS[int(number) - 1]} {year}"
 
 
 # Pages built once by the generator.
@@ -179,8 +186,26 @@ def payment_page(site: Site) -> str:
     return _render("payment.html.j2", site)
 
 
-def performance_page(site: Site) -> str:
-    return _render("performance.html.j2", site)
+def performance_page(site: Site, open_data: Mapping[str, Any]) -> str:
+    """`open_data`: the document of /open-data/performance.json (services/open_data.py)."""
+    names = {district["code"]: district["name_ar"] for district in open_data["districts"]}
+    totals = [row for row in open_data["rows"] if row["service"] == "all"]
+    months = sorted({row["month"] for row in totals}, reverse=True)
+    by_month = [(month, [row for row in totals if row["month"] == month]) for month in months]
+    # The chart: each district's on-time rate in the latest month for which one is published.
+    charted = next(
+        ((month, rows) for month, rows in by_month if any(row["on_time_rate"] is not None for row in rows)), None
+    )
+    return _render(
+        "performance.html.j2",
+        site,
+        data=open_data,
+        names=names,
+        by_month=by_month,
+        charted=charted,
+        json_url=urls.OPEN_DATA_JSON,
+        csv_url=urls.OPEN_DATA_CSV,
+    )
 
 
 def privacy_page(site: Site) -> str:

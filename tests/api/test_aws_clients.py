@@ -10,6 +10,7 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -63,10 +64,15 @@ def fresh_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Made, Made]
 
 
 def test_every_route_and_handler_of_one_process_share_one_session_and_one_client_per_service(
-    aws: None, fresh_process: tuple[Made, Made], staff: StaffHeaders, monkeypatch: pytest.MonkeyPatch
+    aws: None,
+    fresh_process: tuple[Made, Made],
+    staff: StaffHeaders,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     monkeypatch.setenv("VOICE_CALLS_TOPIC_ARN", "arn:aws:sns:eu-central-1:123456789012:shobbak-local-voice-calls")
     monkeypatch.setenv("VOICE_ORIGINATION_IDENTITY", "+20225550100")
+    monkeypatch.setenv("PORTAL_BUILD_DIR", str(tmp_path))  # where publish_performance writes, locally
     sessions, clients = fresh_process
     with Client(app, stage_name="local") as client:
         asked = _one_request_of_every_route(client, staff)
@@ -157,6 +163,12 @@ def _one_request_of_every_route(client: Client, staff: StaffHeaders) -> set[tupl
     assert ask("GET", f"{open311}/requests/{{request_file}}", f"{open311}/requests/{number}.xml").status_code == 200
     erasure = {"reason": "طلب صاحب البيانات حذف بياناته"}
     assert ask("POST", office + "/{tracking_number}/erasure", f"{one}/erasure", erasure, **manager).status_code == 200
+    hq = staff("hq")
+    assert ask("GET", "/v1/office/performance", **hq).status_code == 200
+    overdue = "/v1/office/performance/overdue"
+    assert ask("GET", overdue, f"{overdue}?district=dokki", **hq).status_code == 200
+    for screen in ("/v1/screens/performance", "/v1/screens/performance.js", "/v1/screens/performance.css"):
+        assert ask("GET", screen).status_code == 200
     return asked
 
 
@@ -193,6 +205,11 @@ def _every_other_handler_once(client: Client) -> None:
     assert client.lambda_.invoke("document_arrived", arrived).payload == {"status": "ignored"}
     scanned = scan_result_event(bucket, f"uploads/{'0' * 32}", None, "NO_THREATS_FOUND")
     assert client.lambda_.invoke("document_scanned", scanned).payload == {"status": "ignored"}
+    figures = {**stream, "Records": [{**stream["Records"][0], "eventSourceARN": "requests", "dynamodb": {
+        **change, "StreamViewType": "NEW_AND_OLD_IMAGES"}}]}  # fmt: skip
+    assert client.lambda_.invoke("keep_performance_figures", figures).payload == {"not_a_request": 1}
+    for daily in ("recount_overdue_requests", "publish_performance"):
+        client.lambda_.invoke(daily, client.events.generate_cw_event("aws.events", "Scheduled Event", {}, []))
     ssml = voice_ssml(Event.SUBMITTED, MessageValues("1234567890128"))
     call = json.dumps({"phone": "+201012345678", "ssml": ssml, "message_key": "1234567890128#000001#submitted"})
     placed = client.lambda_.invoke("place_voice_calls", client.events.generate_sns_event(message=call))

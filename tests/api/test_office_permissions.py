@@ -39,12 +39,12 @@ TRANSFER_REASON = "العقار يقع في نطاق حي العمرانية ل�
 
 # Which role may do what, in any district it sees.
 PERMISSION_TABLE = """
-role    intake view_request view_queue transition reveal_identity erase_identity transfer record_documents open_document
-clerk   yes    yes          -          yes        -               -              -        yes              -
-officer -      yes          yes        yes        -               -              -        -                yes
-manager yes    yes          yes        yes        yes             yes            -        yes              yes
-hq      -      yes          yes        -          -               -              yes      -                yes
-"""
+role    intake view_request view_queue transition reveal_identity erase_identity transfer record_documents open_document view_performance
+clerk   yes    yes          -          yes        -               -              -        yes              -             -
+officer -      yes          yes        yes        -               -              -        -                yes           -
+manager yes    yes          yes        yes        yes             yes            -        yes              yes           yes
+hq      -      yes          yes        -          -               -              yes      -                yes           yes
+"""  # noqa: E501 - a row per role, read as a table
 
 # What the API answers, for a request (or a queue, or an intake) in Dokki. The transition
 # tried is one the role may make: ready → closed for a clerk, submitted → in_review otherwise;
@@ -54,15 +54,15 @@ hq      -      yes          yes        -          -               -             
 #   404: the role may, but the request is another district's: exactly as if it did not exist;
 #   303: the document's presigned link.
 STATUS_TABLE = """
-role    caller intake view_request view_queue transition reveal_identity erase_identity transfer record_documents open_document
-clerk   own    201    200          403        200        403             403            403      200              403
-clerk   other  201    404          403        404        403             403            403      404              403
-officer own    403    200          200        200        403             403            403      403              303
-officer other  403    404          403        404        403             403            403      403              404
-manager own    201    200          200        200        200             200            403      200              303
-manager other  201    404          403        404        404             404            403      404              404
-hq      own    403    200          200        403        403             403            200      403              303
-hq      other  403    200          200        403        403             403            200      403              303
+role    caller intake view_request view_queue transition reveal_identity erase_identity transfer record_documents open_document view_performance
+clerk   own    201    200          403        200        403             403            403      200              403           403
+clerk   other  201    404          403        404        403             403            403      404              403           403
+officer own    403    200          200        200        403             403            403      403              303           403
+officer other  403    404          403        404        403             403            403      403              404           403
+manager own    201    200          200        200        200             200            403      200              303           200
+manager other  201    404          403        404        404             404            403      404              404           403
+hq      own    403    200          200        403        403             403            200      403              303           200
+hq      other  403    200          200        403        403             403            200      403              303           200
 """  # noqa: E501 - a row per role and caller, read as a table
 
 # Which moves along the state machine each role may make by hand. Leaving awaiting_payment
@@ -170,7 +170,7 @@ def expected_status(role: Role, caller: str, action: Action) -> int:
         return 403
     if action is Action.INTAKE:
         return 201  # any window, for any active district
-    if action is Action.VIEW_QUEUE:
+    if action in (Action.VIEW_QUEUE, Action.VIEW_PERFORMANCE):
         return 200 if member.sees_district(REQUEST_DISTRICT) else 403
     if not member.sees_district(REQUEST_DISTRICT):
         return 404
@@ -260,6 +260,8 @@ def act(
         return client.http.get(f"/v1/office/requests?status=submitted&district={REQUEST_DISTRICT}", headers=headers)
     if action is Action.TRANSITION:
         return move(client, headers, tracking_number, move_tried_by(role)[1], version)
+    if action is Action.VIEW_PERFORMANCE:
+        return client.http.get(f"/v1/office/performance?district={REQUEST_DISTRICT}", headers=headers)
     body = {"reason": REVEAL_REASON}
     if action is Action.ERASE_IDENTITY:
         return post_json(client, f"/v1/office/requests/{tracking_number}/erasure", body, headers)
@@ -292,6 +294,9 @@ def assert_allowed(response: Any, action: Action, tracking_number: str, role: Ro
         assert received == [documents_of_free_service()[0]]
     elif action is Action.OPEN_DOCUMENT:
         assert "X-Amz-Expires=300" in response.headers["Location"]
+    elif action is Action.VIEW_PERFORMANCE:
+        assert [district["code"] for district in answer["districts"]] == [REQUEST_DISTRICT]
+        assert tracking_number not in response.body.decode()
     else:
         assert answer["tracking_number"] == tracking_number
         assert answer["national_id"] == national_id()
