@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAGE ?= prod
 
-.PHONY: run test lint unit bench package packages publish lock token clean portal browser lighthouse load capacity
+.PHONY: run test lint unit bench package packages publish lock token clean portal browser lighthouse load capacity demo
 
 # The virtual environment is rebuilt whenever a requirements file changes, from the lock file:
 # exactly the versions and files (hashes) that `make lock` resolved.
@@ -100,6 +100,11 @@ packages:
 # hashed assets cached a year, pages five minutes, then the pages invalidated at the edge.
 publish: $(VENV)/.installed
 	$(BIN)/python -m tools.publish_portal --stage $(STAGE)
+
+# With `make run` up: about a thousand requests over the past months through the real services
+# (tools/demo.py); a second run adds nothing.
+demo: $(VENV)/.installed
+	$(BIN)/python -m tools.demo
 
 # One signed staff token for the local stage, and nothing else on stdout.
 token:

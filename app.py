@@ -5,12 +5,17 @@ from chalice import Chalice
 from chalicelib.api.citizen import citizen_api
 from chalicelib.api.deliveries import deliveries
 from chalicelib.api.description import description_api
+from chalicelib.api.document_events import document_events
+from chalicelib.api.documents import documents_api
 from chalicelib.api.office import office_api
+from chalicelib.api.office_screen import office_screen
 from chalicelib.api.open311 import open311_api
 from chalicelib.api.payments import payments_api
+from chalicelib.api.performance import performance_api
 from chalicelib.api.portal_pages import portal_api
 from chalicelib.api.preferences import preferences_api
 from chalicelib.api.schedules import scheduled
+from chalicelib.api.startup import startup_guard
 from chalicelib.config import require_deployment_settings
 from chalicelib.observability.http import log_each_request
 from chalicelib.observability.tracing import trace_each_invocation
@@ -24,7 +29,12 @@ app.register_blueprint(payments_api)
 app.register_blueprint(scheduled)
 app.register_blueprint(preferences_api)
 app.register_blueprint(deliveries)
+app.register_blueprint(documents_api)
+app.register_blueprint(document_events)
 app.register_blueprint(description_api)
 app.register_blueprint(open311_api)
+app.register_blueprint(startup_guard)
+app.register_blueprint(performance_api)
+app.register_blueprint(office_screen)
 app.register_middleware(log_each_request, "http")
 app.register_middleware(trace_each_invocation, "all")

@@ -41,7 +41,7 @@ from bench.common import (
 )
 from bench.stage import RecordingApp, Stage, random_digits, signed_fawry_notice
 
-RUNS = 9
+RUNS = 15
 MEMORY_RUNS = 5
 SEEDED_REQUESTS = 20
 ROUTES = ("submit", "inquiry", "callback", "office_queue")

@@ -36,6 +36,9 @@ def local_stage_env(endpoint_url: str | None = None) -> dict[str, str]:
     env.update(config.get("environment_variables", {}))
     env.update(config["stages"][STAGE].get("environment_variables", {}))
     env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION=REGION)  # noqa: S106
+    # The bench files thousands of requests for the factories' one phone: past the daily limit per
+    # phone (issue 10). The limit's counter is written in each submission's transaction either way.
+    env["ONLINE_SUBMISSIONS_PER_PHONE_PER_DAY"] = "1000000000"
     if endpoint_url:
         env["AWS_ENDPOINT_URL"] = endpoint_url
     return env

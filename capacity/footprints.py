@@ -34,6 +34,7 @@ from chalicelib.services.catalogue import current_catalogue
 from chalicelib.services.inquiry import inquire
 from chalicelib.services.notifications import SWEEP_BATCH, deliver
 from chalicelib.services.office import move_request, view_queue, view_request
+from chalicelib.services.office_documents import record_paper
 from chalicelib.services.payments import handle_fawry_notice
 from chalicelib.services.reconciliation import reconcile_day
 from chalicelib.services.submission import ONLINE, submit_request
@@ -50,6 +51,7 @@ SIMULATION_ENVIRONMENT = {
     "POWERTOOLS_LOG_LEVEL": "ERROR",
     "FAWRY_SECURE_KEY": "capacity-simulation-key",
     "PAYMOB_HMAC_SECRET": "capacity-simulation-key",
+    "LOOKUP_HMAC_KEY": "capacity-simulation-key",
     "VOICE_CALLS_TOPIC_ARN": "arn:aws:sns:eu-central-1:000000000000:capacity-voice-calls",
     "SMS_SENDER_ID": "Shobbak",
 }
@@ -172,7 +174,7 @@ class Workbench:
         tracking_number = answer["tracking_number"]
         self._deliver_waiting(district, service_code, tracking_number, self.now)
         inquiry = {"tracking_number": tracking_number, "national_id_last4": last4}
-        self._measure("inquiry", district, service_code, tracking_number, lambda: inquire(inquiry))
+        self._measure("inquiry", district, service_code, tracking_number, lambda: inquire(inquiry, self.now))
         if answer["payment"] is not None:
             self._fawry_refs += 1
             notice = fawry_paid_notice(
@@ -194,11 +196,26 @@ class Workbench:
         }[path]
         if answer["payment"] is None:
             moves = ["in_review", *moves]
+        self._hand_in_documents(district, service_code, tracking_number)  # no approval without them (issue 13)
         for target in moves:
             self.now += timedelta(hours=3)
             self._office_move(district, service_code, tracking_number, target)
         # The reminder falls due a day before the invoice expires: paid long before, it is skipped.
         self._deliver_waiting(district, service_code, tracking_number, self.now + timedelta(days=8))
+
+    def _hand_in_documents(self, district: str, service_code: str, tracking_number: str) -> None:
+        clerk = StaffMember(principal=f"clerk-{district}", role=Role.CLERK, district_code=district)
+        version = view_request(clerk, tracking_number, self.now)["version"]
+        service = current_catalogue().service(service_code, on=self.now.date())
+        codes = [document.code for document in service.documents] if service else []
+        paper = {"documents": codes, "version": version}
+        self._measure(
+            "documents_received",
+            district,
+            service_code,
+            tracking_number,
+            lambda: record_paper(clerk, tracking_number, paper, self.now),
+        )
 
     def _office_move(self, district: str, service_code: str, tracking_number: str, target: str) -> None:
 

@@ -11,6 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_STAGE = "local"
+# Set by the Lambda runtime itself (Chalice sets AWS_EXECUTION_ENV even locally, so not that one).
+LAMBDA_FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME"
+
+
+class UnknownStage(RuntimeError):
+    """A deployed function was not told its stage: it must not guess (and never guess "local",
+    whose secrets are published in README.md)."""
 
 
 @dataclass(frozen=True)
@@ -18,17 +25,38 @@ class Settings:
     stage: str
     rollout_phase: int
     invoice_validity_hours: int
+    # How long who asked is kept after the request closes (then DynamoDB's TTL deletes it).
+    applicant_retention_days: int
 
     def table_name(self, table: str) -> str:
         """The physical name of one of the tables in infra/resources.yaml."""
         return f"shobbak-{self.stage}-{table}"
 
 
+def running_in_lambda() -> bool:
+    return bool(os.environ.get(LAMBDA_FUNCTION_NAME))
+
+
+def stage() -> str:
+    """The stage this code runs as. Off Lambda (tests, `make run`) it defaults to "local"; in
+    Lambda it must be given, and may not be "local": failing closed, rather than falling back
+    to the local stage's tables and published secrets."""
+    named = os.environ.get("SHOBBAK_STAGE", "")
+    if not running_in_lambda():
+        return named or DEFAULT_STAGE
+    if not named:
+        raise UnknownStage("SHOBBAK_STAGE is not set: a deployed function refuses to start without its stage")
+    if named == DEFAULT_STAGE:
+        raise UnknownStage("SHOBBAK_STAGE is 'local' in Lambda: the local stage's secrets are public")
+    return named
+
+
 def settings() -> Settings:
     return Settings(
-        stage=os.environ.get("SHOBBAK_STAGE", DEFAULT_STAGE),
+        stage=stage(),
         rollout_phase=int(os.environ.get("ROLLOUT_PHASE", "1")),
         invoice_validity_hours=int(os.environ.get("INVOICE_VALIDITY_HOURS", "168")),
+        applicant_retention_days=int(os.environ.get("APPLICANT_RETENTION_DAYS", "365")),
     )
 
 
@@ -78,6 +106,19 @@ def staff_token_settings() -> StaffTokenSettings:
         jwks_url=os.environ.get("STAFF_TOKEN_JWKS_URL") or None,
         jwks_file=_from_app_root(os.environ.get("STAFF_TOKEN_JWKS_FILE")),
     )
+
+
+@dataclass(frozen=True)
+class StaffScreenSettings:
+    """Where the performance screen sends staff to sign in when deployed: the staff pool's hosted
+    sign-in page (its /oauth2/authorize URL with client_id, response_type=token and scope);
+    empty locally, where a `make token` token is pasted instead."""
+
+    sign_in_url: str
+
+
+def staff_screen_settings() -> StaffScreenSettings:
+    return StaffScreenSettings(sign_in_url=os.environ.get("STAFF_SIGN_IN_URL", ""))
 
 
 def _from_app_root(path: str | None) -> str | None:
@@ -132,6 +173,53 @@ def messaging_settings() -> MessagingSettings:
     )
 
 
+@dataclass(frozen=True)
+class LimitSettings:
+    """How much one subject may ask for (chalicelib/services/limits.py). Limits per client
+    address belong to the WAF in front, so that a district office or a cafe behind one
+    address is never locked out by the application."""
+
+    failed_attempts_per_hour: int  # per tracking number, issued or not
+    online_submissions_per_phone_per_day: int  # filings at the window are not limited
+    messages_per_phone_per_day: int
+    reveals_per_hour_before_alert: int  # per member of staff: more is an alert for operations
+
+
+def limit_settings() -> LimitSettings:
+    return LimitSettings(
+        failed_attempts_per_hour=int(os.environ.get("FAILED_ATTEMPTS_PER_HOUR", "10")),
+        online_submissions_per_phone_per_day=int(os.environ.get("ONLINE_SUBMISSIONS_PER_PHONE_PER_DAY", "5")),
+        messages_per_phone_per_day=int(os.environ.get("MESSAGES_PER_PHONE_PER_DAY", "10")),
+        reveals_per_hour_before_alert=int(os.environ.get("REVEALS_PER_HOUR_BEFORE_ALERT", "10")),
+    )
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    """Where uploads go, and how long an upload form and a download link stay valid."""
+
+    bucket: str
+    upload_form_seconds: int
+    download_link_seconds: int
+    public_api_url: str  # absolute, for S3's redirect after an upload; empty: the API's own base URL
+
+
+# moto's account: the local stage's bucket, like the deployed ones, carries its account's id.
+LOCAL_ACCOUNT_ID = "123456789012"
+# A presigned GET for staff expires within 5 minutes (CONTRACT.md); an upload form in an hour.
+DOWNLOAD_LINK_SECONDS = 300
+
+
+def document_settings() -> DocumentSettings:
+    stage = settings().stage
+    return DocumentSettings(
+        bucket=os.environ.get("DOCUMENTS_BUCKET", f"shobbak-{stage}-documents-{LOCAL_ACCOUNT_ID}"),
+        upload_form_seconds=int(os.environ.get("UPLOAD_FORM_SECONDS", "3600")),
+        download_link_seconds=min(DOWNLOAD_LINK_SECONDS, int(os.environ.get("DOWNLOAD_LINK_SECONDS", "300"))),
+        public_api_url=os.environ.get("PUBLIC_API_URL", "").rstrip("/"),
+    )
+
+
 # What a deployed function must be told (infra/parameters.yaml and .chalice/config.json fill them).
 # A secret may be given itself ($NAME) or by the SSM parameter that holds it ($NAME_PARAMETER).
 DEPLOYMENT_SETTINGS = (
@@ -146,8 +234,10 @@ DEPLOYMENT_SETTINGS = (
     "PAYMOB_MERCHANT_ID",
     "VOICE_ORIGINATION_IDENTITY",
     "VOICE_CALLS_TOPIC_ARN",
+    "DOCUMENTS_BUCKET",
+    "PUBLIC_API_URL",
 )
-DEPLOYMENT_SECRETS = ("FAWRY_SECURE_KEY", "PAYMOB_HMAC_SECRET", "PAYMOB_API_KEY", "OPEN311_API_KEY")
+DEPLOYMENT_SECRETS = ("FAWRY_SECURE_KEY", "PAYMOB_HMAC_SECRET", "PAYMOB_API_KEY", "OPEN311_API_KEY", "LOOKUP_HMAC_KEY")
 _NUMERIC_SETTINGS = ("PAYMOB_INTEGRATION_ID", "PAYMOB_IFRAME_ID", "PAYMOB_MERCHANT_ID")
 
 

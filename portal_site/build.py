@@ -17,10 +17,18 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from chalicelib.config import portal_settings, settings
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.catalogue import Catalogue, load_catalogue
+from chalicelib.domain.performance import (
+    MONTHS_PUBLISHED,
+    months_back,
+    open_data_csv,
+    open_data_document,
+    open_data_json,
+)
 from chalicelib.portal import render, urls
 from chalicelib.portal.assets import ASSET_DIR, STATIC_DIR, hashed_names
 
@@ -41,7 +49,8 @@ def site_pages(catalogue: Catalogue, site: render.Site, today: date) -> dict[str
         "/index.html": render.home_page(site, districts),
         urls.TRACK: render.track_page(site),
         urls.PAYMENT: render.payment_page(site),
-        urls.PERFORMANCE: render.performance_page(site),
+        # Until the daily publication (services/open_data.py) replaces it: the same page, no figures yet.
+        urls.PERFORMANCE: render.performance_page(site, _no_figures_yet(catalogue, today)),
         urls.PRIVACY: render.privacy_page(site),
         urls.ACCESSIBILITY: render.accessibility_page(site),
         urls.NOT_FOUND: render.not_found_page(site),
@@ -60,6 +69,13 @@ def site_pages(catalogue: Catalogue, site: render.Site, today: date) -> dict[str
     return pages
 
 
+def _no_figures_yet(catalogue: Catalogue, today: date) -> dict[str, Any]:
+    first = months_back(today.replace(day=1), MONTHS_PUBLISHED - 1)
+    active = [district for district in catalogue.districts() if district.active]
+    return open_data_document(datetime.combine(today, datetime.min.time(), UTC), first, today, active,
+                              catalogue.services(on=today), {})  # fmt: skip
+
+
 def build(out: Path, api_base_url: str, rollout_phase: int, today: date) -> Built:
     started = time.perf_counter()
     site = render.Site(portal="", api=api_base_url.rstrip("/"))
@@ -73,6 +89,9 @@ def build(out: Path, api_base_url: str, rollout_phase: int, today: date) -> Buil
         target = out / ASSET_DIR.lstrip("/") / published
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(STATIC_DIR / source, target)
+    empty = _no_figures_yet(load_catalogue(rollout_phase), today)
+    _write(out / urls.OPEN_DATA_JSON.lstrip("/"), open_data_json(empty))
+    _write(out / urls.OPEN_DATA_CSV.lstrip("/"), open_data_csv(empty))
     _write(out / "robots.txt", ROBOTS)
     _write(out / "manifest.json", json.dumps({"assets": names, "api_base_url": site.api}, indent=2) + "\n")
     return Built(pages=len(pages), seconds=time.perf_counter() - started)

@@ -44,7 +44,11 @@ def local_stage_environment() -> dict[str, str]:
 def aws() -> Iterator[None]:
     """moto in process, holding the stack of infra/resources.yaml for the local stage."""
     with mock_aws():
-        deploy_resources(boto3.client("cloudformation", region_name=TEST_REGION), "local")
+        deploy_resources(
+            boto3.client("cloudformation", region_name=TEST_REGION),
+            "local",
+            boto3.client("s3", region_name=TEST_REGION),
+        )
         yield
 
 

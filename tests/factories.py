@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from chalicelib.domain.catalogue import FormField, load_catalogue
@@ -53,3 +53,20 @@ def submission(service_code: str | None = None, district_code: str = "dokki", **
     }
     body.update(overrides)
     return body
+
+
+def hand_in_paper(tracking_number: str, now: datetime) -> None:
+    """Every document the request's service lists, handed in at its district's window: a
+    request is approved only with its documents (services/office.py)."""
+    from chalicelib.domain.staff import Role, StaffMember
+    from chalicelib.services.catalogue import current_catalogue
+    from chalicelib.services.office_documents import record_paper
+    from chalicelib.store.requests import load_request_record
+
+    request = load_request_record(tracking_number)
+    assert request is not None
+    service = current_catalogue().service(request.service_code, on=request.submitted_at.date())
+    assert service is not None
+    manager = StaffMember("manager-paper", Role.MANAGER, request.district_code)
+    body = {"documents": [document.code for document in service.documents], "version": int(request.version)}
+    record_paper(manager, tracking_number, body, now)

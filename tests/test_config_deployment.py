@@ -27,6 +27,9 @@ COMPLETE = {
     "PAYMOB_HMAC_SECRET_PARAMETER": "/shobbak/prod/paymob-hmac-secret",
     "PAYMOB_API_KEY_PARAMETER": "/shobbak/prod/paymob-api-key",
     "OPEN311_API_KEY_PARAMETER": "/shobbak/prod/open311-api-key",
+    "LOOKUP_HMAC_KEY_PARAMETER": "/shobbak/prod/lookup-hmac-key",
+    "DOCUMENTS_BUCKET": "shobbak-prod-documents-123456789012",
+    "PUBLIC_API_URL": "https://shobbak.giza.gov.eg",
 }
 
 

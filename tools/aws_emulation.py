@@ -18,12 +18,15 @@ from types import FrameType
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
+from tools.moto_streams import keep_streams_short
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     arguments = parser.parse_args()
+    keep_streams_short()  # tools/moto_streams.py (issue 9): a long-running stack stays quick
     application = DomainDispatcherApplication(create_backend_app)
     server = make_server(
         arguments.host, arguments.port, application, threaded=False, request_handler=MotoRequestHandler

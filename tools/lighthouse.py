@@ -29,12 +29,13 @@ CHROMIUM = "/usr/bin/chromium"
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 RESULTS_PATH = PROJECT / "bench" / "lighthouse.json"
-# Home, a service page, the application form and the track page.
+# Home, a service page, the application form, the track page and the performance page.
 PAGES = {
     "home": "/",
     "service": "/districts/dokki/shop_licence.html",
     "form": "/districts/dokki/shop_licence/apply.html",
     "track": "/track.html",
+    "performance": "/performance.html",  # issue 9: the public performance page
 }
 
 

@@ -8,6 +8,7 @@ ports by portal_site/build.py. Stops every process it started when interrupted o
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
@@ -81,6 +82,12 @@ def wait_until_answering(url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"nothing answered {url} within {READY_TIMEOUT_S} s")
 
 
+def _local_stage_variables() -> dict[str, str]:
+    """.chalice/config.json's variables for the local stage, which chalice local applies itself."""
+    config = json.loads((PROJECT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    return {**config["environment_variables"], **config["stages"][STAGE]["environment_variables"]}
+
+
 def stop(processes: list[subprocess.Popen[bytes]]) -> None:
     for process in processes:
         if process.poll() is None:
@@ -115,7 +122,14 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
             aws_access_key_id="local",
             aws_secret_access_key="local",  # noqa: S106
         )
-        tables = deploy_resources(cloudformation, STAGE)  # and the topic, queue: their outputs
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=environment["AWS_ENDPOINT_URL"],
+            region_name=REGION,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",  # noqa: S106
+        )
+        tables = deploy_resources(cloudformation, STAGE, s3)  # and the topic, bucket: their outputs
         local_signing_key()  # staff tokens: the key pair chalice local trusts, made on first use
         catalogue = current_catalogue()
 
@@ -130,6 +144,7 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
             "PAYMOB_API_BASE": f"http://127.0.0.1:{ports.gateways}/paymob",
             "PAYMOB_INTEGRATION_ID": "1",
             "PAYMOB_IFRAME_ID": "1",
+            "DOCUMENTS_BUCKET": tables["DocumentsBucketName"],
         }
         # chalice local restarts on any new or changed file in the project (a .pyc, a screenshot), dropping
         # requests in flight: tests turn that off.
@@ -151,6 +166,16 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
             {**environment, "VOICE_CALLS_TOPIC_ARN": tables["VoiceCallsTopicArn"], "SMS_SENDER_ID": "Shobbak"},
         )  # fmt: skip
         processes.append(inbox)
+        # S3 sends no events here and GuardDuty is not emulated: this process delivers both.
+        scanner = start(
+            [sys.executable, "-m", "tools.document_scanner", "--bucket", tables["DocumentsBucketName"]],
+            {**api_environment, **_local_stage_variables()},
+        )
+        processes.append(scanner)
+        # The requests table's stream into the performance figures, and their daily jobs (issue 9).
+        processes.append(
+            start([sys.executable, "-m", "tools.performance_feeder", "--portal-dir", str(portal_dir)], environment)
+        )
         portal = start(
             [sys.executable, "-m", "tools.portal_server", "--port", str(ports.portal), "--directory", str(portal_dir)],
             environment,

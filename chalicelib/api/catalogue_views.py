@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.catalogue import Catalogue, District, FormField, Service
+from chalicelib.domain.catalogue import Catalogue, District, Document, FormField, Service
 
 
 def district_view(district: District) -> dict[str, Any]:
@@ -31,8 +31,18 @@ def service_view(service: Service, catalogue: Catalogue) -> dict[str, Any]:
         "effective_from": service.effective_from.isoformat(),
         "legal_basis_ar": service.legal_basis_ar,
         "legal_basis_en": service.legal_basis_en,
-        "documents": [{"name_ar": document.name_ar, "name_en": document.name_en} for document in service.documents],
+        "documents": [_document_view(document) for document in service.documents],
         "fields": [_field_view(form_field) for form_field in service.fields],
+    }
+
+
+def _document_view(document: Document) -> dict[str, Any]:
+    return {
+        "code": document.code,
+        "name_ar": document.name_ar,
+        "name_en": document.name_en,
+        "identity": document.identity,
+        "required": document.required,
     }
 
 

@@ -103,6 +103,9 @@ def list_services() -> Response:
         413: error_answer("The body is larger than 64 KB", "body_too_large"),
         415: error_answer("Not JSON", "unsupported_media_type"),
         422: error_answer("This Idempotency-Key came with another body", "idempotency_key_reused"),
+        429: error_answer("The phone's online submissions for the Cairo day are used up; nothing was stored "
+                          "or sent (Retry-After: Cairo midnight)", "too_many_submissions")
+        | html_answer("The same, as a page"),
     }, pages=True),
 )  # fmt: skip
 @or_form_page(confirm_application, citizen_api)  # the portal's "check your answers" page, without JavaScript
@@ -136,6 +139,8 @@ def submit() -> Response:
                         {"status": "in_review", "at": "2026-11-30T09:02:11Z"}]}) | html_answer("The result page"),
         400: error_answer("Invalid tracking number or digits", "invalid_fields") | html_answer("The track form again"),
         404: error_answer("No request matches these details", "not_found") | html_answer("The track form again"),
+        429: error_answer("Too many failed attempts on this tracking number this hour, issued or not",
+                          "too_many_attempts") | html_answer("The track form again, saying when to return"),
         413: error_answer("The body is larger than 64 KB", "body_too_large"),
         415: error_answer("Not JSON", "unsupported_media_type"),
     }, pages=True),
@@ -145,4 +150,4 @@ def submit() -> Response:
 def inquiry() -> Response:
     from chalicelib.services.inquiry import inquire
 
-    return json_response(inquire(json_object(citizen_api.current_request)))
+    return json_response(inquire(json_object(citizen_api.current_request), datetime.now(UTC)))

@@ -12,7 +12,16 @@ from chalice import AuthResponse, Blueprint, Response
 from chalice.app import AuthRequest
 
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
-from chalicelib.api.openapi import Parameter, documented, error_answer, json_answer, json_body, ref, with_busy
+from chalicelib.api.openapi import (
+    Parameter,
+    documented,
+    error_answer,
+    json_answer,
+    json_body,
+    redirect_answer,
+    ref,
+    with_busy,
+)
 from chalicelib.api.openapi.schemas import (
     EXAMPLE_APPLICATION,
     IDEMPOTENCY_KEY_PARAMETER,
@@ -22,6 +31,7 @@ from chalicelib.api.openapi.schemas import (
 from chalicelib.api.responses import answers_errors, json_response
 from chalicelib.config import staff_token_settings
 from chalicelib.domain.staff import Role, StaffMember
+from chalicelib.observability.audit import audit, audit_logger
 from chalicelib.observability.logs import logger
 
 office_api = Blueprint(__name__)
@@ -32,14 +42,15 @@ def staff_token(auth_request: AuthRequest) -> AuthResponse:
     """Built-in authorizer: enforced by API Gateway, by `chalice local` and by the test client."""
     from chalicelib.adapters.staff_tokens import InvalidToken, verify_staff_token
 
-    logger.clear_state()  # it runs before the request's own logging context exists
+    for each in (logger, audit_logger):
+        each.clear_state()  # it runs before the request's own logging context exists
     scheme, _, credentials = (auth_request.token or "").partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
         raise _unauthorized()
     try:
         staff = verify_staff_token(credentials.strip(), staff_token_settings())
     except InvalidToken as refusal:
-        logger.info("staff token refused", extra={"reason": str(refusal)})
+        audit("staff_token_refused", reason=str(refusal))
         raise _unauthorized() from None
     # The whole office API at once: API Gateway caches this answer per token.
     return AuthResponse(
@@ -85,10 +96,11 @@ _OFFICE_VIEW = json_answer("The request as the back office sees it", ref("Office
     "by whom, with the paper documents handed in, and answered with a printable receipt.",
     parameters=(IDEMPOTENCY_KEY_PARAMETER,),
     body=json_body(
-        "An application, with the documents handed in (by their Arabic names)",
+        "An application for any active district (any window serves the governorate), with the paper "
+        "documents handed in, by their positions in the service's document list",
         {"allOf": [ref("Application"), {"type": "object", "properties": {
-            "documents_received": {"type": "array", "items": {"type": "string"}}}}]},
-        {**EXAMPLE_APPLICATION, "documents_received": ["صورة بطاقة الرقم القومي"]},
+            "documents_received": {"type": "array", "items": {"type": "integer", "minimum": 0}}}}]},
+        {**EXAMPLE_APPLICATION, "documents_received": [0, 2]},
     ),
     answers=with_busy({
         201: json_answer("Filed", {"allOf": [ref("SubmissionAnswer"), {"type": "object", "properties": {
@@ -221,3 +233,126 @@ def identity(tracking_number: str) -> Response:
 
     body = json_object(office_api.current_request)
     return json_response(reveal_identity(_caller(), tracking_number, body, datetime.now(UTC)))
+
+
+@office_api.route(
+    "/v1/office/requests/{tracking_number}/erasure",
+    methods=["POST"],
+    authorizer=staff_token,
+    content_types=ACCEPTED_MEDIA_TYPES,
+)
+@documented(
+    "Erase who asked, on the data subject's request (manager, audited)",
+    tag="office",
+    description="Deletes the applicant; the request and its history stay, without identity. Asking again "
+    "answers the same and writes nothing.",
+    parameters=(TRACKING_NUMBER_PARAMETER,),
+    body=json_body("The data subject's request", {"type": "object", "properties": {"reason": {"type": "string"}},
+                   "required": ["reason"]}, {"reason": "طلب صاحب البيانات رقم 2026/118 بحذف بياناته"}),
+    answers=with_busy({
+        200: json_answer("Erased", {"type": "object", "properties": {
+            "tracking_number": {"type": "string"}, "identity_erased": {"type": "boolean"},
+            "version": {"type": "integer"}}, "required": ["tracking_number", "identity_erased", "version"]}),
+        400: error_answer("No reason given", "invalid_fields"),
+        403: _FORBIDDEN,
+        404: _NO_SUCH_REQUEST,
+        409: error_answer("The identity was already deleted after its retention, or the request changed",
+                          "identity_erased"),
+        **_BODY_REFUSED,
+    }),
+)  # fmt: skip
+@answers_errors
+def erasure(tracking_number: str) -> Response:
+    """A data subject's request to erase their identity: a manager of the district, audited."""
+    from chalicelib.services.office import erase_identity
+
+    body = json_object(office_api.current_request)
+    return json_response(erase_identity(_caller(), tracking_number, body, datetime.now(UTC)))
+
+
+@office_api.route(
+    "/v1/office/requests/{tracking_number}/transfer",
+    methods=["POST"],
+    authorizer=staff_token,
+    content_types=ACCEPTED_MEDIA_TYPES,
+)
+@documented(
+    "Move a misrouted request to another district (hq)",
+    tag="office",
+    description="Version-checked and audited; the citizen is told by SMS; the deadline becomes the later of "
+    "the original one and the service's full deadline counted from the transfer day (README).",
+    parameters=(TRACKING_NUMBER_PARAMETER,),
+    body=json_body("Where and why", {"type": "object", "properties": {
+        "to_district": {"type": "string"}, "reason": {"type": "string"}, "version": {"type": "integer"}},
+        "required": ["to_district", "reason", "version"]},
+        {"to_district": "omraniya", "reason": "العقار يقع في نطاق حي العمرانية", "version": 1}),
+    answers=with_busy({
+        200: _OFFICE_VIEW,
+        400: error_answer("Invalid district, reason or version", "invalid_fields"),
+        403: _FORBIDDEN,
+        404: _NO_SUCH_REQUEST,
+        409: error_answer("Stale version, the same district, or a finished request", "stale_version"),
+        **_BODY_REFUSED,
+    }),
+)  # fmt: skip
+@answers_errors
+def transfer(tracking_number: str) -> Response:
+    from chalicelib.services.office import transfer_request
+
+    body = json_object(office_api.current_request)
+    return json_response(transfer_request(_caller(), tracking_number, body, datetime.now(UTC)))
+
+
+@office_api.route(
+    "/v1/office/requests/{tracking_number}/documents/received",
+    methods=["POST"],
+    authorizer=staff_token,
+    content_types=ACCEPTED_MEDIA_TYPES,
+)
+@documented(
+    "Record paper documents handed in at the window (clerk, manager of the owning district)",
+    tag="office",
+    parameters=(TRACKING_NUMBER_PARAMETER,),
+    body=json_body("The documents, by their codes", {"type": "object", "properties": {
+        "documents": {"type": "array", "items": {"type": "string"}}, "version": {"type": "integer"}},
+        "required": ["documents", "version"]}, {"documents": ["shop_deed_or_lease"], "version": 1}),
+    answers=with_busy({
+        200: _OFFICE_VIEW,
+        400: error_answer("Unknown document codes or no version", "invalid_fields"),
+        403: _FORBIDDEN,
+        404: _NO_SUCH_REQUEST,
+        409: error_answer("Stale version", "stale_version"),
+        **_BODY_REFUSED,
+    }),
+)  # fmt: skip
+@answers_errors
+def documents_received(tracking_number: str) -> Response:
+    from chalicelib.services.office_documents import record_paper
+
+    body = json_object(office_api.current_request)
+    return json_response(record_paper(_caller(), tracking_number, body, datetime.now(UTC)))
+
+
+@office_api.route("/v1/office/requests/{tracking_number}/documents/{document_id}", methods=["GET"],
+                  authorizer=staff_token)  # fmt: skip
+@documented(
+    "Open a clean document (officer, manager, hq): a presigned link valid for 5 minutes",
+    tag="office",
+    description="Only `clean` documents open; a copy of an identity document only for the member of staff who "
+    "revealed the applicant. Every opening is recorded in the request's history.",
+    parameters=(TRACKING_NUMBER_PARAMETER,
+                Parameter("document_id", "path", "The document's id (32 hex digits)", required=True,
+                          example="0f3c9a1e5b7d4c2a8e6f1b3d5a7c9e0f")),
+    answers=with_busy({
+        303: redirect_answer("The document itself, through a presigned GET expiring within 5 minutes"),
+        403: _FORBIDDEN,
+        404: _NO_SUCH_REQUEST,
+        409: error_answer("Not checked clean (yet)", "document_not_clean"),
+    }),
+)  # fmt: skip
+@answers_errors
+def open_one_document(tracking_number: str, document_id: str) -> Response:
+    from chalicelib.services.office_documents import open_document
+
+    link = open_document(_caller(), tracking_number, document_id, datetime.now(UTC))
+    return Response(body="", status_code=303, headers={"Location": link, "Cache-Control": "no-store"})

@@ -135,7 +135,8 @@ def paymob_callback() -> Response:
         303: redirect_answer("The form post: on to the card page"),
         400: error_answer("Nothing to pay, or invalid digits", "invalid_fields") | html_answer("Why not, as a page"),
         404: error_answer("No request matches these details", "not_found"),
-            429: error_answer("Too many card attempts for this invoice", "card_orders_exhausted"),
+            429: error_answer("Too many card attempts for this invoice (card_orders_exhausted), or too many failed "
+                              "proofs of this tracking number this hour (too_many_attempts)", "card_orders_exhausted"),
         413: error_answer("The body is larger than 64 KB", "body_too_large"),
         415: error_answer("Not JSON", "unsupported_media_type"),
         503: error_answer("The card gateway cannot be reached now; nothing was written", "card_gateway_unavailable")

@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from chalice import Blueprint, Response
 from chalice.app import Request
@@ -32,9 +33,9 @@ from chalicelib.api.forms import (
     sent_as_form,
 )
 from chalicelib.api.openapi import documented, form_body, html_answer, redirect_answer
-from chalicelib.api.responses import RETRY_AFTER_BUSY_S, time_left_s
-from chalicelib.config import portal_settings
-from chalicelib.domain.errors import Busy, InvalidInput, NotFound, Unavailable
+from chalicelib.api.responses import RETRY_AFTER_BUSY_S, retry_after_seconds, time_left_s
+from chalicelib.config import paymob_settings, portal_settings
+from chalicelib.domain.errors import Busy, InvalidInput, NotFound, TooManyRequests, Unavailable
 from chalicelib.observability.logs import logger
 from chalicelib.portal import urls
 
@@ -65,13 +66,20 @@ def _origin_or_self(base_url: str) -> str:
     return base_url or "'self'"
 
 
-def html_response(page: str, status_code: int = 200) -> Response:
+def html_response(
+    page: str, status_code: int = 200, extra_headers: dict[str, str] | None = None, leaves_for: str | None = None
+) -> Response:
+    """A page of the portal's, answered by the API. `leaves_for`: another origin one of its forms
+    posts to, directly (an upload form, to the documents bucket) or through the API's redirect
+    (the card gateway): browsers apply `form-action` to every redirect that follows a form's
+    post, so that origin must be named too."""
     settings = portal_settings()
     portal, api = _origin_or_self(settings.portal_base_url), _origin_or_self(settings.api_base_url)
+    form_targets = " ".join(filter(None, [api, leaves_for]))
     # The pages load only the portal's own stylesheet and script, and their forms post only to the API.
     policy = (
         f"default-src 'none'; style-src {portal}; script-src {portal}; img-src data:; connect-src {api}; "
-        f"form-action {api}; base-uri 'none'; frame-ancestors 'none'"
+        f"form-action {form_targets}; base-uri 'none'; frame-ancestors 'none'"
     )
     headers = {
         "Content-Type": "text/html; charset=utf-8",
@@ -79,8 +87,15 @@ def html_response(page: str, status_code: int = 200) -> Response:
         "Content-Security-Policy": policy,
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
+        **(extra_headers or {}),
     }
     return Response(body=page, status_code=status_code, headers=headers)
+
+
+def card_gateway_origin() -> str:
+    """Where Paymob's checkout page is (scheme, host and port: CSP matches a redirect by origin)."""
+    gateway = urlsplit(paymob_settings().api_base)
+    return f"{gateway.scheme}://{gateway.netloc}"
 
 
 def answers_with_pages(page: Callable[[Request], Response]) -> Callable[[Request], Response]:
@@ -94,6 +109,10 @@ def answers_with_pages(page: Callable[[Request], Response]) -> Callable[[Request
             return page(request)
         except _UnknownChoice:
             return html_response(render.problem_page(_site(), _UNKNOWN_CHOICE), 400)
+        except TooManyRequests as limited:  # nothing was checked or written: the page says when to return
+            return html_response(
+                render.problem_page(_site(), limited.message_ar), 429, {"Retry-After": retry_after_seconds(limited)}
+            )
         except InvalidInput as refusal:  # the body itself: too large, or not a form
             logger.info("form refused", extra={"error_code": refusal.code})
             return html_response(render.problem_page(_site(), refusal.message_ar), 400)
@@ -218,9 +237,11 @@ def check_application(request: Request) -> Response:
 @answers_with_pages
 def confirm_application(request: Request) -> Response:
     """Files the request the check page carries, once however often it is sent, and confirms it."""
+    from chalicelib.domain.digits import digits_only
     from chalicelib.domain.idempotency import read_idempotency_key
     from chalicelib.portal import render
     from chalicelib.portal.fields import answers
+    from chalicelib.services.documents import citizen_document_states
     from chalicelib.services.submission import ONLINE, submit_request
 
     now = datetime.now(UTC)
@@ -228,10 +249,14 @@ def confirm_application(request: Request) -> Response:
     district, service = _chosen(fields, now)
     try:
         key = read_idempotency_key(fields.get(IDEMPOTENCY_KEY) or None)
-        answer = submit_request(application_body(fields), key, ONLINE, now)
+        body = application_body(fields)
+        answer = submit_request(body, key, ONLINE, now)
     except InvalidInput as refusal:
         return _form_again(district, service, answers(fields, service), refusal)
-    return html_response(render.confirmation_page(_site(), district, service, answer), 201)
+    documents = citizen_document_states(answer["tracking_number"], service)
+    last4 = digits_only(str(body["applicant"].get("national_id", "")))[-4:]
+    page = render.confirmation_page(_site(), district, service, answer, documents, national_id_last4=last4)
+    return html_response(page, 201)
 
 
 def _form_again(district: District, service: Service, values: dict[str, str], refusal: InvalidInput) -> Response:
@@ -245,21 +270,25 @@ def _form_again(district: District, service: Service, values: dict[str, str], re
 @answers_with_pages
 def track_request(request: Request) -> Response:
     """The track result page, or the track form again with what is wrong (404: nothing matches)."""
-    from chalicelib.domain.calendar import cairo_today
     from chalicelib.domain.digits import digits_only
     from chalicelib.portal import render
     from chalicelib.services.catalogue import current_catalogue
+    from chalicelib.services.documents import citizen_document_states
     from chalicelib.services.inquiry import inquire
 
     fields = inquiry_body(form_fields(request))
     try:
-        result = inquire(fields)
+        result = inquire(fields, datetime.now(UTC))
     except InvalidInput as refusal:
         return html_response(render.track_page(_site(), fields, refusal.fields), 400)
     except NotFound as missing:
         return html_response(render.track_page(_site(), fields, message=missing.message_ar), 404)
+    except TooManyRequests as limited:
+        page = render.track_page(_site(), fields, message=limited.message_ar)
+        return html_response(page, 429, {"Retry-After": retry_after_seconds(limited)})
     catalogue = current_catalogue()
-    service = catalogue.service(result["service_code"], on=cairo_today(datetime.now(UTC)))
+    submitted_on = datetime.fromisoformat(result["submitted_at"].replace("Z", "+00:00")).date()
+    service = catalogue.service(result["service_code"], on=submitted_on)
     district = catalogue.district(result["district_code"])
     page = render.track_result_page(
         _site(),
@@ -267,8 +296,10 @@ def track_request(request: Request) -> Response:
         service_name=service.name_ar if service else result["service_code"],
         district_name=district.name_ar if district else result["district_code"],
         national_id_last4=digits_only(fields["national_id_last4"]),
+        documents=citizen_document_states(result["tracking_number"], service) if service else (),
     )
-    return html_response(page)
+    # Its "pay by card" form posts to the API, which answers 303 to the card gateway's page.
+    return html_response(page, leaves_for=card_gateway_origin() if result["payment_status"] == "unpaid" else None)
 
 
 @answers_with_pages

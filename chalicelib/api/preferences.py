@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from chalice import Blueprint, Response
 
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
@@ -32,6 +34,7 @@ preferences_api = Blueprint(__name__)
             "required": ["tracking_number", "notify_by"]}),
         400: error_answer("Invalid digits or choice", "invalid_fields"),
         404: error_answer("No request matches these details", "not_found"),
+        429: error_answer("Too many failed attempts on this tracking number this hour", "too_many_attempts"),
         413: error_answer("The body is larger than 64 KB", "body_too_large"),
         415: error_answer("Not JSON", "unsupported_media_type"),
     }),
@@ -40,4 +43,5 @@ preferences_api = Blueprint(__name__)
 def notifications(tracking_number: str) -> Response:
     from chalicelib.services.preferences import choose_notifications  # on first use: see api/citizen.py
 
-    return json_response(choose_notifications(tracking_number, json_object(preferences_api.current_request)))
+    body = json_object(preferences_api.current_request)
+    return json_response(choose_notifications(tracking_number, body, datetime.now(UTC)))

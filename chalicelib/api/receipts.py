@@ -36,11 +36,13 @@ def render_receipt(intake: Intake) -> str:
         .render(
             tracking_grouped=grouped_for_reading(answer["tracking_number"]),
             district_name=intake.district.name_ar,
+            office_name=intake.office.name_ar,
+            elsewhere=intake.office.code != intake.district.code,
             service_name=intake.service.name_ar,
             full_name=intake.full_name,
             registered_at=f"{arabic_date(registered.date())}، الساعة {registered:%H:%M}",
             due_date=arabic_date(date.fromisoformat(answer["sla_due_date"])),
             payment=answer["payment"],
-            documents=intake.documents_received,
+            documents=[document.name_ar for document in intake.documents_received],
         )
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from chalice import Response
 from chalice.app import Request
 
-from chalicelib.domain.errors import Busy, Conflict, Forbidden, InvalidInput, NotFound, Unavailable
+from chalicelib.domain.errors import Busy, Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests, Unavailable
 from chalicelib.observability.logs import logger
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
@@ -38,6 +39,16 @@ def error_response(
     return json_response({"error": error}, status_code)
 
 
+def retry_after_seconds(limited: TooManyRequests) -> str:
+    return str(max(1, int((limited.retry_after - datetime.now(UTC)).total_seconds())))
+
+
+def too_many_requests(limited: TooManyRequests) -> Response:
+    response = error_response(429, limited.code, limited.message_ar, limited.message_en)
+    response.headers["Retry-After"] = retry_after_seconds(limited)
+    return response
+
+
 def answers_errors(view: Callable[..., Response]) -> Callable[..., Response]:
     """Turns the domain's refusals into their answers, and anything unforeseen into a 500
     that is logged (through the redacting logger) rather than shown."""
@@ -57,6 +68,8 @@ def answers_errors(view: Callable[..., Response]) -> Callable[..., Response]:
             )
         except NotFound as missing:
             return error_response(404, "not_found", missing.message_ar, missing.message_en)
+        except TooManyRequests as limited:
+            return too_many_requests(limited)
         except Unavailable as down:
             return error_response(503, down.code, down.message_ar, down.message_en)
         except Busy as busy:
@@ -68,8 +81,8 @@ def answers_errors(view: Callable[..., Response]) -> Callable[..., Response]:
             )  # fmt: skip
             response.headers["Retry-After"] = RETRY_AFTER_BUSY_S
             return response
-        except Forbidden:
-            return error_response(403, "forbidden", Forbidden.message_ar, Forbidden.message_en)
+        except Forbidden as refusal:
+            return error_response(403, "forbidden", refusal.message_ar, refusal.message_en)
         except Conflict as conflict:
             response = error_response(409, conflict.code, conflict.message_ar, conflict.message_en)
             return json_response({**json.loads(response.body), "current": conflict.current}, 409)

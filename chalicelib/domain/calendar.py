@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 CAIRO = zoneinfo.ZoneInfo("Africa/Cairo")
@@ -44,6 +45,27 @@ def add_working_days(start: date, days: int, holidays: frozenset[date]) -> date:
         if is_working_day(day, holidays):
             remaining -= 1
     return day
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A due date, and whether it was counted past the holidays known today (so that days the
+    Cabinet will later declare holidays were counted as working days: the date may move)."""
+
+    day: date
+    provisional: bool
+
+
+def holidays_known_until(holidays: frozenset[date]) -> date | None:
+    """The last day the holiday list speaks for: its last holiday. Nothing is known past it."""
+    return max(holidays, default=None)
+
+
+def working_day_deadline(start: date, days: int, holidays: frozenset[date]) -> Deadline:
+    """add_working_days, marked provisional when it runs past the last known holiday."""
+    day = add_working_days(start, days, holidays)
+    known_until = holidays_known_until(holidays)
+    return Deadline(day=day, provisional=known_until is None or day > known_until)
 
 
 def _require_plain_date(day: date) -> None:

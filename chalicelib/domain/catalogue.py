@@ -39,8 +39,13 @@ class District:
 
 @dataclass(frozen=True)
 class Document:
+    code: str
     name_ar: str
     name_en: str
+    # A copy of an identity document: staff open it only after an audited identity reveal.
+    identity: bool = False
+    # False for a document needed only in some cases: its absence never holds an approval back.
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -290,6 +295,7 @@ def _parse_service(
         for index, field in enumerate(_list(service["fields"], f"{where}.fields"))
     )
     _unique([field.name for field in fields], f"{where}: field name")
+    _unique([document.code for document in documents], f"{where}: document code")
     # What every version shares; _parse_versions fills in the fee, the deadline and the date.
     template = Service(
         code=_code(service["code"], f"{where}.code"),
@@ -310,10 +316,13 @@ def _parse_service(
 
 
 def _parse_document(item: object, where: str) -> Document:
-    document = _object(item, where, required={"name_ar", "name_en"})
+    document = _object(item, where, required={"code", "name_ar", "name_en"}, optional={"identity", "required"})
     return Document(
+        code=_code(document["code"], f"{where}.code"),
         name_ar=_arabic(document["name_ar"], f"{where}.name_ar"),
         name_en=_english(document["name_en"], f"{where}.name_en"),
+        identity=_boolean(document.get("identity", False), f"{where}.identity"),
+        required=_boolean(document.get("required", True), f"{where}.required"),
     )
 
 

@@ -1,12 +1,17 @@
-"""Errors the domain raises, each carrying the Arabic and English words a citizen will read."""
+"""Errors the domain raises, each carrying the Arabic and English words a citizen will read.
+
+They are dataclasses but never frozen: Python assigns `__traceback__` to an exception that
+leaves a `with` block of a generator-based context manager, which a frozen one refuses.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class FieldProblem(Exception):
     """One field's value is unacceptable; the caller knows which field it was."""
 
@@ -14,7 +19,7 @@ class FieldProblem(Exception):
     message_en: str
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class InvalidInput(Exception):
     """A request that cannot be accepted as sent; nothing has been written.
 
@@ -40,7 +45,7 @@ def invalid_fields(problems: dict[str, FieldProblem]) -> InvalidInput:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class NotFound(Exception):
     """Nothing the caller may see answers to what was asked.
 
@@ -66,7 +71,14 @@ class Forbidden(Exception):
     message_en = "Your role is not allowed to do this."
 
 
-@dataclass(frozen=True)
+class RevealFirst(Forbidden):
+    """A copy of an identity document opens only for whoever has revealed the applicant."""
+
+    message_ar = "هذا المستند يكشف هوية مقدم الطلب: لا يُفتح إلا بعد كشف الهوية المسجَّل بسبب."
+    message_en = "This document reveals the applicant's identity: it opens only after a recorded identity reveal."
+
+
+@dataclass(eq=False)
 class Conflict(Exception):
     """The request is not in the state the caller thought; `current` is how it stands now."""
 
@@ -76,7 +88,7 @@ class Conflict(Exception):
     current: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Unavailable(Exception):
     """A service we depend on (a payment gateway) cannot be reached now; nothing was written."""
 
@@ -85,7 +97,7 @@ class Unavailable(Exception):
     message_en: str
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Busy(Exception):
     """The data store stayed busy through every retry; nothing was written, and trying again
     shortly will work. `contended`: other writes of the same request kept winning (a conflict),
@@ -94,3 +106,13 @@ class Busy(Exception):
     contended: bool
     message_ar: str = "النظام مشغول الآن ولم يُحفظ شيء. حاول مرة أخرى بعد لحظات."
     message_en: str = "The system is busy right now and nothing was saved. Please try again in a moment."
+
+
+@dataclass(eq=False)
+class TooManyRequests(Exception):
+    """A limit is reached (429): nothing was checked or written; try again at `retry_after`."""
+
+    code: str
+    message_ar: str
+    message_en: str
+    retry_after: datetime

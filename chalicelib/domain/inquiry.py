@@ -44,14 +44,21 @@ def read_inquiry(body: Mapping[str, Any]) -> Inquiry:
     return Inquiry(tracking_number=tracking_number, national_id_last4=last4)
 
 
-def inquiry_check(tracking_number: str, national_id_last4: str) -> str:
-    """What a request keeps in place of the digits an inquiry must match."""
-    return hashlib.sha256(f"{tracking_number}:{national_id_last4}".encode()).hexdigest()
+def inquiry_check(tracking_number: str, national_id_last4: str, key: str) -> str:
+    """What a request keeps in place of the digits an inquiry must match: an HMAC under a
+    secret key, since four digits are only 10,000 guesses away from any unkeyed digest, and a
+    copy of the table must not give them away."""
+    return keyed_digest(key, "inquiry", f"{tracking_number}:{national_id_last4}")
 
 
-def inquiry_matches(inquiry: Inquiry, stored_check: str) -> bool:
-    expected = inquiry_check(inquiry.tracking_number, inquiry.national_id_last4)
+def inquiry_matches(inquiry: Inquiry, stored_check: str, key: str) -> bool:
+    expected = inquiry_check(inquiry.tracking_number, inquiry.national_id_last4, key)
     return hmac.compare_digest(expected, stored_check)
+
+
+def keyed_digest(key: str, purpose: str, value: str) -> str:
+    """HMAC-SHA256 of `value` for one `purpose` (so that digests made for one use never match another's)."""
+    return hmac.new(key.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def _text(value: Any) -> str:

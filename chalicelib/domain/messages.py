@@ -4,6 +4,11 @@ Each SMS fits one segment: any Arabic letter makes an SMS UCS-2, 70 characters i
 message (DOMAIN.md), and every extra segment is billed. The texts carry the tracking number,
 and for payment the Fawry reference and amount; never a national ID, never a phone number.
 Details (what is missing, why refused) stay on the portal, behind the tracking number.
+
+An SMS is a right-to-left paragraph: a number written in groups inside it ("2418 4983 4059 0")
+would be laid out with its groups in reverse order, and copied wrong. Every grouped number is
+isolated left to right (U+2066 LEFT-TO-RIGHT ISOLATE ... U+2069 POP DIRECTIONAL ISOLATE); the two
+marks count toward the 70 characters, and every text still fits one segment.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ class Event(StrEnum):
     REJECTED = "rejected"
     READY = "ready"
     PAYMENT_REMINDER = "payment_reminder"
+    TRANSFERRED = "transferred"
 
 
 # The statuses a citizen hears about when a member of staff moves their request there.
@@ -57,17 +63,27 @@ class MessageValues:
     district_name_ar: str | None = None
 
 
+LTR_ISOLATE, POP_ISOLATE = "\u2066", "\u2069"
+
+
+def left_to_right(number: str) -> str:
+    """A number kept left to right (its groups in reading order) inside right-to-left text."""
+    return f"{LTR_ISOLATE}{number}{POP_ISOLATE}"
+
+
 def sms_text(event: Event, values: MessageValues) -> str:
-    tracking = grouped_for_reading(values.tracking_number)
+    tracking = left_to_right(grouped_for_reading(values.tracking_number))
+    reference = left_to_right(grouped_for_reading(values.reference or ""))
     texts = {
         Event.SUBMITTED: f"شباك: استلمنا طلبك رقم {tracking}، وسنبلغك بكل جديد.",
-        Event.AWAITING_PAYMENT: f"شباك: سدد {values.amount_egp} ج عبر فوري بالرقم {values.reference}",
+        Event.AWAITING_PAYMENT: f"شباك: سدد {values.amount_egp} ج عبر فوري بالرقم {reference}",
         Event.PAID: f"شباك: سُددت رسوم طلبك {tracking} وبدأ فحصه.",
         Event.NEEDS_INFO: f"شباك: طلبك {tracking} ينقصه بيان، التفاصيل على بوابة شباك.",
         Event.APPROVED: f"شباك: تمت الموافقة على طلبك {tracking}.",
         Event.REJECTED: f"شباك: رُفض طلبك {tracking}، والسبب على بوابة شباك.",
         Event.READY: f"شباك: طلبك {tracking} جاهز للاستلام من مركز {values.district_name_ar}.",
-        Event.PAYMENT_REMINDER: f"شباك: سدد رسوم طلبك قبل {_day(values.pay_by)} بالرقم {values.reference}",
+        Event.PAYMENT_REMINDER: f"شباك: سدد رسوم طلبك قبل {_day(values.pay_by)} بالرقم {reference}",
+        Event.TRANSFERRED: f"شباك: حُوّل طلبك {tracking} إلى {values.district_name_ar} للفحص.",
     }
     return texts[event]
 
@@ -75,15 +91,17 @@ def sms_text(event: Event, values: MessageValues) -> str:
 def voice_ssml(event: Event, values: MessageValues) -> str:
     """The same news read aloud by Polly's Arabic voice: numbers digit by digit, with pauses."""
     spoken = html.escape(sms_text(event, values).removeprefix("شباك: "))
-    numbers = [values.reference, grouped_for_reading(values.tracking_number), values.tracking_number]
-    # One pass, longest first: a reference begins with its tracking number, and must be read
-    # as one number, not as a tracking number and two more digits.
-    pattern = re.compile("|".join(re.escape(number) for number in sorted(filter(None, numbers), key=len, reverse=True)))
-    spoken = pattern.sub(lambda match: f'<say-as interpret-as="digits">{match[0].replace(" ", "")}</say-as>', spoken)
+    # Each isolated number of the text is read digit by digit, and stays isolated in the script.
+    spoken = _ISOLATED.sub(
+        lambda match: left_to_right(f'<say-as interpret-as="digits">{match[1].replace(" ", "")}</say-as>'), spoken
+    )
     return (
         f'<speak>هذه رسالة من شباك، محافظة الجيزة.<break time="500ms"/>{spoken}'
         f'<break time="700ms"/>أكرر: {spoken}</speak>'
     )
+
+
+_ISOLATED = re.compile(f"{LTR_ISOLATE}([0-9 ]+){POP_ISOLATE}")
 
 
 def sms_segments(text: str) -> int:
@@ -100,14 +118,3 @@ def sms_segments(text: str) -> int:
 
 def _day(day: date | None) -> str:
     return f"{day.day} {ARABIC_MONTHS[day.month - 1]}" if day else ""
-
-
-_DIGITS_OPEN, _DIGITS_CLOSE = "\x00", "\x01"
-
-
-def _digits(number: str) -> str:
-    return f"{_DIGITS_OPEN}{number}{_DIGITS_CLOSE}"
-
-
-def _escaped_keeping_tags(text: str) -> str:
-    return html.escape(text).replace(_DIGITS_OPEN, '<say-as interpret-as="digits">').replace(_DIGITS_CLOSE, "</say-as>")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from chalicelib.domain.calendar import add_working_days
 from chalicelib.domain.catalogue import Document
 from chalicelib.domain.digits import clean_text
 from chalicelib.domain.errors import FieldProblem, invalid_fields
@@ -33,6 +34,13 @@ class Move:
 
 
 @dataclass(frozen=True)
+class Transfer:
+    to_district: str
+    reason: str
+    version: int
+
+
+@dataclass(frozen=True)
 class QueueQuery:
     status: Status
     district_code: str | None
@@ -46,18 +54,35 @@ def read_move(body: Mapping[str, Any]) -> Move:
     target = _status(body.get("to"), "to", problems)
     note = _text(body.get("note"), NOTE_LIMIT, "note", problems, required=True)
     citizen_message = _text(body.get("message_to_citizen"), CITIZEN_MESSAGE_LIMIT, "message_to_citizen", problems)
-    version = body.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        problems["version"] = FieldProblem(
-            "أرسل رقم إصدار الطلب كما ظهر لك.", "Send the request's version as you last saw it."
-        )
-    if target is Status.NEEDS_INFO and not citizen_message and "message_to_citizen" not in problems:
-        problems["message_to_citizen"] = FieldProblem(
-            "اكتب للمواطن ما الذي ينقص طلبه.", "Tell the citizen what is missing from the request."
-        )
-    if problems or target is None or note is None:
+    version = _version(body.get("version"), problems)
+    if problems or target is None or note is None or version is None:
         raise invalid_fields(problems)
     return Move(target=target, note=note, version=version, citizen_message=citizen_message)
+
+
+def read_transfer(body: Mapping[str, Any]) -> Transfer:
+    """Where headquarters sends a misrouted request, and why (the reason is audited)."""
+    problems: dict[str, FieldProblem] = {}
+    to_district = body.get("to_district")
+    if not isinstance(to_district, str) or not to_district:
+        problems["to_district"] = FieldProblem("اختر الحي أو المركز المحوَّل إليه.", "Choose the district to move it to.")
+    reason = _text(body.get("reason"), NOTE_LIMIT, "reason", problems, required=True)
+    if reason is not None and len(reason) < REVEAL_REASON_MINIMUM and "reason" not in problems:
+        problems["reason"] = FieldProblem(
+            "اذكر سبب التحويل بوضوح (عشرة أحرف على الأقل).",
+            "State the reason for the transfer (at least ten characters).",
+        )
+    version = _version(body.get("version"), problems)
+    if problems or reason is None or version is None or not isinstance(to_district, str):
+        raise invalid_fields(problems)
+    return Transfer(to_district=to_district, reason=reason, version=version)
+
+
+def due_date_after_transfer(original_due: date, transferred_on: date, sla_days: int, holidays: frozenset[date]) -> date:
+    """The deadline rule for a transfer: the receiving district gets the service's full
+    deadline in working days counted from the day of the transfer, and the citizen never
+    waits less than first promised: the later of that date and the original due date."""
+    return max(original_due, add_working_days(transferred_on, sla_days, holidays))
 
 
 def read_reveal_reason(body: Mapping[str, Any]) -> str:
@@ -67,6 +92,20 @@ def read_reveal_reason(body: Mapping[str, Any]) -> str:
         problems["reason"] = FieldProblem(
             "اذكر سبب كشف هوية مقدم الطلب بوضوح (عشرة أحرف على الأقل).",
             "State the reason for revealing the applicant's identity (at least ten characters).",
+        )
+    if problems or reason is None:
+        raise invalid_fields(problems)
+    return reason
+
+
+def read_erasure_reason(body: Mapping[str, Any]) -> str:
+    """Why the applicant's identity is erased: the data subject's request, as recorded."""
+    problems: dict[str, FieldProblem] = {}
+    reason = _text(body.get("reason"), NOTE_LIMIT, "reason", problems, required=True)
+    if reason is not None and len(reason) < REVEAL_REASON_MINIMUM:
+        problems["reason"] = FieldProblem(
+            "اذكر طلب صاحب البيانات الذي تُحذف بياناته بموجبه (عشرة أحرف على الأقل).",
+            "State the data subject's request this erasure answers (at least ten characters).",
         )
     if problems or reason is None:
         raise invalid_fields(problems)
@@ -119,6 +158,15 @@ def is_overdue(status: Status, sla_due_date: str, today: date) -> bool:
     return status not in FINAL_STATUSES and date.fromisoformat(sla_due_date) < today
 
 
+def _version(raw: Any, problems: dict[str, FieldProblem]) -> int | None:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        problems["version"] = FieldProblem(
+            "أرسل رقم إصدار الطلب كما ظهر لك.", "Send the request's version as you last saw it."
+        )
+        return None
+    return raw
+
+
 def _status(raw: Any, name: str, problems: dict[str, FieldProblem]) -> Status | None:
     try:
         return Status(raw)
@@ -140,9 +188,9 @@ def _text(raw: Any, limit: int, name: str, problems: dict[str, FieldProblem], re
     return text
 
 
-def read_documents_received(raw: Any, documents: tuple[Document, ...]) -> tuple[str, ...]:
+def read_documents_received(raw: Any, documents: tuple[Document, ...]) -> tuple[Document, ...]:
     """The documents a clerk took in, given as their positions in the service's list
-    (as GET /v1/services shows it); returned by their Arabic names, as the receipt prints them."""
+    (as GET /v1/services shows it), in the list's order."""
     if raw is None:
         return ()
     positions_valid = isinstance(raw, list) and all(
@@ -158,4 +206,4 @@ def read_documents_received(raw: Any, documents: tuple[Document, ...]) -> tuple[
                 )
             }
         )
-    return tuple(documents[position].name_ar for position in sorted(raw))
+    return tuple(documents[position] for position in sorted(raw))

@@ -1,8 +1,11 @@
 """District staff: who they are, and what each role may do (the permission matrix).
 
-A district sees only its own work; headquarters sees every district but changes nothing.
-The back office (officers) never sees who the applicant is; a manager may reveal it for
-one request, for a stated reason, and that reveal is recorded.
+A district sees only its own work; headquarters sees every district, changes no status,
+and alone moves a misrouted request to another district. Any window serves the whole
+governorate: a clerk or manager files for any active district, and the request belongs to
+the district it names. The back office (officers) never sees who the applicant is; a
+manager may reveal it for one request, for a stated reason, and that reveal is recorded;
+a copy of an identity document opens only for whoever has made that reveal.
 """
 
 from __future__ import annotations
@@ -26,15 +29,32 @@ class Action(StrEnum):
     VIEW_QUEUE = "view_queue"
     TRANSITION = "transition"
     REVEAL_IDENTITY = "reveal_identity"
+    ERASE_IDENTITY = "erase_identity"  # a data subject's request (Law 151/2020)
+    TRANSFER = "transfer"
+    RECORD_DOCUMENTS = "record_documents"  # paper handed in at the window
+    OPEN_DOCUMENT = "open_document"
+    VIEW_PERFORMANCE = "view_performance"  # figures and overdue lists: the district's head, headquarters
 
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    Role.CLERK: frozenset({Action.INTAKE, Action.VIEW_REQUEST, Action.TRANSITION}),
-    Role.OFFICER: frozenset({Action.VIEW_REQUEST, Action.VIEW_QUEUE, Action.TRANSITION}),
+    Role.CLERK: frozenset({Action.INTAKE, Action.VIEW_REQUEST, Action.TRANSITION, Action.RECORD_DOCUMENTS}),
+    Role.OFFICER: frozenset({Action.VIEW_REQUEST, Action.VIEW_QUEUE, Action.TRANSITION, Action.OPEN_DOCUMENT}),
     Role.MANAGER: frozenset(
-        {Action.INTAKE, Action.VIEW_REQUEST, Action.VIEW_QUEUE, Action.TRANSITION, Action.REVEAL_IDENTITY}
+        {
+            Action.INTAKE,
+            Action.VIEW_REQUEST,
+            Action.VIEW_QUEUE,
+            Action.TRANSITION,
+            Action.REVEAL_IDENTITY,
+            Action.ERASE_IDENTITY,
+            Action.RECORD_DOCUMENTS,
+            Action.OPEN_DOCUMENT,
+            Action.VIEW_PERFORMANCE,
+        }
     ),
-    Role.HQ: frozenset({Action.VIEW_REQUEST, Action.VIEW_QUEUE}),
+    Role.HQ: frozenset(
+        {Action.VIEW_REQUEST, Action.VIEW_QUEUE, Action.TRANSFER, Action.OPEN_DOCUMENT, Action.VIEW_PERFORMANCE}
+    ),
 }
 
 _PAYMENT_ONLY = {(Status.AWAITING_PAYMENT, Status.IN_REVIEW)}
@@ -61,6 +81,11 @@ class StaffMember:
 
     def may(self, action: Action) -> bool:
         return action in PERMISSIONS[self.role]
+
+    @property
+    def office_code(self) -> str:
+        """The office the member works at, as history and receipts name it."""
+        return self.district_code or "hq"
 
     def sees_district(self, district_code: str) -> bool:
         return self.role is Role.HQ or district_code == self.district_code

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from chalice.app import Request, Response
 
+from chalicelib.observability.audit import audit_logger
 from chalicelib.observability.logs import logger
 
 CORRELATION_HEADER = "x-correlation-id"
@@ -24,9 +25,10 @@ def correlation_id_for(request: Request) -> str:
 
 
 def log_each_request(request: Request, get_response: Callable[[Request], Response]) -> Response:
-    logger.clear_state()
     correlation_id = correlation_id_for(request)
-    logger.set_correlation_id(correlation_id)
+    for each in (logger, audit_logger):
+        each.clear_state()
+        each.set_correlation_id(correlation_id)
     started = time.perf_counter()
     response = get_response(request)
     logger.info(

@@ -13,8 +13,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.calendar import CAIRO, arabic_date
-from chalicelib.domain.catalogue import District, Service
+from chalicelib.domain.calendar import ARABIC_MONTHS, CAIRO, arabic_date
+from chalicelib.domain.catalogue import District, Document, Service
+from chalicelib.domain.documents import ACCEPTED_TYPES, DocumentStatus
+from chalicelib.domain.documents import STATUS_NAMES_AR as DOCUMENT_STATUS_NAMES_AR
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
 from chalicelib.domain.tracking import grouped_for_reading
 from chalicelib.portal import urls
@@ -106,6 +108,9 @@ def _environment() -> Any:
         grouped=grouped_for_reading,
         arabic_date=_arabic_date,
         status_ar=lambda status: STATUS_NAMES_AR[Status(status)],
+        document_status=lambda status: DOCUMENT_STATUS_NAMES_AR[DocumentStatus(status)],
+        kilobytes=lambda size: f"{max(1, round(size / 1024))} كيلوبايت",
+        month_ar=_month_ar,
     )
     return environment
 
@@ -119,6 +124,12 @@ def _arabic_date(value: str) -> str:
     if "T" in value:
         return arabic_date(datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(CAIRO).date())
     return arabic_date(date.fromisoformat(value))
+
+
+def _month_ar(month: str) -> str:
+    """ "2026-11" as "نوفمبر 2026"."""
+    year, number = month.split("-")
+    return f"{ARABIC_MONTHS[int(number) - 1]} {year}"
 
 
 # Pages built once by the generator.
@@ -175,8 +186,26 @@ def payment_page(site: Site) -> str:
     return _render("payment.html.j2", site)
 
 
-def performance_page(site: Site) -> str:
-    return _render("performance.html.j2", site)
+def performance_page(site: Site, open_data: Mapping[str, Any]) -> str:
+    """`open_data`: the document of /open-data/performance.json (services/open_data.py)."""
+    names = {district["code"]: district["name_ar"] for district in open_data["districts"]}
+    totals = [row for row in open_data["rows"] if row["service"] == "all"]
+    months = sorted({row["month"] for row in totals}, reverse=True)
+    by_month = [(month, [row for row in totals if row["month"] == month]) for month in months]
+    # The chart: each district's on-time rate in the latest month for which one is published.
+    charted = next(
+        ((month, rows) for month, rows in by_month if any(row["on_time_rate"] is not None for row in rows)), None
+    )
+    return _render(
+        "performance.html.j2",
+        site,
+        data=open_data,
+        names=names,
+        by_month=by_month,
+        charted=charted,
+        json_url=urls.OPEN_DATA_JSON,
+        csv_url=urls.OPEN_DATA_CSV,
+    )
 
 
 def privacy_page(site: Site) -> str:
@@ -210,13 +239,34 @@ def check_page(
     )
 
 
-def confirmation_page(site: Site, district: District, service: Service, answer: Mapping[str, Any]) -> str:
-    """`answer`: the submission's answer (CONTRACT.md) with its tracking number."""
-    return _render("confirmation.html.j2", site, district=district, service=service, answer=answer)
+def confirmation_page(
+    site: Site,
+    district: District,
+    service: Service,
+    answer: Mapping[str, Any],
+    documents: Sequence[Any] = (),
+    national_id_last4: str = "",
+) -> str:
+    """`answer`: the submission's answer (CONTRACT.md) with its tracking number; `documents`: each
+    listed document's state (services.documents.DocumentState), offered for upload when missing."""
+    return _render(
+        "confirmation.html.j2",
+        site,
+        district=district,
+        service=service,
+        answer=answer,
+        documents=documents,
+        national_id_last4=national_id_last4,
+    )
 
 
 def track_result_page(
-    site: Site, result: Mapping[str, Any], service_name: str, district_name: str, national_id_last4: str = ""
+    site: Site,
+    result: Mapping[str, Any],
+    service_name: str,
+    district_name: str,
+    national_id_last4: str = "",
+    documents: Sequence[Any] = (),
 ) -> str:
     """`result`: the inquiry's answer (CONTRACT.md); with the digits that proved it, a fee still
     due can be paid by card from the page."""
@@ -228,7 +278,28 @@ def track_result_page(
         district_name=district_name,
         national_id_last4=national_id_last4,
         payment_status=PAYMENT_STATUSES_AR.get(result["payment_status"] or ""),
+        documents=documents,
     )
+
+
+def upload_page(site: Site, tracking_number: str, document: Document, content_type: str,
+                upload: Mapping[str, Any]) -> str:  # fmt: skip
+    """The form that posts one file straight to S3 (a presigned POST), without JavaScript."""
+    return _render(
+        "upload.html.j2",
+        site,
+        tracking_number=tracking_number,
+        document=document,
+        type_name=ACCEPTED_TYPES[content_type],
+        accept={"application/pdf": ".pdf,application/pdf", "image/jpeg": ".jpg,.jpeg,image/jpeg",
+                "image/png": ".png,image/png"}[content_type],
+        upload=upload,
+    )  # fmt: skip
+
+
+def uploaded_page(site: Site, outcome: Any) -> str:
+    """Where S3 sends the citizen back after an upload: what was received (services.documents.UploadOutcome)."""
+    return _render("uploaded.html.j2", site, outcome=outcome)
 
 
 def problem_page(site: Site, message: str) -> str:

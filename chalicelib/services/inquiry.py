@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.calendar import iso_utc
-from chalicelib.domain.errors import NotFound
-from chalicelib.domain.inquiry import inquiry_matches, read_inquiry
+from chalicelib.domain.inquiry import read_inquiry
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
+from chalicelib.services.limits import proven_request
 from chalicelib.store.models import HistoryEntry
-from chalicelib.store.requests import load_request
 
 
-def inquire(body: Mapping[str, Any]) -> dict[str, Any]:
-    """The request's public state (CONTRACT.md); NotFound alike for an unknown number and wrong digits."""
-    inquiry = read_inquiry(body)
-    stored = load_request(inquiry.tracking_number)
-    if stored is None or not inquiry_matches(inquiry, stored.request.inquiry_check):
-        raise NotFound()
+def inquire(body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """The request's public state (CONTRACT.md); NotFound alike for an unknown number and wrong
+    digits, and TooManyRequests alike for both after too many failed attempts."""
+    stored = proven_request(read_inquiry(body), now)
     request = stored.request
     return {
         "tracking_number": request.tracking_number,

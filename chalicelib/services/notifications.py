@@ -26,6 +26,7 @@ from chalicelib.domain.calendar import CAIRO
 from chalicelib.domain.messages import Event, MessageValues, sms_text, voice_ssml
 from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
+from chalicelib.services.limits import give_back_message_slot, take_message_slot
 from chalicelib.store.models import OutboxMessage, RequestRecord
 from chalicelib.store.outbox import claim, due_messages, put_back, settle
 from chalicelib.store.requests import load_applicant, load_request_record
@@ -112,6 +113,13 @@ def deliver(key: str, now: datetime, senders: Senders | None = None) -> str:
     if by_voice and _quiet_hours(now):
         put_back(message, _next_morning(now), None, attempted=False)
         return "deferred"
+    slot = take_message_slot(applicant.phone, now)
+    if slot is None:
+        # Anyone can file online naming any phone: past the day's limit, news waits for tomorrow.
+        put_back(message, _tomorrow_morning(now), "phone_daily_limit", attempted=False)
+        logger.warning("message deferred: the phone's daily limit is reached",
+                       extra={"tracking_number": message.tracking_number, "event": message.event})  # fmt: skip
+        return "deferred"
     event, values = Event(message.event), _values(message)
     senders = senders or default_senders()
     # A failure to hand the message over (SNS down, throttled, refusing) leaves it waiting.
@@ -121,6 +129,7 @@ def deliver(key: str, now: datetime, senders: Senders | None = None) -> str:
         else:
             provider_id = senders.sms.send(applicant.phone, sms_text(event, values))
     except (BotoCoreError, ClientError) as failure:
+        give_back_message_slot(slot)
         count(Metric.MESSAGE_FAILED, by="voice" if by_voice else "sms")
         return _after_failure(message, now, failure)
     settle(message, OutboxMessage.SENT, channel="voice" if by_voice else "sms", provider_message_id=provider_id)
@@ -181,6 +190,10 @@ def _too_late_to_remind(tracking_number: str, now: datetime) -> bool:
 def _quiet_hours(now: datetime) -> bool:
     local = now.astimezone(CAIRO).time()
     return local >= QUIET_FROM or local < QUIET_UNTIL
+
+
+def _tomorrow_morning(now: datetime) -> datetime:
+    return datetime.combine(now.astimezone(CAIRO).date() + timedelta(days=1), QUIET_UNTIL, tzinfo=CAIRO)
 
 
 def _next_morning(now: datetime) -> datetime:

@@ -1,4 +1,4 @@
-"""The district offices' use cases: blind views, queues, moves and identity reveals.
+"""The district offices' use cases: blind views, queues, moves, transfers and identity reveals.
 
 Every function takes the verified staff member first, checks the permission matrix
 (domain/staff.py), and treats a request of another district exactly like one that does
@@ -8,21 +8,35 @@ not exist.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from chalicelib.config import settings
 from chalicelib.domain.calendar import cairo_today, iso_utc
 from chalicelib.domain.digits import digits_only
+from chalicelib.domain.documents import needs_info_message
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, invalid_fields, no_such_request
-from chalicelib.domain.messages import EVENT_FOR_STATUS
-from chalicelib.domain.office import encode_cursor, is_overdue, read_move, read_queue_query, read_reveal_reason
+from chalicelib.domain.messages import EVENT_FOR_STATUS, Event
+from chalicelib.domain.office import (
+    due_date_after_transfer,
+    encode_cursor,
+    is_overdue,
+    read_erasure_reason,
+    read_move,
+    read_queue_query,
+    read_reveal_reason,
+    read_transfer,
+)
 from chalicelib.domain.payments import PIASTERS_PER_POUND
 from chalicelib.domain.staff import Action, StaffMember
-from chalicelib.domain.statuses import STATUS_NAMES_AR, Status, can_move
+from chalicelib.domain.statuses import FINAL_STATUSES, STATUS_NAMES_AR, Status, can_move
 from chalicelib.domain.tracking import is_valid_tracking_number
+from chalicelib.observability.audit import audit
 from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.documents import missing_documents, office_document_list, schedule_deletion
+from chalicelib.services.limits import count_reveal
 from chalicelib.services.notifications import intent
 from chalicelib.store.models import HistoryEntry, OutboxMessage, PaymentTerms, RequestRecord
 from chalicelib.store.requests import (
@@ -31,6 +45,7 @@ from chalicelib.store.requests import (
     load_applicant,
     load_request,
     queue_page,
+    record_erasure,
     record_event,
     record_move,
 )
@@ -38,7 +53,7 @@ from chalicelib.store.requests import (
 
 def view_request(staff: StaffMember, tracking_number: str, now: datetime) -> dict[str, Any]:
     _require(staff, Action.VIEW_REQUEST)
-    return blind_view(_load_visible(staff, tracking_number), now)
+    return blind_view(load_visible(staff, tracking_number), now)
 
 
 def view_queue(staff: StaffMember, params: Mapping[str, str], now: datetime) -> dict[str, Any]:
@@ -65,11 +80,11 @@ def view_queue(staff: StaffMember, params: Mapping[str, str], now: datetime) -> 
 def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     _require(staff, Action.TRANSITION)
     move = read_move(body)
-    stored = _load_visible(staff, tracking_number)
+    stored = load_visible(staff, tracking_number)
     request = stored.request
     current = Status(request.status)
     if request.version != move.version:
-        raise _stale(stored, now)
+        raise stale(stored, now)
     if not can_move(current, move.target):
         raise Conflict(
             code="transition_not_allowed",
@@ -79,6 +94,28 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
         )
     if not staff.may_move(current, move.target):
         raise Forbidden
+    # Only an approval and a call for information depend on the documents: one query, for those alone.
+    missing = missing_documents(request) if move.target in (Status.APPROVED, Status.NEEDS_INFO) else []
+    if move.target is Status.APPROVED and missing:
+        raise Conflict(
+            code="documents_missing",
+            message_ar="لا يمكن الموافقة قبل اكتمال المستندات المطلوبة: " + "، ".join(d.name_ar for d in missing) + ".",
+            message_en="A request cannot be approved while required documents are missing: "
+            + ", ".join(document.code for document in missing)
+            + ".",
+            current=blind_view(stored, now),
+        )
+    citizen_message = move.citizen_message
+    if move.target is Status.NEEDS_INFO:
+        citizen_message = needs_info_message(move.citizen_message, missing)
+        if citizen_message is None:
+            raise invalid_fields(
+                {
+                    "message_to_citizen": FieldProblem(
+                        "اكتب للمواطن ما الذي ينقص طلبه.", "Tell the citizen what is missing from the request."
+                    )
+                }
+            )
     request.status = move.target.value
     request.version = move.version + 1
     request.updated_at = now
@@ -93,14 +130,23 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
         to_status=move.target.value,
         actor_role=staff.role.value,
         actor=staff.principal,
+        office=staff.office_code,
         note=move.note,
-        citizen_message=move.citizen_message,
+        citizen_message=citizen_message,
     )
+    closes = move.target in FINAL_STATUSES and not request.identity_erased
+    retention = timedelta(days=settings().applicant_retention_days)
     try:
-        record_move(request, entry, expected_version=move.version, outbox=_intents_of_move(request, move.target, now))
+        record_move(
+            request,
+            entry,
+            expected_version=move.version,
+            outbox=_intents_of_move(request, move.target, now),
+            applicant_expires_at=now + retention if closes else None,
+        )
     except VersionConflict:
         fresh = load_request(tracking_number)
-        raise _stale(fresh, now) if fresh else no_such_request() from None
+        raise stale(fresh, now) if fresh else no_such_request() from None
     logger.info(
         "request moved",
         extra={
@@ -117,6 +163,83 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
             Metric.COMPLETED_ON_TIME if cairo_today(now).isoformat() <= request.sla_due_date else Metric.COMPLETED_LATE,
             by=request.district_code,
         )
+    if move.target in FINAL_STATUSES:
+        schedule_deletion(tracking_number)
+    return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)
+
+
+def transfer_request(
+    staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    """Headquarters moves a misrouted request to the district that should handle it: the
+    request changes hands and queues, its deadline follows the rule of
+    domain.office.due_date_after_transfer, the history records who, why and from where,
+    and the citizen is told by SMS; all in one transaction, on the version the caller read."""
+    _require(staff, Action.TRANSFER)
+    transfer = read_transfer(body)
+    stored = load_visible(staff, tracking_number)
+    request = stored.request
+    catalogue = current_catalogue()
+    target = catalogue.district(transfer.to_district)
+    service = catalogue.service(request.service_code, on=request.submitted_at.date())
+    if target is None or not target.active or service is None or not service.offered_in(target.code):
+        raise invalid_fields(
+            {
+                "to_district": FieldProblem(
+                    "اختر حيًا أو مركزًا يعمل بالمنظومة ويقدم هذه الخدمة.",
+                    "Choose an active district that offers this service.",
+                )
+            }
+        )
+    if request.version != transfer.version:
+        raise stale(stored, now)
+    current = Status(request.status)
+    if target.code == request.district_code or current in FINAL_STATUSES:
+        raise Conflict(
+            code="transfer_not_allowed",
+            message_ar="لا يمكن تحويل طلب منتهٍ، ولا تحويل طلب إلى الحي الذي يتبعه.",
+            message_en="A finished request cannot be transferred, nor a request to the district it belongs to.",
+            current=blind_view(stored, now),
+        )
+    from_district = request.district_code
+    due = due_date_after_transfer(
+        date.fromisoformat(request.sla_due_date), cairo_today(now), service.sla_days, catalogue.holidays()
+    )
+    request.district_code = target.code
+    request.sla_due_date = due.isoformat()
+    request.version = transfer.version + 1
+    request.updated_at = now
+    request.place_in_queues()
+    entry = HistoryEntry(
+        request.tracking_number,
+        HistoryEntry.item_for(request.version, now),
+        event=HistoryEntry.TRANSFERRED,
+        version=request.version,
+        at=now,
+        from_status=current.value,
+        to_status=current.value,
+        actor_role=staff.role.value,
+        actor=staff.principal,
+        office=staff.office_code,
+        from_district=from_district,
+        to_district=target.code,
+        note=transfer.reason,
+    )
+    message = intent(request, Event.TRANSFERRED, now, district_name_ar=target.name_ar)
+    try:
+        record_move(request, entry, expected_version=transfer.version, outbox=[message])
+    except VersionConflict:
+        fresh = load_request(tracking_number)
+        raise stale(fresh, now) if fresh else no_such_request() from None
+    logger.info(
+        "request transferred",
+        extra={
+            "tracking_number": tracking_number,
+            "from": from_district,
+            "to": target.code,
+            "version": request.version,
+        },
+    )
     return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)
 
 
@@ -132,7 +255,9 @@ def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str,
     """Who asked, for a manager with a stated reason; the reveal is recorded before it is made."""
     _require(staff, Action.REVEAL_IDENTITY)
     reason = read_reveal_reason(body)
-    request = _load_visible(staff, tracking_number).request
+    request = load_visible(staff, tracking_number).request
+    if request.identity_erased:
+        raise _identity_gone(request)
     record_event(
         HistoryEntry(
             tracking_number,
@@ -149,8 +274,9 @@ def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str,
     )
     applicant = load_applicant(tracking_number)
     if applicant is None:
-        raise no_such_request()
-    logger.info("identity revealed", extra={"tracking_number": tracking_number, "role": staff.role.value})
+        raise _identity_gone(request)
+    audit("identity_revealed", tracking_number=tracking_number, role=staff.role.value, actor=staff.principal)
+    count_reveal(staff.principal, now)
     return {
         "tracking_number": tracking_number,
         "full_name": applicant.full_name,
@@ -159,11 +285,63 @@ def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str,
     }
 
 
+def erase_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """A data subject's request: who asked is deleted; the request and its history stay,
+    without identity (not even the keyed check of the national ID's last four digits).
+    The erasure is recorded in the history and audited; asking again changes nothing."""
+    _require(staff, Action.ERASE_IDENTITY)
+    reason = read_erasure_reason(body)
+    stored = load_visible(staff, tracking_number)
+    request = stored.request
+    if request.identity_erased:
+        return _erased(request)
+    read_version = request.version
+    request.version = read_version + 1  # a change of the request: an office view read before it is stale
+    request.updated_at = now
+    request.inquiry_check = None
+    request.identity_erased = True
+    entry = HistoryEntry(
+        request.tracking_number,
+        HistoryEntry.item_for(request.version, now),
+        event=HistoryEntry.IDENTITY_ERASED,
+        version=request.version,
+        at=now,
+        from_status=request.status,
+        to_status=request.status,
+        actor_role=staff.role.value,
+        actor=staff.principal,
+        note=reason,
+    )
+    try:
+        erased = record_erasure(request, entry, expected_version=read_version)
+    except VersionConflict:
+        fresh = load_request(request.tracking_number)
+        raise stale(fresh, now) if fresh else no_such_request() from None
+    if not erased:
+        raise _identity_gone(request)
+    audit("identity_erased", tracking_number=request.tracking_number, role=staff.role.value, actor=staff.principal)
+    return _erased(request)
+
+
+def _erased(request: RequestRecord) -> dict[str, Any]:
+    return {"tracking_number": request.tracking_number, "identity_erased": True, "version": request.version}
+
+
+def _identity_gone(request: RequestRecord) -> Conflict:
+    """Who asked is no longer kept: erased on request, or deleted after the retention period."""
+    return Conflict(
+        code="identity_erased",
+        message_ar="لم تعد بيانات مقدم هذا الطلب محفوظة: حُذفت بناءً على طلبه أو بعد انتهاء مدة الاحتفاظ بها.",
+        message_en="The applicant's identity is no longer kept: erased on request, or deleted after retention.",
+        current={"tracking_number": request.tracking_number},
+    )
+
+
 def blind_view(stored: StoredRequest, now: datetime) -> dict[str, Any]:
     """A request as the back office sees it: everything but who asked."""
     request = stored.request
     status = Status(request.status)
-    service = current_catalogue().service(request.service_code, on=request.submitted_at.date())
+    service = current_catalogue().service(request.service_code, on=cairo_today(request.submitted_at))
     return {
         "tracking_number": request.tracking_number,
         "version": request.version,
@@ -174,14 +352,18 @@ def blind_view(stored: StoredRequest, now: datetime) -> dict[str, Any]:
         "district_code": request.district_code,
         "department": request.department,
         "channel": request.channel,
+        "filed_at_office": request.filed_at_office,
         "submitted_at": iso_utc(request.submitted_at),
         "updated_at": iso_utc(request.updated_at),
         "sla_due_date": request.sla_due_date,
+        "sla_due_date_provisional": bool(request.sla_provisional),
         "overdue": is_overdue(status, request.sla_due_date, cairo_today(now)),
         "fee_egp": request.fee_egp,
         "payment": _payment_view(request.payment) if request.payment else None,
         "details": request.details.as_dict(),
         "documents_received": list(request.documents_received or []),
+        "identity_erased": bool(request.identity_erased),
+        "documents": office_document_list(request.tracking_number),
         "history": [_office_entry(entry) for entry in stored.history],
     }
 
@@ -207,6 +389,9 @@ def _office_entry(entry: HistoryEntry) -> dict[str, Any]:
         "to": entry.to_status,
         "actor_role": entry.actor_role,
         "actor": entry.actor,
+        "office": entry.office,
+        "from_district": entry.from_district,
+        "to_district": entry.to_district,
         "note": entry.note,
         "message_to_citizen": entry.citizen_message,
     }
@@ -222,6 +407,7 @@ def _queue_entry(request: RequestRecord, today: date) -> dict[str, Any]:
         "department": request.department,
         "submitted_at": iso_utc(request.submitted_at),
         "sla_due_date": request.sla_due_date,
+        "sla_due_date_provisional": bool(request.sla_provisional),
         "overdue": is_overdue(status, request.sla_due_date, today),
     }
 
@@ -231,7 +417,7 @@ def _require(staff: StaffMember, action: Action) -> None:
         raise Forbidden
 
 
-def _load_visible(staff: StaffMember, tracking_number: str) -> StoredRequest:
+def load_visible(staff: StaffMember, tracking_number: str) -> StoredRequest:
     tracking_number = digits_only(tracking_number)
     if not is_valid_tracking_number(tracking_number):
         raise no_such_request()
@@ -241,7 +427,7 @@ def _load_visible(staff: StaffMember, tracking_number: str) -> StoredRequest:
     return stored
 
 
-def _stale(stored: StoredRequest, now: datetime) -> Conflict:
+def stale(stored: StoredRequest, now: datetime) -> Conflict:
     return Conflict(
         code="stale_version",
         message_ar="تغيّر الطلب منذ أن فتحته؛ راجع حالته الحالية ثم أعد المحاولة.",

@@ -24,8 +24,8 @@ from chalicelib.adapters.paymob import (
 from chalicelib.adapters.secrets import secret
 from chalicelib.config import card_orders_per_invoice, paymob_settings
 from chalicelib.domain.calendar import cairo_today
-from chalicelib.domain.errors import Busy, InvalidInput, NotFound, Unavailable
-from chalicelib.domain.inquiry import inquiry_matches, read_inquiry
+from chalicelib.domain.errors import Busy, InvalidInput, Unavailable
+from chalicelib.domain.inquiry import read_inquiry
 from chalicelib.domain.messages import Event
 from chalicelib.domain.payments import (
     APPLIED,
@@ -42,11 +42,12 @@ from chalicelib.domain.statuses import Status
 from chalicelib.domain.tracking import is_valid_tracking_number
 from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
+from chalicelib.services.limits import proven_request
 from chalicelib.services.notifications import intent
 from chalicelib.store.card_orders import AttemptTaken, CardAttempt, record_card_order, reserve_card_attempt
 from chalicelib.store.models import HistoryEntry, PaymentNotice, RequestRecord
 from chalicelib.store.payments import NoticeAlreadyRecorded, load_card_order, record_notice
-from chalicelib.store.requests import VersionConflict, load_request, load_request_record
+from chalicelib.store.requests import VersionConflict, load_request_record
 
 JUDGEMENTS = 3
 # Time kept back from the function's limit after Paymob's calls, to write the order and answer.
@@ -101,10 +102,7 @@ def start_card_payment(
     `time_left_s` is what is left of the function's own time limit, when it runs under one:
     Paymob's calls all end well before it, so that a slow gateway is answered (503), never
     cut off mid-request."""
-    inquiry = read_inquiry({**body, "tracking_number": tracking_number})
-    stored = load_request(inquiry.tracking_number)
-    if stored is None or not inquiry_matches(inquiry, stored.request.inquiry_check):
-        raise NotFound()
+    stored = proven_request(read_inquiry({**body, "tracking_number": tracking_number}), now)
     request = stored.request
     payment = request.payment
     if payment is None or payment.status != "unpaid" or request.status != Status.AWAITING_PAYMENT.value:

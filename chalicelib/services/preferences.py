@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.application import NOTIFY_BY
-from chalicelib.domain.errors import FieldProblem, NotFound, invalid_fields
-from chalicelib.domain.inquiry import inquiry_matches, read_inquiry
-from chalicelib.observability.logs import logger
-from chalicelib.store.requests import load_request, set_notify_by
+from chalicelib.domain.errors import FieldProblem, invalid_fields
+from chalicelib.domain.inquiry import read_inquiry
+from chalicelib.observability.audit import audit
+from chalicelib.services.limits import proven_request
+from chalicelib.store.requests import set_notify_by
 
 
-def choose_notifications(tracking_number: str, body: Mapping[str, Any]) -> dict[str, str]:
+def choose_notifications(tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, str]:
     """Changes how the applicant is told, from now on (waiting messages included); proving
     the request is theirs as an inquiry does."""
     inquiry = read_inquiry({**body, "tracking_number": tracking_number})
@@ -21,11 +23,7 @@ def choose_notifications(tracking_number: str, body: Mapping[str, Any]) -> dict[
         raise invalid_fields({"notify_by": FieldProblem(
             "اختر طريقة إبلاغك: رسالة نصية أو مكالمة صوتية أو بدون.", "Choose how to be told: sms, voice or none."
         )})  # fmt: skip
-    stored = load_request(inquiry.tracking_number)
-    if stored is None or not inquiry_matches(inquiry, stored.request.inquiry_check):
-        raise NotFound()
+    proven_request(inquiry, now)
     set_notify_by(inquiry.tracking_number, notify_by)
-    logger.info(
-        "notification choice changed", extra={"tracking_number": inquiry.tracking_number, "notify_by": notify_by}
-    )
+    audit("notification_choice_changed", tracking_number=inquiry.tracking_number, notify_by=notify_by)
     return {"tracking_number": inquiry.tracking_number, "notify_by": notify_by}

@@ -10,19 +10,20 @@ from typing import Any
 
 from chalicelib.config import settings
 from chalicelib.domain.application import Application, read_application
-from chalicelib.domain.calendar import add_working_days, cairo_today, iso_utc
+from chalicelib.domain.calendar import cairo_today, holidays_known_until, iso_utc, working_day_deadline
 from chalicelib.domain.idempotency import body_digest, key_reused
-from chalicelib.domain.inquiry import inquiry_check
 from chalicelib.domain.payments import first_invoice_reference
 from chalicelib.domain.statuses import initial_status
 from chalicelib.domain.tracking import new_tracking_number
 from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.limits import online_submissions, stored_inquiry_check
 from chalicelib.services.notifications import submission_intents
 from chalicelib.store.models import ApplicantRecord, HistoryEntry, IdempotencyRecord, PaymentTerms, RequestRecord
 from chalicelib.store.requests import (
     IdempotencyKeyTaken,
+    LimitReached,
     TrackingNumberTaken,
     find_idempotency_record,
     insert_submission,
@@ -42,9 +43,11 @@ class Filing:
     actor_role: str
     actor: str | None = None
     documents_received: tuple[str, ...] = ()
+    office: str | None = None  # the district office whose window filed it
 
 
-ONLINE = Filing(channel="portal", actor_role="citizen")
+ONLINE_CHANNEL = "portal"
+ONLINE = Filing(channel=ONLINE_CHANNEL, actor_role="citizen")
 
 
 def submit_request(
@@ -54,6 +57,9 @@ def submit_request(
     catalogue = current_catalogue()
     application = read_application(body, catalogue, cairo_today(now))
     digest = body_digest(body)
+    # Anyone can name any phone online, so its online submissions a Cairo day are limited;
+    # at the window a member of staff has the citizen in front of them.
+    phone_count = online_submissions(application.applicant.phone, now) if filing.channel == ONLINE_CHANNEL else None
     for _ in range(TRACKING_NUMBER_DRAWS):
         tracking_number = new_tracking_number()
         request = _request_record(tracking_number, application, filing, now, catalogue.holidays())
@@ -65,12 +71,20 @@ def submit_request(
                 _applicant_record(tracking_number, application),
                 _idempotency_record(idempotency_key, digest, answer, now) if idempotency_key else None,
                 submission_intents(request, now),
+                phone_count.counted_against if phone_count else None,
             )
+        except LimitReached as full:
+            if phone_count is None:
+                raise
+            logger.warning("online submission refused: the phone's daily limit is reached")
+            raise phone_count.refusal() from full
         except TrackingNumberTaken:
             logger.warning("tracking number collision, drawing another")
             continue
         except IdempotencyKeyTaken:
             return _replay(idempotency_key or "", digest)
+        if request.sla_provisional:
+            _alert_provisional_deadline(request, catalogue.holidays())
         logger.info(
             "request submitted",
             extra={
@@ -84,6 +98,20 @@ def submit_request(
         count(Metric.SUBMITTED, by=request.district_code)
         return answer
     raise RuntimeError("no free tracking number after several draws")
+
+
+def _alert_provisional_deadline(request: RequestRecord, holidays: frozenset[date]) -> None:
+    """Operations must add the coming year's holidays (README.md, "Public holidays")."""
+    known_until = holidays_known_until(holidays)
+    logger.error(
+        "deadline counted past the last known public holiday",
+        extra={
+            "alert": "deadline_past_known_holidays",
+            "tracking_number": request.tracking_number,
+            "sla_due_date": request.sla_due_date,
+            "holidays_known_until": known_until.isoformat() if known_until else None,
+        },
+    )
 
 
 def _replay(idempotency_key: str, digest: str) -> dict[str, Any]:
@@ -101,7 +129,7 @@ def _request_record(
 ) -> RequestRecord:
     service, district = application.service, application.district
     status = initial_status(service.fee_egp)
-    due = add_working_days(cairo_today(now), service.sla_days, holidays)
+    due = working_day_deadline(cairo_today(now), service.sla_days, holidays)
     payment = None
     if service.fee_egp > 0:
         payment = PaymentTerms(
@@ -123,10 +151,12 @@ def _request_record(
         payment=payment,
         details=application.details,
         documents_received=list(filing.documents_received) or None,
+        filed_at_office=filing.office,
         submitted_at=now,
         updated_at=now,
-        sla_due_date=due.isoformat(),
-        inquiry_check=inquiry_check(tracking_number, application.applicant.national_id.last4),
+        sla_due_date=due.day.isoformat(),
+        sla_provisional=due.provisional,
+        inquiry_check=stored_inquiry_check(tracking_number, application.applicant.national_id.last4),
     )
     request.place_in_queues()
     return request
@@ -142,6 +172,7 @@ def _first_history_entry(request: RequestRecord, filing: Filing) -> HistoryEntry
         to_status=request.status,
         actor_role=filing.actor_role,
         actor=filing.actor,
+        office=filing.office,
     )
 
 

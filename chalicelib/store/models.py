@@ -21,7 +21,9 @@ requests table (`tracking_number`, `item`): a partition per request holding
     `opened_order = "<submitted_at>#<tracking_number>"` between two moments; one query a month.
 
 applicants table (`tracking_number`): who asked. Apart from the request so that the back
-office's reads cannot include it, and so that its retention can be set on its own.
+office's reads cannot include it, and so that its retention can be set on its own: when the
+request closes, `expires_at` (TTL) is set in the closing move's transaction; a manager's
+erasure deletes the item in a transaction with its history entry.
   * GetItem by tracking number, only where the applicant must be reached or revealed.
 
 outbox table (`key` = "<tracking number>#<version>#<event>"): one OutboxMessage per intent
@@ -53,6 +55,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     DiscriminatorAttribute,
     ListAttribute,
     MapAttribute,
@@ -138,12 +141,19 @@ class RequestRecord(RequestPartitionItem, discriminator="request"):
     details = MapAttribute[str, Any]()
     # Documents handed in at the one window, by name, as printed on the receipt.
     documents_received = ListAttribute[str](of=UnicodeAttribute, null=True)
+    # The district office whose window filed it (any window serves the whole governorate);
+    # None for the portal.
+    filed_at_office = UnicodeAttribute(null=True)
     submitted_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     sla_due_date = UnicodeAttribute()
+    # True when the due date was counted past the last known public holiday (domain/calendar.py).
+    sla_provisional = BooleanAttribute(null=True)
     # The national ID's last four digits, hashed with the tracking number: an inquiry can
     # be checked against it while the request shows no digit of the applicant's identity.
-    inquiry_check = UnicodeAttribute()
+    inquiry_check = UnicodeAttribute(null=True)  # removed, with the applicant, by an erasure
+    # Set when a manager erased the applicant's identity at their request (the request stays).
+    identity_erased = BooleanAttribute(null=True)
     queue = UnicodeAttribute()
     department_queue = UnicodeAttribute()
     queue_order = UnicodeAttribute()
@@ -169,7 +179,11 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
     ITEM_PREFIX = "history#"
     STATUS_CHANGE = "status_change"
     IDENTITY_REVEALED = "identity_revealed"
+    IDENTITY_ERASED = "identity_erased"
     PAYMENT_REFUNDED = "payment_refunded"
+    TRANSFERRED = "transferred"
+    DOCUMENTS_RECEIVED = "documents_received"
+    DOCUMENT_OPENED = "document_opened"
 
     event = UnicodeAttribute(default=STATUS_CHANGE)
     version = NumberAttribute()
@@ -178,6 +192,11 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
     to_status = UnicodeAttribute()
     actor_role = UnicodeAttribute()
     actor = UnicodeAttribute(null=True)
+    # Where the actor works: a district's code, or "hq" (None for the citizen and the system).
+    office = UnicodeAttribute(null=True)
+    # A transfer's districts, from and to.
+    from_district = UnicodeAttribute(null=True)
+    to_district = UnicodeAttribute(null=True)
     # The office's own note: never shown to the citizen.
     note = UnicodeAttribute(null=True)
     # What the citizen is told with this change (what is missing, why it was refused).
@@ -198,6 +217,8 @@ class ApplicantRecord(StoredModel):
     phone = UnicodeAttribute()
     # How the citizen wants to hear about the request: sms, voice or none (an opt-out).
     notify_by = UnicodeAttribute(default="sms")
+    # Set when the request closes: DynamoDB's TTL deletes who asked a configured time later.
+    expires_at = TTLAttribute(null=True)
 
 
 class IdempotencyRecord(StoredModel):

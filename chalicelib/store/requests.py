@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
@@ -11,6 +12,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.card_orders import CardAttempt
 from chalicelib.store.connection import shared_connection
+from chalicelib.store.limits import add_to_transaction
 from chalicelib.store.models import (
     ApplicantRecord,
     HistoryEntry,
@@ -30,6 +32,19 @@ class IdempotencyKeyTaken(Exception):
     """A submission with this Idempotency-Key was already accepted."""
 
 
+class LimitReached(Exception):
+    """The submission's counter (its phone's online submissions today) is full."""
+
+
+@dataclass(frozen=True)
+class CountedAgainst:
+    """A limit a submission counts against, in its own transaction (store/limits.py)."""
+
+    key: str
+    limit: int
+    expires_at: datetime
+
+
 @dataclass(frozen=True)
 class StoredRequest:
     request: RequestRecord
@@ -43,9 +58,11 @@ def insert_submission(
     applicant: ApplicantRecord,
     idempotency: IdempotencyRecord | None,
     outbox: list[OutboxMessage],
+    counted_against: CountedAgainst | None = None,
 ) -> None:
     """Writes a new request, its first history entry, its applicant, its idempotency record
-    and the messages it sends in one transaction: all of them or none."""
+    and the messages it sends in one transaction: all of them or none. With
+    `counted_against`, the same transaction counts it, and is refused when the count is full."""
     new_items: list[tuple[RequestPartitionItem | ApplicantRecord | IdempotencyRecord | OutboxMessage, Condition]] = [
         (request, RequestRecord.tracking_number.does_not_exist()),
         (first_entry, HistoryEntry.tracking_number.does_not_exist()),
@@ -60,17 +77,22 @@ def insert_submission(
         with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
             for item, condition in new_items:
                 transaction.save(item, condition=condition)
+            if counted_against is not None:  # last, so that the positions above stay those of new_items
+                add_to_transaction(transaction, counted_against.key, counted_against.limit, counted_against.expires_at)
 
     try:
         retry_transient(write)
     except TransactWriteError as error:
-        refused = {
-            type(new_items[position][0])
+        failed = [
+            position
             for position, reason in enumerate(error.cancellation_reasons or [])
             if reason is not None and reason.code == "ConditionalCheckFailed"
-        }
+        ]
+        refused = {type(new_items[position][0]) for position in failed if position < len(new_items)}
         if IdempotencyRecord in refused:
             raise IdempotencyKeyTaken from error
+        if len(new_items) in failed:
+            raise LimitReached from error
         if refused:
             raise TrackingNumberTaken from error
         raise
@@ -105,10 +127,15 @@ class VersionConflict(Exception):
 
 
 def record_move(
-    request: RequestRecord, entry: HistoryEntry, expected_version: int, outbox: list[OutboxMessage]
+    request: RequestRecord,
+    entry: HistoryEntry,
+    expected_version: int,
+    outbox: list[OutboxMessage],
+    applicant_expires_at: datetime | None = None,
 ) -> None:
     """Saves the moved request, its history entry and what it tells the citizen in one
-    transaction, on condition that nobody has moved it since `expected_version` was read."""
+    transaction, on condition that nobody has moved it since `expected_version` was read.
+    With `applicant_expires_at` (the request closes), the applicant is set to expire then."""
     token = str(uuid.uuid4())
 
     def write() -> None:
@@ -117,6 +144,12 @@ def record_move(
             transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
             for message in outbox:
                 transaction.save(message, condition=OutboxMessage.key.does_not_exist())
+            if applicant_expires_at is not None:
+                transaction.update(
+                    ApplicantRecord(request.tracking_number),
+                    actions=[ApplicantRecord.expires_at.set(applicant_expires_at)],
+                    condition=ApplicantRecord.tracking_number.exists(),
+                )
 
     try:
         retry_transient(write)
@@ -124,6 +157,32 @@ def record_move(
         if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons):
             raise VersionConflict from error
         raise
+
+
+def record_erasure(request: RequestRecord, entry: HistoryEntry, expected_version: int) -> bool:
+    """Deletes the applicant and saves the request without its identity, with the entry that
+    records the erasure, in one transaction. False when there was no applicant left to erase
+    (erased before, or expired): then nothing is written."""
+    token = str(uuid.uuid4())
+
+    def write() -> None:
+        with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
+            transaction.save(request, condition=RequestRecord.version == expected_version)
+            transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
+            transaction.delete(
+                ApplicantRecord(request.tracking_number), condition=ApplicantRecord.tracking_number.exists()
+            )
+
+    try:
+        retry_transient(write)
+    except TransactWriteError as error:
+        reasons = error.cancellation_reasons or []
+        if len(reasons) > 2 and reasons[2] is not None and reasons[2].code == "ConditionalCheckFailed":
+            return False
+        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
+            raise VersionConflict from error
+        raise
+    return True
 
 
 def record_event(entry: HistoryEntry) -> None:

@@ -12,6 +12,13 @@ from tests.api.fake_paymob import FakePaymob
 from tools.staff_token import SigningKey, mint_token
 
 
+@pytest.fixture(autouse=True)
+def _many_submissions_per_phone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The API tests file many requests for the one phone of tests/factories.py; the daily
+    limit per phone is tested on its own, with its default, in tests/services/test_flooding.py."""
+    monkeypatch.setenv("ONLINE_SUBMISSIONS_PER_PHONE_PER_DAY", "1000")
+
+
 @pytest.fixture
 def client(aws: None) -> Iterator[Client]:
     with Client(app, stage_name="local") as test_client:

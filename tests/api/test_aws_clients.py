@@ -10,6 +10,7 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,13 +20,15 @@ from chalice.test import Client
 
 from app import app
 from chalicelib import aws_clients
+from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.messages import Event, MessageValues, voice_ssml
 from chalicelib.store import connection
 from chalicelib.store.models import OutboxMessage
 from tests.api.calls import post_json
 from tests.api.conftest import StaffHeaders
 from tests.api.gateway_notices import FAWRY_CALLBACK, PAYMOB_CALLBACK, fawry_notice, paymob_callback, paymob_obj
-from tests.factories import national_id, submission
+from tests.factories import CATALOGUE_DAY, national_id, paid_service_code, submission
+from tools.document_scanner import object_created_event, scan_result_event
 
 Made = Counter[str]
 ACCEPTED = AWSResponse("https://sms-voice.eu-central-1.amazonaws.com/", 200, {}, None)
@@ -61,17 +64,22 @@ def fresh_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Made, Made]
 
 
 def test_every_route_and_handler_of_one_process_share_one_session_and_one_client_per_service(
-    aws: None, fresh_process: tuple[Made, Made], staff: StaffHeaders, monkeypatch: pytest.MonkeyPatch
+    aws: None,
+    fresh_process: tuple[Made, Made],
+    staff: StaffHeaders,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     monkeypatch.setenv("VOICE_CALLS_TOPIC_ARN", "arn:aws:sns:eu-central-1:123456789012:shobbak-local-voice-calls")
     monkeypatch.setenv("VOICE_ORIGINATION_IDENTITY", "+20225550100")
+    monkeypatch.setenv("PORTAL_BUILD_DIR", str(tmp_path))  # where publish_performance writes, locally
     sessions, clients = fresh_process
     with Client(app, stage_name="local") as client:
         asked = _one_request_of_every_route(client, staff)
         _every_other_handler_once(client)
     assert asked == {(method, path) for path, methods in app.routes.items() for method in methods}
     assert sessions == {"botocore": 1}
-    assert clients == {"dynamodb": 1, "sns": 1, "pinpoint-sms-voice-v2": 1}
+    assert clients == {"dynamodb": 1, "sns": 1, "pinpoint-sms-voice-v2": 1, "s3": 1}
 
 
 def _one_request_of_every_route(client: Client, staff: StaffHeaders) -> set[tuple[str, str]]:
@@ -112,6 +120,27 @@ def _one_request_of_every_route(client: Client, staff: StaffHeaders) -> set[tupl
     moved = ask("POST", office + "/{tracking_number}/transitions", f"{one}/transitions", cancelled, **manager)
     assert moved.status_code in (200, 409)
 
+    hq = staff("hq")
+    transfer = {"to_district": "omraniya", "reason": "العقار في نطاق حي العمرانية", "version": 1}
+    assert ask("POST", office + "/{tracking_number}/transfer", f"{one}/transfer", transfer, **hq).status_code in (
+        200,
+        409,
+    )
+    service = load_catalogue(rollout_phase=1).service(paid_service_code(), on=CATALOGUE_DAY)
+    assert service is not None
+    code = service.documents[1].code
+    paper = {"documents": [code], "version": 1}
+    receiving = office + "/{tracking_number}/documents/received"
+    assert ask("POST", receiving, f"{one}/documents/received", paper, **clerk).status_code in (200, 404, 409)
+    upload = {"national_id_last4": last4, "document": code, "content_type": "application/pdf"}
+    documents = "/v1/requests/{tracking_number}/documents"
+    offered = ask("POST", documents, f"/v1/requests/{number}/documents", upload)
+    assert offered.status_code in (201, 409)
+    opened = ask("GET", office + "/{tracking_number}/documents/{document_id}", f"{one}/documents/{'0' * 32}", **officer)
+    assert opened.status_code in (404, 409)
+    after = ask("GET", documents + "/{document_id}/uploaded", f"/v1/requests/{number}/documents/{'0' * 32}/uploaded")
+    assert after.status_code == 404
+
     own = "/v1/requests/{tracking_number}"
     wrong = {"national_id_last4": "0000"}
     assert ask("POST", own + "/card-payments", f"/v1/requests/{number}/card-payments", wrong).status_code == 404
@@ -132,6 +161,14 @@ def _one_request_of_every_route(client: Client, staff: StaffHeaders) -> set[tupl
     definition = ask("GET", f"{open311}/services/{{service_file}}", f"{open311}/services/shop_licence.json")
     assert definition.status_code == 200
     assert ask("GET", f"{open311}/requests/{{request_file}}", f"{open311}/requests/{number}.xml").status_code == 200
+    erasure = {"reason": "طلب صاحب البيانات حذف بياناته"}
+    assert ask("POST", office + "/{tracking_number}/erasure", f"{one}/erasure", erasure, **manager).status_code == 200
+    hq = staff("hq")
+    assert ask("GET", "/v1/office/performance", **hq).status_code == 200
+    overdue = "/v1/office/performance/overdue"
+    assert ask("GET", overdue, f"{overdue}?district=dokki", **hq).status_code == 200
+    for screen in ("/v1/screens/performance", "/v1/screens/performance.js", "/v1/screens/performance.css"):
+        assert ask("GET", screen).status_code == 200
     return asked
 
 
@@ -163,6 +200,16 @@ def _every_other_handler_once(client: Client) -> None:
     client.lambda_.invoke(
         "reconcile_payments", client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
     )
+    bucket = "shobbak-local-documents-123456789012"
+    arrived = object_created_event(bucket, f"uploads/{'0' * 32}", None, 1)
+    assert client.lambda_.invoke("document_arrived", arrived).payload == {"status": "ignored"}
+    scanned = scan_result_event(bucket, f"uploads/{'0' * 32}", None, "NO_THREATS_FOUND")
+    assert client.lambda_.invoke("document_scanned", scanned).payload == {"status": "ignored"}
+    figures = {**stream, "Records": [{**stream["Records"][0], "eventSourceARN": "requests", "dynamodb": {
+        **change, "StreamViewType": "NEW_AND_OLD_IMAGES"}}]}  # fmt: skip
+    assert client.lambda_.invoke("keep_performance_figures", figures).payload == {"not_a_request": 1}
+    for daily in ("recount_overdue_requests", "publish_performance"):
+        client.lambda_.invoke(daily, client.events.generate_cw_event("aws.events", "Scheduled Event", {}, []))
     ssml = voice_ssml(Event.SUBMITTED, MessageValues("1234567890128"))
     call = json.dumps({"phone": "+201012345678", "ssml": ssml, "message_key": "1234567890128#000001#submitted"})
     placed = client.lambda_.invoke("place_voice_calls", client.events.generate_sns_event(message=call))

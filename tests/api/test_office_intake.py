@@ -84,13 +84,6 @@ def test_the_window_applies_the_same_validation_and_writes_nothing(client: Clien
     assert stored_requests() == 0
 
 
-def test_a_clerk_files_only_for_their_own_district(client: Client, staff: StaffHeaders) -> None:
-    response = post_json(client, "/v1/office/requests", at_the_window(district_code="warraq"), staff("clerk", "dokki"))
-
-    assert response.status_code == 403
-    assert stored_requests() == 0
-
-
 def test_a_double_click_at_the_window_files_once(client: Client, staff: StaffHeaders) -> None:
     clerk = staff("clerk", "dokki") | {"Idempotency-Key": "window-dokki-0001"}
 
@@ -100,3 +93,25 @@ def test_a_double_click_at_the_window_files_once(client: Client, staff: StaffHea
     assert first.status_code == again.status_code == 201
     assert again.json_body == first.json_body
     assert stored_requests() == 2
+
+
+def test_a_window_files_for_another_district_and_the_receipt_says_where_it_will_be_processed(
+    client: Client, staff: StaffHeaders
+) -> None:
+    clerk = staff("clerk", "warraq", principal="clerk-at-warraq")
+
+    filed = post_json(client, "/v1/office/requests", at_the_window(district_code="dokki"), clerk)
+
+    assert filed.status_code == 201, filed.body
+    receipt = filed.json_body["receipt_html"]
+    assert "محافظة الجيزة — الوراق — الشباك الواحد" in receipt
+    assert "<dt>قُدّم في</dt><dd>شباك الوراق</dd>" in receipt
+    assert "<dt>جهة الفحص</dt><dd>الدقي (يُفحص الطلب هناك" in receipt
+    seen = client.http.get(
+        f"/v1/office/requests/{filed.json_body['tracking_number']}", headers=staff("officer", "dokki")
+    ).json_body
+    assert (seen["district_code"], seen["filed_at_office"]) == ("dokki", "warraq")
+    received = sorted(entry["document"] for entry in seen["documents"] if entry["status"] == "received_at_window")
+    services = client.http.get("/v1/services?district=dokki").json_body["services"]
+    shop = next(service for service in services if service["code"] == "shop_licence")["documents"]
+    assert received == sorted([shop[0]["code"], shop[2]["code"]])

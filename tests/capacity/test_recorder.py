@@ -21,7 +21,8 @@ def request_item(tracking_number: str, status: str, padding: int = 0) -> dict:
 def test_the_tables_and_indexes_are_read_from_the_template() -> None:
     definitions = tables()
     assert {"requests", "applicants", "idempotency", "payments", "outbox"} <= set(definitions)
-    assert {index.name for index in definitions["requests"].indexes} == {"queue", "department_queue"}
+    # The queues at least; other issues add their own indexes, which the recorder charges too.
+    assert {"queue", "department_queue"} <= {index.name for index in definitions["requests"].indexes}
 
 
 def test_a_put_costs_a_unit_per_started_kilobyte_twice_in_a_transaction_and_once_per_index() -> None:

@@ -150,6 +150,9 @@ def running_stack() -> Iterator[Stack]:
         AWS_ENDPOINT_URL=aws_url, AWS_ACCESS_KEY_ID="local", AWS_SECRET_ACCESS_KEY="local",
         AWS_DEFAULT_REGION=TEST_REGION, PAYMOB_API_BASE=paymob.url, PYTHONUNBUFFERED="1",
     )  # fmt: skip
+    # Storms of filings and messages for the factories' one phone: past issue 10's daily limits,
+    # which tests/services/test_flooding.py tests on their own.
+    environment.update(ONLINE_SUBMISSIONS_PER_PHONE_PER_DAY="100000", MESSAGES_PER_PHONE_PER_DAY="100000")
     aws = _start([sys.executable, "-m", "tools.aws_emulation", "--port", str(aws_port)], environment)
     api = None
     try:

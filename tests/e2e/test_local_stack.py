@@ -169,18 +169,20 @@ def test_a_citizen_pays_by_card_through_the_local_paymob(local_stack: LocalStack
 def test_the_sms_a_request_produced_appear_in_the_local_inbox(local_stack: LocalStack) -> None:
     status, filed = call(f"{local_stack.api_url}/v1/requests", submission("shop_licence", "omraniya"))
     assert status == 201
-    grouped = grouped_for_reading(filed["tracking_number"])
+    # Each number isolated left to right inside the Arabic text (tests/e2e/test_numbers_across_bidi.py).
+    received = f"استلمنا طلبك رقم \u2066{grouped_for_reading(filed['tracking_number'])}\u2069"
+    how_to_pay = f"بالرقم \u2066{grouped_for_reading(filed['payment']['reference'])}\u2069"
 
     deadline, page = time.monotonic() + 30, ""
     while time.monotonic() < deadline:
         with urllib.request.urlopen(local_stack.inbox_url, timeout=10) as response:
             page = html.unescape(response.read().decode())
-        if grouped in page and filed["payment"]["reference"] in page:
+        if received in page and how_to_pay in page:
             break
         time.sleep(0.5)
 
-    assert f"استلمنا طلبك رقم {grouped}" in page
-    assert f"بالرقم {filed['payment']['reference']}" in page
+    assert received in page
+    assert how_to_pay in page
     assert "+201012345678" in page
 
 

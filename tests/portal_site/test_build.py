@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from chalicelib.domain.catalogue import load_catalogue
+from chalicelib.domain.documents import REJECTIONS_AR, DocumentStatus, Rejection
 from chalicelib.portal import render
 from chalicelib.portal.assets import STATIC_DIR, hashed_names
+from chalicelib.services.documents import DocumentState, UploadOutcome
 from portal_site.budget import BUDGET_BYTES, built_page_weights, page_weight
 from portal_site.build import build
 from tests.factories import CATALOGUE_DAY, submission
@@ -190,13 +192,36 @@ def test_the_pages_the_api_renders_are_within_the_budget_too(site: Path) -> None
     }
     inquiry = {**answer, "status": "in_review", "status_ar": "قيد الفحص", "payment_status": "paid"}
     inquiry["history"] = [{"status": "in_review", "at": "2026-11-28T08:00:00Z", "message_ar": "ب" * 300}] * 8
+    # The service listing the most documents, each still to upload (a form apiece), one refused.
+    most = max(catalogue.services(on=CATALOGUE_DAY), key=lambda candidate: len(candidate.documents))
+    states = [DocumentState(document, DocumentStatus.AWAITING_UPLOAD, None) for document in most.documents]
+    states[0] = DocumentState(most.documents[0], DocumentStatus.REJECTED, REJECTIONS_AR[Rejection.WRONG_TYPE])
+    presigned = {
+        "url": "https://shobbak-prod-documents-123456789012.s3.eu-central-1.amazonaws.com/",
+        "fields": {
+            "Content-Type": "application/pdf",
+            "success_action_redirect": f"{API}/v1/requests/1234567890123/documents/{'f' * 32}/uploaded",
+            "key": f"uploads/{'f' * 32}",
+            "x-amz-algorithm": "AWS4-HMAC-SHA256",
+            "x-amz-credential": "ASIA" + "X" * 16 + "/20261127/eu-central-1/s3/aws4_request",
+            "x-amz-date": "20261127T080000Z",
+            "x-amz-security-token": "T" * 1200,  # a Lambda role's session token
+            "policy": "P" * 1100,
+            "x-amz-signature": "a" * 64,
+        },
+    }
+    outcome = UploadOutcome("1234567890123", most.documents[0], "ب" * 120, 10 * 1024 * 1024,
+                            DocumentStatus.REJECTED, REJECTIONS_AR[Rejection.MALWARE])  # fmt: skip
     rendered = [
         render.application_page(site_urls, district, service, values, errors),
         render.check_page(site_urls, district, service, values, "portal-" + "k" * 32),
-        render.confirmation_page(site_urls, district, service, answer),
-        render.track_result_page(site_urls, inquiry, service.name_ar, district.name_ar),
+        render.confirmation_page(site_urls, district, most, answer, states, "2349"),
+        render.track_result_page(site_urls, inquiry, most.name_ar, district.name_ar, "2349", states),
         render.track_page(site_urls, {"tracking_number": "1"}, {"tracking_number": "خطأ"}),
+        render.upload_page(site_urls, "1234567890123", most.documents[0], "application/pdf", presigned),
+        render.uploaded_page(site_urls, outcome),
     ]
+    assert "التالي: اختيار الملف" in rendered[3]
     for page in rendered:
         assert page_weight(page, site) <= BUDGET_BYTES
 

@@ -176,6 +176,19 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "payment": {"type": ["object", "null"]},
             "details": {"type": "object"},
             "documents_received": {"type": "array", "items": _TEXT},
+            "filed_at_office": {"type": ["string", "null"]},
+            "documents": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "document_id": _TEXT,
+                        "document": _TEXT,
+                        "status": {"enum": ["uploaded", "clean", "rejected", "received_at_window"]},
+                        "rejection": {"type": ["string", "null"]},
+                    },
+                    ["document_id", "document", "status"],
+                ),
+            },
             "history": {"type": "array", "items": {"type": "object"}},
         },
         ["tracking_number", "version", "status", "district_code", "history"],

@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.domain.calendar import CAIRO, add_working_days, cairo_today, is_working_day
+from chalicelib.domain.calendar import (
+    CAIRO,
+    Deadline,
+    add_working_days,
+    cairo_today,
+    holidays_known_until,
+    is_working_day,
+    working_day_deadline,
+)
 
 ARMED_FORCES_DAY = date(2026, 10, 6)  # a Tuesday
 HOLIDAYS = frozenset({ARMED_FORCES_DAY})
@@ -124,3 +132,28 @@ class TestAddWorkingDays:
         self, start: date, days: int, holidays: frozenset[date], extra: date
     ) -> None:
         assert add_working_days(start, days, holidays) <= add_working_days(start, days, holidays | {extra})
+
+
+class TestDeadlinesPastTheKnownCalendar:
+    """Holidays are listed only so far ahead: past the last one, a deadline counts unknown
+    holidays as working days, and says so."""
+
+    def test_a_deadline_within_the_known_holidays_is_firm(self) -> None:
+        deadline = working_day_deadline(date(2027, 9, 1), 10, HOLIDAYS | {date(2027, 10, 6)})
+
+        assert deadline == Deadline(date(2027, 9, 15), provisional=False)
+
+    def test_a_deadline_past_the_last_known_holiday_is_provisional(self) -> None:
+        deadline = working_day_deadline(date(2027, 9, 26), 22, HOLIDAYS | {date(2027, 10, 6)})
+
+        assert deadline.provisional
+        assert deadline.day > date(2027, 10, 6)
+
+    def test_the_last_known_holiday_itself_is_still_known(self) -> None:
+        known = frozenset({date(2027, 10, 6)})
+
+        assert holidays_known_until(known) == date(2027, 10, 6)
+        assert not working_day_deadline(date(2027, 10, 5), 0, known).provisional
+
+    def test_no_holidays_at_all_makes_every_deadline_provisional(self) -> None:
+        assert working_day_deadline(SUNDAY, 1, NO_HOLIDAYS).provisional

@@ -200,7 +200,13 @@ VALID_SERVICES: dict[str, Any] = {
             "department": "shops",
             "legal_basis_ar": "القانون رقم 154 لسنة 2019",
             "legal_basis_en": "Law 154 of 2019",
-            "documents": [{"name_ar": "صورة بطاقة الرقم القومي", "name_en": "Copy of the national ID card"}],
+            "documents": [
+                {
+                    "code": "national_id_copy",
+                    "name_ar": "صورة بطاقة الرقم القومي",
+                    "name_en": "Copy of the national ID card",
+                }
+            ],
             "fields": [
                 {
                     "name": "activity",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -20,6 +21,7 @@ TO_ASCII = str.maketrans(SCRIPTS[1] + SCRIPTS[2], SCRIPTS[0] * 2)
 TRACKING = "483127705196"  # a 12-digit payload ...
 TRACKING += damm_check_digit(TRACKING)  # ... and its check digit: 13 digits as issued
 LAST4 = "1233"
+KEY = "a key from configuration"
 
 
 def body(tracking_number: Any = TRACKING, national_id_last4: Any = LAST4) -> dict[str, Any]:
@@ -135,22 +137,33 @@ def test_both_problems_are_reported_at_once() -> None:
 
 
 def test_the_right_last4_matches() -> None:
-    stored = inquiry_check(TRACKING, LAST4)
-    assert inquiry_matches(read_inquiry(body()), stored)
-    assert inquiry_matches(read_inquiry(body(national_id_last4="١٢٣٣")), stored)
+    stored = inquiry_check(TRACKING, LAST4, KEY)
+    assert inquiry_matches(read_inquiry(body()), stored, KEY)
+    assert inquiry_matches(read_inquiry(body(national_id_last4="١٢٣٣")), stored, KEY)
 
 
 def test_the_stored_check_is_a_digest_of_both_numbers() -> None:
-    stored = inquiry_check(TRACKING, LAST4)
+    stored = inquiry_check(TRACKING, LAST4, KEY)
     assert re.fullmatch("[0-9a-f]{64}", stored)
-    assert stored != inquiry_check(TRACKING, "1234")
-    assert stored != inquiry_check(TRACKING[:12] + "0", LAST4)
+    assert stored != inquiry_check(TRACKING, "1234", KEY)
+    assert stored != inquiry_check(TRACKING[:12] + "0", LAST4, KEY)
 
 
 def test_another_requests_check_does_not_match() -> None:
     other = "111122223333" + damm_check_digit("111122223333")
     assert read_inquiry(body(tracking_number=other)).tracking_number == other
-    assert not inquiry_matches(read_inquiry(body()), inquiry_check(other, LAST4))
+    assert not inquiry_matches(read_inquiry(body()), inquiry_check(other, LAST4, KEY), KEY)
+
+
+def test_a_copy_of_the_stored_check_does_not_give_away_the_last4_without_the_key() -> None:
+    stored = inquiry_check(TRACKING, LAST4, KEY)
+    every_last4 = [f"{candidate:04d}" for candidate in range(10_000)]
+
+    unkeyed = [c for c in every_last4 if hashlib.sha256(f"{TRACKING}:{c}".encode()).hexdigest() == stored]
+    other_key = [c for c in every_last4 if inquiry_check(TRACKING, c, "some other key") == stored]
+
+    assert unkeyed == other_key == []
+    assert [c for c in every_last4 if inquiry_check(TRACKING, c, KEY) == stored] == [LAST4]
 
 
 four_digits = st.text(alphabet="0123456789", min_size=4, max_size=4)
@@ -158,8 +171,8 @@ four_digits = st.text(alphabet="0123456789", min_size=4, max_size=4)
 
 @given(four_digits, four_digits)
 def test_only_the_right_last4_matches(right: str, sent: str) -> None:
-    stored = inquiry_check(TRACKING, right)
-    assert inquiry_matches(read_inquiry(body(national_id_last4=sent)), stored) == (sent == right)
+    stored = inquiry_check(TRACKING, right, KEY)
+    assert inquiry_matches(read_inquiry(body(national_id_last4=sent)), stored, KEY) == (sent == right)
 
 
 # Keeping the digits out of logs

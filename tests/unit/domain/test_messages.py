@@ -20,6 +20,7 @@ from chalicelib.domain.messages import (
     EVENT_FOR_STATUS,
     Event,
     MessageValues,
+    left_to_right,
     sms_segments,
     sms_text,
     voice_ssml,
@@ -87,6 +88,7 @@ def test_every_event_has_a_text_and_the_staff_moves_that_tell_the_citizen_are_ma
         Event.REJECTED,
         Event.READY,
         Event.PAYMENT_REMINDER,
+        Event.TRANSFERRED,  # headquarters' transfer, not a move of status
     }
     assert EVENT_FOR_STATUS == {
         Status.NEEDS_INFO: Event.NEEDS_INFO,
@@ -134,10 +136,12 @@ def test_the_payment_texts_carry_the_reference_the_amount_and_the_day() -> None:
     reminder = sms_text(Event.PAYMENT_REMINDER, REALISTIC)
     ready = sms_text(Event.READY, REALISTIC)
 
-    assert REALISTIC.reference in awaiting
+    # Grouped as on the confirmation page, and isolated left to right (tests/e2e/test_numbers_across_bidi.py).
+    reference = left_to_right(grouped_for_reading(REALISTIC.reference))
+    assert reference in awaiting
     assert "1000" in awaiting
     assert "فوري" in awaiting
-    assert REALISTIC.reference in reminder
+    assert reference in reminder
     assert "4 ديسمبر" in reminder
     assert "الدقي" in ready
 

@@ -1,0 +1,101 @@
+"""The documents bucket in S3: presigned forms and links, a look at what arrived, retention tags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from chalicelib.aws_clients import aws_client
+from chalicelib.domain.documents import LARGEST_FILE_BYTES
+
+# The tag the bucket's lifecycle rule deletes by (infra/resources.yaml): set when the request closes.
+RETENTION_TAG = "retention=request-closed"
+
+
+@dataclass(frozen=True)
+class Arrival:
+    size_bytes: int
+    first_bytes: bytes
+
+
+def _s3() -> Any:
+    """The process's one S3 client, made on the first document call (chalicelib/aws_clients.py)."""
+    return aws_client("s3", _signature_v4)
+
+
+def _signature_v4() -> Any:
+    from botocore.config import Config
+
+    # SigV4 for the presigned POSTs and GETs (what S3 requires in every region opened since 2014).
+    return Config(signature_version="s3v4")
+
+
+def upload_form(bucket: str, key: str, content_type: str, redirect_url: str, expires_s: int) -> dict[str, Any]:
+    """A presigned POST a plain HTML form can use. Its policy holds the upload to this key, this
+    declared type, at most 10 MB, and S3's answer to a redirect back to `redirect_url`."""
+    return _s3().generate_presigned_post(
+        Bucket=bucket,
+        Key=key,
+        Fields={"Content-Type": content_type, "success_action_redirect": redirect_url},
+        Conditions=[
+            {"Content-Type": content_type},
+            ["content-length-range", 1, LARGEST_FILE_BYTES],
+            {"success_action_redirect": redirect_url},
+        ],
+        ExpiresIn=expires_s,
+    )
+
+
+def look_at(bucket: str, key: str, version_id: str | None, sniffed_bytes: int) -> Arrival:
+    """The size S3 holds for this version, and its first bytes (one ranged GET)."""
+    version = {"VersionId": version_id} if version_id else {}
+    head = _s3().head_object(Bucket=bucket, Key=key, **version)
+    first = b""
+    if head["ContentLength"] > 0:
+        part = _s3().get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{sniffed_bytes - 1}", **version)
+        first = part["Body"].read(sniffed_bytes)
+    return Arrival(size_bytes=head["ContentLength"], first_bytes=first)
+
+
+def size_of(bucket: str, key: str) -> int | None:
+    """The size of the object's current version; None when there is none."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return int(_s3().head_object(Bucket=bucket, Key=key)["ContentLength"])
+    except ClientError:
+        return None
+
+
+def download_link(
+    bucket: str, key: str, version_id: str | None, content_type: str, file_name: str, expires_s: int
+) -> str:
+    """A presigned GET of exactly the checked version, shown inline under the citizen's file name."""
+    parameters: dict[str, Any] = {
+        "Bucket": bucket,
+        "Key": key,
+        "ResponseContentType": content_type,
+        "ResponseContentDisposition": f"inline; filename*=UTF-8''{quote(file_name)}",
+    }
+    if version_id:
+        parameters["VersionId"] = version_id
+    return _s3().generate_presigned_url("get_object", Params=parameters, ExpiresIn=expires_s)
+
+
+def start_retention_clock(bucket: str, key: str, version_id: str | None) -> str | None:
+    """Copies the object onto itself tagged for the lifecycle rule: S3 counts a rule's days from
+    an object's creation, so the copy starts them at the request's closure. Returns the copy's
+    version id (the earlier version becomes noncurrent, which the rule also expires)."""
+    source: dict[str, str] = {"Bucket": bucket, "Key": key}
+    if version_id:
+        source["VersionId"] = version_id
+    copied = _s3().copy_object(
+        Bucket=bucket,
+        Key=key,
+        CopySource=source,
+        MetadataDirective="COPY",
+        TaggingDirective="REPLACE",
+        Tagging=RETENTION_TAG,
+    )
+    return copied.get("VersionId")

@@ -1,0 +1,64 @@
+"""The staff performance screen (issue 9): a page, its stylesheet and its script, served by the
+API itself so that the page and the performance API it reads share one origin (no CORS).
+
+The page holds no figure and needs no token to load: it signs in with a staff token (the
+staff pool's sign-in page when deployed, a `make token` token locally) and reads
+GET /v1/office/performance and its overdue list with it.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from pathlib import Path
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.openapi import Answer, documented, html_answer
+from chalicelib.config import staff_screen_settings
+
+office_screen = Blueprint(__name__)
+SCREEN_DIR = Path(__file__).resolve().parent.parent / "office_screen"
+# Everything from this origin only; the figures come from the performance API beside it.
+POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+@functools.cache
+def _file(name: str) -> str:
+    return (SCREEN_DIR / name).read_text(encoding="utf-8")
+
+
+def _answer(body: str, content_type: str, cache: str) -> Response:
+    headers = {
+        "Content-Type": content_type,
+        "Cache-Control": cache,
+        "Content-Security-Policy": POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
+    return Response(body=body, status_code=200, headers=headers)
+
+
+@office_screen.route("/v1/screens/performance", methods=["GET"])
+@documented("The staff performance screen (a page; it signs in and reads the performance API)", tag="office",
+            answers={200: html_answer("The screen")})  # fmt: skip
+def screen() -> Response:
+    sign_in_url = html.escape(staff_screen_settings().sign_in_url, quote=True)
+    return _answer(_file("screen.html").replace("{sign_in_url}", sign_in_url), "text/html; charset=utf-8", "no-store")
+
+
+@office_screen.route("/v1/screens/performance.js", methods=["GET"])
+@documented("The screen's script", tag="office",
+            answers={200: Answer("The script", {"text/javascript": {"schema": {"type": "string"}}})})  # fmt: skip
+def script() -> Response:
+    return _answer(_file("screen.js"), "text/javascript; charset=utf-8", "public, max-age=300")
+
+
+@office_screen.route("/v1/screens/performance.css", methods=["GET"])
+@documented("The screen's stylesheet", tag="office",
+            answers={200: Answer("The stylesheet", {"text/css": {"schema": {"type": "string"}}})})  # fmt: skip
+def stylesheet() -> Response:
+    return _answer(_file("screen.css"), "text/css; charset=utf-8", "public, max-age=300")

@@ -1,0 +1,139 @@
+"""Performance: the office API's figures and overdue list, the handler on the requests
+table's stream that keeps the figures, and the daily recount and open-data publication.
+
+Each view and handler imports its service when it first runs (see chalicelib/api/citizen.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from chalice import Blueprint, Cron, Response
+from chalice.app import CloudWatchEvent, DynamoDBEvent, DynamoDBRecord
+
+from chalicelib.api.office import staff_token
+from chalicelib.api.openapi import Parameter, documented, error_answer, json_answer, with_busy
+from chalicelib.api.responses import answers_errors, json_response
+from chalicelib.domain.staff import Role, StaffMember
+
+if TYPE_CHECKING:
+    from chalicelib.services.performance import StreamChange
+
+performance_api = Blueprint(__name__)
+
+# As for the outbox (deliveries.py): the stream exists only once deployed, and `make package`
+# wires the real one in (infra/wiring.yaml). This ARN is never used to reach anything.
+REQUESTS_STREAM = "arn:aws:dynamodb:eu-central-1:000000000000:table/shobbak-requests/stream/wired-at-package-time"
+
+
+def _caller() -> StaffMember:
+    context = performance_api.current_request.context["authorizer"]
+    return StaffMember(
+        principal=context["principalId"],
+        role=Role(context["role"]),
+        district_code=context["district_code"] or None,
+    )
+
+
+_FIGURES = {
+    "received": {"type": "integer"}, "completed": {"type": "integer"}, "completed_on_time": {"type": "integer"},
+    "on_time_rate": {"type": ["number", "null"]}, "median_working_days": {"type": ["number", "null"]},
+    "open": {"type": "integer"}, "overdue": {"type": "integer"},
+}  # fmt: skip
+_FORBIDDEN = error_answer("Not a manager of that district, nor headquarters", "forbidden")
+
+
+@performance_api.route("/v1/office/performance", methods=["GET"], authorizer=staff_token)
+@documented(
+    "Performance figures of a district (manager) or of any or every active district (hq)",
+    tag="office",
+    parameters=(
+        Parameter("district", "query", "The district; headquarters may leave it out for all", example="dokki"),
+        Parameter("from", "query", "First Cairo day, YYYY-MM-DD (default: the 1st)", example="2026-11-01"),
+        Parameter("to", "query", "Last Cairo day, YYYY-MM-DD (default: today); at most 366 days", example="2026-11-30"),
+    ),
+    answers=with_busy({
+        200: json_answer("The figures, one entry per district", {"type": "object", "properties": {
+            "from": {"type": "string"}, "to": {"type": "string"}, "generated_at": {"type": "string"},
+            "districts": {"type": "array", "items": {"type": "object", "properties": {
+                "code": {"type": "string"}, **_FIGURES, "overdue_as_of": {"type": ["string", "null"]},
+                "by_department": {"type": "array", "items": {"type": "object", "properties": _FIGURES}},
+                "by_service": {"type": "array", "items": {"type": "object", "properties": _FIGURES}}},
+                "required": ["code", *_FIGURES, "by_department", "by_service"]}}},
+            "required": ["from", "to", "generated_at", "districts"]}),
+        400: error_answer("Invalid dates or period, or not an active district", "invalid_fields"),
+        403: _FORBIDDEN,
+    }),
+)  # fmt: skip
+@answers_errors
+def performance() -> Response:
+    from chalicelib.services.performance import performance_report
+
+    params = performance_api.current_request.query_params or {}
+    return json_response(performance_report(_caller(), params, datetime.now(UTC)))
+
+
+@performance_api.route("/v1/office/performance/overdue", methods=["GET"], authorizer=staff_token)
+@documented(
+    "A district's overdue requests, most overdue first, a page at a time; never who asked",
+    tag="office",
+    parameters=(
+        Parameter("district", "query", "The district (headquarters must name one)", example="dokki"),
+        Parameter("page_size", "query", "1 to 100 (25)", example="25"),
+        Parameter("cursor", "query", "`next_cursor` of the page before"),
+    ),
+    answers=with_busy({
+        200: json_answer("One page", {"type": "object", "properties": {
+            "district_code": {"type": "string"}, "as_of": {"type": "string"},
+            "requests": {"type": "array", "items": {"type": "object", "properties": {
+                "tracking_number": {"type": "string"}, "service_code": {"type": "string"},
+                "status": {"type": "string"}, "sla_due_date": {"type": "string"},
+                "days_overdue": {"type": "integer"}}}},
+            "next_cursor": {"type": ["string", "null"]}}, "required": ["requests", "next_cursor"]}),
+        400: error_answer("Invalid district, page size or cursor", "invalid_fields"),
+        403: _FORBIDDEN,
+    }),
+)  # fmt: skip
+@answers_errors
+def overdue() -> Response:
+    from chalicelib.services.performance import overdue_list
+
+    params = performance_api.current_request.query_params or {}
+    return json_response(overdue_list(_caller(), params, datetime.now(UTC)))
+
+
+def stream_changes(records: Iterable[DynamoDBRecord]) -> list[StreamChange]:
+    from chalicelib.services.performance import StreamChange
+
+    # Chalice gives the record's ApproximateCreationDateTime as a naive UTC datetime.
+    return [
+        StreamChange(record.event_id, record.timestamp.replace(tzinfo=UTC), record.old_image, record.new_image)
+        for record in records
+    ]
+
+
+@performance_api.on_dynamodb_record(stream_arn=REQUESTS_STREAM, batch_size=100, name="keep_performance_figures")
+def keep_performance_figures(event: DynamoDBEvent) -> dict[str, int]:
+    """Every change of a request, into the figures. Each record is applied once however often
+    the batch comes (the store refuses a record an item has seen), so Lambda may retry it whole."""
+    from chalicelib.services.performance import keep_figures
+
+    return dict(keep_figures(stream_changes(event)))
+
+
+# 22:05 UTC is just past midnight in Cairo, winter or summer time: a new day's overdue requests.
+@performance_api.schedule(Cron(5, 22, "*", "*", "?", "*"), name="recount_overdue_requests")
+def recount_overdue_requests(event: CloudWatchEvent) -> dict[str, Any]:
+    from chalicelib.services.performance import recount_overdue
+
+    return recount_overdue(datetime.now(UTC))
+
+
+# After the recount: the public page and open data as of the day that just ended.
+@performance_api.schedule(Cron(20, 22, "*", "*", "?", "*"), name="publish_performance")
+def publish_performance(event: CloudWatchEvent) -> dict[str, Any]:
+    from chalicelib.services.open_data import publish_open_data
+
+    return publish_open_data(datetime.now(UTC))

@@ -1,0 +1,182 @@
+"""The documents a request needs: what may be uploaded, how an upload is judged, what is missing.
+
+A document's life: a citizen asks to upload (`awaiting_upload`, never shown to staff); S3 tells
+us the file arrived and its size and first bytes are checked again (`uploaded`, or `rejected`);
+the malware scan decides (`clean` or `rejected`). Paper handed in at the window is
+`received_at_window`. A required document counts as present when it is `clean` or received.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from chalicelib.domain.catalogue import Document, Service
+from chalicelib.domain.digits import clean_text
+from chalicelib.domain.errors import FieldProblem, invalid_fields
+
+# What a file may be, by the type its first bytes show, and the name the citizen reads.
+ACCEPTED_TYPES: dict[str, str] = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+LARGEST_FILE_BYTES = 10 * 1024 * 1024
+FILE_NAME_LIMIT = 120
+# The bytes each accepted type begins with; all three are at most 8 long.
+_SIGNATURES: dict[bytes, str] = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+SNIFFED_BYTES = 8
+# A file name keeps letters, digits, spaces and a few marks: it is shown back, never a path.
+_UNSAFE_IN_NAME = re.compile(r"[^\w .()\-\u0600-\u06ff]")
+
+
+class DocumentStatus(StrEnum):
+    AWAITING_UPLOAD = "awaiting_upload"
+    UPLOADED = "uploaded"
+    CLEAN = "clean"
+    REJECTED = "rejected"
+    RECEIVED_AT_WINDOW = "received_at_window"
+
+
+PRESENT = frozenset({DocumentStatus.CLEAN, DocumentStatus.RECEIVED_AT_WINDOW})
+
+STATUS_NAMES_AR: dict[DocumentStatus, str] = {
+    DocumentStatus.AWAITING_UPLOAD: "لم يُرفع بعد",
+    DocumentStatus.UPLOADED: "وصل ويجري فحصه",
+    DocumentStatus.CLEAN: "وصل وقُبل",
+    DocumentStatus.REJECTED: "رُفض، ارفعه مرة أخرى",
+    DocumentStatus.RECEIVED_AT_WINDOW: "سُلّم ورقيًا في الشباك",
+}
+
+
+class Rejection(StrEnum):
+    EMPTY = "empty"
+    TOO_LARGE = "too_large"
+    WRONG_TYPE = "wrong_type"
+    MALWARE = "malware"
+    UNSCANNABLE = "unscannable"
+
+
+REJECTIONS_AR: dict[Rejection, str] = {
+    Rejection.EMPTY: "الملف فارغ.",
+    Rejection.TOO_LARGE: "الملف أكبر من 10 ميجابايت.",
+    Rejection.WRONG_TYPE: "الملف ليس PDF أو صورة JPEG أو PNG كما ذُكر.",
+    Rejection.MALWARE: "وُجد في الملف ما يضر، فلم يُقبل.",
+    Rejection.UNSCANNABLE: "تعذر فحص الملف (قد يكون محميًا بكلمة مرور).",
+}
+
+
+@dataclass(frozen=True)
+class UploadRequest:
+    document: Document
+    file_name: str | None  # None from a plain HTML form, which cannot know it before the file is chosen
+    content_type: str
+
+
+def read_upload_request(body: Mapping[str, Any], service: Service) -> UploadRequest:
+    """Which of the service's documents, what kind of file and how large, as the citizen declares
+    them; the POST policy then holds the file to the type and size, and its arrival is checked."""
+    problems: dict[str, FieldProblem] = {}
+    codes = {document.code: document for document in service.documents}
+    document = codes.get(body.get("document")) if isinstance(body.get("document"), str) else None
+    if document is None:
+        problems["document"] = FieldProblem(
+            "اختر مستندًا من مستندات الخدمة.", "Choose one of the documents the service lists."
+        )
+    content_type = body.get("content_type")
+    if not isinstance(content_type, str) or content_type not in ACCEPTED_TYPES:
+        problems["content_type"] = FieldProblem(
+            "يُقبل ملف PDF أو صورة JPEG أو PNG فقط.", "Only PDF, JPEG and PNG files are accepted."
+        )
+    size = body.get("size_bytes")
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= LARGEST_FILE_BYTES):
+        problems["size_bytes"] = FieldProblem(
+            "حجم الملف يجب ألا يزيد على 10 ميجابايت.", "A file must be larger than 0 bytes and at most 10 MB."
+        )
+    file_name = safe_file_name(body["file_name"], str(content_type)) if body.get("file_name") else None
+    if problems or document is None:
+        raise invalid_fields(problems)
+    return UploadRequest(document=document, file_name=file_name, content_type=str(content_type))
+
+
+def safe_file_name(raw: Any, content_type: str) -> str:
+    """The citizen's name for the file, fit to show back; a plain one when none is usable."""
+    name = _UNSAFE_IN_NAME.sub("", clean_text(raw) if isinstance(raw, str) else "").strip(" .")
+    return name[:FILE_NAME_LIMIT] or f"file.{ACCEPTED_TYPES.get(content_type, 'bin').lower()}"
+
+
+def sniffed_type(first_bytes: bytes) -> str | None:
+    """The accepted type a file's first bytes show, whatever its name or declared type."""
+    return next((kind for signature, kind in _SIGNATURES.items() if first_bytes.startswith(signature)), None)
+
+
+def check_arrival(declared_type: str, size_bytes: int, first_bytes: bytes) -> Rejection | None:
+    """A file as S3 holds it, judged again: what the policy enforces in AWS, and what no policy
+    can (the type the content really is)."""
+    if size_bytes <= 0:
+        return Rejection.EMPTY
+    if size_bytes > LARGEST_FILE_BYTES:
+        return Rejection.TOO_LARGE
+    if sniffed_type(first_bytes) != declared_type:
+        return Rejection.WRONG_TYPE
+    return None
+
+
+# GuardDuty Malware Protection for S3's result (its object tag and its EventBridge event).
+GUARDDUTY_STATUS_TAG = "GuardDutyMalwareScanStatus"
+_VERDICTS: dict[str, Rejection | None] = {
+    "NO_THREATS_FOUND": None,
+    "THREATS_FOUND": Rejection.MALWARE,
+    "UNSUPPORTED": Rejection.UNSCANNABLE,
+}
+
+
+def scan_verdict(scan_status: str) -> tuple[bool, Rejection | None]:
+    """(decided, rejection): ACCESS_DENIED and FAILED decide nothing, the file stays unopened and
+    operations are alerted; anything unknown is treated alike."""
+    if scan_status in _VERDICTS:
+        return True, _VERDICTS[scan_status]
+    return False, None
+
+
+def missing_documents(service_documents: Iterable[Document], present_codes: set[str]) -> list[Document]:
+    """The required documents neither clean online nor received at the window, in the list's order."""
+    return [document for document in service_documents if document.required and document.code not in present_codes]
+
+
+def needs_info_message(officer_message: str | None, missing: list[Document]) -> str | None:
+    """What the citizen reads with `needs_info`: the officer's words, then the missing documents by name."""
+    parts = [officer_message] if officer_message else []
+    if missing:
+        parts.append("المستندات الناقصة: " + "، ".join(document.name_ar for document in missing) + ".")
+        parts.append("ارفعها من صفحة متابعة الطلب أو سلّمها في الشباك.")
+    return " ".join(parts) or None
+
+
+@dataclass(frozen=True)
+class PaperReceived:
+    documents: tuple[Document, ...]
+    version: int
+
+
+def read_paper_received(body: Mapping[str, Any], service: Service) -> PaperReceived:
+    """Paper handed in at the window, by the codes of the service's documents, on the version seen."""
+    problems: dict[str, FieldProblem] = {}
+    codes = {document.code: document for document in service.documents}
+    raw = body.get("documents")
+    if not isinstance(raw, list) or not raw or not all(isinstance(code, str) and code in codes for code in raw):
+        problems["documents"] = FieldProblem(
+            "اختر المستندات المستلمة من قائمة مستندات الخدمة.", "List the documents received by their codes."
+        )
+    version = body.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        problems["version"] = FieldProblem(
+            "أرسل رقم إصدار الطلب كما ظهر لك.", "Send the request's version as you last saw it."
+        )
+    if problems or not isinstance(raw, list) or not isinstance(version, int):
+        raise invalid_fields(problems)
+    wanted = set(raw)
+    return PaperReceived(documents=tuple(d for d in service.documents if d.code in wanted), version=version)

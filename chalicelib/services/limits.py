@@ -1,0 +1,94 @@
+"""Limits on guessing a request's proof, and on flooding a phone with requests and messages.
+
+Every attempt to prove a request (an inquiry, a card payment, a change of notifications) is
+counted before it is checked, so that parallel guesses cannot slip past the count; one that
+proves right is uncounted again, so a citizen who checks often is never locked out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.adapters.secrets import secret
+from chalicelib.config import limit_settings
+from chalicelib.domain.errors import NotFound, TooManyRequests
+from chalicelib.domain.inquiry import Inquiry, inquiry_check, inquiry_matches
+from chalicelib.domain.limits import (
+    Window,
+    attempts_window,
+    phone_day_window,
+    reveals_window,
+    too_many_attempts,
+    too_many_submissions,
+)
+from chalicelib.observability.audit import audit
+from chalicelib.observability.logs import logger
+from chalicelib.store.limits import count_one, give_back, take_one
+from chalicelib.store.requests import CountedAgainst, StoredRequest, load_request
+
+HMAC_KEY = "LOOKUP_HMAC_KEY"
+
+
+def stored_inquiry_check(tracking_number: str, national_id_last4: str) -> str:
+    """What a new request keeps to check inquiries against (keyed: see domain/inquiry.py)."""
+    return inquiry_check(tracking_number, national_id_last4, secret(HMAC_KEY))
+
+
+def proven_request(inquiry: Inquiry, now: datetime) -> StoredRequest:
+    """The request the inquiry proves; NotFound alike for an unknown number and wrong digits,
+    and TooManyRequests alike for both once too many attempts failed this hour."""
+    key = secret(HMAC_KEY)
+    window = attempts_window(inquiry.tracking_number, key, now)
+    if not take_one(window.key, limit_settings().failed_attempts_per_hour, window.expires_at):
+        audit("proof_attempts_locked", tracking_number=inquiry.tracking_number)
+        raise too_many_attempts(window)
+    stored = load_request(inquiry.tracking_number)
+    check = stored.request.inquiry_check if stored else None  # None too once the identity is erased
+    if check is None or not inquiry_matches(inquiry, check, key):
+        raise NotFound()
+    give_back(window.key)
+    return stored
+
+
+@dataclass(frozen=True)
+class PhoneSubmissions:
+    """The phone's online submissions today: what a submission counts against, and the refusal."""
+
+    window: Window
+    limit: int
+
+    @property
+    def counted_against(self) -> CountedAgainst:
+        return CountedAgainst(self.window.key, self.limit, self.window.expires_at)
+
+    def refusal(self) -> TooManyRequests:
+        return too_many_submissions(self.window, self.limit)
+
+
+def online_submissions(phone: str, now: datetime) -> PhoneSubmissions:
+    window = phone_day_window("submissions", phone, secret(HMAC_KEY), now)
+    return PhoneSubmissions(window, limit_settings().online_submissions_per_phone_per_day)
+
+
+def take_message_slot(phone: str, now: datetime) -> Window | None:
+    """Counts one message to `phone` today; None once the day's limit is reached. A message
+    that then fails to go out is no message: give its slot back (give_back_message_slot)."""
+    window = phone_day_window("messages", phone, secret(HMAC_KEY), now)
+    return window if take_one(window.key, limit_settings().messages_per_phone_per_day, window.expires_at) else None
+
+
+def give_back_message_slot(window: Window) -> None:
+    give_back(window.key)
+
+
+def count_reveal(principal: str, now: datetime) -> None:
+    """Counts one identity reveal by `principal`; past the hour's threshold, alerts operations
+    (each further reveal that hour alerts again: every one is worth a look)."""
+    window = reveals_window(principal, now)
+    reveals = count_one(window.key, window.expires_at)
+    if reveals > limit_settings().reveals_per_hour_before_alert:
+        logger.error(
+            "many identity reveals by one member of staff",
+            extra={"alert": "many_identity_reveals", "actor": principal, "reveals_this_hour": reveals},
+        )

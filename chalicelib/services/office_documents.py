@@ -1,0 +1,97 @@
+"""The office's side of documents: opening a checked upload, and recording paper at the window."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from chalicelib.adapters import document_storage
+from chalicelib.config import document_settings
+from chalicelib.domain.documents import DocumentStatus, read_paper_received
+from chalicelib.domain.errors import Conflict, Forbidden, NotFound, RevealFirst
+from chalicelib.domain.staff import Action, StaffMember
+from chalicelib.observability.logs import logger
+from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.documents import document_of_service, record_received_at_window
+from chalicelib.services.office import blind_view, load_visible, stale
+from chalicelib.store.documents import load_document
+from chalicelib.store.models import HistoryEntry
+from chalicelib.store.requests import StoredRequest, record_event
+
+
+def open_document(staff: StaffMember, tracking_number: str, document_id: str, now: datetime) -> str:
+    """A presigned GET of a clean upload, valid for at most 5 minutes; every opening is audited.
+    A copy of an identity document opens only for the member of staff who revealed the applicant."""
+    if not staff.may(Action.OPEN_DOCUMENT):
+        raise Forbidden
+    stored = load_visible(staff, tracking_number)
+    record = load_document(document_id)
+    if record is None or record.tracking_number != stored.request.tracking_number or record.object_key is None:
+        raise NotFound("لا يوجد مستند بهذا الرقم في هذا الطلب.", "This request has no document with this id.")
+    if record.status != DocumentStatus.CLEAN.value:
+        raise Conflict(
+            code="document_not_clean",
+            message_ar="لا يُفتح المستند قبل أن يُفحص ويثبت خلوه مما يضر.",
+            message_en="A document opens only once it has been checked and found clean.",
+            current={"document_id": record.document_id, "status": record.status},
+        )
+    document = document_of_service(stored.request, record.document)
+    if document.identity and not _revealed_by(stored, staff):
+        raise RevealFirst
+    _audit(stored, staff, HistoryEntry.DOCUMENT_OPENED, f"{record.document} {record.document_id}", now)
+    logger.info("document opened", extra={"tracking_number": tracking_number, "document": record.document,
+                                          "role": staff.role.value})  # fmt: skip
+    settings = document_settings()
+    return document_storage.download_link(
+        settings.bucket,
+        record.object_key,
+        record.checked_version,
+        record.content_type or "application/octet-stream",
+        record.file_name or record.document,
+        settings.download_link_seconds,
+    )
+
+
+def record_paper(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """Paper documents handed in at the window of the district that owns the request (audited)."""
+    if not staff.may(Action.RECORD_DOCUMENTS):
+        raise Forbidden
+    stored = load_visible(staff, tracking_number)
+    request = stored.request
+    service = current_catalogue().service(request.service_code, on=request.submitted_at.date())
+    if service is None:
+        raise RuntimeError(f"a stored request names an unknown service {request.service_code}")
+    received = read_paper_received(body, service)
+    if received.version != request.version:
+        raise stale(stored, now)
+    new = record_received_at_window(request.tracking_number, received.documents, staff, now)
+    entries = list(stored.history)
+    if new:
+        entries.append(_audit(stored, staff, HistoryEntry.DOCUMENTS_RECEIVED, " ".join(new), now))
+    return blind_view(StoredRequest(request=request, history=entries), now)
+
+
+def _revealed_by(stored: StoredRequest, staff: StaffMember) -> bool:
+    return any(
+        entry.event == HistoryEntry.IDENTITY_REVEALED and entry.actor == staff.principal for entry in stored.history
+    )
+
+
+def _audit(stored: StoredRequest, staff: StaffMember, event: str, note: str, now: datetime) -> HistoryEntry:
+    request = stored.request
+    entry = HistoryEntry(
+        request.tracking_number,
+        HistoryEntry.item_for(request.version, now),
+        event=event,
+        version=request.version,
+        at=now,
+        from_status=request.status,
+        to_status=request.status,
+        actor_role=staff.role.value,
+        actor=staff.principal,
+        office=staff.office_code,
+        note=note,
+    )
+    record_event(entry)
+    return entry

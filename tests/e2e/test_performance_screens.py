@@ -1,0 +1,234 @@
+"""The performance screen and the public performance page, in Debian's chromium on the real local
+stack after `make demo` (a small one): what they show agrees with the office API, the open
+data and each other; axe-core finds nothing; the keyboard reaches everything; screenshots at
+360 and 1920 px (the public page also without JavaScript) land in test-artifacts/portal/."""
+
+from __future__ import annotations
+
+import calendar
+import json
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from chalicelib.domain.staff import Role
+from tests.e2e.browser import assert_accessible, assert_fits_width, chromium, new_page, screenshot
+from tests.e2e.conftest import PROJECT, LocalStack
+from tools.staff_token import local_signing_key, mint_token
+
+pytestmark = pytest.mark.e2e
+
+DEMO_REQUESTS = 40
+WALL = {"width": 1920, "height": 1080}
+PHONE = {"width": 360, "height": 640}
+CAUGHT_UP_TIMEOUT_S = 300
+REPUBLISHED_WITHIN_S = 150
+
+
+def run_demo(stack: LocalStack) -> str:
+    aws_port = stack.aws_url.rsplit(":", 1)[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.demo", "--aws-port", aws_port, "--requests", str(DEMO_REQUESTS)],
+        cwd=PROJECT, capture_output=True, text=True, check=True, timeout=900,
+    )  # fmt: skip
+    return done.stdout
+
+
+def token(role: Role, district: str | None = None) -> str:
+    return mint_token(local_signing_key(), role, district)
+
+
+def api(stack: LocalStack, path: str, role: Role = Role.HQ, district: str | None = None) -> dict[str, Any]:
+    request = urllib.request.Request(stack.api_url + path, headers={"Authorization": f"Bearer {token(role, district)}"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.load(answer)
+
+
+def refused(stack: LocalStack, path: str, staff_token: str) -> dict[str, Any]:
+    request = urllib.request.Request(stack.api_url + path, headers={"Authorization": f"Bearer {staff_token}"})
+    with pytest.raises(urllib.error.HTTPError) as refusal:
+        urllib.request.urlopen(request, timeout=30)
+    assert refusal.value.code == 403
+    return json.loads(refusal.value.read())
+
+
+def open_data(stack: LocalStack) -> dict[str, Any]:
+    with urllib.request.urlopen(stack.portal_url + "/open-data/performance.json", timeout=30) as answer:
+        return json.load(answer)
+
+
+@pytest.fixture(scope="module")
+def demo(local_stack: LocalStack) -> dict[str, Any]:
+    """`make demo` twice (the second adds nothing), then the figures and the public page once
+    the stack's feeder has caught up with the stream and republished."""
+    first, second = run_demo(local_stack), run_demo(local_stack)
+    deadline = time.monotonic() + CAUGHT_UP_TIMEOUT_S
+    since = (datetime.now(UTC) - timedelta(days=200)).date().isoformat()
+    previous = None
+    while True:  # the feeder has applied every record of the stream: all there, and nothing moving
+        report = api(local_stack, f"/v1/office/performance?from={since}")
+        received = sum(district["received"] for district in report["districts"])
+        if received == DEMO_REQUESTS and report["districts"] == previous:
+            break
+        previous = report["districts"]
+        assert time.monotonic() < deadline, f"figures stuck at {received} of {DEMO_REQUESTS} requests"
+        time.sleep(3)
+    # The feeder republishes a minute after the stream falls quiet following a change. If the
+    # last change came after the last publication, a newer one follows within that minute (and
+    # the time it takes); if none comes, the one there already holds every change.
+    settled = time.monotonic() + REPUBLISHED_WITHIN_S
+    while open_data(local_stack)["generated_at"] <= report["generated_at"] and time.monotonic() < settled:
+        time.sleep(3)
+    return {"first": first, "second": second, "report": report}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+def test_a_second_demo_adds_nothing(demo: dict[str, Any]) -> None:
+    assert "submitted" in demo["first"]
+    assert "nothing new" in demo["second"]
+
+
+def sign_in(page: Page, stack: LocalStack, staff_token: str) -> None:
+    page.goto(stack.api_url + "/v1/screens/performance")
+    page.get_by_label("رمز الدخول").fill(staff_token)
+    page.get_by_role("button", name="دخول").click()
+    page.locator("#cards .card").first.wait_for()
+    page.locator("#overdue tr").first.wait_for()
+
+
+def shown_cards(page: Page) -> dict[str, dict[str, str]]:
+    cards = {}
+    for card in page.locator("#cards .card").all():
+        name = card.locator(".card-title").inner_text()
+        values = [value.inner_text().split("\n")[0] for value in card.locator("dd").all()]
+        cards[name] = dict(zip(("on_time", "open", "overdue", "median", "received"), values, strict=True))
+    return cards
+
+
+def rate(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)}%"
+
+
+def as_shown(value: Any) -> str:
+    """A figure as the screen writes it (JavaScript's String(): 13.0 is "13")."""
+    return "—" if value is None else f"{value:g}"
+
+
+@pytest.mark.parametrize(("viewport", "name"), [(WALL, "1920"), (PHONE, "360")])
+def test_headquarters_screen_agrees_with_the_api(
+    local_stack: LocalStack, browser: Browser, demo: dict[str, Any], viewport: dict[str, int], name: str
+) -> None:
+    page = new_page(browser, viewport=viewport)
+    sign_in(page, local_stack, token(Role.HQ))
+
+    this_month = api(local_stack, "/v1/office/performance")
+    cards = shown_cards(page)
+    assert set(cards) == {district["name_ar"] for district in this_month["districts"]}
+    for district in this_month["districts"]:
+        card = cards[district["name_ar"]]
+        assert card["on_time"] == rate(district["on_time_rate"])
+        assert card["open"] == str(district["open"])
+        assert card["overdue"] == str(district["overdue"])
+        assert card["median"] == as_shown(district["median_working_days"])
+        assert card["received"] == str(district["received"])
+    first = this_month["districts"][0]
+    shown_services = page.locator("#services tr th").all_inner_texts()
+    assert shown_services == [service["name_ar"] for service in first["by_service"]]
+    assert_accessible(page)
+    assert_fits_width(page)
+    screenshot(page, f"performance-screen-hq-{name}")
+
+
+def test_the_keyboard_chooses_a_district_and_pages_the_overdue_list(
+    local_stack: LocalStack, browser: Browser, demo: dict[str, Any]
+) -> None:
+    page = new_page(browser, viewport=WALL)
+    sign_in(page, local_stack, token(Role.HQ))
+    overdue_first = api(local_stack, "/v1/office/performance/overdue?district=warraq&page_size=20")
+
+    warraq = page.get_by_role("button", name="الوراق")
+    for _ in range(12):  # Tab until the Warraq card's button has the focus
+        page.keyboard.press("Tab")
+        if warraq.evaluate("button => button === document.activeElement"):
+            break
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="حي الوراق: الإدارات والخدمات").wait_for()
+    page.wait_for_function("() => document.activeElement.id === 'district-title'")
+    shown = page.locator("#overdue tr td:first-child").all_inner_texts()
+    assert shown[: len(overdue_first["requests"])] == [entry["tracking_number"] for entry in overdue_first["requests"]]
+    assert warraq.get_attribute("aria-pressed") == "true"
+    screenshot(page, "performance-screen-warraq-1920")
+
+
+def test_a_manager_sees_their_district_and_a_clerk_is_turned_away(
+    local_stack: LocalStack, browser: Browser, demo: dict[str, Any]
+) -> None:
+    page = new_page(browser, viewport=PHONE)
+    sign_in(page, local_stack, token(Role.MANAGER, "dokki"))
+    assert list(shown_cards(page)) == ["الدقي"]
+    screenshot(page, "performance-screen-manager-360")
+
+    clerk = new_page(browser, viewport=PHONE)
+    clerk.goto(local_stack.api_url + "/v1/screens/performance")
+    clerk.get_by_label("رمز الدخول").fill(token(Role.CLERK, "dokki"))
+    clerk.get_by_role("button", name="دخول").click()
+    clerk.locator("#token-error").wait_for()
+    refusal = refused(local_stack, "/v1/office/performance", token(Role.CLERK, "dokki"))
+    assert clerk.locator("#token-error").inner_text() == refusal["error"]["message_ar"]
+    assert clerk.locator("#cards .card").count() == 0
+    assert_accessible(clerk)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize(("viewport", "name"), [(WALL, "1920"), (PHONE, "360")])
+def test_the_public_page_shows_the_open_data_with_or_without_javascript(
+    local_stack: LocalStack,
+    browser: Browser,
+    demo: dict[str, Any],
+    viewport: dict[str, int],
+    name: str,
+    javascript: bool,
+) -> None:
+    page = new_page(browser, javascript=javascript, viewport=viewport)
+    page.goto(local_stack.portal_url + "/performance.html")
+    data = open_data(local_stack)
+    names = {district["code"]: district["name_ar"] for district in data["districts"]}
+    current = max(row["month"] for row in data["rows"])
+
+    rows = page.locator("table.perf tbody").first.locator("tr").all()[1:]  # the latest month's districts
+    shown = {row.locator("th").inner_text(): row.locator("td").all_inner_texts() for row in rows}
+    for row in data["rows"]:
+        if row["month"] == current and row["service"] == "all":
+            cells = shown[names[row["district"]]]
+            assert cells[0] == ("<5" if row["received"] is None else str(row["received"]))
+            assert cells[1] == ("<5" if row["completed"] is None else str(row["completed"]))
+    assert page.locator("svg.chart").count() in (0, 1)
+    assert_accessible(page)
+    assert_fits_width(page)
+    screenshot(page, f"performance-public-{name}-{'js' if javascript else 'no-js'}")
+
+
+def test_the_public_page_agrees_with_the_office_api(local_stack: LocalStack, demo: dict[str, Any]) -> None:
+    data = open_data(local_stack)
+    for row in data["rows"]:
+        if row["service"] != "all":
+            continue
+        year, month = map(int, row["month"].split("-"))
+        last = min(f"{row['month']}-{calendar.monthrange(year, month)[1]:02d}", data["to"])
+        report = api(local_stack, f"/v1/office/performance?district={row['district']}&from={row['month']}-01&to={last}")
+        district = report["districts"][0]
+        for name in ("received", "completed", "completed_on_time"):
+            assert row[name] == (district[name] if district[name] >= 5 else None), (row, name)

@@ -1,0 +1,318 @@
+"""`make demo`: a realistic synthetic history in the running local stack (`make run`).
+
+About a thousand requests over the past months in the active districts, each submitted (online
+or at the one window), paid, picked up, asked for more, decided, made ready and handed over,
+through the real services on a simulated clock: the same use cases the API calls, writing to
+the moto server of `make run`, so that the stream, the figures, the outbox and its messages,
+the screens and the public page all see what a real history would leave.
+
+Idempotent: every request has a fixed Idempotency-Key and a fixed plan (a seeded random
+draw), and each step is taken only if the request has not reached it yet, so a second run
+adds nothing. Steps that would fall after now are left for the future: recent requests stay
+open, some of them overdue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
+from typing import Any
+
+from tools.local_stack import REGION, Ports, local_aws_environment
+
+SEED = 20261130
+DEFAULT_REQUESTS = 1000
+HISTORY_DAYS = 120
+KEY_PREFIX = "demo-"
+
+# How each district works, so that the screens have differences to show: a multiplier on the
+# time its back office takes.
+DISTRICT_PACE = {"dokki": 0.7, "omraniya": 1.0, "warraq": 1.35}
+MALE_NAMES = ("محمد", "أحمد", "محمود", "مصطفى", "علي", "حسن", "عمر", "يوسف", "إبراهيم", "خالد")
+FEMALE_NAMES = ("منى", "فاطمة", "سارة", "هبة", "مريم", "نورا", "ياسمين", "إيمان", "دينا", "رحاب")
+FAMILY_NAMES = ("عبد الله", "السيد", "عبد الرحمن", "حسين", "إسماعيل", "الشافعي", "النجار", "عثمان",
+                "سليمان", "فؤاد", "المصري", "عبد العزيز", "رمضان", "جاد", "منصور")  # fmt: skip
+NAME_PARTS = (MALE_NAMES + FEMALE_NAMES, MALE_NAMES, FAMILY_NAMES)  # own name, father's, family's
+GOVERNORATES = ("21", "21", "21", "01", "12", "13", "14", "22", "24", "88")
+ID_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+@dataclass
+class Step:
+    """One thing that happens to a request: a payment, or a move by a member of staff."""
+
+    at: datetime
+    kind: str  # "pay" or "move"
+    to: str | None = None
+    role: str = "officer"
+    message_to_citizen: str | None = None
+
+
+@dataclass
+class Plan:
+    key: str
+    district_code: str
+    service_code: str
+    at_window: bool
+    submitted_at: datetime
+    body: dict[str, Any]
+    steps: list[Step] = field(default_factory=list)
+
+
+def national_id(rng: random.Random) -> str:
+    birth = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
+    first13 = f"{2 if birth.year < 2000 else 3}{birth:%y%m%d}{rng.choice(GOVERNORATES)}{rng.randrange(10000):04d}"
+    total = sum(int(digit) * weight for digit, weight in zip(first13, ID_WEIGHTS, strict=True))
+    return f"{first13}{(11 - total % 11) % 10}"
+
+
+def field_value(form_field: Any, rng: random.Random) -> Any:
+    if form_field.type == "number":
+        low = int(form_field.minimum or 1)
+        high = int(form_field.maximum) if form_field.maximum is not None else low + 500
+        return rng.randint(low, min(high, low + 400))
+    if form_field.type == "date":
+        return (date(2010, 1, 1) + timedelta(days=rng.randrange(5000))).isoformat()
+    if form_field.type == "choice":
+        return rng.choice(form_field.options).value
+    if "number" in form_field.name:
+        text = str(rng.randrange(10**5, 10**7))
+    elif "name" in form_field.name:
+        text = f"م. {rng.choice(MALE_NAMES)} {rng.choice(FAMILY_NAMES)}"
+    elif "address" in form_field.name:
+        street = rng.choice(("شارع التحرير", "شارع الهرم", "شارع السودان", "شارع النيل", "شارع مراد"))
+        text = f"{rng.randint(1, 120)} {street}"
+    else:
+        text = rng.choice(("بقالة", "صيدلية", "مخبز", "مقهى", "ورشة", "مكتبة"))
+    return text[: form_field.max_length] if form_field.max_length else text
+
+
+def working_hours(day: date, rng: random.Random) -> datetime:
+    """A moment between 9:00 and 15:00 Cairo time (UTC+2 in winter, +3 in summer: UTC 6-12)."""
+    return datetime.combine(day, clock_time(6 + rng.randrange(6), rng.randrange(60)), tzinfo=UTC)
+
+
+def later(moment: datetime, days: float, rng: random.Random) -> datetime:
+    """`days` (calendar) after `moment`, landing in working hours on a day offices open."""
+    day = (moment + timedelta(days=days)).date()
+    while day.weekday() in (4, 5):  # Friday, Saturday
+        day += timedelta(days=1)
+    landed = working_hours(day, rng)
+    return max(landed, moment + timedelta(minutes=5))
+
+
+def make_plans(count: int, now: datetime) -> list[Plan]:
+    from chalicelib.services.catalogue import current_catalogue
+
+    catalogue = current_catalogue()
+    districts = [district.code for district in catalogue.districts() if district.active]
+    plans = []
+    for number in range(count):
+        # Each request its own draw: a plan does not change when another one's does.
+        rng = random.Random(f"{SEED}-{number}")  # noqa: S311 - a repeatable synthetic history, not a secret
+        district_code = rng.choice(districts)
+        # Older months a little quieter than recent ones: the service is being taken up.
+        age = int(HISTORY_DAYS * (1 - rng.random() ** 0.8))
+        submitted = later(now - timedelta(days=age), 0, rng)
+        if submitted >= now:
+            submitted = now - timedelta(hours=1 + rng.randrange(48))
+        services = catalogue.services(on=submitted.date(), district_code=district_code)
+        service = rng.choice(services)
+        body = {
+            "service_code": service.code,
+            "district_code": district_code,
+            "applicant": {
+                "full_name": " ".join(rng.choice(part) for part in NAME_PARTS),
+                "national_id": national_id(rng),
+                "phone": f"01{rng.choice('0125')}{rng.randrange(10**8):08d}",
+            },
+            "details": {form_field.name: field_value(form_field, rng) for form_field in service.fields},
+            "consent": True,
+            "notify_by": rng.choice(("sms",) * 8 + ("voice", "none")),
+        }
+        plan = Plan(
+            f"{KEY_PREFIX}{SEED}-{number:05d}", district_code, service.code, rng.random() < 0.3, submitted, body
+        )
+        plan.steps = steps_for(plan, service.fee_egp, service.sla_days, DISTRICT_PACE.get(district_code, 1.0), rng)
+        plans.append(plan)
+    return plans
+
+
+def steps_for(plan: Plan, fee_egp: int, sla_days: int, pace: float, rng: random.Random) -> list[Step]:
+    """The life the request will have had: drawn whole, then cut at now when played."""
+    steps: list[Step] = []
+    moment = plan.submitted_at
+    if fee_egp > 0:
+        if rng.random() < 0.08:  # never paid: the manager cancels it after the invoice lapsed
+            return [Step(later(moment, 9 + rng.random() * 5, rng), "move", "cancelled", role="manager")]
+        moment = moment + timedelta(hours=1 + rng.random() * 60)
+        steps.append(Step(moment, "pay"))
+    else:
+        moment = later(moment, rng.random() * 2 * pace, rng)
+        steps.append(Step(moment, "move", "in_review"))
+    # Working days are about 5/7 of calendar days; a district's pace stretches or shortens the work.
+    decision = sla_days * 7 / 5 * pace * rng.uniform(0.25, 1.15)
+    if rng.random() < 0.15:
+        asked = later(moment, decision * 0.3, rng)
+        steps.append(Step(asked, "move", "needs_info", message_to_citizen="أرسل صورة واضحة من عقد الملكية."))
+        moment = later(asked, 1 + rng.random() * 6, rng)
+        steps.append(Step(moment, "move", "in_review"))
+        decision *= 0.7
+    moment = later(moment, decision, rng)
+    if rng.random() < 0.12:
+        steps.append(Step(moment, "move", "rejected", message_to_citizen="المستندات المقدمة لا تستوفي الشروط."))
+        steps.append(Step(later(moment, rng.random() * 2, rng), "move", "closed"))
+        return steps
+    steps.append(Step(moment, "move", "approved"))
+    moment = later(moment, 0.5 + rng.random() * 2 * pace, rng)
+    steps.append(Step(moment, "move", "ready"))
+    steps.append(Step(later(moment, rng.random() * 4, rng), "move", "closed", role="clerk"))
+    return steps
+
+
+def play(plan: Plan, now: datetime) -> Counter[str]:
+    """Brings one request as far along its plan as now allows; what is done is skipped."""
+    from chalicelib.domain.errors import Conflict
+    from chalicelib.domain.staff import Role, StaffMember
+    from chalicelib.services.intake import file_at_window
+    from chalicelib.services.office import move_request
+    from chalicelib.services.payments import handle_fawry_notice
+    from chalicelib.services.submission import ONLINE, submit_request
+    from chalicelib.store.requests import find_idempotency_record, load_request_record
+
+    done: Counter[str] = Counter()
+    existing = find_idempotency_record(plan.key)
+    if existing is not None:
+        tracking_number = existing.tracking_number
+    elif plan.at_window:
+        clerk = StaffMember(f"clerk-{plan.district_code}", Role.CLERK, plan.district_code)
+        tracking_number = file_at_window(clerk, plan.body, plan.key, plan.submitted_at).answer["tracking_number"]
+        done["submitted"] += 1
+    else:
+        tracking_number = submit_request(plan.body, plan.key, ONLINE, plan.submitted_at)["tracking_number"]
+        done["submitted"] += 1
+    request = load_request_record(tracking_number)
+    if request is None:
+        raise RuntimeError(f"request {tracking_number} of {plan.key} is not in the stack")
+    if (request.service_code, request.district_code) != (plan.service_code, plan.district_code):
+        done["left_as_found"] += 1  # filed by an earlier version of this demo: not ours to move
+        return done
+    version = int(request.version)
+    for position, step in enumerate(plan.steps):
+        if step.at > now:
+            break
+        if version >= position + 2:  # the request's first version is 1; each step makes one more
+            continue
+        if step.kind == "pay" and request.payment is not None:
+            handle_fawry_notice(fawry_notice(request.payment.reference, request.payment.amount_egp, step.at), step.at)
+        else:
+            staff = StaffMember(f"{step.role}-{plan.district_code}", Role(step.role), plan.district_code)
+            body: dict[str, Any] = {"to": step.to, "version": version, "note": "سجل تجريبي"}
+            if step.message_to_citizen:
+                body["message_to_citizen"] = step.message_to_citizen
+            if step.to == "approved":
+                hand_in_paper(tracking_number, plan.district_code, step.at)
+            try:
+                move_request(staff, tracking_number, body, step.at)
+            except Conflict:
+                # Seen under moto server's threads: the stored version moved on, or the write was
+                # undone by a failed transaction of another caller. Go on from what is stored.
+                fresh = load_request_record(tracking_number)
+                if fresh is None or int(fresh.version) < position + 2:
+                    done["left_behind"] += 1
+                    return done
+        version += 1
+        done[step.to or "paid"] += 1
+    return done
+
+
+def hand_in_paper(tracking_number: str, district_code: str, at: datetime) -> None:
+    """The service's documents, handed in at the district's window before the decision (a request
+    is approved only with them). Recording them again records nothing, so a rerun adds nothing."""
+    from chalicelib.domain.staff import Role, StaffMember
+    from chalicelib.services.catalogue import current_catalogue
+    from chalicelib.services.office_documents import record_paper
+    from chalicelib.store.requests import load_request_record
+
+    request = load_request_record(tracking_number)
+    service = current_catalogue().service(request.service_code, on=request.submitted_at.date()) if request else None
+    if request is None or service is None:
+        raise RuntimeError(f"request {tracking_number} or its service is not in the stack")
+    clerk = StaffMember(f"clerk-{district_code}", Role.CLERK, district_code)
+    body = {"documents": [document.code for document in service.documents], "version": int(request.version)}
+    record_paper(clerk, tracking_number, body, at)
+
+
+def fawry_notice(reference: str, amount_egp: float, paid_at: datetime) -> dict[str, Any]:
+    """Fawry's V2 notification of a payment at a kiosk, signed as Fawry signs it."""
+    from chalicelib.adapters.fawry import fawry_signature
+    from chalicelib.adapters.secrets import secret
+
+    amount = f"{float(amount_egp):.2f}"
+    notice = {
+        "requestId": f"demo{reference}",
+        "fawryRefNumber": str(9 * 10**9 + int(reference[-9:]) % 10**9),
+        "merchantRefNumber": reference,
+        "customerMobile": "",
+        "paymentAmount": amount,
+        "orderAmount": amount,
+        "fawryFees": "0.00",
+        "orderStatus": "PAID",
+        "paymentMethod": "PAYATFAWRY",
+        "paymentTime": int(paid_at.timestamp() * 1000),
+        "paymentRefrenceNumber": f"D{reference[-8:]}",
+    }
+    notice["messageSignature"] = fawry_signature(notice, secret("FAWRY_SECURE_KEY"))
+    return notice
+
+
+def require_running_stack(aws_url: str) -> None:
+    try:
+        with urllib.request.urlopen(f"{aws_url}/moto-api/", timeout=5):  # noqa: S310 - loopback
+            return
+    except (urllib.error.URLError, OSError):
+        sys.exit(f"make demo fills the running local stack: start `make run` first (nothing answers {aws_url}).")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--aws-port", type=int, default=Ports.aws)
+    parser.add_argument("--requests", type=int, default=DEFAULT_REQUESTS)
+    arguments = parser.parse_args()
+    environment = local_aws_environment(arguments.aws_port)
+    require_running_stack(environment["AWS_ENDPOINT_URL"])
+    os.environ.update(environment)  # before any client is made: the services read it lazily
+    os.environ.setdefault("AWS_REGION", REGION)
+
+    started = time.monotonic()
+    now = datetime.now(UTC)
+    plans = make_plans(arguments.requests, now)
+    totals: Counter[str] = Counter()
+    for number, plan in enumerate(plans, start=1):
+        totals += play(plan, now)
+        if number % 100 == 0:
+            print(f"  {number}/{len(plans)} requests ({time.monotonic() - started:.0f} s)", flush=True)
+    added = sum(totals.values())
+    print(
+        f"demo: {len(plans)} requests over {HISTORY_DAYS} days in {time.monotonic() - started:.0f} s; "
+        + (
+            ", ".join(f"{name} {count}" for name, count in sorted(totals.items()))
+            if added
+            else "nothing new (already there)"
+        )
+    )
+    print("The figures follow within seconds: the performance screen, the office API and /performance.html.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

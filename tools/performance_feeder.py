@@ -1,0 +1,91 @@
+"""The local stack's stand-in for what AWS runs on its own for the performance figures
+(`make run`): chalice local runs no stream or schedule handlers.
+
+- Every second, it reads the requests table's stream from the moto server and hands the
+  records to the figures' handler, as Lambda's event source mapping does when deployed.
+- The daily jobs, the recount of overdue requests and the publication of the public page and
+  its open data into the local portal, run at start, when the Cairo day turns, and (locally
+  only, so that `make demo` shows soon) once the stream falls quiet after changes, at most
+  once a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from chalicelib.domain.calendar import cairo_today
+from chalicelib.observability.logs import logger
+from chalicelib.services.open_data import directory_writer, publish_open_data
+from chalicelib.services.performance import StreamChange, keep_figures, recount_overdue
+from tools.requests_stream import RequestsStream
+
+READ_EVERY_S = 1.0
+# Locally the daily jobs also follow changes, but not more often than this: each recount is a
+# query per open status and district, and moto's queries slow down as the tables grow.
+REFRESH_AT_MOST_EVERY_S = 60.0
+
+
+def stream_changes(records: list[dict]) -> list[StreamChange]:
+    """Records as the DynamoDB Streams API gives them, as the handler takes them."""
+    return [
+        StreamChange(
+            record["eventID"],
+            _aware(record["dynamodb"]["ApproximateCreationDateTime"]),
+            record["dynamodb"].get("OldImage"),
+            record["dynamodb"].get("NewImage"),
+        )
+        for record in records
+    ]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def daily_jobs(portal_dir: Path) -> None:
+    now = datetime.now(UTC)
+    recount_overdue(now)
+    publish_open_data(now, directory_writer(portal_dir))
+
+
+def feed_forever(portal_dir: Path, stop: threading.Event) -> None:
+    stream = RequestsStream()
+    daily_jobs(portal_dir)
+    last_day, changed, last_run = cairo_today(datetime.now(UTC)), False, time.monotonic()
+    pending: list[dict] = []  # read but not yet applied: a failed round applies them again, harmlessly
+    while not stop.wait(READ_EVERY_S):
+        try:
+            pending += stream.read()
+            if pending:
+                outcomes = keep_figures(stream_changes(pending))
+                pending = []
+                changed = changed or outcomes["applied"] > 0
+                logger.info("local performance feed", extra={"outcomes": dict(outcomes)})
+                continue
+            today = cairo_today(datetime.now(UTC))
+            if today != last_day or (changed and time.monotonic() - last_run >= REFRESH_AT_MOST_EVERY_S):
+                daily_jobs(portal_dir)
+                last_day, changed, last_run = today, False, time.monotonic()
+        except Exception:  # the feed must outlive a moto hiccup; what it missed it reads next round
+            logger.exception("local performance feed round failed")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--portal-dir", type=Path, required=True, help="the local portal's built pages")
+    arguments = parser.parse_args()
+    stop = threading.Event()
+    try:
+        feed_forever(arguments.portal_dir, stop)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
