@@ -13,13 +13,15 @@ import textwrap
 
 from tests.conftest import PROJECT, TEST_REGION
 from tests.factories import national_id
+from tests.test_config_deployment import COMPLETE
 
 TRACE_ID = "Root=1-67a1b2c3-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1"
 # One submission and one inquiry through the real handler, in a Lambda-like process: moto in
-# process, the real tables, the local stage's catalogue.
+# process, the real tables of the stage it is told (in Lambda a deployed one: the local stage
+# refuses to start there).
 JOURNEY = textwrap.dedent(
     """
-    import json, sys
+    import json, os, sys
     import boto3
     from chalice.test import Client
     from moto import mock_aws
@@ -27,10 +29,11 @@ JOURNEY = textwrap.dedent(
     from tests.factories import free_service_code, submission
 
     with mock_aws():
-        deploy_resources(boto3.client("cloudformation"), "local")
+        stage = os.environ.get("SHOBBAK_STAGE", "local")
+        deploy_resources(boto3.client("cloudformation"), stage)
         from app import app
         json_body = {"Content-Type": "application/json"}
-        with Client(app, stage_name="local") as client:
+        with Client(app, stage_name=stage) as client:
             body = submission(free_service_code(), district_code="warraq")
             answer = client.http.post("/v1/requests", body=json.dumps(body), headers=json_body)
             assert answer.status_code == 201, answer.body
@@ -73,7 +76,10 @@ def test_in_lambda_each_invocation_is_annotated_and_its_aws_calls_captured_witho
     daemon.bind(("127.0.0.1", 0))
     daemon.settimeout(0.5)
     in_lambda = {
-        "AWS_LAMBDA_FUNCTION_NAME": "shobbak-local-citizen-api",
+        **COMPLETE,
+        "SHOBBAK_STAGE": "dev",
+        "LOOKUP_HMAC_KEY": "tracing-test-lookup-key",  # given itself: no SSM in this process
+        "AWS_LAMBDA_FUNCTION_NAME": "shobbak-dev-citizen-api",
         "LAMBDA_TASK_ROOT": str(PROJECT),
         "AWS_XRAY_DAEMON_ADDRESS": f"127.0.0.1:{daemon.getsockname()[1]}",
         "_X_AMZN_TRACE_ID": TRACE_ID,
