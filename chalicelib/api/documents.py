@@ -93,6 +93,8 @@ def upload_form_page(request: Request) -> Response:
         | html_answer("A page saying why (a form post)"),
         404: error_answer("No request matches these details", "not_found"),
         409: error_answer("The request is finished", "request_finished"),
+        429: error_answer("Too many failed attempts on this tracking number this hour, issued or not",
+                          "too_many_attempts") | html_answer("A page saying when to return (a form post)"),
         413: error_answer("The body is larger than 64 KB", "body_too_large"),
         415: error_answer("Not JSON", "unsupported_media_type"),
     }, pages=True),

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 
-@dataclass(eq=False)
+@dataclass
 class FieldProblem(Exception):
     """One field's value is unacceptable; the caller knows which field it was."""
 
@@ -19,7 +19,7 @@ class FieldProblem(Exception):
     message_en: str
 
 
-@dataclass(eq=False)
+@dataclass
 class InvalidInput(Exception):
     """A request that cannot be accepted as sent; nothing has been written.
 
@@ -45,7 +45,7 @@ def invalid_fields(problems: dict[str, FieldProblem]) -> InvalidInput:
     )
 
 
-@dataclass(eq=False)
+@dataclass
 class NotFound(Exception):
     """Nothing the caller may see answers to what was asked.
 
@@ -78,7 +78,7 @@ class RevealFirst(Forbidden):
     message_en = "This document reveals the applicant's identity: it opens only after a recorded identity reveal."
 
 
-@dataclass(eq=False)
+@dataclass
 class Conflict(Exception):
     """The request is not in the state the caller thought; `current` is how it stands now."""
 
@@ -88,7 +88,7 @@ class Conflict(Exception):
     current: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(eq=False)
+@dataclass
 class Unavailable(Exception):
     """A service we depend on (a payment gateway) cannot be reached now; nothing was written."""
 
@@ -97,7 +97,7 @@ class Unavailable(Exception):
     message_en: str
 
 
-@dataclass(eq=False)
+@dataclass
 class Busy(Exception):
     """The data store stayed busy through every retry; nothing was written, and trying again
     shortly will work. `contended`: other writes of the same request kept winning (a conflict),
@@ -108,7 +108,7 @@ class Busy(Exception):
     message_en: str = "The system is busy right now and nothing was saved. Please try again in a moment."
 
 
-@dataclass(eq=False)
+@dataclass
 class TooManyRequests(Exception):
     """A limit is reached (429): nothing was checked or written; try again at `retry_after`."""
 
