@@ -5,6 +5,9 @@ safe across threads: a TransactWriteItems that fails restores a deep copy of the
 wiping what other threads wrote meanwhile. Real DynamoDB applies each call atomically, so this
 server takes one call at a time; the callers (several `chalice local` threads, several
 processes) still race each other between their calls exactly as Lambda containers do.
+Taking one call at a time also lets a failed transaction be undone item by item
+(tools/moto_transactions.py) rather than by moto's copy of whole tables, which slowed the stack
+down as its tables grew.
 `python -m tools.aws_emulation --port N`.
 """
 
@@ -19,6 +22,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from werkzeug.serving import make_server
 
 from tools.moto_streams import keep_streams_short
+from tools.moto_transactions import undo_transactions_item_by_item
 
 
 def main() -> int:
@@ -26,7 +30,9 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     arguments = parser.parse_args()
-    keep_streams_short()  # tools/moto_streams.py (issue 9): a long-running stack stays quick
+    # Both issue 9, so that a stack holding a thousand requests (make demo) stays quick.
+    keep_streams_short()
+    undo_transactions_item_by_item()
     application = DomainDispatcherApplication(create_backend_app)
     server = make_server(
         arguments.host, arguments.port, application, threaded=False, request_handler=MotoRequestHandler
