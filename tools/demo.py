@@ -15,6 +15,7 @@ open, some of them overdue.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import sys
@@ -22,16 +23,21 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 
-from tools.local_stack import REGION, Ports, local_aws_environment
+from tools.local_stack import REGION, Ports, local_aws_environment, local_stage_variables
 
 SEED = 20261130
 DEFAULT_REQUESTS = 1000
 HISTORY_DAYS = 120
+# Requests played side by side, each worker a process of its own as Lambda containers are: the
+# emulation answers one call at a time, and meanwhile the other workers do their own share.
+DEFAULT_WORKERS = 4
 KEY_PREFIX = "demo-"
 
 # How each district works, so that the screens have differences to show: a multiplier on the
@@ -220,12 +226,12 @@ def play(plan: Plan, now: datetime) -> Counter[str]:
             if step.message_to_citizen:
                 body["message_to_citizen"] = step.message_to_citizen
             if step.to == "approved":
-                hand_in_paper(tracking_number, plan.district_code, step.at)
+                hand_in_paper(plan, tracking_number, version, step.at)
             try:
                 move_request(staff, tracking_number, body, step.at)
             except Conflict:
-                # Seen under moto server's threads: the stored version moved on, or the write was
-                # undone by a failed transaction of another caller. Go on from what is stored.
+                # Someone moved it meanwhile (staff on the running stack, another run of the demo):
+                # go on from what is stored.
                 fresh = load_request_record(tracking_number)
                 if fresh is None or int(fresh.version) < position + 2:
                     done["left_behind"] += 1
@@ -235,20 +241,18 @@ def play(plan: Plan, now: datetime) -> Counter[str]:
     return done
 
 
-def hand_in_paper(tracking_number: str, district_code: str, at: datetime) -> None:
+def hand_in_paper(plan: Plan, tracking_number: str, version: int, at: datetime) -> None:
     """The service's documents, handed in at the district's window before the decision (a request
     is approved only with them). Recording them again records nothing, so a rerun adds nothing."""
     from chalicelib.domain.staff import Role, StaffMember
     from chalicelib.services.catalogue import current_catalogue
     from chalicelib.services.office_documents import record_paper
-    from chalicelib.store.requests import load_request_record
 
-    request = load_request_record(tracking_number)
-    service = current_catalogue().service(request.service_code, on=request.submitted_at.date()) if request else None
-    if request is None or service is None:
-        raise RuntimeError(f"request {tracking_number} or its service is not in the stack")
-    clerk = StaffMember(f"clerk-{district_code}", Role.CLERK, district_code)
-    body = {"documents": [document.code for document in service.documents], "version": int(request.version)}
+    service = current_catalogue().service(plan.service_code, on=plan.submitted_at.date())
+    if service is None:
+        raise RuntimeError(f"the service {plan.service_code} of {plan.key} is not in the catalogue")
+    clerk = StaffMember(f"clerk-{plan.district_code}", Role.CLERK, plan.district_code)
+    body = {"documents": [document.code for document in service.documents], "version": version}
     record_paper(clerk, tracking_number, body, at)
 
 
@@ -283,22 +287,38 @@ def require_running_stack(aws_url: str) -> None:
         sys.exit(f"make demo fills the running local stack: start `make run` first (nothing answers {aws_url}).")
 
 
+def play_all(plans: list[Plan], now: datetime, workers: int) -> Iterator[Counter[str]]:
+    """Plays every plan, `workers` requests at a time; yields what each added as it is done.
+    Requests are independent of each other, so the order they are played in changes nothing."""
+    if workers <= 1:
+        for plan in plans:
+            yield play(plan, now)
+        return
+    # Spawned rather than forked: each worker makes its own AWS clients from the environment set above.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for done in as_completed([pool.submit(play, plan, now) for plan in plans]):
+            yield done.result()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--aws-port", type=int, default=Ports.aws)
     parser.add_argument("--requests", type=int, default=DEFAULT_REQUESTS)
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     arguments = parser.parse_args()
     environment = local_aws_environment(arguments.aws_port)
     require_running_stack(environment["AWS_ENDPOINT_URL"])
-    os.environ.update(environment)  # before any client is made: the services read it lazily
+    # Before any client is made (the services read it lazily) and before the workers start. The
+    # services' info lines would be thousands here (the stack logs its own), so warnings only.
+    os.environ.update({**local_stage_variables(), **environment, "POWERTOOLS_LOG_LEVEL": "WARNING"})
     os.environ.setdefault("AWS_REGION", REGION)
 
     started = time.monotonic()
     now = datetime.now(UTC)
     plans = make_plans(arguments.requests, now)
     totals: Counter[str] = Counter()
-    for number, plan in enumerate(plans, start=1):
-        totals += play(plan, now)
+    for number, added in enumerate(play_all(plans, now, arguments.workers), start=1):
+        totals += added
         if number % 100 == 0:
             print(f"  {number}/{len(plans)} requests ({time.monotonic() - started:.0f} s)", flush=True)
     added = sum(totals.values())
