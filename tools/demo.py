@@ -8,8 +8,13 @@ the screens and the public page all see what a real history would leave.
 
 Idempotent: every request has a fixed Idempotency-Key and a fixed plan (a seeded random
 draw), and each step is taken only if the request has not reached it yet, so a second run
-adds nothing. Steps that would fall after now are left for the future: recent requests stay
-open, some of them overdue.
+adds nothing. The simulated clock stops at the start of today (Cairo): steps that would fall
+later are left for the future, so recent requests stay open, some of them overdue, and a second
+run the same day finds nothing due that was not taken (a run on a later day brings the history
+up to that day).
+
+The requests are played by a few worker processes side by side, as Lambda containers work; with
+the emulation's fixes (tools/aws_emulation.py) a thousand take a few minutes (README, make demo).
 """
 
 from __future__ import annotations
@@ -287,6 +292,13 @@ def require_running_stack(aws_url: str) -> None:
         sys.exit(f"make demo fills the running local stack: start `make run` first (nothing answers {aws_url}).")
 
 
+def start_of_today(moment: datetime) -> datetime:
+    """Midnight in Cairo on `moment`'s Cairo day, in UTC: where the demo's simulated clock stops."""
+    from chalicelib.domain.calendar import CAIRO, cairo_today
+
+    return datetime.combine(cairo_today(moment), clock_time(0), tzinfo=CAIRO).astimezone(UTC)
+
+
 def play_all(plans: list[Plan], now: datetime, workers: int) -> Iterator[Counter[str]]:
     """Plays every plan, `workers` requests at a time; yields what each added as it is done.
     Requests are independent of each other, so the order they are played in changes nothing."""
@@ -314,7 +326,7 @@ def main() -> int:
     os.environ.setdefault("AWS_REGION", REGION)
 
     started = time.monotonic()
-    now = datetime.now(UTC)
+    now = start_of_today(datetime.now(UTC))
     plans = make_plans(arguments.requests, now)
     totals: Counter[str] = Counter()
     for number, added in enumerate(play_all(plans, now, arguments.workers), start=1):

@@ -53,10 +53,15 @@ def emulation_url() -> Iterator[str]:
         process.wait(timeout=15)
 
 
+def reset(emulation_url: str) -> None:
+    """Empties the emulation: every table, topic and bucket gone."""
+    urllib.request.urlopen(urllib.request.Request(f"{emulation_url}/moto-api/reset", method="POST"))
+
+
 @pytest.fixture
 def emulation(emulation_url: str) -> Callable[[str], Any]:
     """A boto3 client factory for the emulation, emptied before each test."""
-    urllib.request.urlopen(urllib.request.Request(f"{emulation_url}/moto-api/reset", method="POST"))
+    reset(emulation_url)
 
     def client(service: str) -> Any:
         return boto3.client(
