@@ -15,6 +15,9 @@ up to that day).
 
 The requests are played by a few worker processes side by side, as Lambda containers work; with
 the emulation's fixes (tools/aws_emulation.py) a thousand take a few minutes (README, make demo).
+Then the same workers send what the history told the citizens (SMS and voice calls, through the
+outbox's own delivery), as the deployed outbox stream sends each message at once; the stack's
+relay, a hundred messages every two seconds, would take many minutes more.
 """
 
 from __future__ import annotations
@@ -28,14 +31,16 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 
-from tools.local_stack import REGION, Ports, local_aws_environment, local_stage_variables
+from tools.local_stack import REGION, STAGE, Ports, local_aws_environment, local_stage_variables
+from tools.resources import deployed_outputs
 
 SEED = 20261130
 DEFAULT_REQUESTS = 1000
@@ -43,6 +48,8 @@ HISTORY_DAYS = 120
 # Requests played side by side, each worker a process of its own as Lambda containers are: the
 # emulation answers one call at a time, and meanwhile the other workers do their own share.
 DEFAULT_WORKERS = 4
+MESSAGES_A_TASK = 50
+MESSAGES_AT_MOST = 100_000
 KEY_PREFIX = "demo-"
 
 # How each district works, so that the screens have differences to show: a multiplier on the
@@ -299,17 +306,52 @@ def start_of_today(moment: datetime) -> datetime:
     return datetime.combine(cairo_today(moment), clock_time(0), tzinfo=CAIRO).astimezone(UTC)
 
 
-def play_all(plans: list[Plan], now: datetime, workers: int) -> Iterator[Counter[str]]:
-    """Plays every plan, `workers` requests at a time; yields what each added as it is done.
-    Requests are independent of each other, so the order they are played in changes nothing."""
+def deliver_messages(keys: list[str]) -> Counter[str]:
+    """The outbox's sweeper on these messages, now: each is claimed first, so the stack's own
+    relay, sweeping at the same time, never sends one twice."""
+    from chalicelib.services.notifications import deliver
+
+    return Counter(deliver(key, datetime.now(UTC)) for key in keys)
+
+
+def due_message_keys() -> list[str]:
+    from chalicelib.store.outbox import due_messages
+
+    return due_messages(datetime.now(UTC), MESSAGES_AT_MOST)
+
+
+def relay_settings(aws_url: str) -> dict[str, str]:
+    """What the stack's relay sends messages with (tools/local_stack.py gives its message inbox the same)."""
+    import boto3
+
+    cloudformation = boto3.client(
+        "cloudformation", endpoint_url=aws_url, region_name=REGION,
+        aws_access_key_id="local", aws_secret_access_key="local",  # noqa: S106 - moto accepts any
+    )  # fmt: skip
+    outputs = deployed_outputs(cloudformation, STAGE)
+    return {"VOICE_CALLS_TOPIC_ARN": outputs["VoiceCallsTopicArn"], "SMS_SENDER_ID": "Shobbak"}
+
+
+def side_by_side(
+    pool: Executor | None, function: Callable[..., Counter[str]], tasks: list[tuple[Any, ...]]
+) -> Iterator[Counter[str]]:
+    """`function` on each task, in the pool's workers (or here without one); yields each outcome as it is done."""
+    if pool is None:
+        for task in tasks:
+            yield function(*task)
+        return
+    for done in as_completed([pool.submit(function, *task) for task in tasks]):
+        yield done.result()
+
+
+@contextmanager
+def workers_pool(workers: int) -> Iterator[Executor | None]:
     if workers <= 1:
-        for plan in plans:
-            yield play(plan, now)
+        yield None
         return
     # Spawned rather than forked: each worker makes its own AWS clients from the environment set above.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for done in as_completed([pool.submit(play, plan, now) for plan in plans]):
-            yield done.result()
+        yield pool
 
 
 def main() -> int:
@@ -322,17 +364,29 @@ def main() -> int:
     require_running_stack(environment["AWS_ENDPOINT_URL"])
     # Before any client is made (the services read it lazily) and before the workers start. The
     # services' info lines would be thousands here (the stack logs its own), so warnings only.
-    os.environ.update({**local_stage_variables(), **environment, "POWERTOOLS_LOG_LEVEL": "WARNING"})
+    os.environ.update({
+        **local_stage_variables(), **environment, **relay_settings(environment["AWS_ENDPOINT_URL"]),
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    })  # fmt: skip
     os.environ.setdefault("AWS_REGION", REGION)
 
     started = time.monotonic()
     now = start_of_today(datetime.now(UTC))
     plans = make_plans(arguments.requests, now)
     totals: Counter[str] = Counter()
-    for number, added in enumerate(play_all(plans, now, arguments.workers), start=1):
-        totals += added
-        if number % 100 == 0:
-            print(f"  {number}/{len(plans)} requests ({time.monotonic() - started:.0f} s)", flush=True)
+    messages: Counter[str] = Counter()
+    with workers_pool(arguments.workers) as pool:
+        # Requests are independent of each other: the order they are played in changes nothing.
+        for number, added in enumerate(side_by_side(pool, play, [(plan, now) for plan in plans]), start=1):
+            totals += added
+            if number % 100 == 0:
+                print(f"  {number}/{len(plans)} requests ({time.monotonic() - started:.0f} s)", flush=True)
+        # What the history told the citizens, sent now as the deployed outbox stream would have sent
+        # it at once (the local relay alone, a hundred every two seconds, takes many minutes more).
+        due = due_message_keys()
+        batches = [(due[start : start + MESSAGES_A_TASK],) for start in range(0, len(due), MESSAGES_A_TASK)]
+        for outcome in side_by_side(pool, deliver_messages, batches):
+            messages += outcome
     added = sum(totals.values())
     print(
         f"demo: {len(plans)} requests over {HISTORY_DAYS} days in {time.monotonic() - started:.0f} s; "
@@ -342,6 +396,8 @@ def main() -> int:
             else "nothing new (already there)"
         )
     )
+    if messages:
+        print("messages: " + ", ".join(f"{name} {count}" for name, count in sorted(messages.items())))
     print("The figures follow within seconds: the performance screen, the office API and /performance.html.")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -56,6 +57,12 @@ def emulation_url() -> Iterator[str]:
 def reset(emulation_url: str) -> None:
     """Empties the emulation: every table, topic and bucket gone."""
     urllib.request.urlopen(urllib.request.Request(f"{emulation_url}/moto-api/reset", method="POST"))
+
+
+def dashboard_data(emulation_url: str) -> dict[str, Any]:
+    """moto's own account of what it holds (`/moto-api/data.json`): the SMS sent, among others."""
+    with urllib.request.urlopen(f"{emulation_url}/moto-api/data.json", timeout=30) as answer:
+        return json.load(answer)
 
 
 @pytest.fixture

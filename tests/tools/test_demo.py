@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import PROJECT
-from tests.tools.conftest import reset
+from tests.tools.conftest import dashboard_data, reset
 from tools.demo import HISTORY_DAYS, make_plans, start_of_today
 from tools.resources import deploy_resources
 
@@ -93,6 +93,12 @@ def test_workers_side_by_side_leave_the_history_one_leaves_and_a_second_run_adds
     side_by_side = run_demo(emulation_url, workers=3)
     again = run_demo(emulation_url, workers=3)
     history = stored_history(deployed)
+    waiting = deployed("dynamodb").scan(
+        TableName="shobbak-local-outbox",
+        FilterExpression="attribute_exists(due_queue) AND due_order <= :now",
+        ExpressionAttributeValues={":now": {"S": f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#~"}},
+    )["Items"]
+    sms = dashboard_data(emulation_url)["sns"]["SMS"]
     reset(emulation_url)
     deploy_resources(deployed("cloudformation"), "local", deployed("s3"))
 
@@ -100,6 +106,10 @@ def test_workers_side_by_side_leave_the_history_one_leaves_and_a_second_run_adds
 
     assert f"submitted {DEMO_REQUESTS}" in side_by_side
     assert "nothing new" in again
+    assert "messages: " in side_by_side
+    assert "messages: " not in again
+    assert sms  # what the history told the citizens: sent, none left waiting that is due
+    assert waiting == []
     assert len(history) == DEMO_REQUESTS
     assert any(request["status"] == "closed" for request in history.values())
     assert stored_history(deployed) == history

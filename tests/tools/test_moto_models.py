@@ -3,17 +3,12 @@ tables still hold and answer theirs, its dashboard data still shows the SMS sent
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from collections.abc import Callable
 from typing import Any
 
+from tests.tools.conftest import dashboard_data
+
 Client = Callable[[str], Any]
-
-
-def dashboard_data(emulation_url: str) -> dict[str, Any]:
-    with urllib.request.urlopen(f"{emulation_url}/moto-api/data.json", timeout=30) as answer:
-        return json.load(answer)
 
 
 def test_items_are_held_by_their_table_only(emulation: Client, emulation_url: str) -> None:
