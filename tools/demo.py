@@ -315,6 +315,7 @@ def deliver_messages(keys: list[str]) -> Counter[str]:
 
 
 def due_message_keys() -> list[str]:
+    """Every message waiting in the outbox whose time has come, oldest first (one query)."""
     from chalicelib.store.outbox import due_messages
 
     return due_messages(datetime.now(UTC), MESSAGES_AT_MOST)
@@ -346,6 +347,7 @@ def side_by_side(
 
 @contextmanager
 def workers_pool(workers: int) -> Iterator[Executor | None]:
+    """`workers` processes to play in, or none (everything here) for one."""
     if workers <= 1:
         yield None
         return
@@ -384,6 +386,8 @@ def main() -> int:
         # What the history told the citizens, sent now as the deployed outbox stream would have sent
         # it at once (the local relay alone, a hundred every two seconds, takes many minutes more).
         due = due_message_keys()
+        if due:
+            print(f"  sending the {len(due)} messages due ({time.monotonic() - started:.0f} s)", flush=True)
         batches = [(due[start : start + MESSAGES_A_TASK],) for start in range(0, len(due), MESSAGES_A_TASK)]
         for outcome in side_by_side(pool, deliver_messages, batches):
             messages += outcome
