@@ -1,0 +1,277 @@
+"""The packaged template deployed into moto's CloudFormation as the runbook (section 2) deploys it,
+for both stages, and what the stacks then hold asked of the AWS APIs, not read from the template.
+
+Steps, as a person takes them: the staff pool's stack (infra/staff-pool.yaml, whose exports the
+app's stack imports), the edge stack (infra/edge-waf.yaml) in us-east-1, the zip into an
+artefacts bucket with every function's CodeUri pointed at it (`aws cloudformation package`),
+AWS's SAM transform (tools/moto_deploy.py: moto has none), then the app's stack with every
+parameter a person gives. Each stack must reach CREATE_COMPLETE.
+
+What moto 5.2.5's CloudFormation does not create, and what is therefore NOT checked here (each
+stood in for by tools/moto_deploy.NotEmulated so that a reference to it resolves; the lists are
+asserted, so a moto that starts creating one of them fails here and the test can then check it):
+- Cognito user pool, client and groups: the staff pool's exports carry stand-in ids, which the
+  app's functions do receive through Fn::ImportValue (asserted: moto resolves it).
+- CloudWatch alarms and log metric filters; SNS topic policies and subscriptions; S3 bucket
+  policies; the API Gateway stage (so its throttling, tracing and access logs) and account; WAF
+  web ACLs, their association and logging; the CloudFront distribution, its cache and
+  response-headers policies and origin access control; GuardDuty's malware protection plan.
+  `!Ref RestAPI.Stage` is resolved by the SAM translator (to the stage resource RestAPI<Stage>Stage),
+  which moto then stands in for.
+moto also ignores some properties of what it does create (not asserted here): a function's
+TracingConfig (it reports PassThrough), a bucket's encryption, versioning and public access block.
+tests/infra/test_packaged_template.py holds all of these to the packaged template itself.
+
+Two moto faults are mended in tools/moto_deploy.moto_gaps() (KMS key tags, a RestApi from its
+OpenAPI body); neither changes the template.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+import yaml
+from moto import mock_aws
+
+from chalicelib.config import missing_deployment_settings
+from tests.conftest import PROJECT, TEST_REGION
+from tests.infra.conftest import STAGES, packaged
+from tools.moto_deploy import NOT_EMULATED, create_stack, expand, moto_gaps, with_code_in
+
+ACCOUNT = "123456789012"  # moto's
+EDGE_REGION = "us-east-1"  # CloudFront takes web ACLs from there only
+ARTEFACTS = "shobbak-artefacts"
+# What a person passes to `aws cloudformation deploy --parameter-overrides` (runbook section 2).
+GIVEN = {
+    "WebAclArn": f"arn:aws:wafv2:us-east-1:{ACCOUNT}:global/webacl/shobbak-edge/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+    "OriginVerifySecret": "5f4dcc3b5aa765d61d8327deb882cf995f4dcc3b5aa765d61d8327deb882cf99",
+    "PaymobIntegrationId": "4512345",
+    "PaymobIframeId": "812345",
+    "PaymobMerchantId": "1023456",
+    "VoiceOriginationIdentity": "+20235678901",
+    "AlertEmail": "oncall@giza.gov.eg",
+    "PublicApiUrl": "https://d1a2b3c4d5e6f7.cloudfront.net",
+}
+STAFF_POOL_NOT_EMULATED = {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolGroup"}
+EDGE_NOT_EMULATED = {"AWS::WAFv2::WebACL", "AWS::WAFv2::LoggingConfiguration"}
+APP_NOT_EMULATED = {
+    "AWS::CloudWatch::Alarm", "AWS::Logs::MetricFilter", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription",
+    "AWS::S3::BucketPolicy", "AWS::ApiGateway::Stage", "AWS::ApiGateway::Account", "AWS::WAFv2::WebACL",
+    "AWS::WAFv2::WebACLAssociation", "AWS::CloudFront::Distribution", "AWS::CloudFront::CachePolicy",
+    "AWS::CloudFront::ResponseHeadersPolicy", "AWS::CloudFront::OriginAccessControl",
+    "AWS::GuardDuty::MalwareProtectionPlan",
+}  # fmt: skip
+
+
+@dataclass
+class Deployment:
+    stage: str
+    template: dict[str, Any]  # the app's template as the SAM transform expanded it
+    outputs: dict[str, str]
+    physical: dict[str, str]  # logical id to what moto created
+    exports: dict[str, str]
+    not_emulated: dict[str, dict[str, str]]  # stack to {logical id: type}
+
+    def client(self, service: str, region: str = TEST_REGION) -> Any:
+        return boto3.client(service, region_name=region)
+
+    def of_type(self, kind: str) -> dict[str, dict[str, Any]]:
+        return {name: resource for name, resource in self.template["Resources"].items() if resource["Type"] == kind}
+
+    def created(self, kind: str) -> dict[str, str]:
+        """Logical id to physical id of every resource of this type that moto created."""
+        return {name: self.physical[name] for name in self.of_type(kind)}
+
+
+@pytest.fixture(scope="module", params=STAGES)
+def deployed(request: pytest.FixtureRequest) -> Iterator[Deployment]:
+    stage = request.param
+    sam = yaml.safe_load(packaged(stage).read_text(encoding="utf-8"))
+    with mock_aws(), moto_gaps() as gaps:
+        cloudformation = boto3.client("cloudformation", region_name=TEST_REGION)
+        not_emulated = {}
+        create_stack(
+            cloudformation,
+            f"shobbak-{stage}-staff",
+            (PROJECT / "infra" / "staff-pool.yaml").read_text(),
+            {"Stage": stage},
+        )
+        not_emulated["staff"], gaps.skipped = gaps.skipped, {}
+        edge = boto3.client("cloudformation", region_name=EDGE_REGION)
+        create_stack(edge, f"shobbak-{stage}-edge", (PROJECT / "infra" / "edge-waf.yaml").read_text(), {"Stage": stage})
+        not_emulated["edge"], gaps.skipped = gaps.skipped, {}
+
+        s3 = boto3.client("s3", region_name=TEST_REGION)
+        s3.create_bucket(Bucket=ARTEFACTS, CreateBucketConfiguration={"LocationConstraint": TEST_REGION})
+        s3.upload_file(str(packaged(stage).parent / "deployment.zip"), ARTEFACTS, f"{stage}/deployment.zip")
+        parameters = {"Stage": stage, **GIVEN}
+        code_in_s3 = with_code_in(sam, ARTEFACTS, f"{stage}/deployment.zip")
+        template = expand(code_in_s3, parameters, boto3.client("iam", region_name=TEST_REGION), TEST_REGION)
+        outputs = create_stack(cloudformation, f"shobbak-{stage}", template, parameters)
+        not_emulated["app"] = gaps.skipped
+        resources = cloudformation.describe_stack_resources(StackName=f"shobbak-{stage}")["StackResources"]
+        exports = {export["Name"]: export["Value"] for export in cloudformation.list_exports()["Exports"]}
+        yield Deployment(
+            stage=stage,
+            template=template,
+            outputs=outputs,
+            physical={resource["LogicalResourceId"]: resource.get("PhysicalResourceId", "") for resource in resources},
+            exports=exports,
+            not_emulated=not_emulated,
+        )
+
+
+def test_every_stack_is_created_and_moto_leaves_out_only_the_types_listed(deployed: Deployment) -> None:
+    assert set(deployed.not_emulated["staff"].values()) == STAFF_POOL_NOT_EMULATED
+    assert set(deployed.not_emulated["edge"].values()) == EDGE_NOT_EMULATED
+    assert set(deployed.not_emulated["app"].values()) == APP_NOT_EMULATED
+    # Everything else in the expanded template was created by moto, under a real identifier.
+    for name, resource in deployed.template["Resources"].items():
+        if name not in deployed.not_emulated["app"]:
+            assert NOT_EMULATED not in deployed.physical[name], (name, resource["Type"])
+
+
+def test_the_sam_transform_leaves_plain_cloudformation(deployed: Deployment) -> None:
+    kinds = {resource["Type"] for resource in deployed.template["Resources"].values()}
+    assert not any(kind.startswith("AWS::Serverless::") for kind in kinds), kinds
+    assert "Transform" not in deployed.template
+
+
+def test_every_function_exists_with_a_role_of_its_own(deployed: Deployment) -> None:
+    lambda_, iam = deployed.client("lambda"), deployed.client("iam")
+    functions = deployed.created("AWS::Lambda::Function")
+    roles = {
+        name: lambda_.get_function(FunctionName=physical)["Configuration"]["Role"]
+        for name, physical in functions.items()
+    }
+
+    assert len(functions) >= 13
+    assert len(set(roles.values())) == len(roles), roles
+    for name, role_arn in roles.items():
+        role = iam.get_role(RoleName=role_arn.rsplit("/", 1)[1])["Role"]
+        trusted = [statement["Principal"] for statement in role["AssumeRolePolicyDocument"]["Statement"]]
+        assert trusted == [{"Service": "lambda.amazonaws.com"}], name
+        assert iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"], name
+
+
+def test_each_function_reserves_its_stages_concurrency_within_the_quota(deployed: Deployment) -> None:
+    lambda_ = deployed.client("lambda")
+    concurrency = deployed.template["Mappings"]["Concurrency"][deployed.stage]
+    reserved = {}
+    for name, physical in deployed.created("AWS::Lambda::Function").items():
+        reserved[name] = lambda_.get_function_concurrency(FunctionName=physical)["ReservedConcurrentExecutions"]
+        declared = deployed.template["Resources"][name]["Properties"]["ReservedConcurrentExecutions"]["Fn::FindInMap"]
+        assert reserved[name] == concurrency[declared[2]], name
+
+    assert sum(reserved.values()) <= 1000 - 100  # Lambda's default quota, of which 100 must stay unreserved
+    assert reserved["OfficeAPIHandler"] > 0
+    assert reserved["PaymentCallbacksHandler"] > 0
+
+
+def test_every_function_is_configured_without_placeholders(deployed: Deployment) -> None:
+    """Every setting from parameters, the stack's own resources and the staff pool's exports (moto
+    resolves Fn::ImportValue), nothing left as SET-…, nothing a deployed function would refuse."""
+    lambda_ = deployed.client("lambda")
+    for name, physical in deployed.created("AWS::Lambda::Function").items():
+        environment = lambda_.get_function(FunctionName=physical)["Configuration"]["Environment"]["Variables"]
+        assert missing_deployment_settings(environment) == [], name
+        assert not [key for key, value in environment.items() if not value or value.upper().startswith("SET-")], name
+        assert environment["SHOBBAK_STAGE"] == deployed.stage
+        assert environment["PAYMOB_INTEGRATION_ID"] == GIVEN["PaymobIntegrationId"]
+        assert environment["PUBLIC_API_URL"] == GIVEN["PublicApiUrl"]
+        for setting, export in (("STAFF_TOKEN_ISSUER", "issuer"), ("STAFF_TOKEN_AUDIENCE", "audience"),
+                                ("STAFF_TOKEN_JWKS_URL", "jwks-url")):  # fmt: skip
+            assert environment[setting] == deployed.exports[f"shobbak-{deployed.stage}-staff-token-{export}"]
+        assert environment["PORTAL_BUCKET"] == deployed.physical["PortalBucket"]
+        assert environment["DOCUMENTS_BUCKET"] == deployed.physical["DocumentsBucket"]
+
+
+def test_the_code_is_the_packaged_zip(deployed: Deployment) -> None:
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256((packaged(deployed.stage).parent / "deployment.zip").read_bytes()).digest()
+    lambda_ = deployed.client("lambda")
+    for physical in deployed.created("AWS::Lambda::Function").values():
+        configuration = lambda_.get_function(FunctionName=physical)["Configuration"]
+        assert configuration["CodeSha256"] == base64.b64encode(digest).decode()
+
+
+def test_every_table_has_point_in_time_recovery_and_deletion_protection(deployed: Deployment) -> None:
+    dynamodb = deployed.client("dynamodb")
+    tables = deployed.created("AWS::DynamoDB::Table")
+    assert len(tables) >= 8
+    for name, table in tables.items():
+        backups = dynamodb.describe_continuous_backups(TableName=table)["ContinuousBackupsDescription"]
+        assert backups["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED", name
+        description = dynamodb.describe_table(TableName=table)["Table"]
+        assert description["DeletionProtectionEnabled"] is True, name
+        assert description["SSEDescription"]["Status"] == "ENABLED", name
+
+
+def test_the_topics_are_encrypted_with_the_operations_key(deployed: Deployment) -> None:
+    sns, kms = deployed.client("sns"), deployed.client("kms")
+    key = deployed.physical["OperationsKey"]
+    assert kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"] is True
+    policy = json.loads(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])
+    assert {"Service": "cloudwatch.amazonaws.com"} in [statement["Principal"] for statement in policy["Statement"]]
+    assert kms.describe_key(KeyId=f"alias/shobbak-{deployed.stage}-operations")["KeyMetadata"]["KeyId"] == key
+
+    topics = deployed.created("AWS::SNS::Topic")
+    assert set(topics) == {"OperationsAlertsTopic", "VoiceCallsTopic"}
+    for name, arn in topics.items():
+        assert sns.get_topic_attributes(TopicArn=arn)["Attributes"]["KmsMasterKeyId"] == key, name
+
+
+def test_every_log_group_is_kept_ninety_days_and_encrypted(deployed: Deployment) -> None:
+    logs, lambda_ = deployed.client("logs"), deployed.client("lambda")
+    groups = {group["logGroupName"]: group for group in logs.describe_log_groups()["logGroups"]}
+    key_arn = deployed.client("kms").describe_key(KeyId=deployed.physical["OperationsKey"])["KeyMetadata"]["Arn"]
+    for name, group_name in deployed.created("AWS::Logs::LogGroup").items():
+        assert groups[group_name]["retentionInDays"] == 90, name
+        assert groups[group_name]["kmsKeyId"] == key_arn, name
+    for physical in deployed.created("AWS::Lambda::Function").values():
+        assert f"/aws/lambda/{lambda_.get_function(FunctionName=physical)['Configuration']['FunctionName']}" in groups
+
+
+def test_each_api_route_reaches_the_function_for_its_prefix(deployed: Deployment) -> None:
+    """The split of tools/package_template.py, as API Gateway holds it: the offices' routes and
+    the gateways' callbacks reach functions of their own, everything else the citizen API."""
+    apigateway, lambda_ = deployed.client("apigateway"), deployed.client("lambda")
+    arn = {name: lambda_.get_function(FunctionName=deployed.physical[name])["Configuration"]["FunctionArn"]
+           for name in ("APIHandler", "OfficeAPIHandler", "PaymentCallbacksHandler")}  # fmt: skip
+    reached: dict[str, set[str]] = {name: set() for name in arn}
+    api = deployed.physical["RestAPI"]
+    for resource in apigateway.get_resources(restApiId=api, embed=["methods"], limit=500)["items"]:
+        for method in resource.get("resourceMethods", {}):
+            integration = apigateway.get_integration(restApiId=api, resourceId=resource["id"], httpMethod=method)
+            if integration["type"].upper() == "MOCK":  # CORS preflight
+                continue
+            # moto keeps the Body's spelling (aws_proxy) where API Gateway answers AWS_PROXY.
+            assert integration["type"].upper() == "AWS_PROXY", (resource["path"], method)
+            owner = next(
+                name for name, function_arn in arn.items() if f"/functions/{function_arn}/" in integration["uri"]
+            )
+            reached[owner].add(resource["path"])
+    assert reached["OfficeAPIHandler"]
+    assert all(path.startswith("/v1/office/") for path in reached["OfficeAPIHandler"])
+    assert reached["PaymentCallbacksHandler"]
+    assert all(path.startswith("/v1/payments/") for path in reached["PaymentCallbacksHandler"])
+    assert not any(path.startswith(("/v1/office/", "/v1/payments/")) for path in reached["APIHandler"])
+    for name in arn:
+        policy = json.loads(lambda_.get_policy(FunctionName=deployed.physical[name])["Policy"])
+        principals = {statement["Principal"]["Service"] for statement in policy["Statement"]}
+        assert "apigateway.amazonaws.com" in principals, name
+
+
+def test_the_dashboards_are_json_with_every_reference_resolved(deployed: Deployment) -> None:
+    cloudwatch = deployed.client("cloudwatch")
+    for name, dashboard in deployed.created("AWS::CloudWatch::Dashboard").items():
+        body = cloudwatch.get_dashboard(DashboardName=dashboard)["DashboardBody"]
+        assert "${" not in body, name
+        assert json.loads(body)["widgets"], name
