@@ -123,11 +123,13 @@ def moto_gaps() -> Iterator[Gaps]:
 
 def _mended_models() -> list[type]:
     from moto.apigateway.models import RestAPI
+    from moto.awslambda.models import LambdaFunction
     from moto.dynamodb.models.table import Table
+    from moto.iam.models import Role
     from moto.kms.models import Key
     from moto.logs.models import LogGroup
 
-    return [Key, LogGroup, RestAPI, Table]
+    return [Key, LambdaFunction, LogGroup, RestAPI, Role, Table]
 
 
 def _mended(moto_create: Any) -> Any:
@@ -143,6 +145,10 @@ def _mended(moto_create: Any) -> Any:
     - AWS::DynamoDB::Table: moto ignores PointInTimeRecoverySpecification (applied here through
       moto's own UpdateContinuousBackups, as CloudFormation applies it) and reads SSESpecification
       by the API's key (Enabled) rather than CloudFormation's (SSEEnabled).
+    - AWS::Lambda::Function: moto passes a handful of properties to its Lambda and drops
+      TracingConfig, which its Lambda does model (its CreateFunction takes it): it is set.
+    - AWS::IAM::Role: moto stores an inline policy's document (an object) as Python's repr of it,
+      which GetRolePolicy then answers; it is stored as the JSON the API takes.
     - AWS::Logs::LogGroup: moto reads the key by the API's name (kmsKeyId), not CloudFormation's
       (KmsKeyId), and so drops it.
     """
@@ -160,6 +166,10 @@ def _mended(moto_create: Any) -> Any:
                 properties["KeyPolicy"] = json.dumps(properties["KeyPolicy"])
         if kind == "AWS::DynamoDB::Table" and "SSEEnabled" in properties.get("SSESpecification", {}):
             properties["SSESpecification"] = {"Enabled": properties["SSESpecification"]["SSEEnabled"]}
+        if kind == "AWS::IAM::Role":
+            for policy in properties.get("Policies", []):
+                if isinstance(policy["PolicyDocument"], dict):
+                    policy["PolicyDocument"] = json.dumps(policy["PolicyDocument"])
         if kind == "AWS::Logs::LogGroup" and "KmsKeyId" in properties:
             properties["kmsKeyId"] = properties.pop("KmsKeyId")
         if kind == "AWS::ApiGateway::RestApi" and "Body" in properties:
@@ -170,6 +180,8 @@ def _mended(moto_create: Any) -> Any:
 
             backend = apigateway_backends[account_id][region_name]
             backend.put_rest_api(created.id, _as_moto_imports(properties["Body"]), fail_on_warnings=False)
+        if kind == "AWS::Lambda::Function" and "TracingConfig" in properties:
+            created.tracing_config = dict(properties["TracingConfig"])
         if kind == "AWS::DynamoDB::Table" and "PointInTimeRecoverySpecification" in properties:
             from moto.dynamodb.models import dynamodb_backends
 

@@ -156,6 +156,9 @@ def test_every_function_exists_with_a_role_of_its_own(deployed: Deployment) -> N
         role = iam.get_role(RoleName=role_arn.rsplit("/", 1)[1])["Role"]
         trusted = [statement["Principal"] for statement in role["AssumeRolePolicyDocument"]["Statement"]]
         assert trusted == [{"Service": "lambda.amazonaws.com"}], name
+        assert lambda_.get_function(FunctionName=functions[name])["Configuration"]["TracingConfig"] == {
+            "Mode": "Active"
+        }
         assert iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"], name
 
 
@@ -275,3 +278,122 @@ def test_the_dashboards_are_json_with_every_reference_resolved(deployed: Deploym
         body = cloudwatch.get_dashboard(DashboardName=dashboard)["DashboardBody"]
         assert "${" not in body, name
         assert json.loads(body)["widgets"], name
+
+
+def test_every_resource_a_role_names_exists(deployed: Deployment) -> None:
+    """Each ARN in a function's role that names a table, index, stream, queue, topic, log group,
+    bucket or key names one the stack created, and each SSM parameter one the function is told
+    to read: a policy for a renamed or misspelt resource would deploy, then deny at run time."""
+    iam, lambda_ = deployed.client("iam"), deployed.client("lambda")
+    dangling, named = [], 0
+    for name, physical in deployed.created("AWS::Lambda::Function").items():
+        configuration = lambda_.get_function(FunctionName=physical)["Configuration"]
+        told = {value for key, value in configuration["Environment"]["Variables"].items() if key.endswith("_PARAMETER")}
+        role = configuration["Role"].rsplit("/", 1)[1]
+        for policy in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+            for statement in iam.get_role_policy(RoleName=role, PolicyName=policy)["PolicyDocument"]["Statement"]:
+                resources = (
+                    statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                )
+                for arn in resources:
+                    found = _exists(deployed, arn, told)
+                    named += found is not None
+                    if found is False:
+                        dangling.append((name, statement["Sid"], arn))
+    assert named > 50  # the check ran on the stack's resources, not only on what it cannot check
+    assert dangling == []
+
+
+def _exists(deployed: Deployment, arn: str, parameters_told: set[str]) -> bool | None:
+    """Whether what the ARN names exists; None for what no stack creates (X-Ray's and SMS's "*",
+    the account's phone numbers and pools for voice)."""
+    from botocore.exceptions import ClientError
+
+    if arn == "*" or arn.startswith(("arn:aws:sms-voice:", "arn:aws:xray:")):
+        return None
+    service, resource = arn.split(":")[2], arn.split(":", 5)[5]
+    try:
+        if service == "dynamodb":
+            table_name, *rest = resource.removeprefix("table/").split("/")
+            table = deployed.client("dynamodb").describe_table(TableName=table_name)["Table"]
+            indexes = {
+                index["IndexName"]
+                for index in table.get("GlobalSecondaryIndexes", []) + table.get("LocalSecondaryIndexes", [])
+            }
+            if rest[:1] == ["index"]:
+                return bool(indexes) if rest[1] == "*" else rest[1] in indexes
+            if rest[:1] == ["stream"]:
+                return rest[1] == "*" or arn == table["LatestStreamArn"]
+            return not rest
+        if service == "logs":
+            group = resource.removeprefix("log-group:").removesuffix(":*")
+            groups = deployed.client("logs").describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+            return any(found["logGroupName"] == group for found in groups)
+        if service == "s3":
+            deployed.client("s3").head_bucket(Bucket=resource.split("/")[0])
+            return True
+        if service == "sns":
+            deployed.client("sns").get_topic_attributes(TopicArn=arn)
+            return True
+        if service == "sqs":
+            deployed.client("sqs").get_queue_url(QueueName=resource)
+            return True
+        if service == "kms":
+            deployed.client("kms").describe_key(KeyId=arn)
+            return True
+        if service == "ssm":  # made by hand (runbook section 4), named in the function's settings
+            return resource.removeprefix("parameter") in parameters_told
+    except ClientError:
+        return False
+    raise AssertionError(f"no check for {arn}")
+
+
+def test_schedules_and_events_reach_functions_that_let_them(deployed: Deployment) -> None:
+    """Each EventBridge rule targets a function of the stack, and that function's resource policy
+    lets exactly that rule invoke it (without it, EventBridge's calls are refused silently)."""
+    events, lambda_ = deployed.client("events"), deployed.client("lambda")
+    functions = {
+        lambda_.get_function(FunctionName=physical)["Configuration"]["FunctionArn"]: physical
+        for physical in deployed.created("AWS::Lambda::Function").values()
+    }
+    rules = events.list_rules()["Rules"]
+    assert len(rules) == len(deployed.of_type("AWS::Events::Rule"))
+    for rule in rules:
+        assert rule.get("ScheduleExpression") or rule.get("EventPattern"), rule["Name"]
+        targets = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+        assert len(targets) == 1, rule["Name"]
+        function = functions[targets[0]["Arn"]]
+        statements = json.loads(lambda_.get_policy(FunctionName=function)["Policy"])["Statement"]
+        assert any(
+            statement["Principal"] == {"Service": "events.amazonaws.com"}
+            and statement["Condition"]["ArnLike"]["AWS:SourceArn"] == rule["Arn"]
+            for statement in statements
+        ), rule["Name"]
+
+
+def test_streams_feed_their_functions_and_failures_are_kept(deployed: Deployment) -> None:
+    """The outbox's and the requests' streams each feed their function, with failed batches sent
+    to a queue that exists. (moto's Lambda has no dead-letter queues: the functions' own
+    DeadLetterConfig is held by tests/infra/test_packaged_template.py only.)"""
+    lambda_, dynamodb, sqs = deployed.client("lambda"), deployed.client("dynamodb"), deployed.client("sqs")
+    streams = {
+        dynamodb.describe_table(TableName=table)["Table"].get("LatestStreamArn"): name
+        for name, table in deployed.created("AWS::DynamoDB::Table").items()
+    }
+    mappings = lambda_.list_event_source_mappings()["EventSourceMappings"]
+    fed = {streams[mapping["EventSourceArn"]]: mapping["FunctionArn"].rsplit(":", 1)[1] for mapping in mappings}
+    assert fed == {
+        "OutboxTable": f"shobbak-{deployed.stage}-deliver-messages",
+        "RequestsTable": f"shobbak-{deployed.stage}-keep-performance-figures",
+    }
+    for mapping in mappings:
+        queue = mapping["DestinationConfig"]["OnFailure"]["Destination"]
+        assert sqs.get_queue_url(QueueName=queue.rsplit(":", 1)[1])["QueueUrl"]
+
+
+def test_the_edge_stack_keeps_its_waf_log_in_us_east_1(deployed: Deployment) -> None:
+    logs = deployed.client("logs", EDGE_REGION)
+    groups = logs.describe_log_groups(logGroupNamePrefix=f"aws-waf-logs-shobbak-{deployed.stage}")["logGroups"]
+    assert [(group["logGroupName"], group["retentionInDays"]) for group in groups] == [
+        (f"aws-waf-logs-shobbak-{deployed.stage}", 90)
+    ]
