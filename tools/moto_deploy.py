@@ -205,6 +205,59 @@ def _as_moto_imports(swagger: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+def refusals(template: dict[str, Any], parameters: dict[str, str], region: str) -> list[str]:
+    """Why CloudFormation would refuse these parameters before creating anything, which moto does
+    not check: a parameter without a default not given, a value outside AllowedValues, not
+    matching AllowedPattern (whole value) or MinLength, and each Rules assertion that fails."""
+    import re
+
+    found = []
+    values = {name: parameters.get(name, spec.get("Default")) for name, spec in template.get("Parameters", {}).items()}
+    values["AWS::Region"] = region
+    for name, spec in template.get("Parameters", {}).items():
+        value = values[name]
+        if value is None:
+            found.append(f"{name}: not given and no default")
+            continue
+        value = str(value)  # a Number's default is written as a number; CloudFormation takes strings
+        if "AllowedValues" in spec and value not in spec["AllowedValues"]:
+            found.append(f"{name}: {value!r} not in {spec['AllowedValues']}")
+        if "AllowedPattern" in spec and not re.fullmatch(spec["AllowedPattern"], value):
+            found.append(f"{name}: does not match {spec['AllowedPattern']}")
+        if len(value) < int(spec.get("MinLength", 0)):
+            found.append(f"{name}: shorter than {spec['MinLength']}")
+    if found:
+        return found
+    for name, rule in template.get("Rules", {}).items():
+        if "RuleCondition" in rule and not _rule_value(rule["RuleCondition"], values):
+            continue
+        for assertion in rule["Assertions"]:
+            if not _rule_value(assertion["Assert"], values):
+                found.append(f"{name}: {assertion.get('AssertDescription', 'assertion failed')}")
+    return found
+
+
+def _rule_value(node: Any, values: dict[str, Any]) -> Any:
+    """A Rules expression's value (the rule functions the templates use), over parameter values."""
+    if not isinstance(node, dict):
+        return node
+    ((function, argument),) = node.items()
+    if function == "Ref":
+        return values[argument]
+    arguments = [_rule_value(item, values) for item in argument]
+    if function == "Fn::Equals":
+        return arguments[0] == arguments[1]
+    if function == "Fn::Not":
+        return not arguments[0]
+    if function == "Fn::And":
+        return all(arguments)
+    if function == "Fn::Or":
+        return any(arguments)
+    if function == "Fn::Contains":
+        return arguments[1] in arguments[0]
+    raise ValueError(f"rule function {function} is not evaluated here")
+
+
 class StackFailed(Exception):
     """CloudFormation did not reach CREATE_COMPLETE; the message holds every failed resource's reason."""
 
@@ -213,8 +266,17 @@ def create_stack(
     cloudformation: Any, name: str, template: dict[str, Any] | str, parameters: dict[str, str]
 ) -> dict[str, str]:
     """Creates the stack as `aws cloudformation deploy` would (with the capabilities the runbook
-    gives) and returns its outputs; raises StackFailed unless it reaches CREATE_COMPLETE."""
-    body = template if isinstance(template, str) else json.dumps(template)
+    gives) and returns its outputs; raises StackFailed when CloudFormation would refuse the
+    parameters (`refusals`) or the stack does not reach CREATE_COMPLETE."""
+    if isinstance(template, str):
+        from cfnlint.decode import cfn_yaml
+
+        body, parsed = template, json.loads(json.dumps(cfn_yaml.loads(template), default=str))
+    else:
+        body, parsed = json.dumps(template), template
+    refused = refusals(parsed, parameters, cloudformation.meta.region_name)
+    if refused:
+        raise StackFailed(f"{name}: CloudFormation would refuse the parameters: {refused}")
     cloudformation.create_stack(
         StackName=name,
         TemplateBody=body,

@@ -29,6 +29,7 @@ OpenAPI body); neither changes the template.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +42,7 @@ from moto import mock_aws
 from chalicelib.config import missing_deployment_settings
 from tests.conftest import PROJECT, TEST_REGION
 from tests.infra.conftest import STAGES, packaged
-from tools.moto_deploy import NOT_EMULATED, create_stack, expand, moto_gaps, with_code_in
+from tools.moto_deploy import NOT_EMULATED, create_stack, expand, moto_gaps, refusals, with_code_in
 
 ACCOUNT = "123456789012"  # moto's
 EDGE_REGION = "us-east-1"  # CloudFront takes web ACLs from there only
@@ -397,3 +398,19 @@ def test_the_edge_stack_keeps_its_waf_log_in_us_east_1(deployed: Deployment) -> 
     assert [(group["logGroupName"], group["retentionInDays"]) for group in groups] == [
         (f"aws-waf-logs-shobbak-{deployed.stage}", 90)
     ]
+
+
+def test_the_runbooks_first_deploy_is_accepted(stage: str) -> None:
+    """The app's first deploy exactly as docs/runbook.md section 2 types it (its parameter names;
+    the values are GIVEN's): CloudFormation checks parameters and Rules before it creates
+    anything, and moto checks neither, so tools/moto_deploy.refusals does."""
+    runbook = (PROJECT / "docs" / "runbook.md").read_text(encoding="utf-8")
+    command = re.search(
+        r"aws cloudformation deploy --template-file build/\$STAGE/packaged\.yaml(.*?)```", runbook, re.S
+    )
+    assert command, "the runbook no longer shows the app's deploy"
+    names = re.findall(r"\b([A-Z][A-Za-z]+)=", command[1].split("--parameter-overrides", 1)[1])
+    template = yaml.safe_load(packaged(stage).read_text(encoding="utf-8"))
+
+    assert set(names) <= set(template["Parameters"])
+    assert refusals(template, {"Stage": stage} | {name: GIVEN[name] for name in names}, TEST_REGION) == []
