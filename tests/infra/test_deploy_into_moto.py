@@ -414,3 +414,53 @@ def test_the_runbooks_first_deploy_is_accepted(stage: str) -> None:
 
     assert set(names) <= set(template["Parameters"])
     assert refusals(template, {"Stage": stage} | {name: GIVEN[name] for name in names}, TEST_REGION) == []
+
+
+def test_the_origin_lock_names_the_stage_the_transform_made(deployed: Deployment) -> None:
+    """`!Ref RestAPI.Stage` (infra/api.yaml) is SAM's, not CloudFormation's: the translator must
+    turn it into a Ref to the stage it creates, or CloudFormation would refuse the template.
+    (moto then stands in for that stage and the association: its API has only SAM's "Stage".)"""
+    association = deployed.template["Resources"]["ApiOriginLockAssociation"]["Properties"]
+    _, (_, stage_reference) = association["ResourceArn"]["Fn::Join"]
+    stage = deployed.template["Resources"][stage_reference["Ref"]]
+
+    assert stage["Type"] == "AWS::ApiGateway::Stage"
+    assert stage["Properties"]["StageName"] == deployed.stage
+    assert stage["Properties"]["RestApiId"] == {"Ref": "RestAPI"}
+    assert deployed.not_emulated["app"][stage_reference["Ref"]] == "AWS::ApiGateway::Stage"
+    assert f"/{deployed.stage}/" in deployed.outputs["EndpointURL"]
+
+
+def test_each_role_may_write_its_own_logs_and_use_the_key_of_the_topics_it_publishes_to(
+    deployed: Deployment,
+) -> None:
+    """What the roles grant, checked against what the functions are and the topics hold: a role
+    naming another function's log group, or publishing to an encrypted topic without its key
+    (SNS then refuses with KMS.AccessDeniedException), deploys and fails at run time."""
+    iam, lambda_, sns = deployed.client("iam"), deployed.client("lambda"), deployed.client("sns")
+    key_arn = deployed.client("kms").describe_key(KeyId=deployed.physical["OperationsKey"])["KeyMetadata"]["Arn"]
+    topic_keys = {
+        arn: sns.get_topic_attributes(TopicArn=arn)["Attributes"].get("KmsMasterKeyId")
+        for arn in deployed.created("AWS::SNS::Topic").values()
+    }
+    publishers = set()
+    for name, physical in deployed.created("AWS::Lambda::Function").items():
+        configuration = lambda_.get_function(FunctionName=physical)["Configuration"]
+        role = configuration["Role"].rsplit("/", 1)[1]
+        granted: dict[str, set[str]] = {}
+        for policy in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+            for statement in iam.get_role_policy(RoleName=role, PolicyName=policy)["PolicyDocument"]["Statement"]:
+                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                resources = (
+                    statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                )
+                for action in actions:
+                    granted.setdefault(action, set()).update(resources)
+        own_group = f":log-group:/aws/lambda/{configuration['FunctionName']}"
+        assert [arn for arn in granted["logs:PutLogEvents"] if not arn.endswith((own_group, own_group + ":*"))] == []
+        for topic in granted.get("sns:Publish", set()) & set(topic_keys):
+            assert topic_keys[topic] == deployed.physical["OperationsKey"], (name, topic)
+            assert key_arn in granted["kms:GenerateDataKey*"], (name, topic)
+            assert key_arn in granted["kms:Decrypt"], (name, topic)
+            publishers.add(name)
+    assert publishers == {"DeliverMessages", "SweepMessages"}  # the voice calls' topic
