@@ -13,11 +13,17 @@ leaves the resource out), and a reference to such a resource (`!GetAtt Alarm.Arn
 the distribution's domain in an output) then fails the whole stack although nothing is wrong with
 the template. `moto_gaps()` stands in for those resources with `NotEmulated`: nothing is created,
 a Ref or GetAtt of one answers a value that says so, and each is recorded, so that a test can
-name exactly what moto left out instead of pretending it was deployed.
+name exactly what moto left out instead of pretending it was deployed. It also puts right the
+properties moto 5.2.5 mishandles on types it does create (`_mended`: each says how), always by
+the AWS API moto itself offers, so that the APIs answer what CloudFormation would have made.
+
+CloudFormation checks a stack's parameters and Rules before it creates anything; moto checks
+neither, so `create_stack` does (`refusals`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from collections.abc import Iterator
@@ -58,16 +64,13 @@ class Gaps:
 
     skipped: dict[str, str] = field(default_factory=dict)
 
-    def types(self) -> set[str]:
-        return set(self.skipped.values())
-
 
 @contextmanager
 def moto_gaps() -> Iterator[Gaps]:
     """Inside it, a resource type moto's CloudFormation cannot create is recorded in the Gaps it
     yields and stood in for by NotEmulated (so that a reference to it does not fail the stack),
-    and the properties moto's CloudFormation drops from what it does create are applied
-    (MENDED, below). Everything it changes is put back on leaving."""
+    and what moto's CloudFormation gets wrong or drops from the types it does create is put
+    right (`_mended`). Everything it changes is put back on leaving."""
     from moto.cloudformation import parsing
     from moto.core.common_models import CloudFormationModel
 
@@ -208,7 +211,8 @@ def _as_moto_imports(swagger: dict[str, Any]) -> dict[str, Any]:
 def refusals(template: dict[str, Any], parameters: dict[str, str], region: str) -> list[str]:
     """Why CloudFormation would refuse these parameters before creating anything, which moto does
     not check: a parameter without a default not given, a value outside AllowedValues, not
-    matching AllowedPattern (whole value) or MinLength, and each Rules assertion that fails."""
+    matching AllowedPattern (the whole value), MinLength or MaxLength, and each Rules assertion
+    that fails."""
     import re
 
     found = []
@@ -224,8 +228,8 @@ def refusals(template: dict[str, Any], parameters: dict[str, str], region: str) 
             found.append(f"{name}: {value!r} not in {spec['AllowedValues']}")
         if "AllowedPattern" in spec and not re.fullmatch(spec["AllowedPattern"], value):
             found.append(f"{name}: does not match {spec['AllowedPattern']}")
-        if len(value) < int(spec.get("MinLength", 0)):
-            found.append(f"{name}: shorter than {spec['MinLength']}")
+        if not int(spec.get("MinLength", 0)) <= len(value) <= int(spec.get("MaxLength", len(value))):
+            found.append(f"{name}: shorter than MinLength or longer than MaxLength")
     if found:
         return found
     for name, rule in template.get("Rules", {}).items():
@@ -268,6 +272,8 @@ def create_stack(
     """Creates the stack as `aws cloudformation deploy` would (with the capabilities the runbook
     gives) and returns its outputs; raises StackFailed when CloudFormation would refuse the
     parameters (`refusals`) or the stack does not reach CREATE_COMPLETE."""
+    from botocore.exceptions import WaiterError
+
     if isinstance(template, str):
         from cfnlint.decode import cfn_yaml
 
@@ -283,6 +289,10 @@ def create_stack(
         Parameters=[{"ParameterKey": key, "ParameterValue": value} for key, value in parameters.items()],
         Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
     )
+    # moto in process creates before it answers; the moto server need not. On a failure the
+    # status and the failed resources' reasons (below) say more than the waiter's error.
+    with contextlib.suppress(WaiterError):
+        cloudformation.get_waiter("stack_create_complete").wait(StackName=name, WaiterConfig={"Delay": 1})
     stack = cloudformation.describe_stacks(StackName=name)["Stacks"][0]
     if stack["StackStatus"] != "CREATE_COMPLETE":
         events = cloudformation.describe_stack_events(StackName=name)["StackEvents"]

@@ -18,12 +18,16 @@ asserted, so a moto that starts creating one of them fails here and the test can
   response-headers policies and origin access control; GuardDuty's malware protection plan.
   `!Ref RestAPI.Stage` is resolved by the SAM translator (to the stage resource RestAPI<Stage>Stage),
   which moto then stands in for.
-moto also ignores some properties of what it does create (not asserted here): a function's
-TracingConfig (it reports PassThrough), a bucket's encryption, versioning and public access block.
-tests/infra/test_packaged_template.py holds all of these to the packaged template itself.
-
-Two moto faults are mended in tools/moto_deploy.moto_gaps() (KMS key tags, a RestApi from its
-OpenAPI body); neither changes the template.
+moto also drops properties of types it does create. Those it has an API for are applied by
+tools/moto_deploy (_mended: table PITR and encryption, log group keys, function tracing, role
+policies as JSON, KMS key tags and policy, the API's routes from its body) and asserted here;
+those it does not model are not asserted here: a function's DeadLetterConfig, a role's
+ManagedPolicyArns, a bucket's encryption, versioning and public access block. A log group's
+Arn in moto lacks CloudFormation's trailing ":*". tests/infra/test_packaged_template.py holds
+all of these to the packaged template itself.
+moto checks neither parameters (patterns, allowed values) nor Rules: tools/moto_deploy.refusals
+does, as CloudFormation does before creating, and the runbook's own first deploy is held to it.
+Nothing here changes the template that is deployed.
 """
 
 from __future__ import annotations
