@@ -441,7 +441,7 @@ def test_each_role_may_write_its_own_logs_and_use_the_key_of_the_topics_it_publi
     """What the roles grant, checked against what the functions are and the topics hold: a role
     naming another function's log group, or publishing to an encrypted topic without its key
     (SNS then refuses with KMS.AccessDeniedException), deploys and fails at run time."""
-    iam, lambda_, sns = deployed.client("iam"), deployed.client("lambda"), deployed.client("sns")
+    lambda_, sns = deployed.client("lambda"), deployed.client("sns")
     key_arn = deployed.client("kms").describe_key(KeyId=deployed.physical["OperationsKey"])["KeyMetadata"]["Arn"]
     topic_keys = {
         arn: sns.get_topic_attributes(TopicArn=arn)["Attributes"].get("KmsMasterKeyId")
@@ -450,16 +450,7 @@ def test_each_role_may_write_its_own_logs_and_use_the_key_of_the_topics_it_publi
     publishers = set()
     for name, physical in deployed.created("AWS::Lambda::Function").items():
         configuration = lambda_.get_function(FunctionName=physical)["Configuration"]
-        role = configuration["Role"].rsplit("/", 1)[1]
-        granted: dict[str, set[str]] = {}
-        for policy in iam.list_role_policies(RoleName=role)["PolicyNames"]:
-            for statement in iam.get_role_policy(RoleName=role, PolicyName=policy)["PolicyDocument"]["Statement"]:
-                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-                resources = (
-                    statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-                )
-                for action in actions:
-                    granted.setdefault(action, set()).update(resources)
+        granted = _granted(deployed, physical)
         own_group = f":log-group:/aws/lambda/{configuration['FunctionName']}"
         assert [arn for arn in granted["logs:PutLogEvents"] if not arn.endswith((own_group, own_group + ":*"))] == []
         for topic in granted.get("sns:Publish", set()) & set(topic_keys):
@@ -468,3 +459,68 @@ def test_each_role_may_write_its_own_logs_and_use_the_key_of_the_topics_it_publi
             assert key_arn in granted["kms:Decrypt"], (name, topic)
             publishers.add(name)
     assert publishers == {"DeliverMessages", "SweepMessages"}  # the voice calls' topic
+
+
+def _granted(deployed: Deployment, function: str) -> dict[str, set[str]]:
+    """Action to the resources the function's role grants it on (its inline policies, as IAM holds them)."""
+    iam, lambda_ = deployed.client("iam"), deployed.client("lambda")
+    role = lambda_.get_function(FunctionName=function)["Configuration"]["Role"].rsplit("/", 1)[1]
+    granted: dict[str, set[str]] = {}
+    for policy in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        for statement in iam.get_role_policy(RoleName=role, PolicyName=policy)["PolicyDocument"]["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            for action in actions:
+                granted.setdefault(action, set()).update(resources)
+    return granted
+
+
+def test_lambda_would_accept_each_roles_queues_and_streams(deployed: Deployment) -> None:
+    """Lambda refuses, at CreateFunction or CreateEventSourceMapping, a dead-letter queue or a
+    failure destination the role may not send to, and a stream it may not read: a deploy that
+    moto (which checks neither) passes and CloudFormation rolls back."""
+    lambda_, sqs = deployed.client("lambda"), deployed.client("sqs")
+
+    def queue_arn(logical: str) -> str:
+        url = sqs.get_queue_url(QueueName=deployed.physical[logical].rsplit("/", 1)[1])["QueueUrl"]
+        return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+    checked = 0
+    for name, resource in deployed.of_type("AWS::Lambda::Function").items():
+        if "DeadLetterConfig" in resource["Properties"]:  # moto has no dead-letter queues: the template's
+            queue = resource["Properties"]["DeadLetterConfig"]["TargetArn"]["Fn::GetAtt"][0]
+            assert queue_arn(queue) in _granted(deployed, deployed.physical[name]).get("sqs:SendMessage", set()), name
+            checked += 1
+    for mapping in lambda_.list_event_source_mappings()["EventSourceMappings"]:
+        granted = _granted(deployed, mapping["FunctionArn"].rsplit(":", 1)[1])
+        for action in (
+            "dynamodb:DescribeStream",
+            "dynamodb:GetRecords",
+            "dynamodb:GetShardIterator",
+            "dynamodb:ListStreams",
+        ):
+            assert mapping["EventSourceArn"] in granted.get(action, set()), (mapping["FunctionArn"], action)
+        assert mapping["DestinationConfig"]["OnFailure"]["Destination"] in granted["sqs:SendMessage"]
+        checked += 1
+    assert checked == len(deployed.of_type("AWS::Lambda::EventSourceMapping")) + 7  # seven asynchronous functions
+
+
+def test_every_handler_is_in_the_code_and_every_environment_fits_lambdas_limit(deployed: Deployment) -> None:
+    """What Lambda holds against the zip that was uploaded: each handler a module-level name of a
+    module in it (a wrong path deploys and fails every invocation with ImportModuleError), and
+    each environment within the 4 KB Lambda allows (CreateFunction refuses more; moto does not)."""
+    import ast
+    import zipfile
+
+    lambda_ = deployed.client("lambda")
+    with zipfile.ZipFile(packaged(deployed.stage).parent / "deployment.zip") as code:
+        for physical in deployed.created("AWS::Lambda::Function").values():
+            configuration = lambda_.get_function(FunctionName=physical)["Configuration"]
+            module, attribute = configuration["Handler"].rsplit(".", 1)
+            tree = ast.parse(code.read(module.replace(".", "/") + ".py"))
+            defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)}
+            defined |= {target.id for node in tree.body if isinstance(node, ast.Assign)
+                        for target in node.targets if isinstance(target, ast.Name)}  # fmt: skip
+            assert attribute in defined, configuration["Handler"]
+            variables = configuration["Environment"]["Variables"]
+            assert sum(len(key) + len(value) for key, value in variables.items()) < 4096, physical
