@@ -60,9 +60,12 @@ def expand(sam: dict[str, Any], parameters: dict[str, str], iam: Any, region: st
 
 @dataclass
 class Gaps:
-    """What moto's CloudFormation could not create while `moto_gaps()` was open: logical id to type."""
+    """What moto's CloudFormation could not create while `moto_gaps()` was open: logical id to
+    type, and to the properties moto resolved for it (references to what it did create, as
+    CloudFormation would have passed them on; no API received them)."""
 
     skipped: dict[str, str] = field(default_factory=dict)
+    resolved: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @contextmanager
@@ -102,6 +105,7 @@ def moto_gaps() -> Iterator[Gaps]:
             cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
         ) -> NotEmulated:
             gaps.skipped[kwargs["LogicalId"]] = kwargs["ResourceType"]
+            gaps.resolved[kwargs["LogicalId"]] = cloudformation_json.get("Properties", {})
             return cls(kwargs["LogicalId"])
 
     moto_class_for = parsing.resource_class_from_type

@@ -81,6 +81,7 @@ class Deployment:
     physical: dict[str, str]  # logical id to what moto created
     exports: dict[str, str]
     not_emulated: dict[str, dict[str, str]]  # stack to {logical id: type}
+    resolved: dict[str, dict[str, Any]]  # the app's not emulated resources' properties, as moto resolved them
 
     def client(self, service: str, region: str = TEST_REGION) -> Any:
         return boto3.client(service, region_name=region)
@@ -106,10 +107,10 @@ def deployed(request: pytest.FixtureRequest) -> Iterator[Deployment]:
             (PROJECT / "infra" / "staff-pool.yaml").read_text(),
             {"Stage": stage},
         )
-        not_emulated["staff"], gaps.skipped = gaps.skipped, {}
+        not_emulated["staff"], gaps.skipped, gaps.resolved = gaps.skipped, {}, {}
         edge = boto3.client("cloudformation", region_name=EDGE_REGION)
         create_stack(edge, f"shobbak-{stage}-edge", (PROJECT / "infra" / "edge-waf.yaml").read_text(), {"Stage": stage})
-        not_emulated["edge"], gaps.skipped = gaps.skipped, {}
+        not_emulated["edge"], gaps.skipped, gaps.resolved = gaps.skipped, {}, {}
 
         s3 = boto3.client("s3", region_name=TEST_REGION)
         s3.create_bucket(Bucket=ARTEFACTS, CreateBucketConfiguration={"LocationConstraint": TEST_REGION})
@@ -128,6 +129,7 @@ def deployed(request: pytest.FixtureRequest) -> Iterator[Deployment]:
             physical={resource["LogicalResourceId"]: resource.get("PhysicalResourceId", "") for resource in resources},
             exports=exports,
             not_emulated=not_emulated,
+            resolved=gaps.resolved,
         )
 
 
@@ -524,3 +526,59 @@ def test_every_handler_is_in_the_code_and_every_environment_fits_lambdas_limit(d
             assert attribute in defined, configuration["Handler"]
             variables = configuration["Environment"]["Variables"]
             assert sum(len(key) + len(value) for key, value in variables.items()) < 4096, physical
+
+
+def test_what_moto_does_not_create_refers_to_what_it_did(deployed: Deployment) -> None:
+    """The alarms, metric filters, subscriptions and policies are not created (see above), but moto
+    resolves their references: each must resolve to something the stack did create, as the APIs
+    name it (a metric filter on a log group that does not exist was found this way before: cfn-lint
+    passed it). Every alarm calls the operations topic; every metric filter's metric has an alarm."""
+    lambda_, sqs, logs = deployed.client("lambda"), deployed.client("sqs"), deployed.client("logs")
+    existing = {
+        "FunctionName": {function["FunctionName"] for function in lambda_.list_functions()["Functions"]},
+        "QueueName": {url.rsplit("/", 1)[1] for url in sqs.list_queues()["QueueUrls"]},
+        "ApiName": {deployed.client("apigateway").get_rest_api(restApiId=deployed.physical["RestAPI"])["name"]},
+        "Stage": {deployed.stage},
+    }
+    topic = deployed.physical["OperationsAlertsTopic"]
+    watched, dimensions_checked = set(), set()
+    resolved = {name: deployed.resolved[name] for name, kind in deployed.not_emulated["app"].items()}
+    for name, alarm in ((name, properties) for name, properties in resolved.items()
+                        if deployed.not_emulated["app"][name] == "AWS::CloudWatch::Alarm"):  # fmt: skip
+        assert alarm["AlarmActions"] == [topic], name
+        metrics = [alarm] + [
+            query["MetricStat"]["Metric"] for query in alarm.get("Metrics", []) if "MetricStat" in query
+        ]
+        for metric in metrics:
+            watched.add((metric.get("Namespace"), metric.get("MetricName")))
+            for dimension in metric.get("Dimensions", []):
+                if dimension["Name"] in existing:
+                    assert dimension["Value"] in existing[dimension["Name"]], (name, dimension)
+                    dimensions_checked.add(dimension["Name"])
+    assert dimensions_checked == set(existing)
+    assert deployed.client("sns").get_topic_attributes(TopicArn=topic)
+
+    groups = {group["logGroupName"] for group in logs.describe_log_groups()["logGroups"]}
+    for name, kind in deployed.not_emulated["app"].items():
+        properties = resolved[name]
+        if kind == "AWS::Logs::MetricFilter":
+            assert properties["LogGroupName"] in groups, name
+            for transformation in properties["MetricTransformations"]:
+                assert (transformation["MetricNamespace"], transformation["MetricName"]) in watched, name
+        if kind == "AWS::SNS::Subscription":
+            assert properties["TopicArn"] in deployed.created("AWS::SNS::Topic").values(), name
+        if kind == "AWS::SNS::TopicPolicy":
+            (policy_topic,) = properties["Topics"]
+            assert policy_topic in deployed.created("AWS::SNS::Topic").values(), name
+            assert {statement["Resource"] for statement in properties["PolicyDocument"]["Statement"]} == {policy_topic}
+        if kind == "AWS::S3::BucketPolicy":
+            deployed.client("s3").head_bucket(Bucket=properties["Bucket"])
+            for statement in properties["PolicyDocument"]["Statement"]:
+                for arn in (
+                    statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                ):
+                    assert arn.split(":::", 1)[1].split("/", 1)[0] == properties["Bucket"], (name, arn)
+    voice = resolved["PlaceVoiceCallsPlaceVoiceCallsSnsSubscription"]["Endpoint"]
+    assert (
+        voice == lambda_.get_function(FunctionName=deployed.physical["PlaceVoiceCalls"])["Configuration"]["FunctionArn"]
+    )
