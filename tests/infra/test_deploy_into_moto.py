@@ -5,7 +5,8 @@ Steps, as a person takes them: the staff pool's stack (infra/staff-pool.yaml, wh
 app's stack imports), the edge stack (infra/edge-waf.yaml) in us-east-1, the zip into an
 artefacts bucket with every function's CodeUri pointed at it (`aws cloudformation package`),
 AWS's SAM transform (tools/moto_deploy.py: moto has none), then the app's stack with every
-parameter a person gives. Each stack must reach CREATE_COMPLETE.
+parameter a person gives. Each stack must reach CREATE_COMPLETE, dev's and prod's side by side in
+one account (the runbook allows it), and each test asks about its stage's resources only.
 
 What moto 5.2.5's CloudFormation does not create, and what is therefore NOT checked here (each
 stood in for by tools/moto_deploy.NotEmulated so that a reference to it resolves; the lists are
@@ -46,7 +47,7 @@ from moto import mock_aws
 from chalicelib.config import missing_deployment_settings
 from tests.conftest import PROJECT, TEST_REGION
 from tests.infra.conftest import STAGES, packaged
-from tools.moto_deploy import NOT_EMULATED, create_stack, expand, moto_gaps, refusals, with_code_in
+from tools.moto_deploy import NOT_EMULATED, Gaps, create_stack, expand, moto_gaps, refusals, with_code_in
 
 ACCOUNT = "123456789012"  # moto's
 EDGE_REGION = "us-east-1"  # CloudFront takes web ACLs from there only
@@ -93,47 +94,67 @@ class Deployment:
         """Logical id to physical id of every resource of this type that moto created."""
         return {name: self.physical[name] for name in self.of_type(kind)}
 
+    def event_source_mappings(self) -> list[dict[str, Any]]:
+        """The stage's own (the other stage's stack is in the same account)."""
+        listed = [self.client("lambda").list_event_source_mappings(FunctionName=function)["EventSourceMappings"]
+                  for function in self.created("AWS::Lambda::Function").values()]  # fmt: skip
+        return [mapping for mappings in listed for mapping in mappings]
 
-@pytest.fixture(scope="module", params=STAGES)
-def deployed(request: pytest.FixtureRequest) -> Iterator[Deployment]:
-    stage = request.param
-    sam = yaml.safe_load(packaged(stage).read_text(encoding="utf-8"))
+
+@pytest.fixture(scope="module")
+def account() -> Iterator[dict[str, Deployment]]:
+    """dev and prod deployed into one account, as the runbook allows (names must not collide),
+    each stage's stacks in the runbook's order; moto stays up while the module's tests ask it."""
     with mock_aws(), moto_gaps() as gaps:
-        cloudformation = boto3.client("cloudformation", region_name=TEST_REGION)
-        not_emulated = {}
-        create_stack(
-            cloudformation,
-            f"shobbak-{stage}-staff",
-            (PROJECT / "infra" / "staff-pool.yaml").read_text(),
-            {"Stage": stage},
-        )
-        not_emulated["staff"], gaps.skipped, gaps.resolved = gaps.skipped, {}, {}
-        edge = boto3.client("cloudformation", region_name=EDGE_REGION)
-        create_stack(edge, f"shobbak-{stage}-edge", (PROJECT / "infra" / "edge-waf.yaml").read_text(), {"Stage": stage})
-        not_emulated["edge"], gaps.skipped, gaps.resolved = gaps.skipped, {}, {}
-
         s3 = boto3.client("s3", region_name=TEST_REGION)
         s3.create_bucket(Bucket=ARTEFACTS, CreateBucketConfiguration={"LocationConstraint": TEST_REGION})
-        s3.upload_file(str(packaged(stage).parent / "deployment.zip"), ARTEFACTS, f"{stage}/deployment.zip")
-        parameters = {"Stage": stage, **GIVEN}
-        code_in_s3 = with_code_in(sam, ARTEFACTS, f"{stage}/deployment.zip")
-        template = expand(code_in_s3, parameters, boto3.client("iam", region_name=TEST_REGION), TEST_REGION)
-        outputs = create_stack(cloudformation, f"shobbak-{stage}", template, parameters)
-        not_emulated["app"] = gaps.skipped
-        resources = cloudformation.describe_stack_resources(StackName=f"shobbak-{stage}")["StackResources"]
-        exports = {export["Name"]: export["Value"] for export in cloudformation.list_exports()["Exports"]}
-        yield Deployment(
-            stage=stage,
-            template=template,
-            outputs=outputs,
-            physical={resource["LogicalResourceId"]: resource.get("PhysicalResourceId", "") for resource in resources},
-            exports=exports,
-            not_emulated=not_emulated,
-            resolved=gaps.resolved,
-        )
+        yield {stage: _deploy(stage, gaps) for stage in STAGES}
+
+
+def _deploy(stage: str, gaps: Gaps) -> Deployment:
+    cloudformation = boto3.client("cloudformation", region_name=TEST_REGION)
+    not_emulated = {}
+    staff_pool = (PROJECT / "infra" / "staff-pool.yaml").read_text(encoding="utf-8")
+    create_stack(cloudformation, f"shobbak-{stage}-staff", staff_pool, {"Stage": stage})
+    not_emulated["staff"], gaps.skipped, gaps.resolved = gaps.skipped, {}, {}
+    edge = boto3.client("cloudformation", region_name=EDGE_REGION)
+    create_stack(edge, f"shobbak-{stage}-edge", (PROJECT / "infra" / "edge-waf.yaml").read_text(), {"Stage": stage})
+    not_emulated["edge"], gaps.skipped, gaps.resolved = gaps.skipped, {}, {}
+
+    s3 = boto3.client("s3", region_name=TEST_REGION)
+    s3.upload_file(str(packaged(stage).parent / "deployment.zip"), ARTEFACTS, f"{stage}/deployment.zip")
+    parameters = {"Stage": stage, **GIVEN}
+    sam = yaml.safe_load(packaged(stage).read_text(encoding="utf-8"))
+    code_in_s3 = with_code_in(sam, ARTEFACTS, f"{stage}/deployment.zip")
+    template = expand(code_in_s3, parameters, boto3.client("iam", region_name=TEST_REGION), TEST_REGION)
+    outputs = create_stack(cloudformation, f"shobbak-{stage}", template, parameters)
+    not_emulated["app"] = gaps.skipped
+    deployment = Deployment(
+        stage=stage,
+        template=template,
+        outputs=outputs,
+        physical={
+            resource["LogicalResourceId"]: resource.get("PhysicalResourceId", "")
+            for resource in cloudformation.describe_stack_resources(StackName=f"shobbak-{stage}")["StackResources"]
+        },
+        exports={export["Name"]: export["Value"] for export in cloudformation.list_exports()["Exports"]},
+        not_emulated=not_emulated,
+        resolved=gaps.resolved,
+    )
+    gaps.skipped, gaps.resolved = {}, {}
+    return deployment
+
+
+@pytest.fixture(scope="module", params=STAGES)
+def deployed(account: dict[str, Deployment], request: pytest.FixtureRequest) -> Deployment:
+    return account[request.param]
 
 
 def test_every_stack_is_created_and_moto_leaves_out_only_the_types_listed(deployed: Deployment) -> None:
+    stacks = boto3.client("cloudformation", region_name=TEST_REGION).describe_stacks()["Stacks"]
+    statuses = {stack["StackName"]: stack["StackStatus"] for stack in stacks}
+    # Both stages side by side in one account: no name of one collides with the other's.
+    assert statuses == {f"shobbak-{stage}{stack}": "CREATE_COMPLETE" for stage in STAGES for stack in ("", "-staff")}
     assert set(deployed.not_emulated["staff"].values()) == STAFF_POOL_NOT_EMULATED
     assert set(deployed.not_emulated["edge"].values()) == EDGE_NOT_EMULATED
     assert set(deployed.not_emulated["app"].values()) == APP_NOT_EMULATED
@@ -312,13 +333,17 @@ def test_every_resource_a_role_names_exists(deployed: Deployment) -> None:
 
 
 def _exists(deployed: Deployment, arn: str, parameters_told: set[str]) -> bool | None:
-    """Whether what the ARN names exists; None for what no stack creates (X-Ray's and SMS's "*",
-    the account's phone numbers and pools for voice)."""
+    """Whether what the ARN names exists and is this stage's; None for what no stack creates
+    (X-Ray's and SMS's "*", the account's phone numbers and pools for voice)."""
     from botocore.exceptions import ClientError
 
     if arn == "*" or arn.startswith(("arn:aws:sms-voice:", "arn:aws:xray:")):
         return None
     service, resource = arn.split(":")[2], arn.split(":", 5)[5]
+    if service == "kms":
+        return arn.endswith(f":key/{deployed.physical['OperationsKey']}")
+    if service != "ssm" and f"shobbak-{deployed.stage}-" not in resource:  # the other stage's, in the same account
+        return False
     try:
         if service == "dynamodb":
             table_name, *rest = resource.removeprefix("table/").split("/")
@@ -345,9 +370,6 @@ def _exists(deployed: Deployment, arn: str, parameters_told: set[str]) -> bool |
         if service == "sqs":
             deployed.client("sqs").get_queue_url(QueueName=resource)
             return True
-        if service == "kms":
-            deployed.client("kms").describe_key(KeyId=arn)
-            return True
         if service == "ssm":  # made by hand (runbook section 4), named in the function's settings
             return resource.removeprefix("parameter") in parameters_told
     except ClientError:
@@ -363,8 +385,8 @@ def test_schedules_and_events_reach_functions_that_let_them(deployed: Deployment
         lambda_.get_function(FunctionName=physical)["Configuration"]["FunctionArn"]: physical
         for physical in deployed.created("AWS::Lambda::Function").values()
     }
-    rules = events.list_rules()["Rules"]
-    assert len(rules) == len(deployed.of_type("AWS::Events::Rule"))
+    rules = [events.describe_rule(Name=rule) for rule in deployed.created("AWS::Events::Rule").values()]
+    assert rules
     for rule in rules:
         assert rule.get("ScheduleExpression") or rule.get("EventPattern"), rule["Name"]
         targets = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
@@ -382,12 +404,12 @@ def test_streams_feed_their_functions_and_failures_are_kept(deployed: Deployment
     """The outbox's and the requests' streams each feed their function, with failed batches sent
     to a queue that exists. (moto's Lambda has no dead-letter queues: the functions' own
     DeadLetterConfig is held by tests/infra/test_packaged_template.py only.)"""
-    lambda_, dynamodb, sqs = deployed.client("lambda"), deployed.client("dynamodb"), deployed.client("sqs")
+    dynamodb, sqs = deployed.client("dynamodb"), deployed.client("sqs")
     streams = {
         dynamodb.describe_table(TableName=table)["Table"].get("LatestStreamArn"): name
         for name, table in deployed.created("AWS::DynamoDB::Table").items()
     }
-    mappings = lambda_.list_event_source_mappings()["EventSourceMappings"]
+    mappings = deployed.event_source_mappings()
     fed = {streams[mapping["EventSourceArn"]]: mapping["FunctionArn"].rsplit(":", 1)[1] for mapping in mappings}
     assert fed == {
         "OutboxTable": f"shobbak-{deployed.stage}-deliver-messages",
@@ -481,7 +503,7 @@ def test_lambda_would_accept_each_roles_queues_and_streams(deployed: Deployment)
     """Lambda refuses, at CreateFunction or CreateEventSourceMapping, a dead-letter queue or a
     failure destination the role may not send to, and a stream it may not read: a deploy that
     moto (which checks neither) passes and CloudFormation rolls back."""
-    lambda_, sqs = deployed.client("lambda"), deployed.client("sqs")
+    sqs = deployed.client("sqs")
 
     def queue_arn(logical: str) -> str:
         url = sqs.get_queue_url(QueueName=deployed.physical[logical].rsplit("/", 1)[1])["QueueUrl"]
@@ -493,7 +515,7 @@ def test_lambda_would_accept_each_roles_queues_and_streams(deployed: Deployment)
             queue = resource["Properties"]["DeadLetterConfig"]["TargetArn"]["Fn::GetAtt"][0]
             assert queue_arn(queue) in _granted(deployed, deployed.physical[name]).get("sqs:SendMessage", set()), name
             checked += 1
-    for mapping in lambda_.list_event_source_mappings()["EventSourceMappings"]:
+    for mapping in deployed.event_source_mappings():
         granted = _granted(deployed, mapping["FunctionArn"].rsplit(":", 1)[1])
         for action in (
             "dynamodb:DescribeStream",
@@ -530,13 +552,15 @@ def test_every_handler_is_in_the_code_and_every_environment_fits_lambdas_limit(d
 
 def test_what_moto_does_not_create_refers_to_what_it_did(deployed: Deployment) -> None:
     """The alarms, metric filters, subscriptions and policies are not created (see above), but moto
-    resolves their references: each must resolve to something the stack did create, as the APIs
-    name it (a metric filter on a log group that does not exist was found this way before: cfn-lint
-    passed it). Every alarm calls the operations topic; every metric filter's metric has an alarm."""
-    lambda_, sqs, logs = deployed.client("lambda"), deployed.client("sqs"), deployed.client("logs")
+    resolves their references: each must resolve to something this stage's stack did create, as
+    the APIs name it (a metric filter on a log group the stack does not have would deploy and
+    count nothing). Every alarm calls the operations topic; every metric filter's metric has an
+    alarm."""
+    lambda_ = deployed.client("lambda")
     existing = {
-        "FunctionName": {function["FunctionName"] for function in lambda_.list_functions()["Functions"]},
-        "QueueName": {url.rsplit("/", 1)[1] for url in sqs.list_queues()["QueueUrls"]},
+        # this stage's own: the other stage's stack is in the same account
+        "FunctionName": set(deployed.created("AWS::Lambda::Function").values()),
+        "QueueName": {url.rsplit("/", 1)[1] for url in deployed.created("AWS::SQS::Queue").values()},
         "ApiName": {deployed.client("apigateway").get_rest_api(restApiId=deployed.physical["RestAPI"])["name"]},
         "Stage": {deployed.stage},
     }
@@ -558,7 +582,7 @@ def test_what_moto_does_not_create_refers_to_what_it_did(deployed: Deployment) -
     assert dimensions_checked == set(existing)
     assert deployed.client("sns").get_topic_attributes(TopicArn=topic)
 
-    groups = {group["logGroupName"] for group in logs.describe_log_groups()["logGroups"]}
+    groups = set(deployed.created("AWS::Logs::LogGroup").values())
     for name, kind in deployed.not_emulated["app"].items():
         properties = resolved[name]
         if kind == "AWS::Logs::MetricFilter":
