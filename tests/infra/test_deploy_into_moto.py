@@ -606,3 +606,21 @@ def test_what_moto_does_not_create_refers_to_what_it_did(deployed: Deployment) -
     assert (
         voice == lambda_.get_function(FunctionName=deployed.physical["PlaceVoiceCalls"])["Configuration"]["FunctionArn"]
     )
+
+
+def test_the_stages_throttled_methods_are_methods_of_the_api(deployed: Deployment) -> None:
+    """The stage is not emulated, but its method settings must name methods the API (imported
+    from its body, as API Gateway holds it) has: API Gateway refuses a setting for a method that
+    does not exist, and a renamed route would otherwise lose its throttle unnoticed."""
+    (stage,) = [name for name, kind in deployed.not_emulated["app"].items() if kind == "AWS::ApiGateway::Stage"]
+    apigateway = deployed.client("apigateway")
+    resources = apigateway.get_resources(restApiId=deployed.physical["RestAPI"], embed=["methods"], limit=500)["items"]
+    methods = {(resource["path"], method) for resource in resources for method in resource.get("resourceMethods", {})}
+    settings = deployed.resolved[stage]["MethodSettings"]
+
+    assert settings[0]["ResourcePath"] == "/*"  # the whole stage
+    for setting in settings[1:]:
+        # "/~1v1~1inquiries" is /v1/inquiries: a leading slash, then the path with "/" written "~1"
+        path = setting["ResourcePath"].removeprefix("/").replace("~1", "/")
+        assert (path, setting["HttpMethod"]) in methods, setting
+        assert setting["ThrottlingRateLimit"] < settings[0]["ThrottlingRateLimit"], setting
