@@ -82,7 +82,7 @@ class Deployment:
     physical: dict[str, str]  # logical id to what moto created
     exports: dict[str, str]
     not_emulated: dict[str, dict[str, str]]  # stack to {logical id: type}
-    resolved: dict[str, dict[str, Any]]  # the app's not emulated resources' properties, as moto resolved them
+    resolved: dict[str, dict[str, Any]]  # the not emulated resources' properties, as moto resolved them
 
     def client(self, service: str, region: str = TEST_REGION) -> Any:
         return boto3.client(service, region_name=region)
@@ -116,10 +116,10 @@ def _deploy(stage: str, gaps: Gaps) -> Deployment:
     not_emulated = {}
     staff_pool = (PROJECT / "infra" / "staff-pool.yaml").read_text(encoding="utf-8")
     create_stack(cloudformation, f"shobbak-{stage}-staff", staff_pool, {"Stage": stage})
-    not_emulated["staff"], gaps.skipped, gaps.resolved = gaps.skipped, {}, {}
+    not_emulated["staff"], gaps.skipped = gaps.skipped, {}
     edge = boto3.client("cloudformation", region_name=EDGE_REGION)
     create_stack(edge, f"shobbak-{stage}-edge", (PROJECT / "infra" / "edge-waf.yaml").read_text(), {"Stage": stage})
-    not_emulated["edge"], gaps.skipped, gaps.resolved = gaps.skipped, {}, {}
+    not_emulated["edge"], gaps.skipped = gaps.skipped, {}
 
     s3 = boto3.client("s3", region_name=TEST_REGION)
     s3.upload_file(str(packaged(stage).parent / "deployment.zip"), ARTEFACTS, f"{stage}/deployment.zip")
@@ -624,3 +624,35 @@ def test_the_stages_throttled_methods_are_methods_of_the_api(deployed: Deploymen
         path = setting["ResourcePath"].removeprefix("/").replace("~1", "/")
         assert (path, setting["HttpMethod"]) in methods, setting
         assert setting["ThrottlingRateLimit"] < settings[0]["ThrottlingRateLimit"], setting
+
+
+def test_every_rate_rule_at_the_edge_watches_routes_the_api_has(deployed: Deployment) -> None:
+    """The edge's web ACL is not emulated, but each rate rule's path must match routes of the API
+    as deployed: a route renamed or moved would otherwise leave its rule watching nothing."""
+    apigateway = deployed.client("apigateway")
+    resources = apigateway.get_resources(restApiId=deployed.physical["RestAPI"], embed=["methods"], limit=500)["items"]
+    paths = {resource["path"] for resource in resources if set(resource.get("resourceMethods", {})) - {"OPTIONS"}}
+    matches = {
+        "STARTS_WITH": str.startswith,
+        "ENDS_WITH": str.endswith,
+        "EXACTLY": str.__eq__,
+    }
+    rules = [rule for rule in deployed.resolved["WebAcl"]["Rules"] if "RateBasedStatement" in rule["Statement"]]
+    searched = [(rule["Name"], match) for rule in rules for match in _uri_path_matches(rule["Statement"])]
+    assert len(searched) == 5  # inquiries, the two submissions, card payments, notification preferences
+    for rule, (constraint, search) in searched:
+        assert any(matches[constraint](path, search) for path in paths), (rule, search)
+
+
+def _uri_path_matches(statement: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every (PositionalConstraint, SearchString) on the URI path anywhere inside a WAF statement."""
+    found = []
+    if "ByteMatchStatement" in statement and "UriPath" in statement["ByteMatchStatement"]["FieldToMatch"]:
+        match = statement["ByteMatchStatement"]
+        found.append((match["PositionalConstraint"], match["SearchString"]))
+    for value in statement.values():
+        for inner in value.get("Statements", []) if isinstance(value, dict) else []:
+            found += _uri_path_matches(inner)
+        if isinstance(value, dict) and "ScopeDownStatement" in value:
+            found += _uri_path_matches(value["ScopeDownStatement"])
+    return found
