@@ -656,3 +656,13 @@ def _uri_path_matches(statement: dict[str, Any]) -> list[tuple[str, str]]:
         if isinstance(value, dict) and "ScopeDownStatement" in value:
             found += _uri_path_matches(value["ScopeDownStatement"])
     return found
+
+
+def test_a_portal_domain_without_its_certificate_is_refused_before_anything_is_created(stage: str) -> None:
+    template = yaml.safe_load(packaged(stage).read_text(encoding="utf-8"))
+    given = {"Stage": stage, **GIVEN, "PortalDomainName": "shobbak.giza.gov.eg"}
+    certificate = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+
+    (refused,) = refusals(template, given, TEST_REGION)
+    assert refused.startswith("PortalCertificateWithDomain: A PortalDomainName needs its PortalCertificateArn")
+    assert refusals(template, given | {"PortalCertificateArn": certificate}, TEST_REGION) == []
