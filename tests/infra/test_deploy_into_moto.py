@@ -8,9 +8,9 @@ AWS's SAM transform (tools/moto_deploy.py: moto has none), then the app's stack 
 parameter a person gives. Each stack must reach CREATE_COMPLETE, dev's and prod's side by side in
 one account (the runbook allows it), and each test asks about its stage's resources only.
 
-What moto 5.2.5's CloudFormation does not create, and what is therefore NOT checked here (each
-stood in for by tools/moto_deploy.NotEmulated so that a reference to it resolves; the lists are
-asserted, so a moto that starts creating one of them fails here and the test can then check it):
+What moto 5.2.5's CloudFormation does not create (each stood in for by
+tools/moto_deploy.NotEmulated so that a reference to it resolves; the lists are asserted, so a
+moto that starts creating one of them fails here and the test can then ask its API):
 - Cognito user pool, client and groups: the staff pool's exports carry stand-in ids, which the
   app's functions do receive through Fn::ImportValue (asserted: moto resolves it).
 - CloudWatch alarms and log metric filters; SNS topic policies and subscriptions; S3 bucket
@@ -19,6 +19,10 @@ asserted, so a moto that starts creating one of them fails here and the test can
   response-headers policies and origin access control; GuardDuty's malware protection plan.
   `!Ref RestAPI.Stage` is resolved by the SAM translator (to the stage resource RestAPI<Stage>Stage),
   which moto then stands in for.
+None of these exists in moto, so none is asked of an API. What is checked of them is what moto
+resolved their properties to, labelled so where it is: that every reference lands on something
+the stack did create (alarms' actions and dimensions, metric filters' log groups, policies'
+topics and buckets, the stage's throttled methods, the edge's rate rules' paths).
 moto also drops properties of types it does create. Those it has an API for are applied by
 tools/moto_deploy (_mended: table PITR and encryption, log group keys, function tracing, role
 policies as JSON, KMS key tags and policy, the API's routes from its body) and asserted here;
