@@ -37,8 +37,12 @@ Nothing here changes the template that is deployed.
 
 from __future__ import annotations
 
+import ast
+import base64
+import hashlib
 import json
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +50,7 @@ from typing import Any
 import boto3
 import pytest
 import yaml
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from chalicelib.config import missing_deployment_settings
@@ -174,13 +179,12 @@ def test_the_sam_transform_leaves_plain_cloudformation(deployed: Deployment) -> 
     assert "Transform" not in deployed.template
 
 
-def test_every_function_exists_with_a_role_of_its_own(deployed: Deployment) -> None:
+def test_every_function_exists_traced_with_a_role_of_its_own(deployed: Deployment) -> None:
     lambda_, iam = deployed.client("lambda"), deployed.client("iam")
     functions = deployed.created("AWS::Lambda::Function")
-    roles = {
-        name: lambda_.get_function(FunctionName=physical)["Configuration"]["Role"]
-        for name, physical in functions.items()
-    }
+    configurations = {name: lambda_.get_function(FunctionName=physical)["Configuration"]
+                      for name, physical in functions.items()}  # fmt: skip
+    roles = {name: configuration["Role"] for name, configuration in configurations.items()}
 
     assert len(functions) >= 13
     assert len(set(roles.values())) == len(roles), roles
@@ -188,10 +192,8 @@ def test_every_function_exists_with_a_role_of_its_own(deployed: Deployment) -> N
         role = iam.get_role(RoleName=role_arn.rsplit("/", 1)[1])["Role"]
         trusted = [statement["Principal"] for statement in role["AssumeRolePolicyDocument"]["Statement"]]
         assert trusted == [{"Service": "lambda.amazonaws.com"}], name
-        assert lambda_.get_function(FunctionName=functions[name])["Configuration"]["TracingConfig"] == {
-            "Mode": "Active"
-        }
         assert iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"], name
+        assert configurations[name]["TracingConfig"] == {"Mode": "Active"}, name
 
 
 def test_each_function_reserves_its_stages_concurrency_within_the_quota(deployed: Deployment) -> None:
@@ -227,9 +229,6 @@ def test_every_function_is_configured_without_placeholders(deployed: Deployment)
 
 
 def test_the_code_is_the_packaged_zip(deployed: Deployment) -> None:
-    import base64
-    import hashlib
-
     digest = hashlib.sha256((packaged(deployed.stage).parent / "deployment.zip").read_bytes()).digest()
     lambda_ = deployed.client("lambda")
     for physical in deployed.created("AWS::Lambda::Function").values():
@@ -339,8 +338,6 @@ def test_every_resource_a_role_names_exists(deployed: Deployment) -> None:
 def _exists(deployed: Deployment, arn: str, parameters_told: set[str]) -> bool | None:
     """Whether what the ARN names exists and is this stage's; None for what no stack creates
     (X-Ray's and SMS's "*", the account's phone numbers and pools for voice)."""
-    from botocore.exceptions import ClientError
-
     if arn == "*" or arn.startswith(("arn:aws:sms-voice:", "arn:aws:xray:")):
         return None
     service, resource = arn.split(":")[2], arn.split(":", 5)[5]
@@ -537,9 +534,6 @@ def test_every_handler_is_in_the_code_and_every_environment_fits_lambdas_limit(d
     """What Lambda holds against the zip that was uploaded: each handler a module-level name of a
     module in it (a wrong path deploys and fails every invocation with ImportModuleError), and
     each environment within the 4 KB Lambda allows (CreateFunction refuses more; moto does not)."""
-    import ast
-    import zipfile
-
     lambda_ = deployed.client("lambda")
     with zipfile.ZipFile(packaged(deployed.stage).parent / "deployment.zip") as code:
         for physical in deployed.created("AWS::Lambda::Function").values():
