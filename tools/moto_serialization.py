@@ -13,8 +13,8 @@ wire format (`{"S": "..."}`, `{"M": {...}}`), so here such a dict is written mem
 following the same model and the same rules as moto's JSON serializer (a string is `str()`-ed,
 a blob base64-encoded, a boolean written as it is, a list or map member by member), without the
 look-ups. Anything else (not a dict, a key moto would find by an alias, a missing value or an
-empty name inside a list or map) is left to moto's serializer, so an answer is always the one moto would write:
-tests/tools/test_moto_serialization.py compares both on generated attribute values.
+empty name inside a list or map) is left to moto's serializer, so the answer is the one moto
+would write (tests/tools/test_moto_serialization.py compares both on generated answers).
 Applied to the emulation's process only.
 """
 
