@@ -201,7 +201,6 @@ class DocumentSettings:
     bucket: str
     upload_form_seconds: int
     download_link_seconds: int
-    public_api_url: str  # absolute, for S3's redirect after an upload; empty: the API's own base URL
 
 
 # moto's account: the local stage's bucket, like the deployed ones, carries its account's id.
@@ -216,12 +215,20 @@ def document_settings() -> DocumentSettings:
         bucket=os.environ.get("DOCUMENTS_BUCKET", f"shobbak-{stage}-documents-{LOCAL_ACCOUNT_ID}"),
         upload_form_seconds=int(os.environ.get("UPLOAD_FORM_SECONDS", "3600")),
         download_link_seconds=min(DOWNLOAD_LINK_SECONDS, int(os.environ.get("DOWNLOAD_LINK_SECONDS", "300"))),
-        public_api_url=os.environ.get("PUBLIC_API_URL", "").rstrip("/"),
     )
 
 
+# Where browsers reach the API from outside, absolute (S3 sends them back there after an upload).
+# Deployed, the stack writes it to an SSM parameter, since the functions cannot be told the
+# CloudFront distribution's domain without a cycle (the distribution's origin is the API, whose
+# integrations are the functions); chalicelib/api/documents.py reads it only to build an upload.
+PUBLIC_API_URL = "PUBLIC_API_URL"
+
+
 # What a deployed function must be told (infra/parameters.yaml and .chalice/config.json fill them).
-# A secret may be given itself ($NAME) or by the SSM parameter that holds it ($NAME_PARAMETER).
+# A secret, and the public address, may be given itself ($NAME) or by the SSM parameter that
+# holds it ($NAME_PARAMETER, whose existence is not checked here: that would cost every cold start
+# an SSM call).
 DEPLOYMENT_SETTINGS = (
     "SHOBBAK_STAGE",
     "PORTAL_BASE_URL",
@@ -235,9 +242,9 @@ DEPLOYMENT_SETTINGS = (
     "VOICE_ORIGINATION_IDENTITY",
     "VOICE_CALLS_TOPIC_ARN",
     "DOCUMENTS_BUCKET",
-    "PUBLIC_API_URL",
 )
 DEPLOYMENT_SECRETS = ("FAWRY_SECURE_KEY", "PAYMOB_HMAC_SECRET", "PAYMOB_API_KEY", "OPEN311_API_KEY", "LOOKUP_HMAC_KEY")
+_SETTINGS_OR_PARAMETERS = (*DEPLOYMENT_SECRETS, PUBLIC_API_URL)
 _NUMERIC_SETTINGS = ("PAYMOB_INTEGRATION_ID", "PAYMOB_IFRAME_ID", "PAYMOB_MERCHANT_ID")
 
 
@@ -254,7 +261,7 @@ def missing_deployment_settings(environment: dict[str, str]) -> list[str]:
 
     missing = [name for name in DEPLOYMENT_SETTINGS if not given(name)]
     missing += [name for name in _NUMERIC_SETTINGS if given(name) and not environment[name].strip().isdigit()]
-    missing += [name for name in DEPLOYMENT_SECRETS if not (given(name) or given(f"{name}_PARAMETER"))]
+    missing += [name for name in _SETTINGS_OR_PARAMETERS if not (given(name) or given(f"{name}_PARAMETER"))]
     return missing
 
 

@@ -29,7 +29,7 @@ COMPLETE = {
     "OPEN311_API_KEY_PARAMETER": "/shobbak/prod/open311-api-key",
     "LOOKUP_HMAC_KEY_PARAMETER": "/shobbak/prod/lookup-hmac-key",
     "DOCUMENTS_BUCKET": "shobbak-prod-documents-123456789012",
-    "PUBLIC_API_URL": "https://shobbak.giza.gov.eg",
+    "PUBLIC_API_URL_PARAMETER": "/shobbak/prod/public-url",
 }
 
 
@@ -46,11 +46,17 @@ def test_an_empty_placeholder_or_malformed_value_is_missing(name: str, value: st
     assert missing_deployment_settings({**COMPLETE, name: value}) == [name]
 
 
-def test_a_secret_may_be_given_itself_or_by_its_parameter_but_not_left_out() -> None:
-    without = {key: value for key, value in COMPLETE.items() if key != "FAWRY_SECURE_KEY_PARAMETER"}
+@pytest.mark.parametrize(
+    ("name", "value"), [("FAWRY_SECURE_KEY", "key"), ("PUBLIC_API_URL", "https://shobbak.giza.gov.eg")]
+)
+def test_a_secret_or_the_public_address_may_be_given_itself_or_by_its_parameter_but_not_left_out(
+    name: str, value: str
+) -> None:
+    without = {key: given for key, given in COMPLETE.items() if key != f"{name}_PARAMETER"}
 
-    assert missing_deployment_settings(without) == ["FAWRY_SECURE_KEY"]
-    assert missing_deployment_settings({**without, "FAWRY_SECURE_KEY": "key"}) == []
+    assert missing_deployment_settings(without) == [name]
+    assert missing_deployment_settings({**without, name: value}) == []
+    assert missing_deployment_settings({**without, f"{name}_PARAMETER": "SET-ME"}) == [name]
 
 
 def test_in_lambda_a_missing_value_stops_the_start(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -135,8 +135,9 @@ def _mended_models() -> list[type]:
     from moto.iam.models import Role
     from moto.kms.models import Key
     from moto.logs.models import LogGroup
+    from moto.ssm.models import Parameter
 
-    return [Key, LambdaFunction, LogGroup, RestAPI, Role, Table]
+    return [Key, LambdaFunction, LogGroup, Parameter, RestAPI, Role, Table]
 
 
 def _mended(moto_create: Any) -> Any:
@@ -158,6 +159,8 @@ def _mended(moto_create: Any) -> Any:
       which GetRolePolicy then answers; it is stored as the JSON the API takes.
     - AWS::Logs::LogGroup: moto reads the key by the API's name (kmsKeyId), not CloudFormation's
       (KmsKeyId), and so drops it.
+    - AWS::SSM::Parameter: CloudFormation's Tags are a map of key to value; moto hands them to its
+      PutParameter, which wants the API's list of {Key, Value} (a TypeError that fails the stack).
     """
 
     def create(
@@ -177,6 +180,8 @@ def _mended(moto_create: Any) -> Any:
             for policy in properties.get("Policies", []):
                 if isinstance(policy["PolicyDocument"], dict):
                     policy["PolicyDocument"] = json.dumps(policy["PolicyDocument"])
+        if kind == "AWS::SSM::Parameter" and isinstance(properties.get("Tags"), dict):
+            properties["Tags"] = [{"Key": key, "Value": value} for key, value in properties["Tags"].items()]
         if kind == "AWS::Logs::LogGroup" and "KmsKeyId" in properties:
             properties["kmsKeyId"] = properties.pop("KmsKeyId")
         if kind == "AWS::ApiGateway::RestApi" and "Body" in properties:

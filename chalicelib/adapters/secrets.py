@@ -1,5 +1,8 @@
 """Secrets: from the environment when set; from SSM Parameter Store when deployed; and a
-documented default for the local stage only, so that `make run` needs no setup."""
+documented default for the local stage only, so that `make run` needs no setup.
+
+The same two sources serve the one deployment value the stack itself writes to SSM rather than
+to the functions' environment (the portal's public address, see `deployed_value`)."""
 
 from __future__ import annotations
 
@@ -32,15 +35,24 @@ class MissingSecret(Exception):
     pass
 
 
-def secret(name: str) -> str:
-    """The secret `name`: $NAME, else the SecureString parameter named by $NAME_PARAMETER
-    (cached a few minutes per container), else the local default on the local stage."""
+def deployed_value(name: str) -> str | None:
+    """$NAME, else the SSM parameter named by $NAME_PARAMETER (read when first asked for, then
+    cached a few minutes per container), else None."""
     value = os.environ.get(name)
     if value:
         return value
     parameter = os.environ.get(f"{name}_PARAMETER")
     if parameter:
         return _parameter(parameter)
+    return None
+
+
+def secret(name: str) -> str:
+    """The secret `name`: $NAME, else the SecureString parameter named by $NAME_PARAMETER
+    (cached a few minutes per container), else the local default on the local stage."""
+    value = deployed_value(name)
+    if value is not None:
+        return value
     # settings() refuses an unknown stage in Lambda; the second test is the belt to its braces.
     if settings().stage == "local" and not running_in_lambda() and name in LOCAL_DEFAULTS:
         return LOCAL_DEFAULTS[name]
@@ -48,6 +60,7 @@ def secret(name: str) -> str:
 
 
 def _parameter(parameter: str) -> str:
+    # WithDecryption is ignored for a plain String parameter, so both kinds are read alike.
     with _cache_lock:
         cached = _cached.get(parameter)
         if cached is not None and time.monotonic() - cached[1] < CACHE_SECONDS:

@@ -22,16 +22,21 @@ from chalicelib.api.openapi import Parameter, documented, error_answer, html_ans
 from chalicelib.api.openapi.schemas import TRACKING_NUMBER_PARAMETER
 from chalicelib.api.portal_pages import _site, answers_with_pages, html_response, or_form_page
 from chalicelib.api.responses import answers_errors, json_response
-from chalicelib.config import document_settings, portal_settings
+from chalicelib.config import PUBLIC_API_URL, portal_settings
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
 
 documents_api = Blueprint(__name__)
 
 
 def redirect_base_url(request: Request) -> str:
-    """Where S3 sends the browser back to: an absolute URL of this API. Deployed stages name their
-    public address (PUBLIC_API_URL); locally the API's own base URL is absolute already."""
-    configured = document_settings().public_api_url or portal_settings().api_base_url
+    """Where S3 sends the browser back to: an absolute URL of this API. A deployed stage reads its
+    public address from the SSM parameter the stack writes (PUBLIC_API_URL_PARAMETER), here, where
+    it is needed, and not at start-up: a container that never builds an upload never reads it.
+    Locally (and in tests) PUBLIC_API_URL or the API's own base URL, absolute already, serves."""
+    from chalicelib.adapters.secrets import deployed_value
+
+    public = (deployed_value(PUBLIC_API_URL) or "").rstrip("/")
+    configured = public or portal_settings().api_base_url
     if configured:
         return configured
     headers = request.headers

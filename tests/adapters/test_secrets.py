@@ -1,5 +1,6 @@
 """Secrets: the environment first, then SSM Parameter Store (read once per few minutes),
-then the local stage's documented defaults, and nothing else."""
+then the local stage's documented defaults, and nothing else. The public address the stack
+writes to SSM comes from the same two sources, with no default."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import boto3
 import pytest
 
 from chalicelib.adapters import secrets
-from chalicelib.adapters.secrets import MissingSecret, secret
+from chalicelib.adapters.secrets import MissingSecret, deployed_value, secret
 from tools.aws_calls import counted_aws_calls
 
 PARAMETER = "/shobbak/dev/fawry-secure-key"
@@ -17,6 +18,8 @@ PARAMETER = "/shobbak/dev/fawry-secure-key"
 def _empty_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(secrets, "_cached", {})
     monkeypatch.delenv("FAWRY_SECURE_KEY", raising=False)
+    monkeypatch.delenv("PUBLIC_API_URL", raising=False)
+    monkeypatch.delenv("PUBLIC_API_URL_PARAMETER", raising=False)
 
 
 def test_the_environment_wins(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,3 +53,22 @@ def test_the_local_default_serves_the_local_stage_only(monkeypatch: pytest.Monke
     monkeypatch.setenv("SHOBBAK_STAGE", "prod")
     with pytest.raises(MissingSecret):
         secret("FAWRY_SECURE_KEY")
+
+
+def test_a_value_the_stack_writes_is_read_from_its_plain_string_parameter_once(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    boto3.client("ssm").put_parameter(Name="/shobbak/dev/public-url", Value="https://d1.cloudfront.net", Type="String")
+    monkeypatch.setenv("PUBLIC_API_URL_PARAMETER", "/shobbak/dev/public-url")
+    with counted_aws_calls() as calls:
+        assert deployed_value("PUBLIC_API_URL") == "https://d1.cloudfront.net"
+        assert deployed_value("PUBLIC_API_URL") == "https://d1.cloudfront.net"
+    assert calls == {"ssm:GetParameter": 1}
+    monkeypatch.setenv("PUBLIC_API_URL", "http://127.0.0.1:8000")
+    assert deployed_value("PUBLIC_API_URL") == "http://127.0.0.1:8000"
+
+
+def test_a_value_given_neither_way_is_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    with counted_aws_calls() as calls:
+        assert deployed_value("PUBLIC_API_URL") is None
+    assert calls == {}

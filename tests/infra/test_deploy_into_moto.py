@@ -5,7 +5,8 @@ Steps, as a person takes them: the staff pool's stack (infra/staff-pool.yaml, wh
 app's stack imports), the edge stack (infra/edge-waf.yaml) in us-east-1, the zip into an
 artefacts bucket with every function's CodeUri pointed at it (`aws cloudformation package`),
 AWS's SAM transform (tools/moto_deploy.py: moto has none), then the app's stack with every
-parameter a person gives. Each stack must reach CREATE_COMPLETE, dev's and prod's side by side in
+parameter a person gives (prod with a portal domain of its own, dev with CloudFront's: one deploy
+each way). Each stack must reach CREATE_COMPLETE, dev's and prod's side by side in
 one account (the runbook allows it), and each test asks about its stage's resources only.
 
 What moto 5.2.5's CloudFormation does not create (each stood in for by
@@ -25,7 +26,8 @@ the stack did create (alarms' actions and dimensions, metric filters' log groups
 topics and buckets, the stage's throttled methods, the edge's rate rules' paths).
 moto also drops properties of types it does create. Those it has an API for are applied by
 tools/moto_deploy (_mended: table PITR and encryption, log group keys, function tracing, role
-policies as JSON, KMS key tags and policy, the API's routes from its body) and asserted here;
+policies as JSON, KMS key tags and policy, SSM parameter tags, the API's routes from its body)
+and asserted here;
 those it does not model are not asserted here: a function's DeadLetterConfig, a role's
 ManagedPolicyArns, a bucket's encryption, versioning and public access block. A log group's
 Arn in moto lacks CloudFormation's trailing ":*". tests/infra/test_packaged_template.py holds
@@ -70,8 +72,12 @@ GIVEN = {
     "PaymobMerchantId": "1023456",
     "VoiceOriginationIdentity": "+20235678901",
     "AlertEmail": "oncall@giza.gov.eg",
-    "PublicApiUrl": "https://d1a2b3c4d5e6f7.cloudfront.net",
 }
+# prod is deployed with a portal domain of its own, dev with CloudFront's: one deploy each, both
+# ways the stack writes the public address the functions read (PublicUrlParameter).
+PORTAL_DOMAIN = "shobbak.giza.gov.eg"
+CERTIFICATE = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+OWN_DOMAIN = {"dev": {}, "prod": {"PortalDomainName": PORTAL_DOMAIN, "PortalCertificateArn": CERTIFICATE}}
 STAFF_POOL_NOT_EMULATED = {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolGroup"}
 EDGE_NOT_EMULATED = {"AWS::WAFv2::WebACL", "AWS::WAFv2::LoggingConfiguration"}
 APP_NOT_EMULATED = {
@@ -132,7 +138,7 @@ def _deploy(stage: str, gaps: Gaps) -> Deployment:
 
     s3 = boto3.client("s3", region_name=TEST_REGION)
     s3.upload_file(str(packaged(stage).parent / "deployment.zip"), ARTEFACTS, f"{stage}/deployment.zip")
-    parameters = {"Stage": stage, **GIVEN}
+    parameters = {"Stage": stage, **GIVEN, **OWN_DOMAIN[stage]}
     sam = yaml.safe_load(packaged(stage).read_text(encoding="utf-8"))
     code_in_s3 = with_code_in(sam, ARTEFACTS, f"{stage}/deployment.zip")
     template = expand(code_in_s3, parameters, boto3.client("iam", region_name=TEST_REGION), TEST_REGION)
@@ -220,7 +226,8 @@ def test_every_function_is_configured_without_placeholders(deployed: Deployment)
         assert not [key for key, value in environment.items() if not value or value.upper().startswith("SET-")], name
         assert environment["SHOBBAK_STAGE"] == deployed.stage
         assert environment["PAYMOB_INTEGRATION_ID"] == GIVEN["PaymobIntegrationId"]
-        assert environment["PUBLIC_API_URL"] == GIVEN["PublicApiUrl"]
+        assert "PUBLIC_API_URL" not in environment  # read from its parameter, by name
+        assert environment["PUBLIC_API_URL_PARAMETER"] == deployed.physical["PublicUrlParameter"]
         for setting, export in (("STAFF_TOKEN_ISSUER", "issuer"), ("STAFF_TOKEN_AUDIENCE", "audience"),
                                 ("STAFF_TOKEN_JWKS_URL", "jwks-url")):  # fmt: skip
             assert environment[setting] == deployed.exports[f"shobbak-{deployed.stage}-staff-token-{export}"]
@@ -371,8 +378,11 @@ def _exists(deployed: Deployment, arn: str, parameters_told: set[str]) -> bool |
         if service == "sqs":
             deployed.client("sqs").get_queue_url(QueueName=resource)
             return True
-        if service == "ssm":  # made by hand (runbook section 4), named in the function's settings
-            return resource.removeprefix("parameter") in parameters_told
+        if service == "ssm":  # named in the function's settings; made by hand (runbook section 4) or by the stack
+            parameter = resource.removeprefix("parameter")
+            if parameter in deployed.created("AWS::SSM::Parameter").values():
+                deployed.client("ssm").get_parameter(Name=parameter)
+            return parameter in parameters_told
     except ClientError:
         return False
     raise AssertionError(f"no check for {arn}")
@@ -432,13 +442,14 @@ def test_the_edge_stack_keeps_its_waf_log_in_us_east_1(deployed: Deployment) -> 
 def test_the_runbooks_first_deploy_is_accepted(stage: str) -> None:
     """The app's first deploy exactly as docs/runbook.md section 2 types it (its parameter names;
     the values are GIVEN's): CloudFormation checks parameters and Rules before it creates
-    anything, and moto checks neither, so tools/moto_deploy.refusals does."""
+    anything, and moto checks neither, so tools/moto_deploy.refusals does. It is the only one:
+    nothing is given back to the stack by a second deploy."""
     runbook = (PROJECT / "docs" / "runbook.md").read_text(encoding="utf-8")
-    command = re.search(
+    deploys = re.findall(
         r"aws cloudformation deploy --template-file build/\$STAGE/packaged\.yaml(.*?)```", runbook, re.S
     )
-    assert command, "the runbook no longer shows the app's deploy"
-    names = re.findall(r"\b([A-Z][A-Za-z]+)=", command[1].split("--parameter-overrides", 1)[1])
+    assert len(deploys) == 1, "the runbook should deploy the app's stack once"
+    names = re.findall(r"\b([A-Z][A-Za-z]+)=", deploys[0].split("--parameter-overrides", 1)[1])
     template = yaml.safe_load(packaged(stage).read_text(encoding="utf-8"))
 
     assert set(names) <= set(template["Parameters"])
@@ -658,9 +669,38 @@ def _uri_path_matches(statement: dict[str, Any]) -> list[tuple[str, str]]:
 
 def test_a_portal_domain_without_its_certificate_is_refused_before_anything_is_created(stage: str) -> None:
     template = yaml.safe_load(packaged(stage).read_text(encoding="utf-8"))
-    given = {"Stage": stage, **GIVEN, "PortalDomainName": "shobbak.giza.gov.eg"}
-    certificate = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+    given = {"Stage": stage, **GIVEN, "PortalDomainName": PORTAL_DOMAIN}
 
     (refused,) = refusals(template, given, TEST_REGION)
     assert refused.startswith("PortalCertificateWithDomain: A PortalDomainName needs its PortalCertificateArn")
-    assert refusals(template, given | {"PortalCertificateArn": certificate}, TEST_REGION) == []
+    assert refusals(template, given | {"PortalCertificateArn": CERTIFICATE}, TEST_REGION) == []
+
+
+def test_the_stack_writes_the_public_address_that_only_the_upload_forms_function_reads(deployed: Deployment) -> None:
+    """One deploy, with or without a portal domain: the address browsers reach the API at is an SSM
+    parameter the stack writes (the distribution's domain, moto's stand-in for it here, or the
+    portal's own domain), which the functions are told by name; the citizen API, which builds the
+    upload forms S3 redirects back from, may read exactly it, and no other function may."""
+    name = deployed.physical["PublicUrlParameter"]
+    parameter = deployed.client("ssm").get_parameter(Name=name)["Parameter"]
+    iam, lambda_ = deployed.client("iam"), deployed.client("lambda")
+    arn = f"arn:aws:ssm:{TEST_REGION}:{ACCOUNT}:parameter{name}"
+    readers = set()
+    for function, physical in deployed.created("AWS::Lambda::Function").items():
+        role = lambda_.get_function(FunctionName=physical)["Configuration"]["Role"].rsplit("/", 1)[1]
+        for policy in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+            for statement in iam.get_role_policy(RoleName=role, PolicyName=policy)["PolicyDocument"]["Statement"]:
+                if arn in json.dumps(statement["Resource"]):
+                    assert statement["Action"] == "ssm:GetParameter", function
+                    readers.add(function)
+
+    assert name == f"/shobbak/{deployed.stage}/public-url"
+    assert parameter["Type"] == "String"
+    tags = deployed.client("ssm").list_tags_for_resource(ResourceType="Parameter", ResourceId=name)["TagList"]
+    assert {"Key": "stage", "Value": deployed.stage} in tags
+    if OWN_DOMAIN[deployed.stage]:
+        assert parameter["Value"] == f"https://{PORTAL_DOMAIN}"
+    else:
+        assert parameter["Value"] == f"https://{NOT_EMULATED}-PortalDistribution.DomainName"
+    assert deployed.outputs["PortalUrl"] == f"{parameter['Value']}/"
+    assert readers == {"APIHandler"}
