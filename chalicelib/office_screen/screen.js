@@ -65,7 +65,8 @@
 
   function comparison(now, before) {
     if (now === null || before === null) return "الشهر الماضي: " + rate(before);
-    var points = Math.round((now - before) * 100);
+    // Between the percentages shown, so that "86%" and "86%" never read as a point apart.
+    var points = Math.round(now * 100) - Math.round(before * 100);
     var word = points > 0 ? "أعلى" : points < 0 ? "أقل" : "مثل";
     return points === 0 ? "مثل الشهر الماضي" : Math.abs(points) + " نقطة " + word + " من الشهر الماضي (" + rate(before) + ")";
   }

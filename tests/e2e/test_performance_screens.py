@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
+from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.staff import Role
 from tests.e2e.browser import assert_accessible, assert_fits_width, chromium, new_page, screenshot
 from tests.e2e.conftest import PROJECT, LocalStack
@@ -122,6 +123,22 @@ def rate(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
 
 
+def against_last_month(now: float | None, before: float | None) -> str:
+    """The on-time card's second line: the change between the two percentages as shown."""
+    if now is None or before is None:
+        return f"الشهر الماضي: {rate(before)}"
+    points = round(now * 100) - round(before * 100)
+    if points == 0:
+        return "مثل الشهر الماضي"
+    return f"{abs(points)} نقطة {'أعلى' if points > 0 else 'أقل'} من الشهر الماضي ({rate(before)})"
+
+
+def last_month() -> str:
+    first = cairo_today(datetime.now(UTC)).replace(day=1)
+    end = first - timedelta(days=1)
+    return f"from={end.replace(day=1).isoformat()}&to={end.isoformat()}"
+
+
 def as_shown(value: Any) -> str:
     """A figure as the screen writes it (JavaScript's String(): 13.0 is "13")."""
     return "—" if value is None else f"{value:g}"
@@ -135,7 +152,13 @@ def test_headquarters_screen_agrees_with_the_api(
     sign_in(page, local_stack, token(Role.HQ))
 
     this_month = api(local_stack, "/v1/office/performance")
+    before = {
+        district["code"]: district
+        for district in api(local_stack, "/v1/office/performance?" + last_month())["districts"]
+    }
     cards = shown_cards(page)
+    comparisons = {card.locator(".card-title").inner_text(): card.locator("dd").first.inner_text().split("\n")[1]
+                   for card in page.locator("#cards .card").all()}  # fmt: skip
     assert set(cards) == {district["name_ar"] for district in this_month["districts"]}
     for district in this_month["districts"]:
         card = cards[district["name_ar"]]
@@ -144,6 +167,8 @@ def test_headquarters_screen_agrees_with_the_api(
         assert card["overdue"] == str(district["overdue"])
         assert card["median"] == as_shown(district["median_working_days"])
         assert card["received"] == str(district["received"])
+        expected = against_last_month(district["on_time_rate"], before[district["code"]]["on_time_rate"])
+        assert comparisons[district["name_ar"]] == expected
     first = this_month["districts"][0]
     shown_services = page.locator("#services tr th").all_inner_texts()
     assert shown_services == [service["name_ar"] for service in first["by_service"]]
