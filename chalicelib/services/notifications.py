@@ -75,6 +75,8 @@ def submission_intents(request: RequestRecord, now: datetime) -> list[OutboxMess
 
 @dataclass(frozen=True)
 class Senders:
+    """The channels messages go out by."""
+
     sms: SmsSender
     voice: VoiceCallRequests
 
