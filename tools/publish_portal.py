@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.calendar import cairo_today
+from chalicelib.portal import urls
 from portal_site.build import build
 
 CHALICE_CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
@@ -26,6 +27,10 @@ ASSETS_CACHE = "public, max-age=31536000, immutable"
 PAGES_CACHE = "public, max-age=300"
 # Written by the build for the deployment's own use, not for browsers.
 NOT_PUBLISHED = frozenset({"manifest.json"})
+# Rewritten every day with the figures by the deployed publisher (services/open_data.py). The build's
+# copies hold no figures: they are uploaded only to a bucket that has none yet (the first deploy),
+# never over a day's real figures.
+PUBLISHED_DAILY = frozenset(path.lstrip("/") for path in (urls.PERFORMANCE, urls.OPEN_DATA_JSON, urls.OPEN_DATA_CSV))
 TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".txt": "text/plain",
               ".json": "application/json", ".csv": "text/csv", ".svg": "image/svg+xml"}  # fmt: skip
 
@@ -38,7 +43,9 @@ def content_type(path: Path) -> str:
 
 def publish(site: Path, bucket: str, distribution_id: str, s3: Any, cloudfront: Any) -> list[str]:
     """Uploads `site` (assets first, then pages) and invalidates the distribution; returns the keys in order."""
-    files = [path for path in sorted(site.rglob("*")) if path.is_file() and path.name not in NOT_PUBLISHED]
+    already_daily = {key for key in PUBLISHED_DAILY if _exists(s3, bucket, key)}
+    files = [path for path in sorted(site.rglob("*")) if path.is_file() and path.name not in NOT_PUBLISHED
+             and path.relative_to(site).as_posix() not in already_daily]  # fmt: skip
     assets = [path for path in files if path.relative_to(site).parts[0] == "assets"]
     pages = [path for path in files if path not in assets]
     uploaded = []
@@ -53,6 +60,18 @@ def publish(site: Path, bucket: str, distribution_id: str, s3: Any, cloudfront: 
         InvalidationBatch={"Paths": {"Quantity": 1, "Items": ["/*"]}, "CallerReference": f"publish-{time.time_ns()}"},
     )
     return uploaded
+
+
+def _exists(s3: Any, bucket: str, key: str) -> bool:
+    from botocore.exceptions import ClientError
+
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
+            return False
+        raise
+    return True
 
 
 def stack_outputs(cloudformation: Any, stack_name: str) -> dict[str, str]:

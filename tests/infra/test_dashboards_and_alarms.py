@@ -73,6 +73,27 @@ def test_each_service_level_objective_has_its_alarm_and_the_runbook_says_what_to
         assert f"`{name.replace('${Stage}', '$STAGE')}`" in runbook, name
 
 
+def alerts_in_the_code() -> set[str]:
+    """Every `"alert": "<name>"` a log line of the deployed code can carry."""
+    sources = [PROJECT / "app.py", *(PROJECT / "chalicelib").rglob("*.py")]
+    alert = re.compile(r'"alert":\s*"(\w+)"')
+    return {name for source in sources for name in alert.findall(source.read_text(encoding="utf-8"))}
+
+
+def test_every_alert_the_code_logs_is_counted_and_raises_an_alarm(template: dict[str, Any]) -> None:
+    filters = [resource["Properties"] for resource in template["Resources"].values()
+               if resource["Type"] == "AWS::Logs::MetricFilter"]  # fmt: skip
+    alarmed = {alarm["Properties"].get("MetricName") for alarm in alarms(template).values()}
+
+    alerts = alerts_in_the_code()
+
+    assert "document_scan_failed" in alerts  # the search finds what the code logs
+    for alert in alerts:
+        counted = [f["MetricTransformations"][0]["MetricName"] for f in filters if f'"{alert}"' in f["FilterPattern"]]
+        assert counted, f"no metric filter counts the alert {alert}"
+        assert set(counted) <= alarmed, f"the alert {alert} is counted but raises no alarm"
+
+
 def test_the_overdue_alarm_reads_the_governorate_total_the_code_writes(template: dict[str, Any]) -> None:
     overdue = alarms(template)["OverdueGrowthAlarm"]["Properties"]["Metrics"][0]["MetricStat"]["Metric"]
 

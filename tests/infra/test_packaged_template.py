@@ -225,6 +225,26 @@ def test_the_distribution_serves_the_api_uncached_behind_the_waf_with_security_h
     assert pages["CachePolicyConfig"]["DefaultTTL"] <= 300
 
 
+def test_the_api_answers_only_requests_that_came_through_the_distribution(template: dict[str, Any]) -> None:
+    config = template["Resources"]["PortalDistribution"]["Properties"]["DistributionConfig"]
+    api_origin = next(origin for origin in config["Origins"] if origin["Id"] == "api")
+    (sent,) = api_origin["OriginCustomHeaders"]
+    (association,) = of_type(template, "AWS::WAFv2::WebACLAssociation").values()
+    lock = template["Resources"][referenced(association["Properties"]["WebACLArn"])]["Properties"]
+    (rule,) = lock["Rules"]
+    match = rule["Statement"]["ByteMatchStatement"]
+
+    assert template["Parameters"]["OriginVerifySecret"]["NoEcho"] is True
+    assert sent["HeaderValue"] == {"Ref": "OriginVerifySecret"}
+    assert lock["Scope"] == "REGIONAL"
+    assert lock["DefaultAction"] == {"Block": {}}
+    assert rule["Action"] == {"Allow": {}}
+    assert match["FieldToMatch"] == {"SingleHeader": {"Name": sent["HeaderName"].lower()}}
+    assert (match["PositionalConstraint"], match["SearchString"]) == ("EXACTLY", {"Ref": "OriginVerifySecret"})
+    assert not lock["VisibilityConfig"]["SampledRequestsEnabled"]  # a sample would show the secret
+    assert "RestAPI" in json.dumps(association["Properties"]["ResourceArn"])
+
+
 def test_the_web_acl_has_the_managed_rules_and_a_rate_limit_per_abusable_route(waf_template: dict[str, Any]) -> None:
     acl = waf_template["Resources"]["WebAcl"]["Properties"]
     rules = {rule["Name"]: rule for rule in acl["Rules"]}

@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from portal_site.build import build
-from tools.publish_portal import ASSETS_CACHE, PAGES_CACHE, deployed_rollout_phase, publish
+from tools.publish_portal import ASSETS_CACHE, PAGES_CACHE, PUBLISHED_DAILY, deployed_rollout_phase, publish
 
 BUCKET = "shobbak-prod-portal-test"
 
@@ -49,6 +49,24 @@ def test_assets_go_up_before_the_pages_that_load_them_with_their_cache_and_type(
     assert s3.head_object(Bucket=BUCKET, Key=stylesheet)["CacheControl"] == ASSETS_CACHE
     invalidations = cloudfront.list_invalidations(DistributionId=distribution_id)["InvalidationList"]
     assert invalidations["Quantity"] == 1
+
+
+def test_a_publication_never_overwrites_the_days_figures_but_gives_a_new_bucket_their_page(
+    tmp_path: Path, distribution_id: str
+) -> None:
+    s3, cloudfront = boto3.client("s3"), boto3.client("cloudfront")
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    site = tmp_path / "site"
+    build(site, api_base_url="/", rollout_phase=1, today=date(2026, 11, 30))
+
+    first = publish(site, BUCKET, distribution_id, s3, cloudfront)
+    s3.put_object(Bucket=BUCKET, Key="performance.html", Body=b"<p>figures of the day</p>")
+    second = publish(site, BUCKET, distribution_id, s3, cloudfront)
+
+    assert set(first) >= PUBLISHED_DAILY
+    assert not PUBLISHED_DAILY & set(second)
+    assert "index.html" in second
+    assert s3.get_object(Bucket=BUCKET, Key="performance.html")["Body"].read() == b"<p>figures of the day</p>"
 
 
 def test_the_pages_list_the_districts_the_deployed_stage_answers_for() -> None:

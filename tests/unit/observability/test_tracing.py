@@ -16,9 +16,9 @@ from tests.factories import national_id
 from tests.test_config_deployment import COMPLETE
 
 TRACE_ID = "Root=1-67a1b2c3-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1"
-# One submission and one inquiry through the real handler, in a Lambda-like process: moto in
-# process, the real tables of the stage it is told (in Lambda a deployed one: the local stage
-# refuses to start there).
+# One submission and one inquiry through the real handler, then the scheduled sweeper that sends
+# the submission's SMS through SNS, in a Lambda-like process: moto in process, the real tables of
+# the stage it is told (in Lambda a deployed one: the local stage refuses to start there).
 JOURNEY = textwrap.dedent(
     """
     import json, os, sys
@@ -41,6 +41,9 @@ JOURNEY = textwrap.dedent(
             asked = {"tracking_number": tracking, "national_id_last4": body["applicant"]["national_id"][-4:]}
             found = client.http.post("/v1/inquiries", body=json.dumps(asked), headers=json_body)
             assert found.status_code == 200, found.body
+            tick = client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
+            swept = client.lambda_.invoke("sweep_messages", tick)
+            assert swept.payload.get("sent"), swept.payload
     print("modules:", " ".join(sorted(name for name in sys.modules if name.startswith("aws_xray_sdk")))[:200])
     """
 )
@@ -96,10 +99,12 @@ def test_in_lambda_each_invocation_is_annotated_and_its_aws_calls_captured_witho
     assert journey.returncode == 0, journey.stderr
     units = [entity for document in _documents(datagrams) for entity in _walk(document)]
     routes = {unit["annotations"]["route"] for unit in units if "route" in unit.get("annotations", {})}
-    assert routes == {"/v1/requests", "/v1/inquiries"}
+    assert routes == {"/v1/requests", "/v1/inquiries", "sweep_messages"}
     assert any(unit.get("annotations", {}).get("district") == "warraq" for unit in units)
     dynamodb = [unit for unit in units if unit.get("namespace") == "aws" and unit.get("name") == "dynamodb"]
     assert {unit["aws"]["operation"] for unit in dynamodb} >= {"TransactWriteItems", "Query"}
+    sns = [unit for unit in units if unit.get("namespace") == "aws" and unit.get("name") == "sns"]
+    assert {unit["aws"]["operation"] for unit in sns} == {"Publish"}
     sent = b"".join(datagrams).decode()
     for personal in (national_id(), national_id()[-4:], "1012345678", "منى"):
         assert personal not in sent
