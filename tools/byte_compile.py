@@ -65,11 +65,18 @@ def byte_compile_zip(archive_path: Path) -> tuple[int, list[str]]:
         rebuilt = Path(scratch) / "rebuilt.zip"
         with zipfile.ZipFile(archive_path) as original, zipfile.ZipFile(rebuilt, "w") as archive:
             for entry in entries:
-                archive.writestr(entry, original.read(entry))
+                if not _byte_compiled(entry.filename):
+                    archive.writestr(entry, original.read(entry))
             for pyc, path in compiled:
                 archive.writestr(pyc, Path(path).read_bytes())
         shutil.move(rebuilt, archive_path)
     return len(compiled), refused
+
+
+def _byte_compiled(name: str) -> bool:
+    """A byte-compiled file already in the zip: Chalice copies chalicelib/ as it is, with whatever
+    __pycache__ this machine wrote (checked against this machine's timestamps); ours replace them."""
+    return name.endswith(".pyc") or "__pycache__/" in name
 
 
 def main() -> None:

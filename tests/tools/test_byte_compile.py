@@ -23,6 +23,8 @@ def package(tmp_path: Path) -> Path:
         archive.writestr("shipped_pkg/answer.py", "ANSWER = 42\n")
         archive.writestr("shipped_pkg/data.json", "{}")
         archive.writestr("other_pkg/py2_only.py", "print 'never imported'\n")
+        # What a developer's machine wrote into chalicelib/, which Chalice copies as it is.
+        archive.writestr(importlib.util.cache_from_source("shipped_pkg/answer.py"), b"stale, timestamp-checked")
     return archive_path
 
 
@@ -40,8 +42,10 @@ def test_every_module_gets_an_unchecked_hash_pyc_and_the_rest_is_kept(package: P
     added, refused = byte_compile_zip(package)
 
     with zipfile.ZipFile(package) as archive:
-        names = set(archive.namelist())
+        listed = archive.namelist()
+        names = set(listed)
         pyc = archive.read(importlib.util.cache_from_source("shipped_pkg/answer.py"))
+    assert len(listed) == len(names)  # the stale file replaced, not shadowed
     assert (added, refused) == (2, ["other_pkg/py2_only.py"])
     assert {"shipped_pkg/answer.py", "shipped_pkg/data.json", "other_pkg/py2_only.py"} <= names
     assert pyc[:4] == importlib.util.MAGIC_NUMBER
