@@ -35,8 +35,8 @@ from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.catalogue import current_catalogue
 from chalicelib.services.documents import missing_documents, office_document_list, schedule_deletion
+from chalicelib.services.intents import intent
 from chalicelib.services.limits import count_reveal
-from chalicelib.services.notifications import intent
 from chalicelib.store.models import HistoryEntry, OutboxMessage, PaymentTerms, RequestRecord
 from chalicelib.store.requests import (
     StoredRequest,
