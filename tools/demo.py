@@ -8,13 +8,22 @@ the screens and the public page all see what a real history would leave.
 
 Idempotent: every request has a fixed Idempotency-Key and a fixed plan (a seeded random
 draw), and each step is taken only if the request has not reached it yet, so a second run
-adds nothing. Steps that would fall after now are left for the future: recent requests stay
-open, some of them overdue.
+adds nothing. The simulated clock stops at the start of today (Cairo): steps that would fall
+later are left for the future, so recent requests stay open, some of them overdue, and a second
+run the same day finds nothing due that was not taken (a run on a later day brings the history
+up to that day).
+
+The requests are played by a few worker processes side by side, as Lambda containers work; with
+the emulation's fixes (tools/aws_emulation.py) a thousand take a few minutes (README, make demo).
+Then the same workers send what the history told the citizens (SMS and voice calls, through the
+outbox's own delivery), as the deployed outbox stream sends each message at once; the stack's
+relay, a hundred messages every two seconds, would take many minutes more.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import sys
@@ -22,16 +31,25 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 
-from tools.local_stack import REGION, Ports, local_aws_environment
+from tools.local_stack import REGION, STAGE, Ports, local_aws_environment, local_stage_variables
+from tools.resources import deployed_outputs
 
 SEED = 20261130
 DEFAULT_REQUESTS = 1000
 HISTORY_DAYS = 120
+# Requests played side by side, each worker a process of its own as Lambda containers are: the
+# emulation answers one call at a time, and meanwhile the other workers do their own share.
+DEFAULT_WORKERS = 4
+MESSAGES_A_TASK = 50
+MESSAGES_AT_MOST = 100_000
 KEY_PREFIX = "demo-"
 
 # How each district works, so that the screens have differences to show: a multiplier on the
@@ -220,12 +238,12 @@ def play(plan: Plan, now: datetime) -> Counter[str]:
             if step.message_to_citizen:
                 body["message_to_citizen"] = step.message_to_citizen
             if step.to == "approved":
-                hand_in_paper(tracking_number, plan.district_code, step.at)
+                hand_in_paper(plan, tracking_number, version, step.at)
             try:
                 move_request(staff, tracking_number, body, step.at)
             except Conflict:
-                # Seen under moto server's threads: the stored version moved on, or the write was
-                # undone by a failed transaction of another caller. Go on from what is stored.
+                # Someone moved it meanwhile (staff on the running stack, another run of the demo):
+                # go on from what is stored.
                 fresh = load_request_record(tracking_number)
                 if fresh is None or int(fresh.version) < position + 2:
                     done["left_behind"] += 1
@@ -235,20 +253,18 @@ def play(plan: Plan, now: datetime) -> Counter[str]:
     return done
 
 
-def hand_in_paper(tracking_number: str, district_code: str, at: datetime) -> None:
+def hand_in_paper(plan: Plan, tracking_number: str, version: int, at: datetime) -> None:
     """The service's documents, handed in at the district's window before the decision (a request
     is approved only with them). Recording them again records nothing, so a rerun adds nothing."""
     from chalicelib.domain.staff import Role, StaffMember
     from chalicelib.services.catalogue import current_catalogue
     from chalicelib.services.office_documents import record_paper
-    from chalicelib.store.requests import load_request_record
 
-    request = load_request_record(tracking_number)
-    service = current_catalogue().service(request.service_code, on=request.submitted_at.date()) if request else None
-    if request is None or service is None:
-        raise RuntimeError(f"request {tracking_number} or its service is not in the stack")
-    clerk = StaffMember(f"clerk-{district_code}", Role.CLERK, district_code)
-    body = {"documents": [document.code for document in service.documents], "version": int(request.version)}
+    service = current_catalogue().service(plan.service_code, on=plan.submitted_at.date())
+    if service is None:
+        raise RuntimeError(f"the service {plan.service_code} of {plan.key} is not in the catalogue")
+    clerk = StaffMember(f"clerk-{plan.district_code}", Role.CLERK, plan.district_code)
+    body = {"documents": [document.code for document in service.documents], "version": version}
     record_paper(clerk, tracking_number, body, at)
 
 
@@ -283,24 +299,98 @@ def require_running_stack(aws_url: str) -> None:
         sys.exit(f"make demo fills the running local stack: start `make run` first (nothing answers {aws_url}).")
 
 
+def start_of_today(moment: datetime) -> datetime:
+    """Midnight in Cairo on `moment`'s Cairo day, in UTC: where the demo's simulated clock stops."""
+    from chalicelib.domain.calendar import CAIRO, cairo_today
+
+    return datetime.combine(cairo_today(moment), clock_time(0), tzinfo=CAIRO).astimezone(UTC)
+
+
+def deliver_messages(keys: list[str]) -> Counter[str]:
+    """The outbox's sweeper on these messages, now: each is claimed first, so the stack's own
+    relay, sweeping at the same time, never sends one twice."""
+    from chalicelib.services.notifications import deliver
+
+    return Counter(deliver(key, datetime.now(UTC)) for key in keys)
+
+
+def due_message_keys() -> list[str]:
+    """Every message waiting in the outbox whose time has come, oldest first (one query)."""
+    from chalicelib.store.outbox import due_messages
+
+    return due_messages(datetime.now(UTC), MESSAGES_AT_MOST)
+
+
+def relay_settings(aws_url: str) -> dict[str, str]:
+    """What the stack's relay sends messages with (tools/local_stack.py gives its message inbox the same)."""
+    import boto3
+
+    cloudformation = boto3.client(
+        "cloudformation", endpoint_url=aws_url, region_name=REGION,
+        aws_access_key_id="local", aws_secret_access_key="local",  # noqa: S106 - moto accepts any
+    )  # fmt: skip
+    outputs = deployed_outputs(cloudformation, STAGE)
+    return {"VOICE_CALLS_TOPIC_ARN": outputs["VoiceCallsTopicArn"], "SMS_SENDER_ID": "Shobbak"}
+
+
+def side_by_side(
+    pool: Executor | None, function: Callable[..., Counter[str]], tasks: list[tuple[Any, ...]]
+) -> Iterator[Counter[str]]:
+    """`function` on each task, in the pool's workers (or here without one); yields each outcome as it is done."""
+    if pool is None:
+        for task in tasks:
+            yield function(*task)
+        return
+    for done in as_completed([pool.submit(function, *task) for task in tasks]):
+        yield done.result()
+
+
+@contextmanager
+def workers_pool(workers: int) -> Iterator[Executor | None]:
+    """`workers` processes to play in, or none (everything here) for one."""
+    if workers <= 1:
+        yield None
+        return
+    # Spawned rather than forked: each worker makes its own AWS clients from the environment set above.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield pool
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--aws-port", type=int, default=Ports.aws)
     parser.add_argument("--requests", type=int, default=DEFAULT_REQUESTS)
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     arguments = parser.parse_args()
     environment = local_aws_environment(arguments.aws_port)
     require_running_stack(environment["AWS_ENDPOINT_URL"])
-    os.environ.update(environment)  # before any client is made: the services read it lazily
+    # Before any client is made (the services read it lazily) and before the workers start. The
+    # services' info lines would be thousands here (the stack logs its own), so warnings only.
+    os.environ.update({
+        **local_stage_variables(), **environment, **relay_settings(environment["AWS_ENDPOINT_URL"]),
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    })  # fmt: skip
     os.environ.setdefault("AWS_REGION", REGION)
 
     started = time.monotonic()
-    now = datetime.now(UTC)
+    now = start_of_today(datetime.now(UTC))
     plans = make_plans(arguments.requests, now)
     totals: Counter[str] = Counter()
-    for number, plan in enumerate(plans, start=1):
-        totals += play(plan, now)
-        if number % 100 == 0:
-            print(f"  {number}/{len(plans)} requests ({time.monotonic() - started:.0f} s)", flush=True)
+    messages: Counter[str] = Counter()
+    with workers_pool(arguments.workers) as pool:
+        # Requests are independent of each other: the order they are played in changes nothing.
+        for number, added in enumerate(side_by_side(pool, play, [(plan, now) for plan in plans]), start=1):
+            totals += added
+            if number % 100 == 0:
+                print(f"  {number}/{len(plans)} requests ({time.monotonic() - started:.0f} s)", flush=True)
+        # What the history told the citizens, sent now as the deployed outbox stream would have sent
+        # it at once (the local relay alone, a hundred every two seconds, takes many minutes more).
+        due = due_message_keys()
+        if due:
+            print(f"  sending the {len(due)} messages due ({time.monotonic() - started:.0f} s)", flush=True)
+        batches = [(due[start : start + MESSAGES_A_TASK],) for start in range(0, len(due), MESSAGES_A_TASK)]
+        for outcome in side_by_side(pool, deliver_messages, batches):
+            messages += outcome
     added = sum(totals.values())
     print(
         f"demo: {len(plans)} requests over {HISTORY_DAYS} days in {time.monotonic() - started:.0f} s; "
@@ -310,6 +400,8 @@ def main() -> int:
             else "nothing new (already there)"
         )
     )
+    if messages:
+        print("messages: " + ", ".join(f"{name} {count}" for name, count in sorted(messages.items())))
     print("The figures follow within seconds: the performance screen, the office API and /performance.html.")
     return 0
 

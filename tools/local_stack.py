@@ -82,7 +82,7 @@ def wait_until_answering(url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"nothing answered {url} within {READY_TIMEOUT_S} s")
 
 
-def _local_stage_variables() -> dict[str, str]:
+def local_stage_variables() -> dict[str, str]:
     """.chalice/config.json's variables for the local stage, which chalice local applies itself."""
     config = json.loads((PROJECT / ".chalice" / "config.json").read_text(encoding="utf-8"))
     return {**config["environment_variables"], **config["stages"][STAGE]["environment_variables"]}
@@ -169,7 +169,7 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
         # S3 sends no events here and GuardDuty is not emulated: this process delivers both.
         scanner = start(
             [sys.executable, "-m", "tools.document_scanner", "--bucket", tables["DocumentsBucketName"]],
-            {**api_environment, **_local_stage_variables()},
+            {**api_environment, **local_stage_variables()},
         )
         processes.append(scanner)
         # The requests table's stream into the performance figures, and their daily jobs (issue 9).

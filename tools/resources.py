@@ -26,7 +26,12 @@ def deploy_resources(cloudformation: Any, stage: str, s3: Any = None) -> dict[st
     )
     if s3 is not None:
         settle_buckets(cloudformation, s3, stack_name)
-    stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
+    return deployed_outputs(cloudformation, stage)
+
+
+def deployed_outputs(cloudformation: Any, stage: str) -> dict[str, str]:
+    """The outputs (logical name to value) of the stack deployed for `stage`."""
+    stack = cloudformation.describe_stacks(StackName=f"shobbak-{stage}-resources")["Stacks"][0]
     return {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
 
 
