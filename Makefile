@@ -88,6 +88,7 @@ package: $(VENV)/.installed $(TOOLS)/.installed
 	$(BIN)/python -m tools.package_template merge --stage $(STAGE) build/$(STAGE)-merge-template.json
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-central-1} $(BIN)/chalice package --stage $(STAGE) --template-format yaml \
 		--merge-template build/$(STAGE)-merge-template.json build/$(STAGE)
+	$(BIN)/python -m tools.byte_compile build/$(STAGE)
 	$(BIN)/python -m tools.package_template finish build/$(STAGE)/sam.yaml
 	$(BIN)/cfn-lint build/$(STAGE)/sam.yaml
 	$(CHECKOV) --file build/$(STAGE)/sam.yaml --file infra/edge-waf.yaml --file infra/staff-pool.yaml

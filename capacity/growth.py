@@ -23,7 +23,8 @@ from capacity.recorder import RecordingDynamoDB, Usage
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.services.inquiry import inquire
-from chalicelib.services.office import view_queue, view_request
+from chalicelib.services.office import view_request
+from chalicelib.services.office_queue import view_queue
 from chalicelib.services.reconciliation import reconcile_day
 from chalicelib.store.models import RequestRecord
 

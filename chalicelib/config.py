@@ -22,6 +22,8 @@ class UnknownStage(RuntimeError):
 
 @dataclass(frozen=True)
 class Settings:
+    """The stage, and the rules every function reads: rollout phase, invoice validity, retention."""
+
     stage: str
     rollout_phase: int
     invoice_validity_hours: int
@@ -130,6 +132,8 @@ def _from_app_root(path: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class PaymobSettings:
+    """Where and as whom the card gateway is called."""
+
     api_base: str
     integration_id: int
     iframe_id: int
@@ -160,6 +164,8 @@ def card_orders_per_invoice() -> int:
 
 @dataclass(frozen=True)
 class MessagingSettings:
+    """Who SMS messages come from, and where voice calls are asked for and placed from."""
+
     sms_sender_id: str | None
     voice_calls_topic_arn: str
     voice_origination_identity: str

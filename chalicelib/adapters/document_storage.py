@@ -15,6 +15,8 @@ RETENTION_TAG = "retention=request-closed"
 
 @dataclass(frozen=True)
 class Arrival:
+    """What arrived in the bucket for an upload: its size and its first bytes (what a file type is read from)."""
+
     size_bytes: int
     first_bytes: bytes
 

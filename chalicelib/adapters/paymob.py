@@ -137,6 +137,8 @@ class PaymobUnavailable(Exception):
 
 @dataclass(frozen=True)
 class CardCheckout:
+    """A registered Paymob order and the address of its card page, where the citizen is sent."""
+
     order_id: str
     redirect_url: str
 

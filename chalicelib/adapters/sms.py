@@ -8,6 +8,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class SmsSender:
+    """Sends one SMS through SNS, from the governorate's registered sender ID when there is one."""
+
     sns: Any  # a boto3 SNS client
     sender_id: str | None  # Egypt requires a registered sender ID (configuration)
 

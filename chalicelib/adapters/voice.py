@@ -12,6 +12,8 @@ ARABIC_VOICE = "ZEINA"
 
 @dataclass(frozen=True)
 class VoiceCallRequests:
+    """Asks for a voice call by publishing to the voice topic, whose subscriber places it (SNS has no voice)."""
+
     sns: Any  # a boto3 SNS client
     topic_arn: str
 
@@ -22,6 +24,8 @@ class VoiceCallRequests:
 
 @dataclass(frozen=True)
 class VoiceCaller:
+    """The voice topic's subscriber: places the call through AWS End User Messaging SMS and Voice v2."""
+
     voice: Any  # a boto3 pinpoint-sms-voice-v2 client
     origination_identity: str  # the number (or its ARN) the call comes from
 

@@ -150,7 +150,7 @@ def intake() -> Response:
 )  # fmt: skip
 @answers_errors
 def queue() -> Response:
-    from chalicelib.services.office import view_queue
+    from chalicelib.services.office_queue import view_queue
 
     return json_response(view_queue(_caller(), office_api.current_request.query_params or {}, datetime.now(UTC)))
 

@@ -33,6 +33,8 @@ _UNKNOWN_SERVICE = FieldProblem("اختر خدمة من القائمة.", "Choos
 
 @dataclass(frozen=True)
 class Applicant:
+    """Who asks: kept out of every log line and every repr."""
+
     full_name: str
     national_id: NationalId
     phone: str
@@ -46,6 +48,8 @@ NOTIFY_BY = ("sms", "voice", "none")
 
 @dataclass(frozen=True)
 class Application:
+    """A citizen's application once read and checked against the service it asks for."""
+
     service: Service
     district: District
     applicant: Applicant

@@ -29,6 +29,8 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 @dataclass(frozen=True)
 class District:
+    """An administrative unit (a district or a markaz) at the current rollout phase."""
+
     code: str
     name_ar: str
     name_en: str
@@ -39,6 +41,8 @@ class District:
 
 @dataclass(frozen=True)
 class Document:
+    """A document a service asks for."""
+
     code: str
     name_ar: str
     name_en: str
@@ -50,6 +54,8 @@ class Document:
 
 @dataclass(frozen=True)
 class FieldOption:
+    """One choice of a `choice` field."""
+
     value: str
     label_ar: str
     label_en: str
@@ -57,6 +63,8 @@ class FieldOption:
 
 @dataclass(frozen=True)
 class FormField:
+    """A detail a service asks the applicant for, with the limits its answer must keep."""
+
     name: str
     label_ar: str
     label_en: str

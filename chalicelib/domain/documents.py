@@ -71,6 +71,8 @@ REJECTIONS_AR: dict[Rejection, str] = {
 
 @dataclass(frozen=True)
 class UploadRequest:
+    """An upload a citizen announces: which document, and as what kind of file."""
+
     document: Document
     file_name: str | None  # None from a plain HTML form, which cannot know it before the file is chosen
     content_type: str
@@ -158,6 +160,8 @@ def needs_info_message(officer_message: str | None, missing: list[Document]) -> 
 
 @dataclass(frozen=True)
 class PaperReceived:
+    """Paper documents handed in at a window, on the version of the request the clerk saw."""
+
     documents: tuple[Document, ...]
     version: int
 

@@ -18,6 +18,8 @@ _FOUR_DIGITS = re.compile(r"[0-9]{4}")
 
 @dataclass(frozen=True)
 class Inquiry:
+    """A citizen's question about a request: its number, and the national ID's last four digits as proof."""
+
     tracking_number: str
     national_id_last4: str
 

@@ -56,6 +56,8 @@ EVENT_FOR_STATUS = {
 
 @dataclass(frozen=True)
 class MessageValues:
+    """What a message text may be filled with."""
+
     tracking_number: str
     reference: str | None = None
     amount_egp: int | None = None

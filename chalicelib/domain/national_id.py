@@ -88,6 +88,8 @@ _UNKNOWN_GOVERNORATE = (
 
 @dataclass(frozen=True, repr=False)
 class NationalId:
+    """A national ID read into what its digits say; its repr shows none of them."""
+
     number: str
     birth_date: date
     governorate_code: str

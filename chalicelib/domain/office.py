@@ -27,6 +27,8 @@ _QUEUE_ORDER = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}#[0-9]{12,14}")
 
 @dataclass(frozen=True)
 class Move:
+    """A change of status an officer asks for, on the version they saw."""
+
     target: Status
     note: str
     version: int
@@ -35,6 +37,8 @@ class Move:
 
 @dataclass(frozen=True)
 class Transfer:
+    """Headquarters' move of a misrouted request to another district, on the version seen."""
+
     to_district: str
     reason: str
     version: int
@@ -42,6 +46,8 @@ class Transfer:
 
 @dataclass(frozen=True)
 class QueueQuery:
+    """Which page of which queue a member of staff asks for."""
+
     status: Status
     district_code: str | None
     department: str | None

@@ -292,6 +292,8 @@ def _w3c(moment: datetime) -> str:
 
 @dataclass(frozen=True)
 class RequestQuery:
+    """What an Open311 client asks to list: by number, or by service, status and time span."""
+
     tracking_numbers: tuple[str, ...]  # when given, the other criteria do not apply (the spec's rule)
     service_codes: frozenset[str]
     statuses: frozenset[str]

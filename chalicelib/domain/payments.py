@@ -95,6 +95,8 @@ class GatewayNotice:
 
 @dataclass(frozen=True)
 class Invoice:
+    """What a request owes and where its payment stands, in piasters."""
+
     reference: str
     amount_piasters: int
     status: str  # "unpaid", "paid" or "refunded" (CONTRACT.md's payment_status)

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
-
-from chalicelib.observability.logs import RedactingFormatter
+from chalicelib.observability.logs import Logger
 
 AUDIT_SERVICE = "shobbak-audit"
 
-audit_logger = Logger(service=AUDIT_SERVICE, level="INFO", logger_formatter=RedactingFormatter())
+audit_logger = Logger(service=AUDIT_SERVICE, level="INFO")
 
 
 def audit(event: str, **fields: Any) -> None:

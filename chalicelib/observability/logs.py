@@ -1,5 +1,12 @@
 """Structured JSON logs that cannot carry a national ID or a phone number.
 
+One JSON object a line on stdout, with the fields Powertools' Logger wrote before (CloudWatch Logs
+Insights queries and the runbook read them): `level`, `location`, `message`, `timestamp`,
+`service`, `correlation_id`, then the line's own fields, `exception`, `exception_name` and
+`stack_trace` for an exception, and `xray_trace_id` in a traced Lambda. It is the standard
+library's logging with a formatter of our own: importing Powertools' Logger cost every cold
+start about 5% (bench/, issue 12) for what these few lines do.
+
 Nothing should log personal data in the first place; the formatter is the second line:
 it blanks any run of digits that reads as an Egyptian national ID or mobile number, in any
 digits and with whatever spaces, dashes or marks people put between them.
@@ -7,12 +14,14 @@ digits and with whatever spaces, dashes or marks people put between them.
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import re
+import sys
+import time
+import traceback
 from typing import Any
-
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
-from aws_lambda_powertools.logging.types import LogRecord
 
 _DIGIT = "0-9\u0660-\u0669\u06f0-\u06f9"
 # What people put between digits: spaces, any dash, brackets and invisible direction marks.
@@ -74,9 +83,112 @@ def _redacted(value: Any) -> Any:
     return redact(str(value))
 
 
-class RedactingFormatter(LambdaPowertoolsFormatter):
-    def serialize(self, log: LogRecord) -> str:
-        return super().serialize(_redacted(log))
+# What a LogRecord carries of its own; anything else on it came as `extra` and is logged as a field.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", logging.INFO, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+# Levels of Lambda's Advanced Logging Controls, as the logging module names them.
+_LAMBDA_LEVELS = {
+    "TRACE": "DEBUG", "DEBUG": "DEBUG", "INFO": "INFO", "WARN": "WARNING", "ERROR": "ERROR", "FATAL": "CRITICAL",
+}  # fmt: skip
 
 
-logger = Logger(service="shobbak", logger_formatter=RedactingFormatter())
+class RedactingFormatter(logging.Formatter):
+    """One redacted JSON object per record, with the service's name and the current correlation id."""
+
+    def __init__(self, service: str = "shobbak") -> None:
+        super().__init__()
+        self.service = service
+        self.correlation_id: str | None = None
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "level": record.levelname,
+            "location": f"{record.funcName}:{record.lineno}",
+            "message": record.getMessage(),
+            "timestamp": _timestamp(record),
+            "service": self.service,
+            "correlation_id": self.correlation_id,
+        }
+        line.update((key, value) for key, value in vars(record).items() if key not in _RECORD_ATTRIBUTES)
+        if record.exc_info and record.exc_info[0] is not None:
+            kind, error, trace = record.exc_info
+            line["exception"] = self.formatException(record.exc_info)
+            line["exception_name"] = kind.__name__
+            line["stack_trace"] = {
+                "type": kind.__name__,
+                "value": error,
+                "module": type(error).__module__,
+                "frames": [
+                    {"file": frame.filename, "line": frame.lineno, "function": frame.name, "statement": frame.line}
+                    for frame in traceback.extract_tb(trace)
+                ],
+            }
+        line["xray_trace_id"] = _xray_trace_id()
+        present = {key: value for key, value in line.items() if value is not None}
+        return json.dumps(_redacted(present), ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _timestamp(record: logging.LogRecord) -> str:
+    """As Powertools wrote it: "2026-11-30 09:20:57,688+0000" (Lambda's clock is UTC)."""
+    return time.strftime(f"%Y-%m-%d %H:%M:%S,{int(record.msecs):03d}%z", time.localtime(record.created))
+
+
+def _xray_trace_id() -> str | None:
+    """The trace's root id, which Lambda puts in the environment for each traced invocation."""
+    header = os.environ.get("_X_AMZN_TRACE_ID")
+    return header.split(";")[0].replace("Root=", "") if header else None
+
+
+class Logger:
+    """A logger of the service's: JSON lines on stdout through a RedactingFormatter, and a
+    correlation id set per request (observability/http.py) and cleared before the next."""
+
+    def __init__(self, service: str, level: str | None = None) -> None:
+        self.name = service
+        self.registered_formatter = RedactingFormatter(service)
+        self._logger = logging.getLogger(service)
+        self._logger.propagate = False
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(self.registered_formatter)
+        self._logger.addHandler(handler)
+        self.setLevel(level)
+
+    def setLevel(self, level: str | int | None) -> None:  # as the logging module names it
+        """Lambda's Advanced Logging Controls, when set, outrank any level: the runtime drops lines
+        below theirs anyway. Else `level`, else POWERTOOLS_LOG_LEVEL (the stages' configuration
+        still names it so), else INFO."""
+        lambda_level = _LAMBDA_LEVELS.get(os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper())
+        chosen = lambda_level or level or os.environ.get("POWERTOOLS_LOG_LEVEL") or os.environ.get("LOG_LEVEL")
+        self._logger.setLevel(chosen.upper() if isinstance(chosen, str) else chosen or logging.INFO)
+
+    @property
+    def log_level(self) -> int:
+        return self._logger.level
+
+    def set_correlation_id(self, correlation_id: str | None) -> None:
+        self.registered_formatter.correlation_id = correlation_id
+
+    def clear_state(self) -> None:
+        self.registered_formatter.correlation_id = None
+
+    # stacklevel=2: the location logged is the caller's, not this class's.
+    def debug(self, message: str, *args: object, **options: Any) -> None:
+        self._logger.debug(message, *args, stacklevel=2, **options)
+
+    def info(self, message: str, *args: object, **options: Any) -> None:
+        self._logger.info(message, *args, stacklevel=2, **options)
+
+    def warning(self, message: str, *args: object, **options: Any) -> None:
+        self._logger.warning(message, *args, stacklevel=2, **options)
+
+    def error(self, message: str, *args: object, **options: Any) -> None:
+        self._logger.error(message, *args, stacklevel=2, **options)
+
+    def exception(self, message: str, *args: object, **options: Any) -> None:
+        self._logger.exception(message, *args, stacklevel=2, **options)
+
+
+logger = Logger(service="shobbak")

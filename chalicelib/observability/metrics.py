@@ -1,7 +1,10 @@
 """What the service does, counted as CloudWatch metrics in Embedded Metric Format.
 
-Powertools Metrics writes each point as one JSON line on stdout, which CloudWatch Logs turns into
-a metric: no API call on the request path. CloudWatch bills every name and dimension combination
+Each point is one JSON line on stdout, which CloudWatch Logs turns into a metric: no API call on
+the request path. The line is the one Powertools Metrics wrote before, written here (the format is a
+few keys: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html)
+because importing Powertools' metrics cost the first submission, payment and move of every
+container about 5% of its cold start (bench/, issue 12). CloudWatch bills every name and dimension combination
 as a metric a month, so each metric has exactly one dimension, of few values: the district (about
 twenty), the payment gateway (two) or the message channel (two). Never a tracking number, a
 service or a person. The dashboards and alarms in infra/ read these names.
@@ -11,11 +14,12 @@ Locally (the `local` stage) POWERTOOLS_METRICS_DISABLED keeps the terminal quiet
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+import time
 from collections.abc import Mapping
 from enum import StrEnum
-
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import AmazonCloudWatchEMFProvider
 
 from chalicelib.config import settings
 from chalicelib.observability import tracing
@@ -54,15 +58,31 @@ def namespace() -> str:
     return f"Shobbak/{settings().stage}"
 
 
+def metrics_off() -> bool:
+    """POWERTOOLS_METRICS_DISABLED (the name the stages' configuration uses) turns metrics off."""
+    return os.environ.get("POWERTOOLS_METRICS_DISABLED", "false").strip().lower() in ("1", "true", "yes", "on")
+
+
 def count(metric: Metric, by: str, value: int = 1) -> None:
     """One point of `metric`, under `by`, the value of its dimension (a district code, a gateway, a
     channel). A district also annotates the current trace, so that traces can be found by it."""
     dimension = DIMENSION[metric]
-    # A provider per point: Powertools' Metrics class shares its state between instances and threads.
-    provider = AmazonCloudWatchEMFProvider(namespace=namespace(), service=SERVICE)
-    provider.add_dimension(name=dimension, value=by)
-    provider.add_metric(name=metric.value, unit=MetricUnit.Count, value=value)
-    provider.flush_metrics()
+    if not metrics_off():
+        point = {
+            "_aws": {
+                "Timestamp": int(time.time() * 1000),
+                "CloudWatchMetrics": [{
+                    "Namespace": namespace(),
+                    # The service as a second dimension, as Powertools wrote it: the dashboards and alarms name both.
+                    "Dimensions": [[dimension, "service"]],
+                    "Metrics": [{"Name": metric.value, "Unit": "Count"}],
+                }],
+            },
+            dimension: by,
+            "service": SERVICE,
+            metric.value: [float(value)],
+        }  # fmt: skip
+        sys.stdout.write(json.dumps(point, separators=(",", ":")) + "\n")
     if dimension == "District" and by != GOVERNORATE:
         tracing.annotate(district=by)
 

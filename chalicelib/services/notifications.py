@@ -1,4 +1,5 @@
-"""Telling citizens: intents written with the change they are about, delivered exactly once.
+"""Telling citizens: intents written with the change they are about (services/intents.py),
+delivered exactly once (here).
 
 Why a DynamoDB stream: an intent must exist if and only if its change does, so it is an
 item written in the change's own transaction (an SQS message cannot join a DynamoDB
@@ -27,7 +28,7 @@ from chalicelib.domain.messages import Event, MessageValues, sms_text, voice_ssm
 from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.limits import give_back_message_slot, take_message_slot
-from chalicelib.store.models import OutboxMessage, RequestRecord
+from chalicelib.store.models import OutboxMessage
 from chalicelib.store.outbox import claim, due_messages, put_back, settle
 from chalicelib.store.requests import load_applicant, load_request_record
 
@@ -36,45 +37,13 @@ BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720)
 MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
 # No voice calls at night in Cairo: a call falling between these hours waits for the morning.
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(9, 0)
-REMINDER_BEFORE_EXPIRY = timedelta(hours=24)
-KEPT_AFTER_CREATION = timedelta(days=90)
 SWEEP_BATCH = 100
-
-
-def intent(request: RequestRecord, event: Event, now: datetime, due_at: datetime | None = None,
-           **values: Any) -> OutboxMessage:  # fmt: skip
-    """The intent to tell the applicant of `request` about `event`, at its current version."""
-    message = OutboxMessage(
-        OutboxMessage.key_for(request.tracking_number, request.version, event.value),
-        tracking_number=request.tracking_number,
-        event=event.value,
-        values={name: value for name, value in values.items() if value is not None},
-        created_at=now,
-        expires_at=now + KEPT_AFTER_CREATION,
-    )
-    message.wait_until(due_at or now)
-    return message
-
-
-def submission_intents(request: RequestRecord, now: datetime) -> list[OutboxMessage]:
-    """Received; and for a fee, how to pay, and a reminder the day before the invoice expires."""
-    intents = [intent(request, Event.SUBMITTED, now)]
-    payment = request.payment
-    if payment is not None:
-        intents.append(
-            intent(request, Event.AWAITING_PAYMENT, now, reference=payment.reference, amount_egp=payment.amount_egp)
-        )
-        intents.append(
-            intent(
-                request, Event.PAYMENT_REMINDER, now, due_at=max(now, payment.expires_at - REMINDER_BEFORE_EXPIRY),
-                reference=payment.reference, pay_by=payment.expires_at.astimezone(CAIRO).date().isoformat(),
-            )
-        )  # fmt: skip
-    return intents
 
 
 @dataclass(frozen=True)
 class Senders:
+    """The channels messages go out by."""
+
     sms: SmsSender
     voice: VoiceCallRequests
 

@@ -1,4 +1,5 @@
-"""The district offices' use cases: blind views, queues, moves, transfers and identity reveals.
+"""The district offices' use cases: blind views, moves, transfers and identity reveals (the queue
+page is services/office_queue.py, so that its first request loads none of these).
 
 Every function takes the verified staff member first, checks the permission matrix
 (domain/staff.py), and treats a request of another district exactly like one that does
@@ -19,11 +20,9 @@ from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, invalid_
 from chalicelib.domain.messages import EVENT_FOR_STATUS, Event
 from chalicelib.domain.office import (
     due_date_after_transfer,
-    encode_cursor,
     is_overdue,
     read_erasure_reason,
     read_move,
-    read_queue_query,
     read_reveal_reason,
     read_transfer,
 )
@@ -36,15 +35,14 @@ from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.catalogue import current_catalogue
 from chalicelib.services.documents import missing_documents, office_document_list, schedule_deletion
+from chalicelib.services.intents import intent
 from chalicelib.services.limits import count_reveal
-from chalicelib.services.notifications import intent
 from chalicelib.store.models import HistoryEntry, OutboxMessage, PaymentTerms, RequestRecord
 from chalicelib.store.requests import (
     StoredRequest,
     VersionConflict,
     load_applicant,
     load_request,
-    queue_page,
     record_erasure,
     record_event,
     record_move,
@@ -54,27 +52,6 @@ from chalicelib.store.requests import (
 def view_request(staff: StaffMember, tracking_number: str, now: datetime) -> dict[str, Any]:
     _require(staff, Action.VIEW_REQUEST)
     return blind_view(load_visible(staff, tracking_number), now)
-
-
-def view_queue(staff: StaffMember, params: Mapping[str, str], now: datetime) -> dict[str, Any]:
-    _require(staff, Action.VIEW_QUEUE)
-    query = read_queue_query(params)
-    district_code = query.district_code or staff.district_code
-    if district_code is None or current_catalogue().district(district_code) is None:
-        raise invalid_fields(
-            {"district": FieldProblem("اختر حيًا أو مركزًا.", "Choose a district (headquarters must name one).")}
-        )
-    if not staff.sees_district(district_code):
-        raise Forbidden
-    page = queue_page(district_code, query.status.value, query.department, query.page_size, query.after)
-    today = cairo_today(now)
-    return {
-        "district_code": district_code,
-        "status": query.status.value,
-        "department": query.department,
-        "requests": [_queue_entry(request, today) for request in page.requests],
-        "next_cursor": encode_cursor(page.last_queue_order) if page.last_queue_order else None,
-    }
 
 
 def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
@@ -394,21 +371,6 @@ def _office_entry(entry: HistoryEntry) -> dict[str, Any]:
         "to_district": entry.to_district,
         "note": entry.note,
         "message_to_citizen": entry.citizen_message,
-    }
-
-
-def _queue_entry(request: RequestRecord, today: date) -> dict[str, Any]:
-    status = Status(request.status)
-    return {
-        "tracking_number": request.tracking_number,
-        "version": request.version,
-        "status": status.value,
-        "service_code": request.service_code,
-        "department": request.department,
-        "submitted_at": iso_utc(request.submitted_at),
-        "sla_due_date": request.sla_due_date,
-        "sla_due_date_provisional": bool(request.sla_provisional),
-        "overdue": is_overdue(status, request.sla_due_date, today),
     }
 
 

@@ -42,8 +42,8 @@ from chalicelib.domain.statuses import Status
 from chalicelib.domain.tracking import is_valid_tracking_number
 from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
+from chalicelib.services.intents import intent
 from chalicelib.services.limits import proven_request
-from chalicelib.services.notifications import intent
 from chalicelib.store.card_orders import AttemptTaken, CardAttempt, record_card_order, reserve_card_attempt
 from chalicelib.store.models import HistoryEntry, PaymentNotice, RequestRecord
 from chalicelib.store.payments import NoticeAlreadyRecorded, load_card_order, record_notice

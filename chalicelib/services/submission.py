@@ -18,8 +18,8 @@ from chalicelib.domain.tracking import new_tracking_number
 from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.intents import submission_intents
 from chalicelib.services.limits import online_submissions, stored_inquiry_check
-from chalicelib.services.notifications import submission_intents
 from chalicelib.store.models import ApplicantRecord, HistoryEntry, IdempotencyRecord, PaymentTerms, RequestRecord
 from chalicelib.store.requests import (
     IdempotencyKeyTaken,

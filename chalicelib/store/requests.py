@@ -47,6 +47,8 @@ class CountedAgainst:
 
 @dataclass(frozen=True)
 class StoredRequest:
+    """A request's partition as read: the request, its history and its card attempts."""
+
     request: RequestRecord
     history: list[HistoryEntry]
     card_attempts: list[CardAttempt] = field(default_factory=list)
@@ -199,6 +201,8 @@ def load_applicant(tracking_number: str) -> ApplicantRecord | None:
 
 @dataclass(frozen=True)
 class QueuePage:
+    """One page of a queue."""
+
     requests: list[RequestRecord]
     last_queue_order: str | None  # set when more may follow
 

@@ -13,7 +13,10 @@ from tests.conftest import PROJECT
 
 STAGES = ("dev", "prod")
 # What a packaged template is made from: newer than the template means it must be made again.
-INPUTS = ("infra", ".chalice", "tools/package_template.py", "app.py", "chalicelib", "requirements.txt")
+INPUTS = (
+    "infra", ".chalice", "tools/package_template.py", "tools/byte_compile.py", "app.py", "chalicelib",
+    "requirements.txt",
+)  # fmt: skip
 
 
 def _newest_input() -> float:

@@ -4,6 +4,7 @@ every table kept safe, logs kept and free of personal data, and no value left to
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import zipfile
@@ -289,3 +290,17 @@ def test_the_zip_holds_exactly_the_locked_versions(stage_name: str) -> None:
     for package, version in shipped.items():
         if package in locked:
             assert version == locked[package], package
+
+
+@pytest.mark.parametrize("stage_name", ["prod"])
+def test_every_module_in_the_zip_is_shipped_byte_compiled(stage_name: str) -> None:
+    """/var/task is read-only: a module without its byte-compiled file would be compiled again on
+    every cold start (tools/byte_compile.py)."""
+    packaged(stage_name)
+    with zipfile.ZipFile(PROJECT / "build" / stage_name / "deployment.zip") as archive:
+        names = set(archive.namelist())
+    modules = {name for name in names if name.endswith(".py")}
+    for imported_first in ("app.py", "chalicelib/api/citizen.py", "chalice/app.py", "botocore/client.py",
+                           "pynamodb/models.py"):  # fmt: skip
+        assert imported_first in modules
+    assert {name for name in modules if importlib.util.cache_from_source(name) not in names} == set()

@@ -13,7 +13,8 @@ import pytest
 from chalicelib.domain.catalogue import Catalogue, parse_catalogue_data
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.observability.logs import logger
-from chalicelib.services.office import view_queue, view_request
+from chalicelib.services.office import view_request
+from chalicelib.services.office_queue import view_queue
 from chalicelib.services.submission import ONLINE, submit_request
 from tests.conftest import PROJECT
 from tests.factories import submission

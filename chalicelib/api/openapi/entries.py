@@ -37,6 +37,8 @@ def ref(schema_name: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Parameter:
+    """A path, query or header parameter a route reads."""
+
     name: str
     where: str  # "path", "query" or "header"
     description: str
@@ -59,6 +61,8 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Body:
+    """The body a route takes, by media type."""
+
     description: str
     content: Mapping[str, Mapping[str, Any]]
 
@@ -88,6 +92,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class Entry:
+    """Everything the OpenAPI document says about one route."""
+
     summary: str
     tag: str
     answers: Mapping[int, Answer]

@@ -1,0 +1,57 @@
+"""The district offices' queue page: one district's requests in a status, oldest first.
+
+Kept apart from services/office.py, whose moves need the payments, messages, documents and limits:
+a container whose first request is a queue page loads none of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from chalicelib.domain.calendar import cairo_today, iso_utc
+from chalicelib.domain.errors import FieldProblem, Forbidden, invalid_fields
+from chalicelib.domain.office import encode_cursor, is_overdue, read_queue_query
+from chalicelib.domain.staff import Action, StaffMember
+from chalicelib.domain.statuses import Status
+from chalicelib.services.catalogue import current_catalogue
+from chalicelib.store.models import RequestRecord
+from chalicelib.store.requests import queue_page
+
+
+def view_queue(staff: StaffMember, params: Mapping[str, str], now: datetime) -> dict[str, Any]:
+    if not staff.may(Action.VIEW_QUEUE):
+        raise Forbidden
+    query = read_queue_query(params)
+    district_code = query.district_code or staff.district_code
+    if district_code is None or current_catalogue().district(district_code) is None:
+        raise invalid_fields(
+            {"district": FieldProblem("اختر حيًا أو مركزًا.", "Choose a district (headquarters must name one).")}
+        )
+    if not staff.sees_district(district_code):
+        raise Forbidden
+    page = queue_page(district_code, query.status.value, query.department, query.page_size, query.after)
+    today = cairo_today(now)
+    return {
+        "district_code": district_code,
+        "status": query.status.value,
+        "department": query.department,
+        "requests": [_queue_entry(request, today) for request in page.requests],
+        "next_cursor": encode_cursor(page.last_queue_order) if page.last_queue_order else None,
+    }
+
+
+def _queue_entry(request: RequestRecord, today: date) -> dict[str, Any]:
+    status = Status(request.status)
+    return {
+        "tracking_number": request.tracking_number,
+        "version": request.version,
+        "status": status.value,
+        "service_code": request.service_code,
+        "department": request.department,
+        "submitted_at": iso_utc(request.submitted_at),
+        "sla_due_date": request.sla_due_date,
+        "sla_due_date_provisional": bool(request.sla_provisional),
+        "overdue": is_overdue(status, request.sla_due_date, today),
+    }
