@@ -10,8 +10,12 @@ import os
 import threading
 import time
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chalicelib.aws_clients import aws_client
 from chalicelib.config import running_in_lambda, settings
+from chalicelib.domain.errors import Unavailable
+from chalicelib.observability.logs import logger
 
 # The local stage's defaults (README.md); never used by any other stage.
 LOCAL_DEFAULTS = {
@@ -24,6 +28,11 @@ LOCAL_DEFAULTS = {
     "LOOKUP_HMAC_KEY": "local-lookup-hmac-key",
 }
 CACHE_SECONDS = 300
+_SETTINGS_DOWN_AR = "تعذّر إتمام طلبك الآن بسبب عطل مؤقت، ولم يُحفظ شيء. حاول مرة أخرى بعد دقائق."
+_SETTINGS_DOWN_EN = (
+    "Your request cannot be completed right now because of a temporary fault; nothing was saved. "
+    "Try again in a few minutes."
+)
 
 # Parameter name -> (value, monotonic time it was read). A rotated secret is seen within
 # CACHE_SECONDS; a lock keeps `chalice local`'s threads from reading one parameter twice.
@@ -65,7 +74,12 @@ def _parameter(parameter: str) -> str:
         cached = _cached.get(parameter)
         if cached is not None and time.monotonic() - cached[1] < CACHE_SECONDS:
             return cached[0]
-        answer = aws_client("ssm").get_parameter(Name=parameter, WithDecryption=True)
+        try:
+            answer = aws_client("ssm").get_parameter(Name=parameter, WithDecryption=True)
+        except (BotoCoreError, ClientError) as failure:
+            # Throttled, denied or missing: nothing is cached, so the next request asks again.
+            logger.error("parameter unreadable", extra={"parameter": parameter, "error": type(failure).__name__})
+            raise Unavailable("temporarily_unavailable", _SETTINGS_DOWN_AR, _SETTINGS_DOWN_EN) from failure
         value = str(answer["Parameter"]["Value"])
         _cached[parameter] = (value, time.monotonic())
         return value

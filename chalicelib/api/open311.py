@@ -27,7 +27,7 @@ from chalicelib.api.openapi import (
 )
 from chalicelib.api.openapi.schemas import IDEMPOTENCY_KEY_PARAMETER
 from chalicelib.api.responses import RETRY_AFTER_BUSY_S
-from chalicelib.domain.errors import Busy, InvalidInput
+from chalicelib.domain.errors import Busy, InvalidInput, Unavailable
 from chalicelib.domain.idempotency import read_idempotency_key
 from chalicelib.domain.open311 import (
     JURISDICTION_ID,
@@ -80,6 +80,9 @@ def answers_open311(fmt: str | None) -> Callable[[Callable[..., Answer311]], Cal
                                                             f"{busy.message_en}"}], status)  # fmt: skip
                 response.headers["Retry-After"] = RETRY_AFTER_BUSY_S
                 return response
+            except Unavailable as down:  # a service we depend on is down: nothing written, try again
+                error = {"code": 503, "description": f"{down.message_ar} — {down.message_en}"}
+                return _reply(answer_format, "errors", [error], 503)
             except InvalidInput as refused:  # the body itself: too large, not a form, a bad Idempotency-Key
                 error = {"code": 400, "description": f"{refused.message_ar} — {refused.message_en}"}
                 return _reply(answer_format, "errors", [error], 400)

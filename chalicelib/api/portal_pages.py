@@ -120,6 +120,8 @@ def answers_with_pages(page: Callable[[Request], Response]) -> Callable[[Request
             response = html_response(render.problem_page(_site(), busy.message_ar), 409 if busy.contended else 503)
             response.headers["Retry-After"] = RETRY_AFTER_BUSY_S
             return response
+        except Unavailable as down:  # a service we depend on is down: nothing was written
+            return html_response(render.problem_page(_site(), down.message_ar), 503)
         except Exception:
             logger.exception("unhandled error")
             return html_response(render.problem_page(_site(), _UNEXPECTED), 500)

@@ -9,6 +9,7 @@ import pytest
 
 from chalicelib.adapters import secrets
 from chalicelib.adapters.secrets import MissingSecret, deployed_value, secret
+from chalicelib.domain.errors import Unavailable
 from tools.aws_calls import counted_aws_calls
 
 PARAMETER = "/shobbak/dev/fawry-secure-key"
@@ -72,3 +73,17 @@ def test_a_value_given_neither_way_is_none(monkeypatch: pytest.MonkeyPatch) -> N
     with counted_aws_calls() as calls:
         assert deployed_value("PUBLIC_API_URL") is None
     assert calls == {}
+
+
+def test_an_unreadable_parameter_is_a_temporary_unavailability_and_is_asked_again(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAWRY_SECURE_KEY_PARAMETER", PARAMETER)  # not created yet: SSM answers ParameterNotFound
+
+    with pytest.raises(Unavailable) as down:
+        secret("FAWRY_SECURE_KEY")
+    boto3.client("ssm").put_parameter(Name=PARAMETER, Value="from-ssm", Type="SecureString")
+
+    assert "عطل مؤقت" in down.value.message_ar
+    assert "temporary fault" in down.value.message_en
+    assert secret("FAWRY_SECURE_KEY") == "from-ssm"  # the failure was not cached
