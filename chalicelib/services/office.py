@@ -97,20 +97,10 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
     request.version = move.version + 1
     request.updated_at = now
     request.place_in_queues()
-    entry = HistoryEntry(
-        request.tracking_number,
-        HistoryEntry.item_for(request.version, now),
-        event=HistoryEntry.STATUS_CHANGE,
-        version=request.version,
-        at=now,
-        from_status=current.value,
-        to_status=move.target.value,
-        actor_role=staff.role.value,
-        actor=staff.principal,
-        office=staff.office_code,
-        note=move.note,
-        citizen_message=citizen_message,
-    )
+    entry = HistoryEntry.by_staff(
+        request, HistoryEntry.STATUS_CHANGE, staff, now,
+        from_status=current.value, to_status=move.target.value, note=move.note, citizen_message=citizen_message,
+    )  # fmt: skip
     closes = move.target in FINAL_STATUSES and not request.identity_erased
     retention = timedelta(days=settings().applicant_retention_days)
     try:
@@ -187,21 +177,10 @@ def transfer_request(
     request.version = transfer.version + 1
     request.updated_at = now
     request.place_in_queues()
-    entry = HistoryEntry(
-        request.tracking_number,
-        HistoryEntry.item_for(request.version, now),
-        event=HistoryEntry.TRANSFERRED,
-        version=request.version,
-        at=now,
-        from_status=current.value,
-        to_status=current.value,
-        actor_role=staff.role.value,
-        actor=staff.principal,
-        office=staff.office_code,
-        from_district=from_district,
-        to_district=target.code,
-        note=transfer.reason,
-    )
+    entry = HistoryEntry.by_staff(
+        request, HistoryEntry.TRANSFERRED, staff, now,
+        from_district=from_district, to_district=target.code, note=transfer.reason,
+    )  # fmt: skip
     message = intent(request, Event.TRANSFERRED, now, district_name_ar=target.name_ar)
     try:
         record_move(request, entry, expected_version=transfer.version, outbox=[message])
@@ -235,20 +214,7 @@ def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str,
     request = load_visible(staff, tracking_number).request
     if request.identity_erased:
         raise _identity_gone(request)
-    record_event(
-        HistoryEntry(
-            tracking_number,
-            HistoryEntry.item_for(request.version, now),
-            event=HistoryEntry.IDENTITY_REVEALED,
-            version=request.version,
-            at=now,
-            from_status=request.status,
-            to_status=request.status,
-            actor_role=staff.role.value,
-            actor=staff.principal,
-            note=reason,
-        )
-    )
+    record_event(HistoryEntry.by_staff(request, HistoryEntry.IDENTITY_REVEALED, staff, now, note=reason))
     applicant = load_applicant(tracking_number)
     if applicant is None:
         raise _identity_gone(request)
@@ -277,18 +243,7 @@ def erase_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, 
     request.updated_at = now
     request.inquiry_check = None
     request.identity_erased = True
-    entry = HistoryEntry(
-        request.tracking_number,
-        HistoryEntry.item_for(request.version, now),
-        event=HistoryEntry.IDENTITY_ERASED,
-        version=request.version,
-        at=now,
-        from_status=request.status,
-        to_status=request.status,
-        actor_role=staff.role.value,
-        actor=staff.principal,
-        note=reason,
-    )
+    entry = HistoryEntry.by_staff(request, HistoryEntry.IDENTITY_ERASED, staff, now, note=reason)
     try:
         erased = record_erasure(request, entry, expected_version=read_version)
     except VersionConflict:

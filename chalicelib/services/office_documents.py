@@ -80,18 +80,6 @@ def _revealed_by(stored: StoredRequest, staff: StaffMember) -> bool:
 
 def _audit(stored: StoredRequest, staff: StaffMember, event: str, note: str, now: datetime) -> HistoryEntry:
     request = stored.request
-    entry = HistoryEntry(
-        request.tracking_number,
-        HistoryEntry.item_for(request.version, now),
-        event=event,
-        version=request.version,
-        at=now,
-        from_status=request.status,
-        to_status=request.status,
-        actor_role=staff.role.value,
-        actor=staff.principal,
-        office=staff.office_code,
-        note=note,
-    )
+    entry = HistoryEntry.by_staff(request, event, staff, now, note=note)
     record_event(entry)
     return entry

@@ -257,18 +257,9 @@ def _what_it_does(
     request.version = read_version + 1
     request.updated_at = now
     request.place_in_queues()
-    entry = HistoryEntry(
-        request.tracking_number,
-        HistoryEntry.item_for(request.version, now),
-        event=HistoryEntry.STATUS_CHANGE if outcome in APPLIED else HistoryEntry.PAYMENT_REFUNDED,
-        version=request.version,
-        at=now,
-        from_status=before,
-        to_status=request.status,
-        actor_role="payment",
-        actor=notice.gateway,
-        note=note,
-    )
+    event = HistoryEntry.STATUS_CHANGE if outcome in APPLIED else HistoryEntry.PAYMENT_REFUNDED
+    entry = HistoryEntry.on(request, event, now, from_status=before, actor_role="payment", actor=notice.gateway,
+                            note=note)  # fmt: skip
     return request, entry, read_version
 
 

@@ -163,17 +163,10 @@ def _request_record(
 
 
 def _first_history_entry(request: RequestRecord, filing: Filing) -> HistoryEntry:
-    return HistoryEntry(
-        request.tracking_number,
-        HistoryEntry.item_for(request.version, request.submitted_at),
-        version=request.version,
-        at=request.submitted_at,
-        from_status=None,
-        to_status=request.status,
-        actor_role=filing.actor_role,
-        actor=filing.actor,
-        office=filing.office,
-    )
+    return HistoryEntry.on(
+        request, HistoryEntry.STATUS_CHANGE, request.submitted_at,
+        from_status=None, actor_role=filing.actor_role, actor=filing.actor, office=filing.office,
+    )  # fmt: skip
 
 
 def _applicant_record(tracking_number: str, application: Application) -> ApplicantRecord:

@@ -52,7 +52,7 @@ with, and the answer given, so that a retry gets the same answer and creates not
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -67,6 +67,9 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 
 from chalicelib.store.base import StoredModel, TableMeta
+
+if TYPE_CHECKING:
+    from chalicelib.domain.staff import StaffMember
 
 
 class QueueIndex(GlobalSecondaryIndex["RequestRecord"]):
@@ -205,6 +208,22 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
     @classmethod
     def item_for(cls, version: int, at: datetime) -> str:
         return f"{cls.ITEM_PREFIX}{version:06d}#{at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}"
+
+    @classmethod
+    def on(cls, request: RequestRecord, event: str, at: datetime, **details: Any) -> HistoryEntry:
+        """`event` on `request` as it now stands: its version, and unless `details` say otherwise
+        the status it stays in."""
+        fields = {"from_status": request.status, "to_status": request.status, **details}
+        return cls(request.tracking_number, cls.item_for(request.version, at), event=event, version=request.version,
+                   at=at, **fields)  # fmt: skip
+
+    @classmethod
+    def by_staff(
+        cls, request: RequestRecord, event: str, staff: StaffMember, at: datetime, **details: Any
+    ) -> HistoryEntry:
+        """`event` done by a member of staff, named with their role and the office they work at."""
+        return cls.on(request, event, at, actor_role=staff.role.value, actor=staff.principal, office=staff.office_code,
+                      **details)  # fmt: skip
 
 
 class ApplicantRecord(StoredModel):
