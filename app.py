@@ -21,7 +21,10 @@ from chalicelib.observability.http import log_each_request
 from chalicelib.observability.tracing import trace_each_invocation
 
 require_deployment_settings()  # deployed: a missing value stops the cold start, not the first payment
-app = Chalice(app_name="shobbak")
+# Chalice names its logger after the app, which is the service's own logger (observability/logs.py):
+# left to configure it, Chalice adds a plain-text handler and sets ERROR whenever the handler it
+# finds was bound to another sys.stdout (pytest's capture), silencing the service's INFO lines.
+app = Chalice(app_name="shobbak", configure_logs=False)
 app.register_blueprint(citizen_api)
 app.register_blueprint(office_api)
 app.register_blueprint(portal_api)

@@ -16,8 +16,8 @@ from tests.factories import national_id, submission
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
-# Kept beside the tests that use it: the same fixture in tests/conftest.py captured nothing
-# under pytest's output capture when the whole tree was collected (seen in CI, not explained).
+# Kept beside the tests that use it. It once captured nothing when the whole tree was collected:
+# Chalice had set the shared "shobbak" logger to ERROR (app.py now tells it not to configure logs).
 @pytest.fixture
 def log_lines() -> Iterator[io.StringIO]:
     """Every line the service logs, formatted exactly as it goes to CloudWatch."""
