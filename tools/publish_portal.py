@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.portal import urls
 from portal_site.build import build
@@ -63,8 +65,6 @@ def publish(site: Path, bucket: str, distribution_id: str, s3: Any, cloudfront: 
 
 
 def _exists(s3: Any, bucket: str, key: str) -> bool:
-    from botocore.exceptions import ClientError
-
     try:
         s3.head_object(Bucket=bucket, Key=key)
     except ClientError as error:

@@ -90,7 +90,7 @@ class Conflict(Exception):
 
 @dataclass
 class Unavailable(Exception):
-    """A service we depend on (a payment gateway) cannot be reached now; nothing was written."""
+    """A service we depend on (a payment gateway, Parameter Store) cannot be reached now; nothing was written."""
 
     code: str
     message_ar: str
