@@ -27,13 +27,19 @@ def distribution_id(aws: None) -> str:
     return cloudfront.create_distribution(DistributionConfig=config)["Distribution"]["Id"]
 
 
+@pytest.fixture
+def site(tmp_path: Path, distribution_id: str) -> Path:
+    """The portal built as `make publish` builds it, and the stage's empty bucket."""
+    boto3.client("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    built = tmp_path / "site"
+    build(built, api_base_url="/", rollout_phase=1, today=date(2026, 11, 30))
+    return built
+
+
 def test_assets_go_up_before_the_pages_that_load_them_with_their_cache_and_type(
-    tmp_path: Path, distribution_id: str
+    site: Path, distribution_id: str
 ) -> None:
     s3, cloudfront = boto3.client("s3"), boto3.client("cloudfront")
-    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    site = tmp_path / "site"
-    build(site, api_base_url="/", rollout_phase=1, today=date(2026, 11, 30))
 
     keys = publish(site, BUCKET, distribution_id, s3, cloudfront)
 
@@ -52,12 +58,9 @@ def test_assets_go_up_before_the_pages_that_load_them_with_their_cache_and_type(
 
 
 def test_a_publication_never_overwrites_the_days_figures_but_gives_a_new_bucket_their_page(
-    tmp_path: Path, distribution_id: str
+    site: Path, distribution_id: str
 ) -> None:
     s3, cloudfront = boto3.client("s3"), boto3.client("cloudfront")
-    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    site = tmp_path / "site"
-    build(site, api_base_url="/", rollout_phase=1, today=date(2026, 11, 30))
 
     first = publish(site, BUCKET, distribution_id, s3, cloudfront)
     s3.put_object(Bucket=BUCKET, Key="performance.html", Body=b"<p>figures of the day</p>")
