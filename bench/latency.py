@@ -122,8 +122,15 @@ class Rig:
     # --- the baseline's side: the same calls, fresh keys
 
     def _send(self, calls: list[Call]) -> None:
+        dynamodb = self.stage.dynamodb
         for operation, parameters in calls:
-            getattr(self.stage.dynamodb, self._method[operation])(**parameters)
+            try:
+                getattr(dynamodb, self._method[operation])(**parameters)
+            except dynamodb.exceptions.ConditionalCheckFailedException as refused:
+                # As bench/child.py's baseline: a right inquiry reads the refused update's item.
+                if "ReturnValuesOnConditionCheckFailure" not in parameters:
+                    raise
+                refused.response["Item"]
 
     def baseline_submit(self) -> float:
         fresh = {self._submitted_number(): random_digits(len(self._submitted_number())), self._key(): uuid.uuid4().hex}
@@ -134,7 +141,7 @@ class Rig:
         return elapsed
 
     def baseline_inquiry(self, tracking_number: str) -> float:
-        calls = substituted(self.inquiry.calls, {self.stage.seeded[0]: tracking_number})
+        calls = substituted(self.inquiry.calls, self.stage.inquiry_replacements(tracking_number))
         elapsed, _ = timed(lambda: self._send(calls))
         return elapsed
 

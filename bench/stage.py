@@ -122,6 +122,17 @@ class Stage:
         for _ in range(count):
             self.seeded.append(self.file()[0]["tracking_number"])
 
+    def inquiry_replacements(self, tracking_number: str) -> dict[str, str]:
+        """From the recorded inquiry (about the first seeded request) to one about `tracking_number`:
+        its number, and the keyed check of its digits that the inquiry's update compares."""
+        from chalicelib.services.limits import stored_inquiry_check
+
+        first = self.seeded[0]
+        return {
+            first: tracking_number,
+            stored_inquiry_check(first, self.last4): stored_inquiry_check(tracking_number, self.last4),
+        }
+
     def item_counts(self) -> dict[str, int]:
         """Items per table (no Scan: the benchmark counts the handler's scans, and makes none)."""
         return {

@@ -3,9 +3,10 @@
 A botocore `before-send` hook, in place of moto's own for every session (botocore calls
 every before-send handler, so the hook decides whether moto sees the request at all), answers
 chosen calls with what DynamoDB answers under contention or load: a TransactWriteItems
-cancelled for `TransactionConflict`, a call throttled, or a request that timed out. Being at
-the HTTP layer, a fault goes through botocore's own retry handling exactly as a real one
-would (throttling and timeouts retried, conflicts not). ANSWER_LOST lets the call reach moto
+cancelled for `TransactionConflict` (a single write, refused with TransactionConflictException),
+a call throttled, or a request that timed out. Being at the HTTP layer, a fault goes through
+botocore's own retry handling exactly as a real one would (throttling and timeouts retried,
+conflicts not). ANSWER_LOST lets the call reach moto
 and then loses the answer: the write happened, and the caller cannot know.
 """
 
@@ -70,7 +71,13 @@ class DynamoDBFaults:
         if fault == ANSWER_LOST:
             botocore_stubber(request=request, **kwargs)
             raise ReadTimeoutError(endpoint_url=request.url)
-        if fault == CONFLICT:
+        if fault == CONFLICT and not target.endswith(".TransactWriteItems"):
+            # A single write that met a transaction on its item.
+            body = {
+                "__type": "com.amazonaws.dynamodb.v20120810#TransactionConflictException",
+                "message": "Transaction is ongoing for the item",
+            }
+        elif fault == CONFLICT:
             items = len(json.loads(request.body or b"{}").get("TransactItems", [])) or 1
             body = {
                 "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",

@@ -53,11 +53,6 @@ def inquiry_check(tracking_number: str, national_id_last4: str, key: str) -> str
     return keyed_digest(key, "inquiry", f"{tracking_number}:{national_id_last4}")
 
 
-def inquiry_matches(inquiry: Inquiry, stored_check: str, key: str) -> bool:
-    expected = inquiry_check(inquiry.tracking_number, inquiry.national_id_last4, key)
-    return hmac.compare_digest(expected, stored_check)
-
-
 def keyed_digest(key: str, purpose: str, value: str) -> str:
     """HMAC-SHA256 of `value` for one `purpose` (so that digests made for one use never match another's)."""
     return hmac.new(key.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()

@@ -2,7 +2,7 @@
 
 Failed attempts at a request's proof (tracking number + the national ID's last four digits)
 count per tracking number in clock hours (UTC); a number never issued counts exactly like one
-that was, so a refusal tells nothing about whether a number exists. Online submissions and
+that was, so a refusal tells nothing about whether a number exists (store/proofs.py). Online submissions and
 messages count per phone number per Cairo day.
 """
 
@@ -32,10 +32,22 @@ class Window:
         return self.ends_at + KEPT_AFTER_WINDOW
 
 
-def attempts_window(tracking_number: str, hmac_key: str, now: datetime) -> Window:
+@dataclass(frozen=True)
+class AttemptsHour:
+    """The clock hour in which failed attempts at a request's proof count (store/proofs.py)."""
+
+    label: str  # "YYYY-MM-DDTHH", UTC: labels sort as the hours do
+    ends_at: datetime
+
+    @property
+    def expires_at(self) -> datetime:
+        """When the attempts at a number never issued may be forgotten."""
+        return self.ends_at + KEPT_AFTER_WINDOW
+
+
+def attempts_hour(now: datetime) -> AttemptsHour:
     hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    subject = keyed_digest(hmac_key, "attempts", tracking_number)
-    return Window(key=f"attempts#{subject}#{hour:%Y-%m-%dT%H}", ends_at=hour + ATTEMPT_WINDOW)
+    return AttemptsHour(label=f"{hour:%Y-%m-%dT%H}", ends_at=hour + ATTEMPT_WINDOW)
 
 
 def reveals_window(principal: str, now: datetime) -> Window:
@@ -52,8 +64,8 @@ def phone_day_window(kind: str, phone: str, hmac_key: str, now: datetime) -> Win
     return Window(key=f"{kind}#{subject}#{day.isoformat()}", ends_at=next_midnight)
 
 
-def too_many_attempts(window: Window) -> TooManyRequests:
-    at = window.ends_at.astimezone(CAIRO)
+def too_many_attempts(hour: AttemptsHour) -> TooManyRequests:
+    at = hour.ends_at.astimezone(CAIRO)
     return TooManyRequests(
         code="too_many_attempts",
         message_ar=(
@@ -64,7 +76,7 @@ def too_many_attempts(window: Window) -> TooManyRequests:
             "Too many wrong attempts for this tracking number; checking it is paused to protect its owner. "
             f"Try again after {at:%H:%M} Cairo time."
         ),
-        retry_after=window.ends_at,
+        retry_after=hour.ends_at,
     )
 
 

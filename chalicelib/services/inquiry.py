@@ -9,32 +9,33 @@ from typing import Any
 from chalicelib.domain.calendar import iso_utc
 from chalicelib.domain.inquiry import read_inquiry
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
-from chalicelib.services.limits import proven_request
-from chalicelib.store.models import HistoryEntry
+from chalicelib.services.limits import proven
+from chalicelib.store.proofs import CitizenEntry
 
 
 def inquire(body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """The request's public state (CONTRACT.md); NotFound alike for an unknown number and wrong
-    digits, and TooManyRequests alike for both after too many failed attempts."""
-    stored = proven_request(read_inquiry(body), now)
-    request = stored.request
+    """The request's public state (CONTRACT.md), read from its proof, which is kept with the
+    request as its citizen may see it (store/proofs.py); NotFound alike for an unknown number
+    and wrong digits, and TooManyRequests alike for both after too many failed attempts."""
+    inquiry = read_inquiry(body)
+    proof = proven(inquiry, now)
     return {
-        "tracking_number": request.tracking_number,
-        "status": request.status,
-        "status_ar": STATUS_NAMES_AR[Status(request.status)],
-        "service_code": request.service_code,
-        "district_code": request.district_code,
-        "submitted_at": iso_utc(request.submitted_at),
-        "sla_due_date": request.sla_due_date,
-        "payment_status": None if request.payment is None else request.payment.status,
+        "tracking_number": inquiry.tracking_number,
+        "status": proof.status,
+        "status_ar": STATUS_NAMES_AR[Status(proof.status)],
+        "service_code": proof.service_code,
+        "district_code": proof.district_code,
+        "submitted_at": iso_utc(proof.submitted_at),
+        "sla_due_date": proof.sla_due_date,
+        "payment_status": proof.payment_status,
         # Only the changes of status and what the citizen was told: who made them and the
         # office's notes stay in the office.
-        "history": [_citizen_entry(entry) for entry in stored.history if entry.event == HistoryEntry.STATUS_CHANGE],
+        "history": [_citizen_entry(entry) for entry in proof.history or []],
     }
 
 
-def _citizen_entry(entry: HistoryEntry) -> dict[str, str]:
-    shown = {"status": entry.to_status, "at": iso_utc(entry.at)}
-    if entry.citizen_message:
-        shown["message_ar"] = entry.citizen_message
+def _citizen_entry(entry: CitizenEntry) -> dict[str, str]:
+    shown = {"status": entry.status, "at": iso_utc(entry.at)}
+    if entry.message_ar:
+        shown["message_ar"] = entry.message_ar
     return shown

@@ -1,8 +1,9 @@
 """Limits on guessing a request's proof, and on flooding a phone with requests and messages.
 
 Every attempt to prove a request (an inquiry, a card payment, a change of notifications) is
-counted before it is checked, so that parallel guesses cannot slip past the count; one that
-proves right is uncounted again, so a citizen who checks often is never locked out.
+judged and, when wrong, counted in one atomic step on the request's proof item
+(store/proofs.py), so that parallel guesses cannot slip past the count; a right one is never
+counted, so a citizen who checks often is never locked out.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from datetime import datetime
 from chalicelib.adapters.secrets import secret
 from chalicelib.config import limit_settings
 from chalicelib.domain.errors import NotFound, TooManyRequests
-from chalicelib.domain.inquiry import Inquiry, inquiry_check, inquiry_matches
+from chalicelib.domain.inquiry import Inquiry, inquiry_check
 from chalicelib.domain.limits import (
     Window,
-    attempts_window,
+    attempts_hour,
     phone_day_window,
     reveals_window,
     too_many_attempts,
@@ -25,6 +26,7 @@ from chalicelib.domain.limits import (
 from chalicelib.observability.audit import audit
 from chalicelib.observability.logs import logger
 from chalicelib.store.limits import count_one, give_back, take_one
+from chalicelib.store.proofs import AttemptsExhausted, RequestProof, judge_attempt
 from chalicelib.store.requests import CountedAgainst, StoredRequest, load_request
 
 HMAC_KEY = "LOOKUP_HMAC_KEY"
@@ -35,19 +37,29 @@ def stored_inquiry_check(tracking_number: str, national_id_last4: str) -> str:
     return inquiry_check(tracking_number, national_id_last4, secret(HMAC_KEY))
 
 
-def proven_request(inquiry: Inquiry, now: datetime) -> StoredRequest:
-    """The request the inquiry proves; NotFound alike for an unknown number and wrong digits,
-    and TooManyRequests alike for both once too many attempts failed this hour."""
-    key = secret(HMAC_KEY)
-    window = attempts_window(inquiry.tracking_number, key, now)
-    if not take_one(window.key, limit_settings().failed_attempts_per_hour, window.expires_at):
+def proven(inquiry: Inquiry, now: datetime) -> RequestProof:
+    """The proof of the request the inquiry proves, with the request as its citizen may see it;
+    NotFound alike for an unknown number, wrong digits and an erased identity, and
+    TooManyRequests alike for all of them once too many attempts failed this hour."""
+    hour = attempts_hour(now)
+    guess = stored_inquiry_check(inquiry.tracking_number, inquiry.national_id_last4)
+    limit = limit_settings().failed_attempts_per_hour
+    try:
+        proof = judge_attempt(inquiry.tracking_number, guess, hour.label, limit, hour.expires_at)
+    except AttemptsExhausted:
         audit("proof_attempts_locked", tracking_number=inquiry.tracking_number)
-        raise too_many_attempts(window)
-    stored = load_request(inquiry.tracking_number)
-    check = stored.request.inquiry_check if stored else None  # None too once the identity is erased
-    if check is None or not inquiry_matches(inquiry, check, key):
+        raise too_many_attempts(hour) from None
+    if proof is None:
         raise NotFound()
-    give_back(window.key)
+    return proof
+
+
+def proven_request(inquiry: Inquiry, now: datetime) -> StoredRequest:
+    """proven(), then the whole request: for what acts on it (a card payment, a document)."""
+    proven(inquiry, now)
+    stored = load_request(inquiry.tracking_number)
+    if stored is None:  # a proof is written only with its request: this is not expected
+        raise NotFound()
     return stored
 
 

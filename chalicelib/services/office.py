@@ -241,7 +241,6 @@ def erase_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, 
     read_version = request.version
     request.version = read_version + 1  # a change of the request: an office view read before it is stale
     request.updated_at = now
-    request.inquiry_check = None
     request.identity_erased = True
     entry = HistoryEntry.by_staff(request, HistoryEntry.IDENTITY_ERASED, staff, now, note=reason)
     try:

@@ -71,6 +71,7 @@ def submit_request(
                 _applicant_record(tracking_number, application),
                 _idempotency_record(idempotency_key, digest, answer, now) if idempotency_key else None,
                 submission_intents(request, now),
+                stored_inquiry_check(tracking_number, application.applicant.national_id.last4),
                 phone_count.counted_against if phone_count else None,
             )
         except LimitReached as full:
@@ -156,7 +157,6 @@ def _request_record(
         updated_at=now,
         sla_due_date=due.day.isoformat(),
         sla_provisional=due.provisional,
-        inquiry_check=stored_inquiry_check(tracking_number, application.applicant.national_id.last4),
     )
     request.place_in_queues()
     return request

@@ -1,14 +1,15 @@
-"""Counters that say "enough": failed guesses at a request's proof, and what one phone
-number may ask for in a Cairo day (chalicelib/services/limits.py decides the limits).
+"""Counters that say "enough": what one phone number may ask for in a Cairo day, and a member
+of staff's identity reveals in an hour (chalicelib/services/limits.py decides the limits).
+Failed guesses at a request's proof are counted on the proof itself (store/proofs.py).
 
 limits table (`key`): one LimitCounter per subject and window, e.g.
-  `attempts#<hmac of the tracking number>#<UTC hour>` or `submissions#<hmac of the phone>#<Cairo day>`.
+  `submissions#<hmac of the phone>#<Cairo day>` or `reveals#<staff id>#<UTC hour>`.
 The key names a fixed window, so a new window starts from zero without any reset; the
 item expires (TTL) once its window is over. Keys are HMACs: the table names no tracking
 number and no phone.
   * taking one: a single conditional UpdateItem (ADD 1 while below the limit), which is
     atomic, so parallel callers can never take more than the limit between them;
-  * giving one back (an attempt that proved right): UpdateItem ADD -1;
+  * giving one back (a message that did not go out): UpdateItem ADD -1;
   * counting without a limit (identity reveals per member of staff and hour, for an alert):
     UpdateItem ADD 1, which answers with the new count;
   * a submission takes its phone's slot inside its own transaction (`add_to_transaction`),
@@ -67,7 +68,7 @@ def count_one(key: str, expires_at: datetime) -> int:
 
 
 def give_back(key: str) -> None:
-    """Uncounts one taken with take_one (an attempt that turned out right)."""
+    """Uncounts one taken with take_one (a message that did not go out after all)."""
     try:
         retry_transient(
             lambda: LimitCounter(key).update(actions=[LimitCounter.count.add(-1)], condition=LimitCounter.count > 0)

@@ -8,10 +8,16 @@ requests table (`tracking_number`, `item`): a partition per request holding
     of status, keyed by the version it produced, or a record such as an identity reveal,
     under the version it happened at; sorted, the entries read in the order they happened;
   - `item = "card_order#<invoice reference>#<attempt>"`: a card checkout started for the
-    invoice (CardAttempt, store/card_orders.py), never part of the request item itself.
-  * citizen inquiry: one Query on the partition returns the request and its whole history.
+    invoice (CardAttempt, store/card_orders.py), never part of the request item itself;
+  - `item = "proof"`: the keyed check an inquiry must match, the failed attempts at it this
+    hour, and the request as its citizen may see it (RequestProof, store/proofs.py), rewritten
+    in every transaction that changes the request.
+  * citizen inquiry: one UpdateItem of the proof (store/proofs.py) judges and counts the
+    attempt, and a right one is answered from the item it returns.
+  * the request with everything in its partition (an office view, a card payment): one Query.
   * submission: one TransactWriteItems puts the request, its first history entry, the
-    applicant and the idempotency record, each on condition that it does not exist yet.
+    applicant and the idempotency record, each on condition that it does not exist yet, and
+    writes the request's proof.
   * district queue: Query on the `queue` index (`queue = "<district>#<status>"`), ordered by
     `queue_order = "<sla_due_date>#<tracking_number>"`, so the most urgent work comes first;
     one page per query.
@@ -152,9 +158,6 @@ class RequestRecord(RequestPartitionItem, discriminator="request"):
     sla_due_date = UnicodeAttribute()
     # True when the due date was counted past the last known public holiday (domain/calendar.py).
     sla_provisional = BooleanAttribute(null=True)
-    # The national ID's last four digits, hashed with the tracking number: an inquiry can
-    # be checked against it while the request shows no digit of the applicant's identity.
-    inquiry_check = UnicodeAttribute(null=True)  # removed, with the applicant, by an erasure
     # Set when a manager erased the applicant's identity at their request (the request stays).
     identity_erased = BooleanAttribute(null=True)
     queue = UnicodeAttribute()

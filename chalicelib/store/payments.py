@@ -12,7 +12,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.connection import shared_connection
 from chalicelib.store.models import CardOrder, DaySummary, HistoryEntry, OutboxMessage, PaymentNotice, RequestRecord
-from chalicelib.store.requests import VersionConflict
+from chalicelib.store.requests import VersionConflict, save_change
 from chalicelib.store.retries import retry_transient
 
 
@@ -34,8 +34,7 @@ def record_notice(
             transaction.save(notice, condition=PaymentNotice.key.does_not_exist())
             if moved is not None:
                 request, entry, expected_version = moved
-                transaction.save(request, condition=RequestRecord.version == expected_version)
-                transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
+                save_change(transaction, request, entry, expected_version)
             for message in outbox or []:
                 transaction.save(message, condition=OutboxMessage.key.does_not_exist())
 

@@ -21,6 +21,7 @@ from chalicelib.store.models import (
     RequestPartitionItem,
     RequestRecord,
 )
+from chalicelib.store.proofs import erase_check_in, issue_in, show_in
 from chalicelib.store.retries import retry_transient
 
 
@@ -60,11 +61,13 @@ def insert_submission(
     applicant: ApplicantRecord,
     idempotency: IdempotencyRecord | None,
     outbox: list[OutboxMessage],
+    inquiry_check: str,
     counted_against: CountedAgainst | None = None,
 ) -> None:
-    """Writes a new request, its first history entry, its applicant, its idempotency record
-    and the messages it sends in one transaction: all of them or none. With
-    `counted_against`, the same transaction counts it, and is refused when the count is full."""
+    """Writes a new request, its first history entry, its applicant, its idempotency record,
+    the messages it sends and its proof (store/proofs.py: `inquiry_check` and what the citizen
+    sees) in one transaction: all of them or none. With `counted_against`, the same
+    transaction counts it, and is refused when the count is full."""
     new_items: list[tuple[RequestPartitionItem | ApplicantRecord | IdempotencyRecord | OutboxMessage, Condition]] = [
         (request, RequestRecord.tracking_number.does_not_exist()),
         (first_entry, HistoryEntry.tracking_number.does_not_exist()),
@@ -79,7 +82,8 @@ def insert_submission(
         with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
             for item, condition in new_items:
                 transaction.save(item, condition=condition)
-            if counted_against is not None:  # last, so that the positions above stay those of new_items
+            issue_in(transaction, request, first_entry, inquiry_check)
+            if counted_against is not None:  # last: positions before the proof's are those of new_items
                 add_to_transaction(transaction, counted_against.key, counted_against.limit, counted_against.expires_at)
 
     try:
@@ -93,7 +97,7 @@ def insert_submission(
         refused = {type(new_items[position][0]) for position in failed if position < len(new_items)}
         if IdempotencyRecord in refused:
             raise IdempotencyKeyTaken from error
-        if len(new_items) in failed:
+        if len(new_items) + 1 in failed:
             raise LimitReached from error
         if refused:
             raise TrackingNumberTaken from error
@@ -128,6 +132,14 @@ class VersionConflict(Exception):
     """Someone changed the request since the caller read it."""
 
 
+def save_change(transaction: TransactWrite, request: RequestRecord, entry: HistoryEntry, expected_version: int) -> None:
+    """Saves, in `transaction`, the changed request (on condition that it still has the version
+    the caller read), the history entry that records the change, and what its citizen now sees."""
+    transaction.save(request, condition=RequestRecord.version == expected_version)
+    transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
+    show_in(transaction, request, entry)
+
+
 def record_move(
     request: RequestRecord,
     entry: HistoryEntry,
@@ -142,8 +154,7 @@ def record_move(
 
     def write() -> None:
         with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
-            transaction.save(request, condition=RequestRecord.version == expected_version)
-            transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
+            save_change(transaction, request, entry, expected_version)
             for message in outbox:
                 transaction.save(message, condition=OutboxMessage.key.does_not_exist())
             if applicant_expires_at is not None:
@@ -171,6 +182,7 @@ def record_erasure(request: RequestRecord, entry: HistoryEntry, expected_version
         with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
             transaction.save(request, condition=RequestRecord.version == expected_version)
             transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
+            erase_check_in(transaction, request, entry)
             transaction.delete(
                 ApplicantRecord(request.tracking_number), condition=ApplicantRecord.tracking_number.exists()
             )
@@ -179,7 +191,7 @@ def record_erasure(request: RequestRecord, entry: HistoryEntry, expected_version
         retry_transient(write)
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
-        if len(reasons) > 2 and reasons[2] is not None and reasons[2].code == "ConditionalCheckFailed":
+        if len(reasons) > 3 and reasons[3] is not None and reasons[3].code == "ConditionalCheckFailed":
             return False
         if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
             raise VersionConflict from error

@@ -62,6 +62,9 @@ def transient_reason(error: PynamoDBException) -> str | None:
             return "throttled"
     # Read from the ClientError itself: a cause without an answer (a network error) has none.
     answer = getattr(error.cause, "response", None) or {}
-    if answer.get("Error", {}).get("Code") in _THROTTLED:
+    code = answer.get("Error", {}).get("Code")
+    if code == "TransactionConflictException":  # a single write that met a transaction on its item
+        return "TransactionConflict"
+    if code in _THROTTLED:
         return "throttled"
     return None

@@ -40,7 +40,7 @@ def test_a_fee_bearing_submission_answers_with_a_tracking_number_and_an_invoice(
     assert payment["reference"] == answer["tracking_number"] + "01"
     assert (payment["amount_egp"], payment["status"]) == (answer["fee_egp"], "unpaid")
     assert payment["expires_at"] > answer["submitted_at"]
-    assert stored_items() == {TABLES[0]: 2, TABLES[1]: 1, TABLES[2]: 0}
+    assert stored_items() == {TABLES[0]: 3, TABLES[1]: 1, TABLES[2]: 0}  # the request, its first entry, its proof
 
 
 def test_a_free_service_starts_submitted_without_an_invoice(client: Client) -> None:
@@ -117,9 +117,7 @@ def test_a_mistyped_tracking_number_is_caught_before_any_lookup(client: Client) 
     assert "tracking_number" in response.json_body["error"]["fields"]
 
 
-def test_submission_is_one_transaction_and_inquiry_one_query_between_counting_the_attempt_and_uncounting_it(
-    client: Client,
-) -> None:
+def test_submission_is_one_transaction_and_inquiry_one_update_that_judges_and_answers(client: Client) -> None:
     with counted_aws_calls() as submit_calls:
         tracking = post(client, "/v1/requests", submission(), {"Idempotency-Key": "portal-0001-abcdef"}).json_body[
             "tracking_number"
@@ -128,6 +126,7 @@ def test_submission_is_one_transaction_and_inquiry_one_query_between_counting_th
         post(client, "/v1/inquiries", {"tracking_number": tracking, "national_id_last4": national_id()[-4:]})
 
     assert dict(submit_calls) == {"dynamodb:TransactWriteItems": 1}
-    # The attempt is counted before it is checked (so parallel guesses count too) and, proved
-    # right, given back: two single-item updates of the limits table (tests/api/test_guessing.py).
-    assert dict(inquiry_calls) == {"dynamodb:Query": 1, "dynamodb:UpdateItem": 2}
+    # The attempt is judged and, had it been wrong, counted in one conditional update of the
+    # request's proof, whose refusal carries the item a right one is answered from
+    # (store/proofs.py; tests/api/test_guessing.py).
+    assert dict(inquiry_calls) == {"dynamodb:UpdateItem": 1}

@@ -122,13 +122,21 @@ def test_the_track_form_without_javascript_shows_the_refusal_in_arabic(client: C
     assert "تكررت المحاولات غير الصحيحة لهذا الرقم" in page.body.decode()
 
 
-def test_a_copy_of_the_counters_names_no_tracking_number(client: Client) -> None:
+def test_the_failures_are_counted_on_the_proof_which_keeps_no_digit_of_the_national_id(client: Client) -> None:
     tracking = file_request(client)
     for guess in WRONG[:3]:
         inquire(client, tracking, guess)
 
-    items = boto3.client("dynamodb", region_name=TEST_REGION).scan(TableName="shobbak-local-limits")["Items"]
-
-    assert [item["count"] for item in items if item["key"]["S"].startswith("attempts#")] == [{"N": "3"}]
-    assert tracking not in json.dumps(items)
-    # The request keeps its proof keyed too: tests/unit/domain/test_inquiry.py shows a copy gives nothing away.
+    dynamodb = boto3.client("dynamodb", region_name=TEST_REGION)
+    partition = dynamodb.query(
+        TableName="shobbak-local-requests",
+        KeyConditionExpression="tracking_number = :t",
+        ExpressionAttributeValues={":t": {"S": tracking}},
+    )["Items"]
+    [proof] = [item for item in partition if item["item"]["S"] == "proof"]
+    assert (proof["attempts"], proof["attempts_hour"]["S"][:4]) == ({"N": "3"}, "2026")
+    # Keyed (tests/unit/domain/test_inquiry.py: a copy of the table gives the digits away to no one).
+    assert len(proof["check"]["S"]) == 64
+    assert national_id() not in json.dumps(partition)
+    limits = dynamodb.scan(TableName="shobbak-local-limits")["Items"]
+    assert tracking not in json.dumps(limits)

@@ -92,7 +92,7 @@ def test_a_double_click_at_the_window_files_once(client: Client, staff: StaffHea
 
     assert first.status_code == again.status_code == 201
     assert again.json_body == first.json_body
-    assert stored_requests() == 2
+    assert stored_requests() == 3  # the request, its first history entry and its proof
 
 
 def test_a_window_files_for_another_district_and_the_receipt_says_where_it_will_be_processed(

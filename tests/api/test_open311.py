@@ -174,7 +174,7 @@ def test_the_same_filing_twice_files_once(client: Client) -> None:
     assert first.status_code == again.status_code == 201
     number = parse_xml(again.body).findtext("request/service_request_id")
     assert number == first.json_body[0]["service_request_id"]
-    assert stored_requests() == 2  # the request and its one history entry
+    assert stored_requests() == 3  # the request, its one history entry and its proof
 
 
 def test_an_invalid_filing_lists_each_problem_in_arabic_and_english_and_writes_nothing(client: Client) -> None:

@@ -137,7 +137,9 @@ def test_a_manager_erases_the_identity_on_request_and_the_request_and_history_st
         KeyConditionExpression="tracking_number = :t",
         ExpressionAttributeValues={":t": {"S": tracking_number}},
     )["Items"]
-    assert all("inquiry_check" not in item for item in requests)
+    assert [item["item"]["S"] for item in requests if "check" in item or "inquiry_check" in item] == []
+    [proof] = [item for item in requests if item["item"]["S"] == "proof"]
+    assert proof["status"] == {"S": "in_review"}  # still kept with the request, but nothing opens it
     body = {"tracking_number": tracking_number, "national_id_last4": national_id()[-4:]}
     assert post_json(client, "/v1/inquiries", body).status_code == 404
     revealed = post_json(client, f"/v1/office/requests/{tracking_number}/identity", {"reason": REASON}, manager)

@@ -328,7 +328,7 @@ def test_a_fee_bearing_submission_writes_its_three_intents_in_its_one_transactio
 
     [written] = transactions(calls)
     assert tables_written(written) == Counter(
-        {REQUESTS_TABLE: 2, APPLICANTS_TABLE: 1, OUTBOX_TABLE: 3, "shobbak-local-limits": 1}
+        {REQUESTS_TABLE: 3, APPLICANTS_TABLE: 1, OUTBOX_TABLE: 3, "shobbak-local-limits": 1}
     )
     assert sorted(outbox_puts(written)) == sorted(
         key(tracking_number, 1, event) for event in (Event.SUBMITTED, Event.AWAITING_PAYMENT, Event.PAYMENT_REMINDER)
@@ -437,7 +437,7 @@ def test_a_staff_move_writes_one_intent_in_its_transaction_only_for_the_statuses
         [written] = transactions(calls[before:])
         expected = [key(tracking_number, version + 1, event)] if event else []
         assert outbox_puts(written) == expected, target
-        assert tables_written(written)[REQUESTS_TABLE] == 2
+        assert tables_written(written)[REQUESTS_TABLE] == 3  # the request, its history entry, its proof
 
     messages = by_event(tracking_number)
     assert len(messages) == told

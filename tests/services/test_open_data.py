@@ -162,8 +162,11 @@ def test_the_stream_and_daily_handlers_run_through_the_app(
         recount = client.lambda_.invoke("recount_overdue_requests", scheduled_event())
         publish = client.lambda_.invoke("publish_performance", scheduled_event())
 
-    assert first.payload == {"applied": 1, "not_a_request": 1}
-    assert again.payload == {"already_applied": 1, "not_a_request": 1}
+    # The history entry and the proof are skipped (moto streams a new item's update in a
+    # transaction as two records).
+    others = sum(record["dynamodb"]["Keys"]["item"]["S"] != "request" for record in event["Records"])
+    assert first.payload == {"applied": 1, "not_a_request": others}
+    assert again.payload == {"already_applied": 1, "not_a_request": others}
     assert recount.payload == {"dokki": 1, "omraniya": 0, "warraq": 0}
     assert publish.payload["rows"] > 0
     assert json.loads((tmp_path / "open-data" / "performance.json").read_text(encoding="utf-8"))["rows"]

@@ -18,6 +18,7 @@ from chalicelib.store.requests import (
 from tools.aws_calls import counted_aws_calls
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+CHECK = "a keyed check of the last four digits"
 TABLES = ("shobbak-local-requests", "shobbak-local-applicants", "shobbak-local-idempotency")
 
 
@@ -36,7 +37,6 @@ def records(tracking_number: str = "1234567890128", key: str | None = "key-00000
         submitted_at=NOW,
         updated_at=NOW,
         sla_due_date="2026-12-28",
-        inquiry_check="x",
     )
     request.place_in_queues()
     entry = HistoryEntry(
@@ -65,36 +65,36 @@ def item_counts() -> tuple[int, ...]:
     return tuple(dynamodb.scan(TableName=table, Select="COUNT")["Count"] for table in TABLES)
 
 
-def test_a_submission_writes_four_items_in_one_call(aws: None) -> None:
+def test_a_submission_writes_five_items_in_one_call(aws: None) -> None:
     with counted_aws_calls() as calls:
-        insert_submission(*records(), [])
+        insert_submission(*records(), [], CHECK)
 
     assert dict(calls) == {"dynamodb:TransactWriteItems": 1}
-    assert item_counts() == (2, 1, 1)
+    assert item_counts() == (3, 1, 1)  # the request, its first entry and its proof; the applicant; the key
 
 
 def test_a_taken_tracking_number_writes_nothing(aws: None) -> None:
-    insert_submission(*records(key="key-000001"), [])
+    insert_submission(*records(key="key-000001"), [], CHECK)
 
     with pytest.raises(TrackingNumberTaken):
-        insert_submission(*records(key="key-000002"), [])
+        insert_submission(*records(key="key-000002"), [], CHECK)
 
-    assert item_counts() == (2, 1, 1)
+    assert item_counts() == (3, 1, 1)  # the request, its first entry and its proof; the applicant; the key
 
 
 def test_a_taken_idempotency_key_writes_nothing(aws: None) -> None:
-    insert_submission(*records("1234567890128"), [])
+    insert_submission(*records("1234567890128"), [], CHECK)
 
     with pytest.raises(IdempotencyKeyTaken):
-        insert_submission(*records("9876543210984"), [])
+        insert_submission(*records("9876543210984"), [], CHECK)
 
-    assert item_counts() == (2, 1, 1)
+    assert item_counts() == (3, 1, 1)  # the request, its first entry and its proof; the applicant; the key
     assert find_idempotency_record("key-000001").tracking_number == "1234567890128"
     assert find_idempotency_record("key-999999") is None
 
 
 def test_a_request_and_its_history_are_read_in_one_query(aws: None) -> None:
-    insert_submission(*records(key=None), [])
+    insert_submission(*records(key=None), [], CHECK)
 
     with counted_aws_calls() as calls:
         stored = load_request("1234567890128")

@@ -1,0 +1,196 @@
+"""A request's proof and what it opens: the one item a citizen's inquiry reads.
+
+requests table, `item = "proof"` (RequestProof), in the request's own partition:
+  - `check`: the keyed check of the national ID's last four digits (domain/inquiry.py),
+    removed by an erasure;
+  - `attempts_hour` and `attempts`: the failed attempts at the proof in that clock hour (UTC);
+  - the request as its citizen may see it: status, dates, payment status, and each change of
+    status with what the citizen was told. Every transaction that changes the request rewrites
+    this part (`show_in`), so it never lags the request it copies.
+A number never issued gets a proof item too, holding attempts only, the first time someone
+guesses at it, so that it locks after exactly the same count as an issued one; it expires (TTL)
+an hour after the end of its last window.
+
+  * an attempt (`judge_attempt`): one UpdateItem, `ADD attempts 1` on condition that the hour is
+    this one, fewer than the limit failed in it, and the check is not the guess. When the
+    condition fails, DynamoDB answers with the item as it stood
+    (ReturnValuesOnConditionCheckFailure), which says which of three things it was: a right
+    guess (answered from that item: one call in all), a number locked for the hour, or a new
+    hour, which a second UpdateItem starts with this failed attempt.
+DynamoDB applies the writes of one item one at a time, so however many attempts arrive
+together, a right guess is answered only while fewer than the limit have failed before it,
+and no more than the limit are ever answered "wrong" in an hour (issue 10).
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.domain.errors import Busy
+from chalicelib.store.connection import dynamodb_client
+from chalicelib.store.models import HistoryEntry, RequestPartitionItem, RequestRecord
+from chalicelib.store.retries import retry_transient
+
+# Rounds of an attempt: each round but the last ends only when another attempt changed the item
+# between this one's two calls (it started the hour first), so a few are plenty.
+ROUNDS = 4
+
+
+class CitizenEntry(MapAttribute[str, Any]):
+    """A change of status as the citizen is shown it."""
+
+    status = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    message_ar = UnicodeAttribute(null=True)
+
+
+class RequestProof(RequestPartitionItem, discriminator="proof"):
+    ITEM = "proof"
+
+    check = UnicodeAttribute(null=True)  # None: a number never issued, or its identity erased
+    attempts_hour = UnicodeAttribute(null=True)  # "YYYY-MM-DDTHH", UTC
+    attempts = NumberAttribute(null=True)
+    expires_at = TTLAttribute(null=True)  # a number never issued only
+    # The request as its citizen may see it (None on a number never issued).
+    status = UnicodeAttribute(null=True)
+    service_code = UnicodeAttribute(null=True)
+    district_code = UnicodeAttribute(null=True)
+    submitted_at = UTCDateTimeAttribute(null=True)
+    sla_due_date = UnicodeAttribute(null=True)
+    payment_status = UnicodeAttribute(null=True)
+    history = ListAttribute[CitizenEntry](of=CitizenEntry, null=True)
+
+
+class AttemptsExhausted(Exception):
+    """The hour's failed attempts at this proof reached the limit: nothing is judged until it ends."""
+
+
+def judge_attempt(tracking_number: str, guess: str, hour: str, limit: int, expires_at: datetime) -> RequestProof | None:
+    """One attempt at a request's proof, in the clock hour `hour`: the proof, with the request as
+    its citizen may see it, when `guess` is its check; None when it is not, and the attempt is
+    counted. AttemptsExhausted once `limit` attempts failed in the hour, right guess or wrong.
+    `expires_at`: when the item of a number never issued may go."""
+    for _ in range(ROUNDS):
+        counted, proof = _update_or_read(
+            tracking_number, [RequestProof.attempts.add(1)], _counting_in(hour, limit) & _not_proved_by(guess)
+        )
+        if counted:
+            return None
+        if proof is not None and proof.attempts_hour is not None and proof.attempts_hour > hour:
+            hour = proof.attempts_hour  # a clock a few seconds ahead of ours has started the next hour
+            continue
+        failed = (proof.attempts or 0) if proof is not None and proof.attempts_hour == hour else 0
+        if failed >= limit:
+            raise AttemptsExhausted
+        if proof is not None and proof.check is not None and hmac.compare_digest(proof.check, guess):
+            return proof
+        new_hour = proof is None or proof.attempts_hour != hour
+        if new_hour and _start_hour(tracking_number, guess, hour, None if _issued(proof) else expires_at):
+            return None
+    raise Busy(contended=True)
+
+
+def show_in(transaction: TransactWrite, request: RequestRecord, entry: HistoryEntry | None) -> None:
+    """Rewrites, in `transaction`, what the request's citizen may see of it as `request` now
+    stands, with `entry` (a new history entry, if any) added when it is a change of status."""
+    transaction.update(RequestProof(request.tracking_number, RequestProof.ITEM), actions=_view_of(request, entry))
+
+
+def issue_in(transaction: TransactWrite, request: RequestRecord, entry: HistoryEntry, check: str) -> None:
+    """A new request's proof, in its submission's transaction: the check and the citizen's view.
+    Attempts already made at the number before it was issued still count; it no longer expires."""
+    actions = [*_view_of(request, entry), RequestProof.check.set(check), RequestProof.expires_at.remove()]
+    transaction.update(RequestProof(request.tracking_number, RequestProof.ITEM), actions=actions)
+
+
+def erase_check_in(transaction: TransactWrite, request: RequestRecord, entry: HistoryEntry) -> None:
+    """An erasure, in its transaction: the check goes, so no proof opens the request any more."""
+    actions = [*_view_of(request, entry), RequestProof.check.remove()]
+    transaction.update(RequestProof(request.tracking_number, RequestProof.ITEM), actions=actions)
+
+
+def _view_of(request: RequestRecord, entry: HistoryEntry | None) -> list[Action]:
+    payment_status = None if request.payment is None else request.payment.status
+    actions = [
+        RequestProof.kind.set(RequestProof),
+        RequestProof.status.set(request.status),
+        RequestProof.service_code.set(request.service_code),
+        RequestProof.district_code.set(request.district_code),
+        RequestProof.submitted_at.set(request.submitted_at),
+        RequestProof.sla_due_date.set(request.sla_due_date),
+        RequestProof.payment_status.set(payment_status) if payment_status else RequestProof.payment_status.remove(),
+    ]
+    if entry is not None and entry.event == HistoryEntry.STATUS_CHANGE:
+        shown = CitizenEntry(status=entry.to_status, at=entry.at, message_ar=entry.citizen_message)
+        actions.append(RequestProof.history.set((RequestProof.history | []).append([shown])))
+    return actions
+
+
+def _counting_in(hour: str, limit: int) -> Condition:
+    return (RequestProof.attempts_hour == hour) & (RequestProof.attempts < limit)
+
+
+def _not_proved_by(guess: str) -> Condition:
+    return RequestProof.check.does_not_exist() | (RequestProof.check != guess)
+
+
+def _issued(proof: RequestProof | None) -> bool:
+    return proof is not None and proof.check is not None
+
+
+def _start_hour(tracking_number: str, guess: str, hour: str, expires_at: datetime | None) -> bool:
+    """Starts `hour` with one failed attempt, on condition that no attempt started it first.
+    With `expires_at` (a number never issued), only while it is still not issued."""
+    before = RequestProof.attempts_hour.does_not_exist() | (RequestProof.attempts_hour < hour)
+    actions = [RequestProof.attempts_hour.set(hour), RequestProof.attempts.set(1)]
+    if expires_at is None:
+        condition = before & _not_proved_by(guess)
+    else:
+        condition = before & RequestProof.check.does_not_exist()
+        actions += [RequestProof.kind.set(RequestProof), RequestProof.expires_at.set(expires_at)]
+    counted, _ = _update_or_read(tracking_number, actions, condition)
+    return counted
+
+
+def _update_or_read(
+    tracking_number: str, actions: list[Action], condition: Condition
+) -> tuple[bool, RequestProof | None]:
+    """One conditional UpdateItem of the proof: (True, None) when it was written; (False, the
+    item as it stood, None if there was none) when its condition failed.
+
+    Sent through the process's one botocore client rather than PynamoDB's Model.update, which
+    neither asks for ReturnValuesOnConditionCheckFailure nor keeps the item DynamoDB sends back.
+    """
+    table = RequestProof._get_connection()
+    operation = table.connection.get_operation_kwargs(
+        table.table_name, tracking_number, RequestProof.ITEM,
+        actions=actions, condition=condition, return_values_on_condition_failure="ALL_OLD",
+    )  # fmt: skip
+
+    def send() -> tuple[bool, RequestProof | None]:
+        try:
+            dynamodb_client().update_item(**operation)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise UpdateError("Failed to update a request's proof", error) from error
+            stood = error.response.get("Item")
+            return False, RequestProof.from_raw_data(stood) if stood else None
+        return True, None
+
+    return retry_transient(send)
