@@ -7,8 +7,10 @@ import hmac
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from chalicelib.domain.calendar import iso_utc
 from chalicelib.domain.digits import digits_only
 from chalicelib.domain.errors import FieldProblem, invalid_fields
 from chalicelib.domain.tracking import is_valid_tracking_number
@@ -51,6 +53,15 @@ def inquiry_check(tracking_number: str, national_id_last4: str, key: str) -> str
     secret key, since four digits are only 10,000 guesses away from any unkeyed digest, and a
     copy of the table must not give them away."""
     return keyed_digest(key, "inquiry", f"{tracking_number}:{national_id_last4}")
+
+
+def citizen_entry(status: str, at: datetime, message_ar: str | None) -> dict[str, str]:
+    """A change of status as the citizen's inquiry shows it: who made it and the office's notes
+    stay in the office; what the citizen was told is shown."""
+    shown = {"status": status, "at": iso_utc(at)}
+    if message_ar:
+        shown["message_ar"] = message_ar
+    return shown
 
 
 def keyed_digest(key: str, purpose: str, value: str) -> str:

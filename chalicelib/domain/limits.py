@@ -1,9 +1,9 @@
 """Limits on guessing and flooding: the windows they count in, and what a refused caller reads.
 
 Failed attempts at a request's proof (tracking number + the national ID's last four digits)
-count per tracking number in clock hours (UTC); a number never issued counts exactly like one
-that was, so a refusal tells nothing about whether a number exists (store/proofs.py). Online submissions and
-messages count per phone number per Cairo day.
+count per tracking number in clock hours (UTC), on the request's proof (store/proofs.py); a
+number never issued counts exactly like one that was, so a refusal tells nothing about whether
+a number exists. Online submissions and messages count per phone number per Cairo day.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from chalicelib.domain.calendar import iso_utc
 from chalicelib.domain.inquiry import read_inquiry
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
 from chalicelib.services.limits import proven
-from chalicelib.store.proofs import CitizenEntry
 
 
 def inquire(body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
@@ -28,14 +27,5 @@ def inquire(body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         "submitted_at": iso_utc(proof.submitted_at),
         "sla_due_date": proof.sla_due_date,
         "payment_status": proof.payment_status,
-        # Only the changes of status and what the citizen was told: who made them and the
-        # office's notes stay in the office.
-        "history": [_citizen_entry(entry) for entry in proof.history or []],
+        "history": proof.citizen_history(),  # domain/inquiry.py's citizen_entry, for each change of status
     }
-
-
-def _citizen_entry(entry: CitizenEntry) -> dict[str, str]:
-    shown = {"status": entry.status, "at": iso_utc(entry.at)}
-    if entry.message_ar:
-        shown["message_ar"] = entry.message_ar
-    return shown

@@ -17,7 +17,7 @@ from typing import ClassVar
 from pynamodb.connection import TableConnection
 from pynamodb.models import Model
 
-from chalicelib.config import aws_region, settings
+from chalicelib.config import aws_region, table_name
 from chalicelib.store.connection import on_shared_client
 
 
@@ -26,7 +26,7 @@ class _StageTableName:
     (never at import: Chalice's test client and `chalice local` set the stage around a call)."""
 
     def __get__(self, instance: object, owner: type[TableMeta]) -> str:
-        return settings().table_name(owner.table)
+        return table_name(owner.table)
 
 
 class _Region:

@@ -5,14 +5,16 @@ requests table, `item = "proof"` (RequestProof), in the request's own partition:
     removed by an erasure;
   - `attempts_hour` and `attempts`: the failed attempts at the proof in that clock hour (UTC);
   - the request as its citizen may see it: status, dates, payment status, and each change of
-    status with what the citizen was told. Every transaction that changes the request rewrites
-    this part (`show_in`), so it never lags the request it copies.
+    status with what the citizen was told (as the inquiry shows it, in JSON text: a list of
+    maps would cost PynamoDB a deep copy per entry to read). Every transaction that changes the
+    request rewrites this part (`show_in`), so it never lags the request it copies.
 A number never issued gets a proof item too, holding attempts only, the first time someone
 guesses at it, so that it locks after exactly the same count as an issued one; it expires (TTL)
 an hour after the end of its last window.
 
   * an attempt (`judge_attempt`): one UpdateItem, `ADD attempts 1` on condition that the hour is
-    this one, fewer than the limit failed in it, and the check is not the guess. When the
+    this one, fewer than the limit failed in it, and the check is not the guess (its expressions
+    are written out below, as DynamoDB reads them: it is the inquiry's one call). When the
     condition fails, DynamoDB answers with the item as it stood
     (ReturnValuesOnConditionCheckFailure), which says which of three things it was: a right
     guess (answered from that item: one call in all), a number locked for the hour, or a new
@@ -25,24 +27,18 @@ and no more than the limit are ever answered "wrong" in an hour (issue 10).
 from __future__ import annotations
 
 import hmac
+import json
 from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
-from pynamodb.attributes import (
-    ListAttribute,
-    MapAttribute,
-    NumberAttribute,
-    TTLAttribute,
-    UnicodeAttribute,
-    UTCDateTimeAttribute,
-)
+from pynamodb.attributes import ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import UpdateError
-from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.errors import Busy
+from chalicelib.domain.inquiry import citizen_entry
 from chalicelib.store.connection import dynamodb_client
 from chalicelib.store.models import HistoryEntry, RequestPartitionItem, RequestRecord
 from chalicelib.store.retries import retry_transient
@@ -50,14 +46,6 @@ from chalicelib.store.retries import retry_transient
 # Rounds of an attempt: each round but the last ends only when another attempt changed the item
 # between this one's two calls (it started the hour first), so a few are plenty.
 ROUNDS = 4
-
-
-class CitizenEntry(MapAttribute[str, Any]):
-    """A change of status as the citizen is shown it."""
-
-    status = UnicodeAttribute()
-    at = UTCDateTimeAttribute()
-    message_ar = UnicodeAttribute(null=True)
 
 
 class RequestProof(RequestPartitionItem, discriminator="proof"):
@@ -74,11 +62,36 @@ class RequestProof(RequestPartitionItem, discriminator="proof"):
     submitted_at = UTCDateTimeAttribute(null=True)
     sla_due_date = UnicodeAttribute(null=True)
     payment_status = UnicodeAttribute(null=True)
-    history = ListAttribute[CitizenEntry](of=CitizenEntry, null=True)
+    history = ListAttribute[str](of=UnicodeAttribute, null=True)  # JSON text of each citizen_entry
+
+    def citizen_history(self) -> list[dict[str, str]]:
+        return [json.loads(entry) for entry in self.history or []]
 
 
 class AttemptsExhausted(Exception):
     """The hour's failed attempts at this proof reached the limit: nothing is judged until it ends."""
+
+
+# The attempt's two updates. `#check` is not optional: CHECK is one of DynamoDB's reserved words.
+_NOT_PROVED_BY_GUESS = "(attribute_not_exists(#check) OR #check <> :guess)"
+_COUNT_IN_HOUR = {
+    "UpdateExpression": "ADD #attempts :one",
+    "ConditionExpression": f"#hour = :hour AND #attempts < :limit AND {_NOT_PROVED_BY_GUESS}",
+    "ExpressionAttributeNames": {"#hour": "attempts_hour", "#attempts": "attempts", "#check": "check"},
+}
+_BEFORE_HOUR = "(attribute_not_exists(#hour) OR #hour < :hour)"
+_START_HOUR_OF_ISSUED = {
+    "UpdateExpression": "SET #hour = :hour, #attempts = :one",
+    "ConditionExpression": f"{_BEFORE_HOUR} AND {_NOT_PROVED_BY_GUESS}",
+    "ExpressionAttributeNames": {"#hour": "attempts_hour", "#attempts": "attempts", "#check": "check"},
+}
+_START_HOUR_OF_NEVER_ISSUED = {
+    "UpdateExpression": "SET #hour = :hour, #attempts = :one, #kind = :kind, #expires = :expires",
+    "ConditionExpression": f"{_BEFORE_HOUR} AND attribute_not_exists(#check)",
+    "ExpressionAttributeNames": {
+        "#hour": "attempts_hour", "#attempts": "attempts", "#check": "check", "#kind": "kind", "#expires": "expires_at",
+    },
+}  # fmt: skip
 
 
 def judge_attempt(tracking_number: str, guess: str, hour: str, limit: int, expires_at: datetime) -> RequestProof | None:
@@ -87,9 +100,8 @@ def judge_attempt(tracking_number: str, guess: str, hour: str, limit: int, expir
     counted. AttemptsExhausted once `limit` attempts failed in the hour, right guess or wrong.
     `expires_at`: when the item of a number never issued may go."""
     for _ in range(ROUNDS):
-        counted, proof = _update_or_read(
-            tracking_number, [RequestProof.attempts.add(1)], _counting_in(hour, limit) & _not_proved_by(guess)
-        )
+        values = {":one": {"N": "1"}, ":hour": {"S": hour}, ":limit": {"N": str(limit)}, ":guess": {"S": guess}}
+        counted, proof = _update_or_read(tracking_number, _COUNT_IN_HOUR, values)
         if counted:
             return None
         if proof is not None and proof.attempts_hour is not None and proof.attempts_hour > hour:
@@ -137,17 +149,9 @@ def _view_of(request: RequestRecord, entry: HistoryEntry | None) -> list[Action]
         RequestProof.payment_status.set(payment_status) if payment_status else RequestProof.payment_status.remove(),
     ]
     if entry is not None and entry.event == HistoryEntry.STATUS_CHANGE:
-        shown = CitizenEntry(status=entry.to_status, at=entry.at, message_ar=entry.citizen_message)
+        shown = json.dumps(citizen_entry(entry.to_status, entry.at, entry.citizen_message), ensure_ascii=False)
         actions.append(RequestProof.history.set((RequestProof.history | []).append([shown])))
     return actions
-
-
-def _counting_in(hour: str, limit: int) -> Condition:
-    return (RequestProof.attempts_hour == hour) & (RequestProof.attempts < limit)
-
-
-def _not_proved_by(guess: str) -> Condition:
-    return RequestProof.check.does_not_exist() | (RequestProof.check != guess)
 
 
 def _issued(proof: RequestProof | None) -> bool:
@@ -157,19 +161,18 @@ def _issued(proof: RequestProof | None) -> bool:
 def _start_hour(tracking_number: str, guess: str, hour: str, expires_at: datetime | None) -> bool:
     """Starts `hour` with one failed attempt, on condition that no attempt started it first.
     With `expires_at` (a number never issued), only while it is still not issued."""
-    before = RequestProof.attempts_hour.does_not_exist() | (RequestProof.attempts_hour < hour)
-    actions = [RequestProof.attempts_hour.set(hour), RequestProof.attempts.set(1)]
+    values: dict[str, Any] = {":one": {"N": "1"}, ":hour": {"S": hour}}
     if expires_at is None:
-        condition = before & _not_proved_by(guess)
+        expression, values[":guess"] = _START_HOUR_OF_ISSUED, {"S": guess}
     else:
-        condition = before & RequestProof.check.does_not_exist()
-        actions += [RequestProof.kind.set(RequestProof), RequestProof.expires_at.set(expires_at)]
-    counted, _ = _update_or_read(tracking_number, actions, condition)
+        expression = _START_HOUR_OF_NEVER_ISSUED
+        values[":kind"], values[":expires"] = {"S": RequestProof.ITEM}, {"N": str(int(expires_at.timestamp()))}
+    counted, _ = _update_or_read(tracking_number, expression, values)
     return counted
 
 
 def _update_or_read(
-    tracking_number: str, actions: list[Action], condition: Condition
+    tracking_number: str, expression: dict[str, Any], values: dict[str, Any]
 ) -> tuple[bool, RequestProof | None]:
     """One conditional UpdateItem of the proof: (True, None) when it was written; (False, the
     item as it stood, None if there was none) when its condition failed.
@@ -177,11 +180,13 @@ def _update_or_read(
     Sent through the process's one botocore client rather than PynamoDB's Model.update, which
     neither asks for ReturnValuesOnConditionCheckFailure nor keeps the item DynamoDB sends back.
     """
-    table = RequestProof._get_connection()
-    operation = table.connection.get_operation_kwargs(
-        table.table_name, tracking_number, RequestProof.ITEM,
-        actions=actions, condition=condition, return_values_on_condition_failure="ALL_OLD",
-    )  # fmt: skip
+    operation = {
+        "TableName": RequestProof.Meta.table_name,
+        "Key": {"tracking_number": {"S": tracking_number}, "item": {"S": RequestProof.ITEM}},
+        **expression,
+        "ExpressionAttributeValues": values,
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+    }
 
     def send() -> tuple[bool, RequestProof | None]:
         try:

@@ -76,6 +76,9 @@ def insert_submission(
     if idempotency is not None:
         new_items.append((idempotency, IdempotencyRecord.key.does_not_exist()))
     new_items += [(message, OutboxMessage.key.does_not_exist()) for message in outbox]
+    # Positions in the transaction, which DynamoDB's reasons for cancelling it follow: the new
+    # items, then the proof (never refused: an update on no condition), then the counter.
+    counter_position = len(new_items) + 1
     token = str(uuid.uuid4())
 
     def write() -> None:
@@ -83,7 +86,7 @@ def insert_submission(
             for item, condition in new_items:
                 transaction.save(item, condition=condition)
             issue_in(transaction, request, first_entry, inquiry_check)
-            if counted_against is not None:  # last: positions before the proof's are those of new_items
+            if counted_against is not None:
                 add_to_transaction(transaction, counted_against.key, counted_against.limit, counted_against.expires_at)
 
     try:
@@ -97,7 +100,7 @@ def insert_submission(
         refused = {type(new_items[position][0]) for position in failed if position < len(new_items)}
         if IdempotencyRecord in refused:
             raise IdempotencyKeyTaken from error
-        if len(new_items) + 1 in failed:
+        if counter_position in failed:
             raise LimitReached from error
         if refused:
             raise TrackingNumberTaken from error
@@ -174,8 +177,9 @@ def record_move(
 
 def record_erasure(request: RequestRecord, entry: HistoryEntry, expected_version: int) -> bool:
     """Deletes the applicant and saves the request without its identity, with the entry that
-    records the erasure, in one transaction. False when there was no applicant left to erase
-    (erased before, or expired): then nothing is written."""
+    records the erasure and its proof without the check, in one transaction. False when there
+    was no applicant left to erase (erased before, or expired): then nothing is written."""
+    applicant_position = 3  # after the request, the entry and the proof
     token = str(uuid.uuid4())
 
     def write() -> None:
@@ -191,7 +195,8 @@ def record_erasure(request: RequestRecord, entry: HistoryEntry, expected_version
         retry_transient(write)
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
-        if len(reasons) > 3 and reasons[3] is not None and reasons[3].code == "ConditionalCheckFailed":
+        applicant = reasons[applicant_position] if len(reasons) > applicant_position else None
+        if applicant is not None and applicant.code == "ConditionalCheckFailed":
             return False
         if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
             raise VersionConflict from error

@@ -181,6 +181,18 @@ def test_every_table_has_recovery_deletion_protection_and_encryption(template: d
         assert table.get("DeletionPolicy") == "Retain", name
 
 
+def test_only_request_items_wake_the_performance_figures_and_only_guesses_at_unissued_numbers_expire(
+    template: dict[str, Any],
+) -> None:
+    events = functions(template)["KeepPerformanceFigures"]["Properties"]["Events"]
+    [source] = [event["Properties"] for event in events.values() if event["Type"] == "DynamoDB"]
+    [pattern] = [json.loads(rule["Pattern"]) for rule in source["FilterCriteria"]["Filters"]]
+    # Lambda's filter matches a stream record's fields against the lists of allowed values.
+    assert pattern == {"dynamodb": {"Keys": {"item": {"S": ["request"]}}}}
+    requests = template["Resources"]["RequestsTable"]["Properties"]
+    assert requests["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+
+
 def test_the_portal_bucket_is_private_encrypted_versioned_and_read_only_by_its_distribution(
     template: dict[str, Any],
 ) -> None:

@@ -46,9 +46,7 @@ def test_a_right_guess_is_answered_from_one_update_that_writes_nothing(aws: None
     assert dict(calls) == {"dynamodb:UpdateItem": 1}
     assert proof_item() == before
     assert (proof.status, proof.service_code, proof.district_code) == ("awaiting_payment", "shop_licence", "dokki")
-    assert [(entry.status, entry.at) for entry in proof.history] == [
-        ("awaiting_payment", datetime(2026, 11, 27, 9, 30, tzinfo=UTC))
-    ]
+    assert proof.citizen_history() == [{"status": "awaiting_payment", "at": "2026-11-27T09:30:00Z"}]
 
 
 def test_a_wrong_guess_is_counted_the_first_of_an_hour_in_two_calls_the_next_in_one(aws: None) -> None:
