@@ -12,6 +12,11 @@ infra/resources.yaml, and charges each partition what DynamoDB would:
 * a read: one unit per started 4 KB read (GetItem by item, Query by the items it reads),
   half of that when eventually consistent (every index query is).
 
+Conditions are not judged (the services' writes in a simulation meet no contention), except
+an UpdateItem's that asks for the item back when it fails (ReturnValuesOnConditionCheckFailure):
+an inquiry's answer is that refusal (chalicelib/store/proofs.py). A refused write is charged
+as DynamoDB charges it, like a write of the item as it stood.
+
 SNS calls are counted apart (the messages the citizens would get).
 """
 
@@ -28,6 +33,7 @@ from typing import Any
 from unittest import mock
 
 from botocore.client import BaseClient
+from botocore.exceptions import ClientError
 
 from capacity.tables import Table, tables
 
@@ -186,6 +192,16 @@ class RecordingDynamoDB:
         return {}
 
     def _UpdateItem(self, params: dict[str, Any]) -> dict[str, Any]:
+        if params.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD":
+            short = self._short(params["TableName"])
+            key = self._key_of(self.tables[short], params["Key"])
+            stood = self.items[short].get(key)
+            names, values = params.get("ExpressionAttributeNames", {}), params.get("ExpressionAttributeValues", {})
+            if not holds(stood or {}, params["ConditionExpression"], names, values):
+                size = item_size(stood or params["Key"])
+                self.current.writes[(short, key[0])] += max(1, math.ceil(size / WRITE_UNIT_BYTES))
+                refusal = {"Code": "ConditionalCheckFailedException", "Message": "The conditional request failed"}
+                raise ClientError({"Error": refusal, **({"Item": stood} if stood else {})}, "UpdateItem")
         item = self._update(params, factor=1)
         return {"Attributes": item} if params.get("ReturnValues") == "ALL_NEW" else {}
 
@@ -358,6 +374,61 @@ def parse_key_condition(expression: str, names: dict[str, str], values: dict[str
         ">": lambda value: value > bound,
     }
     return partition, tests[operator]
+
+
+_CONDITION_TOKEN = re.compile(
+    r"\s*(\(|\)|AND\b|OR\b|attribute_not_exists\(\s*#\w+\s*\)|attribute_exists\(\s*#\w+\s*\)"
+    r"|#\w+\s*(?:<>|<=|>=|=|<|>)\s*:\w+)"
+)
+_COMPARED = re.compile(r"(#\w+)\s*(<>|<=|>=|=|<|>)\s*(:\w+)")
+
+
+def holds(item: Item, expression: str, names: dict[str, str], values: dict[str, Any]) -> bool:
+    """A condition expression of comparisons, attribute_exists / attribute_not_exists, AND, OR
+    and parentheses, judged on `item` (a comparison with an attribute it lacks is false)."""
+    tokens, position = [], 0
+    while position < len(expression.rstrip()):
+        found = _CONDITION_TOKEN.match(expression, position)
+        if found is None:
+            raise NotImplementedError(f"condition {expression}")
+        tokens.append(found.group(1))
+        position = found.end()
+
+    def either() -> bool:
+        result = both()
+        while tokens and tokens[0] == "OR":
+            tokens.pop(0)
+            result = both() or result  # both sides are read, as the grammar requires
+        return result
+
+    def both() -> bool:
+        result = single()
+        while tokens and tokens[0] == "AND":
+            tokens.pop(0)
+            result = single() and result
+        return result
+
+    def single() -> bool:
+        part = tokens.pop(0)
+        if part == "(":
+            result = either()
+            tokens.pop(0)  # ")"
+            return result
+        if part.startswith("attribute_"):
+            present = names[part[part.index("(") + 1 : -1].strip()] in item
+            return present if part.startswith("attribute_exists") else not present
+        name, operator, value = _COMPARED.fullmatch(part).groups()  # type: ignore[union-attr]
+        stored = item.get(names[name])
+        if stored is None:
+            return False
+        ((kind, left),), right = stored.items(), _scalar(values[value])
+        ordered: tuple[Any, Any] = (float(left), float(right)) if kind == "N" else (left, right)
+        return {
+            "=": ordered[0] == ordered[1], "<>": ordered[0] != ordered[1], "<": ordered[0] < ordered[1],
+            "<=": ordered[0] <= ordered[1], ">": ordered[0] > ordered[1], ">=": ordered[0] >= ordered[1],
+        }[operator]  # fmt: skip
+
+    return either()
 
 
 _IN_FILTER = re.compile(r"^(#\w+) IN \(([^)]*)\)$")

@@ -13,7 +13,7 @@ import time
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.aws_clients import aws_client
-from chalicelib.config import running_in_lambda, settings
+from chalicelib.config import running_in_lambda, stage
 from chalicelib.domain.errors import Unavailable
 from chalicelib.observability.logs import logger
 
@@ -62,8 +62,8 @@ def secret(name: str) -> str:
     value = deployed_value(name)
     if value is not None:
         return value
-    # settings() refuses an unknown stage in Lambda; the second test is the belt to its braces.
-    if settings().stage == "local" and not running_in_lambda() and name in LOCAL_DEFAULTS:
+    # stage() refuses an unknown stage in Lambda; the second test is the belt to its braces.
+    if stage() == "local" and not running_in_lambda() and name in LOCAL_DEFAULTS:
         return LOCAL_DEFAULTS[name]
     raise MissingSecret(f"{name} is not configured")
 

@@ -55,6 +55,27 @@ def inquiry_check(tracking_number: str, national_id_last4: str, key: str) -> str
     return keyed_digest(key, "inquiry", f"{tracking_number}:{national_id_last4}")
 
 
+def citizen_view(
+    status: str,
+    service_code: str,
+    district_code: str,
+    submitted_at: datetime,
+    sla_due_date: str,
+    payment_status: str | None,
+) -> dict[str, Any]:
+    """A request as its citizen's inquiry shows it (CONTRACT.md), but for its number, which the
+    citizen gave, the status's Arabic name, read when asked (names may be reworded), and the
+    history (citizen_entry)."""
+    return {
+        "status": status,
+        "service_code": service_code,
+        "district_code": district_code,
+        "submitted_at": iso_utc(submitted_at),
+        "sla_due_date": sla_due_date,
+        "payment_status": payment_status,  # None when there is no fee, else unpaid, paid or refunded
+    }
+
+
 def citizen_entry(status: str, at: datetime, message_ar: str | None) -> dict[str, str]:
     """A change of status as the citizen's inquiry shows it: who made it and the office's notes
     stay in the office; what the citizen was told is shown."""

@@ -26,7 +26,7 @@ from chalicelib.domain.limits import (
 from chalicelib.observability.audit import audit
 from chalicelib.observability.logs import logger
 from chalicelib.store.limits import count_one, give_back, take_one
-from chalicelib.store.proofs import AttemptsExhausted, RequestProof, judge_attempt
+from chalicelib.store.proofs import AttemptsExhausted, StoodProof, judge_attempt
 from chalicelib.store.requests import CountedAgainst, StoredRequest, load_request
 
 HMAC_KEY = "LOOKUP_HMAC_KEY"
@@ -37,7 +37,7 @@ def stored_inquiry_check(tracking_number: str, national_id_last4: str) -> str:
     return inquiry_check(tracking_number, national_id_last4, secret(HMAC_KEY))
 
 
-def proven(inquiry: Inquiry, now: datetime) -> RequestProof:
+def proven(inquiry: Inquiry, now: datetime) -> StoodProof:
     """The proof of the request the inquiry proves, with the request as its citizen may see it;
     NotFound alike for an unknown number, wrong digits and an erased identity, and
     TooManyRequests alike for all of them once too many attempts failed this hour."""

@@ -4,10 +4,11 @@ requests table, `item = "proof"` (RequestProof), in the request's own partition:
   - `check`: the keyed check of the national ID's last four digits (domain/inquiry.py),
     removed by an erasure;
   - `attempts_hour` and `attempts`: the failed attempts at the proof in that clock hour (UTC);
-  - the request as its citizen may see it: status, dates, payment status, and each change of
-    status with what the citizen was told (as the inquiry shows it, in JSON text: a list of
-    maps would cost PynamoDB a deep copy per entry to read). Every transaction that changes the
-    request rewrites this part (`show_in`), so it never lags the request it copies.
+  - the request as its citizen may see it, in the JSON the inquiry answers with
+    (domain/inquiry.py): `shown` (status, dates, payment status) and `history` (each change of
+    status with what the citizen was told, appended to). Every transaction that changes the
+    request rewrites them (`show_in`), so they never lag the request they copy. Text, not maps:
+    the inquiry reads the item on every call, and JSON text is the cheapest thing to read.
 A number never issued gets a proof item too, holding attempts only, the first time someone
 guesses at it, so that it locks after exactly the same count as an issued one; it expires (TTL)
 an hour after the end of its last window.
@@ -28,17 +29,18 @@ from __future__ import annotations
 
 import hmac
 import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
-from pynamodb.attributes import ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.errors import Busy
-from chalicelib.domain.inquiry import citizen_entry
+from chalicelib.domain.inquiry import citizen_entry, citizen_view
 from chalicelib.store.connection import dynamodb_client
 from chalicelib.store.models import HistoryEntry, RequestPartitionItem, RequestRecord
 from chalicelib.store.retries import retry_transient
@@ -56,16 +58,35 @@ class RequestProof(RequestPartitionItem, discriminator="proof"):
     attempts = NumberAttribute(null=True)
     expires_at = TTLAttribute(null=True)  # a number never issued only
     # The request as its citizen may see it (None on a number never issued).
-    status = UnicodeAttribute(null=True)
-    service_code = UnicodeAttribute(null=True)
-    district_code = UnicodeAttribute(null=True)
-    submitted_at = UTCDateTimeAttribute(null=True)
-    sla_due_date = UnicodeAttribute(null=True)
-    payment_status = UnicodeAttribute(null=True)
-    history = ListAttribute[str](of=UnicodeAttribute, null=True)  # JSON text of each citizen_entry
+    shown = UnicodeAttribute(null=True)  # JSON of domain/inquiry.py's citizen_view
+    history = ListAttribute[str](of=UnicodeAttribute, null=True)  # JSON of each citizen_entry
 
-    def citizen_history(self) -> list[dict[str, str]]:
-        return [json.loads(entry) for entry in self.history or []]
+
+@dataclass(frozen=True)
+class StoodProof:
+    """A proof as DynamoDB answered a refused attempt with it: what judging the attempt needs,
+    and what a right one opens. Read straight from the item's attributes (PynamoDB's model
+    would take several times as long to build, on every inquiry)."""
+
+    check: str | None
+    attempts_hour: str | None
+    attempts: int
+    shown: str | None = None
+    history: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> StoodProof:
+        return cls(
+            check=item["check"]["S"] if "check" in item else None,
+            attempts_hour=item["attempts_hour"]["S"] if "attempts_hour" in item else None,
+            attempts=int(item["attempts"]["N"]) if "attempts" in item else 0,
+            shown=item["shown"]["S"] if "shown" in item else None,
+            history=[entry["S"] for entry in item["history"]["L"]] if "history" in item else [],
+        )
+
+    def citizen_view(self) -> dict[str, Any]:
+        """The request as its citizen may see it, with each change of status (domain/inquiry.py)."""
+        return {**json.loads(self.shown or "{}"), "history": [json.loads(entry) for entry in self.history]}
 
 
 class AttemptsExhausted(Exception):
@@ -94,7 +115,7 @@ _START_HOUR_OF_NEVER_ISSUED = {
 }  # fmt: skip
 
 
-def judge_attempt(tracking_number: str, guess: str, hour: str, limit: int, expires_at: datetime) -> RequestProof | None:
+def judge_attempt(tracking_number: str, guess: str, hour: str, limit: int, expires_at: datetime) -> StoodProof | None:
     """One attempt at a request's proof, in the clock hour `hour`: the proof, with the request as
     its citizen may see it, when `guess` is its check; None when it is not, and the attempt is
     counted. AttemptsExhausted once `limit` attempts failed in the hour, right guess or wrong.
@@ -107,7 +128,7 @@ def judge_attempt(tracking_number: str, guess: str, hour: str, limit: int, expir
         if proof is not None and proof.attempts_hour is not None and proof.attempts_hour > hour:
             hour = proof.attempts_hour  # a clock a few seconds ahead of ours has started the next hour
             continue
-        failed = (proof.attempts or 0) if proof is not None and proof.attempts_hour == hour else 0
+        failed = proof.attempts if proof is not None and proof.attempts_hour == hour else 0
         if failed >= limit:
             raise AttemptsExhausted
         if proof is not None and proof.check is not None and hmac.compare_digest(proof.check, guess):
@@ -138,23 +159,22 @@ def erase_check_in(transaction: TransactWrite, request: RequestRecord, entry: Hi
 
 
 def _view_of(request: RequestRecord, entry: HistoryEntry | None) -> list[Action]:
-    payment_status = None if request.payment is None else request.payment.status
-    actions = [
-        RequestProof.kind.set(RequestProof),
-        RequestProof.status.set(request.status),
-        RequestProof.service_code.set(request.service_code),
-        RequestProof.district_code.set(request.district_code),
-        RequestProof.submitted_at.set(request.submitted_at),
-        RequestProof.sla_due_date.set(request.sla_due_date),
-        RequestProof.payment_status.set(payment_status) if payment_status else RequestProof.payment_status.remove(),
-    ]
+    shown = citizen_view(
+        status=request.status,
+        service_code=request.service_code,
+        district_code=request.district_code,
+        submitted_at=request.submitted_at,
+        sla_due_date=request.sla_due_date,
+        payment_status=None if request.payment is None else request.payment.status,
+    )
+    actions = [RequestProof.kind.set(RequestProof), RequestProof.shown.set(json.dumps(shown, ensure_ascii=False))]
     if entry is not None and entry.event == HistoryEntry.STATUS_CHANGE:
         shown = json.dumps(citizen_entry(entry.to_status, entry.at, entry.citizen_message), ensure_ascii=False)
         actions.append(RequestProof.history.set((RequestProof.history | []).append([shown])))
     return actions
 
 
-def _issued(proof: RequestProof | None) -> bool:
+def _issued(proof: StoodProof | None) -> bool:
     return proof is not None and proof.check is not None
 
 
@@ -173,7 +193,7 @@ def _start_hour(tracking_number: str, guess: str, hour: str, expires_at: datetim
 
 def _update_or_read(
     tracking_number: str, expression: dict[str, Any], values: dict[str, Any]
-) -> tuple[bool, RequestProof | None]:
+) -> tuple[bool, StoodProof | None]:
     """One conditional UpdateItem of the proof: (True, None) when it was written; (False, the
     item as it stood, None if there was none) when its condition failed.
 
@@ -188,14 +208,14 @@ def _update_or_read(
         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
     }
 
-    def send() -> tuple[bool, RequestProof | None]:
+    def send() -> tuple[bool, StoodProof | None]:
         try:
             dynamodb_client().update_item(**operation)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
                 raise UpdateError("Failed to update a request's proof", error) from error
             stood = error.response.get("Item")
-            return False, RequestProof.from_raw_data(stood) if stood else None
+            return False, StoodProof.from_item(stood) if stood else None
         return True, None
 
     return retry_transient(send)

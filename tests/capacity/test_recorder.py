@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from capacity.recorder import RecordingDynamoDB, apply_update, item_size
+import pytest
+from botocore.exceptions import ClientError
+
+from capacity.recorder import RecordingDynamoDB, apply_update, holds, item_size
 from capacity.tables import tables
 
 
@@ -74,3 +77,43 @@ def test_an_index_query_reads_a_page_in_order_and_is_charged_as_eventually_consi
     assert answer["LastEvaluatedKey"]["tracking_number"] == {"S": "024"}
     read_bytes = 25 * item_size(request_item("000", "in_review", padding=900))
     assert recorder.current.reads[("requests/queue", "dokki#in_review")] == -(-read_bytes // 4096) / 2
+
+
+def test_a_condition_is_judged_as_dynamodb_judges_it() -> None:
+    item = {"hour": {"S": "2026-11-27T09"}, "attempts": {"N": "9"}, "check": {"S": "abc"}}
+    names = {"#hour": "hour", "#attempts": "attempts", "#check": "check"}
+
+    def judged(expression: str, **values: str) -> bool:
+        typed = {f":{name}": ({"N": value} if value.isdigit() else {"S": value}) for name, value in values.items()}
+        return holds(item, expression, names, typed)
+
+    assert judged("#hour = :hour AND #attempts < :limit", hour="2026-11-27T09", limit="10")
+    assert not judged("#hour = :hour AND #attempts < :limit", hour="2026-11-27T09", limit="9")
+    assert judged("#attempts < :limit", limit="10")  # numbers compare as numbers: "9" < "10"
+    assert not judged("(attribute_not_exists(#check) OR #check <> :guess)", guess="abc")
+    assert judged("(attribute_not_exists(#check) OR #check <> :guess)", guess="abd")
+    assert judged("(attribute_not_exists(#hour) OR #hour < :hour) AND attribute_exists(#check)", hour="2026-11-27T10")
+    assert not holds({}, "#attempts < :limit", names, {":limit": {"N": "10"}})  # an attribute it lacks
+
+
+def test_an_update_refused_by_its_condition_answers_with_the_item_and_is_charged_as_a_write() -> None:
+    recorder = RecordingDynamoDB()
+    item = {"tracking_number": {"S": "1"}, "item": {"S": "proof"}, "check": {"S": "abc"}}
+    recorder.seed("requests", item)
+    update = {
+        "TableName": "shobbak-x-requests",
+        "Key": {"tracking_number": {"S": "1"}, "item": {"S": "proof"}},
+        "UpdateExpression": "ADD #attempts :one",
+        "ConditionExpression": "#check <> :guess",
+        "ExpressionAttributeNames": {"#attempts": "attempts", "#check": "check"},
+        "ExpressionAttributeValues": {":one": {"N": "1"}, ":guess": {"S": "abc"}},
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+    }
+
+    with pytest.raises(ClientError) as refused:
+        recorder._UpdateItem(update)
+
+    assert refused.value.response["Error"]["Code"] == "ConditionalCheckFailedException"
+    assert refused.value.response["Item"] == item
+    assert recorder.items["requests"][("1", "proof")] == item
+    assert recorder.current.writes[("requests", "1")] == 1

@@ -45,8 +45,15 @@ def test_a_right_guess_is_answered_from_one_update_that_writes_nothing(aws: None
 
     assert dict(calls) == {"dynamodb:UpdateItem": 1}
     assert proof_item() == before
-    assert (proof.status, proof.service_code, proof.district_code) == ("awaiting_payment", "shop_licence", "dokki")
-    assert proof.citizen_history() == [{"status": "awaiting_payment", "at": "2026-11-27T09:30:00Z"}]
+    assert proof.citizen_view() == {
+        "status": "awaiting_payment",
+        "service_code": "shop_licence",
+        "district_code": "dokki",
+        "submitted_at": "2026-11-27T09:30:00Z",
+        "sla_due_date": "2026-12-28",
+        "payment_status": None,
+        "history": [{"status": "awaiting_payment", "at": "2026-11-27T09:30:00Z"}],
+    }
 
 
 def test_a_wrong_guess_is_counted_the_first_of_an_hour_in_two_calls_the_next_in_one(aws: None) -> None:
@@ -74,7 +81,7 @@ def test_once_the_limit_failed_even_the_right_guess_is_refused_until_the_hour_en
     assert proof_item()["attempts"] == {"N": str(LIMIT)}
     assert attempt(WRONG, NEXT_HOUR) is None  # a new hour starts from one
     assert proof_item()["attempts"] == {"N": "1"}
-    assert attempt(CHECK, NEXT_HOUR).status == "awaiting_payment"
+    assert attempt(CHECK, NEXT_HOUR).citizen_view()["status"] == "awaiting_payment"
 
 
 def test_a_clock_a_little_behind_counts_in_the_hour_another_has_started(aws: None) -> None:
@@ -116,7 +123,7 @@ def test_conflicts_throttling_and_timeouts_are_retried_and_count_once(
     dynamodb_faults.plan("UpdateItem", CONFLICT, THROTTLED, TIMEOUT)
 
     assert attempt(WRONG) is None
-    assert attempt(CHECK).status == "awaiting_payment"
+    assert attempt(CHECK).citizen_view()["status"] == "awaiting_payment"
 
     assert sum(dynamodb_faults.injected.values()) == 3
     assert proof_item()["attempts"] == {"N": "1"}
