@@ -307,8 +307,12 @@ def _assign(item: Item, path: list[str], value: dict[str, Any] | None) -> None:
         container[path[-1]] = value
 
 
+# PynamoDB writes "list_append (if_not_exists (#2, :2), :3)": a function's name, a space, its arguments.
+_FUNCTION_NAME = re.compile(r"\b(list_append|if_not_exists)\s+\(")
+
+
 def _operand(item: Item, text: str, names: dict[str, str], values: dict[str, Any]) -> dict[str, Any]:
-    text = text.strip()
+    text = _FUNCTION_NAME.sub(r"\1(", text.strip())
     if text.startswith(":"):
         return values[text]
     if text.startswith("list_append("):

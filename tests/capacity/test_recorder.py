@@ -117,3 +117,14 @@ def test_an_update_refused_by_its_condition_answers_with_the_item_and_is_charged
     assert refused.value.response["Item"] == item
     assert recorder.items["requests"][("1", "proof")] == item
     assert recorder.current.writes[("requests", "1")] == 1
+
+
+def test_an_update_appends_to_a_list_it_may_not_have_yet_as_pynamodb_writes_it() -> None:
+    item: dict = {}
+    expression = "SET #2 = list_append (if_not_exists (#2, :2), :3)"
+    names, values = {"#2": "history"}, {":2": {"L": []}, ":3": {"L": [{"S": "first"}]}}
+
+    apply_update(item, expression, names, values)
+    apply_update(item, expression, names, {**values, ":3": {"L": [{"S": "second"}]}})
+
+    assert item == {"history": {"L": [{"S": "first"}, {"S": "second"}]}}

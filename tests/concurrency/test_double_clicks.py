@@ -33,8 +33,9 @@ def test_a_double_click_racing_itself_makes_one_request(stack: Stack) -> None:
 
     assert [answer.status_code for answer in answers] == [201] * 6, [a.body for a in answers]
     [tracking_number] = {answer.json_body["tracking_number"] for answer in answers}
-    assert stack.aws("dynamodb").scan(TableName=REQUESTS_TABLE)["Count"] == 2  # the request and its first entry
-    assert len(items_of(stack, tracking_number)) == 2
+    # The request, its first entry and its proof.
+    assert stack.aws("dynamodb").scan(TableName=REQUESTS_TABLE)["Count"] == 3
+    assert len(items_of(stack, tracking_number)) == 3
 
 
 def test_two_officers_racing_on_one_request_never_overwrite_each_other(stack: Stack, signing_key: SigningKey) -> None:
