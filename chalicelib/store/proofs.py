@@ -11,7 +11,8 @@ requests table, `item = "proof"` (RequestProof), in the request's own partition:
     the inquiry reads the item on every call, and JSON text is the cheapest thing to read.
 A number never issued gets a proof item too, holding attempts only, the first time someone
 guesses at it, so that it locks after exactly the same count as an issued one; it expires (TTL)
-an hour after the end of its last window.
+an hour after the end of its last window (as does the proof of an erased identity, which
+nothing opens any more, once someone guesses at it).
 
   * an attempt (`judge_attempt`): one UpdateItem, `ADD attempts 1` on condition that the hour is
     this one, fewer than the limit failed in it, and the check is not the guess (its expressions
@@ -139,9 +140,9 @@ def judge_attempt(tracking_number: str, guess: str, hour: str, limit: int, expir
     raise Busy(contended=True)
 
 
-def show_in(transaction: TransactWrite, request: RequestRecord, entry: HistoryEntry | None) -> None:
+def show_in(transaction: TransactWrite, request: RequestRecord, entry: HistoryEntry) -> None:
     """Rewrites, in `transaction`, what the request's citizen may see of it as `request` now
-    stands, with `entry` (a new history entry, if any) added when it is a change of status."""
+    stands, with `entry` (the change's history entry) added when it is a change of status."""
     transaction.update(RequestProof(request.tracking_number, RequestProof.ITEM), actions=_view_of(request, entry))
 
 
@@ -158,7 +159,7 @@ def erase_check_in(transaction: TransactWrite, request: RequestRecord, entry: Hi
     transaction.update(RequestProof(request.tracking_number, RequestProof.ITEM), actions=actions)
 
 
-def _view_of(request: RequestRecord, entry: HistoryEntry | None) -> list[Action]:
+def _view_of(request: RequestRecord, entry: HistoryEntry) -> list[Action]:
     shown = citizen_view(
         status=request.status,
         service_code=request.service_code,
@@ -168,9 +169,9 @@ def _view_of(request: RequestRecord, entry: HistoryEntry | None) -> list[Action]
         payment_status=None if request.payment is None else request.payment.status,
     )
     actions = [RequestProof.kind.set(RequestProof), RequestProof.shown.set(json.dumps(shown, ensure_ascii=False))]
-    if entry is not None and entry.event == HistoryEntry.STATUS_CHANGE:
-        shown = json.dumps(citizen_entry(entry.to_status, entry.at, entry.citizen_message), ensure_ascii=False)
-        actions.append(RequestProof.history.set((RequestProof.history | []).append([shown])))
+    if entry.event == HistoryEntry.STATUS_CHANGE:
+        change = json.dumps(citizen_entry(entry.to_status, entry.at, entry.citizen_message), ensure_ascii=False)
+        actions.append(RequestProof.history.set((RequestProof.history | []).append([change])))
     return actions
 
 
