@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from chalice import Blueprint, Response
 
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
+from chalicelib.api.forms import or_form_page
 from chalicelib.api.openapi import (
     Parameter,
     documented,
@@ -22,7 +23,7 @@ from chalicelib.api.openapi import (
     with_busy,
 )
 from chalicelib.api.openapi.schemas import EXAMPLE_APPLICATION, EXAMPLE_TRACKING_NUMBER, IDEMPOTENCY_KEY_PARAMETER
-from chalicelib.api.portal_pages import confirm_application, or_form_page, track_request
+from chalicelib.api.portal_pages import confirm_application, track_request
 from chalicelib.api.responses import answers_errors, json_response
 from chalicelib.domain.errors import FieldProblem, invalid_fields
 

@@ -17,10 +17,10 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
-from chalicelib.api.forms import form_fields
+from chalicelib.api.forms import form_fields, or_form_page
 from chalicelib.api.openapi import Parameter, documented, error_answer, html_answer, json_answer, json_body, with_busy
 from chalicelib.api.openapi.schemas import TRACKING_NUMBER_PARAMETER
-from chalicelib.api.portal_pages import _site, answers_with_pages, html_response, or_form_page
+from chalicelib.api.pages import answers_with_pages, html_response, site
 from chalicelib.api.responses import answers_errors, json_response
 from chalicelib.config import PUBLIC_API_URL, portal_settings
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
@@ -60,12 +60,12 @@ def upload_form_page(request: Request) -> Response:
     try:
         offered = request_upload(tracking_number, body, datetime.now(UTC), redirect_base_url(request))
     except (InvalidInput, NotFound, Conflict) as refusal:
-        return html_response(render.problem_page(_site(), refusal.message_ar), 400)
+        return html_response(render.problem_page(site(), refusal.message_ar), 400)
     record = load_request_record(tracking_number)
     if record is None:
-        return html_response(render.problem_page(_site(), NotFound().message_ar), 404)
+        return html_response(render.problem_page(site(), NotFound().message_ar), 404)
     document = document_of_service(record, body["document"])
-    page = render.upload_page(_site(), record.tracking_number, document, body["content_type"], offered["upload"])
+    page = render.upload_page(site(), record.tracking_number, document, body["content_type"], offered["upload"])
     target = urlsplit(offered["upload"]["url"])
     return html_response(page, leaves_for=f"{target.scheme}://{target.netloc}")
 
@@ -141,5 +141,5 @@ def uploaded_page(request: Request) -> Response:
     try:
         outcome = upload_outcome(params.get("tracking_number", ""), params.get("document_id", ""))
     except NotFound as missing:
-        return html_response(render.problem_page(_site(), missing.message_ar), 404)
-    return html_response(render.uploaded_page(_site(), outcome))
+        return html_response(render.problem_page(site(), missing.message_ar), 404)
+    return html_response(render.uploaded_page(site(), outcome))

@@ -1,4 +1,5 @@
-"""Reading the portal's plain HTML forms (application/x-www-form-urlencoded) into the JSON API's bodies.
+"""Reading the portal's plain HTML forms (application/x-www-form-urlencoded) into the JSON API's bodies,
+and sending a JSON route's form posts to the page that answers them (`or_form_page`).
 
 Browsers without JavaScript can only post forms, so the portal's form routes read this one media type
 besides JSON; the bodies they build are exactly what a JSON client would send, and go to the same services.
@@ -6,10 +7,12 @@ besides JSON; the bodies they build are exactly what a JSON client would send, a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
+from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.api.bodies import raw_body
@@ -28,6 +31,22 @@ CONSENT_GIVEN = "yes"
 
 def sent_as_form(request: Request) -> bool:
     return request.headers.get("content-type", "").split(";")[0].strip().lower() == FORM_MEDIA_TYPE
+
+
+def or_form_page(page: Callable[[Request], Response], blueprint: Blueprint) -> Callable[..., Any]:
+    """Sends a JSON route's form posts (the portal without JavaScript) to `page`; JSON is left as it was."""
+
+    def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
+        @functools.wraps(view)
+        def dispatching(*args: Any, **kwargs: Any) -> Response:
+            request = blueprint.current_request
+            if sent_as_form(request):
+                return page(request)
+            return view(*args, **kwargs)
+
+        return dispatching
+
+    return decorate
 
 
 def form_fields(request: Request) -> dict[str, str]:

@@ -11,6 +11,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.adapters.notices import UnverifiedNotice
 from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
+from chalicelib.api.forms import or_form_page
 from chalicelib.api.openapi import (
     Parameter,
     documented,
@@ -23,7 +24,7 @@ from chalicelib.api.openapi import (
     with_busy,
 )
 from chalicelib.api.openapi.schemas import NATIONAL_ID_LAST4, TRACKING_NUMBER_PARAMETER
-from chalicelib.api.portal_pages import or_form_page, pay_by_card
+from chalicelib.api.portal_pages import pay_by_card
 from chalicelib.api.responses import answers_errors, error_response, json_response, time_left_s
 from chalicelib.observability.logs import logger
 

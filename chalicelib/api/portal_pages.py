@@ -8,17 +8,15 @@ first answer. Tracking: the static track form posts to /v1/inquiries and gets th
 A form with mistakes comes back as the same form, filled in, with an error summary at the top.
 
 The pages' templates, the catalogue and the services are imported when a form first arrives:
-the JSON routes, which pass through `or_form_page`, never load them.
+the JSON routes, which pass through `or_form_page` (api/forms.py), never load them. What every page
+the API answers with shares (its security headers, a page whatever goes wrong) is api/pages.py.
 """
 
 from __future__ import annotations
 
-import functools
 import secrets
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint, Response
 from chalice.app import Request
@@ -33,116 +31,18 @@ from chalicelib.api.forms import (
     sent_as_form,
 )
 from chalicelib.api.openapi import documented, form_body, html_answer, redirect_answer
-from chalicelib.api.responses import RETRY_AFTER_BUSY_S, retry_after_seconds, time_left_s
-from chalicelib.config import paymob_settings, portal_settings
-from chalicelib.domain.errors import Busy, InvalidInput, NotFound, TooManyRequests, Unavailable
-from chalicelib.observability.logs import logger
+from chalicelib.api.pages import UnknownChoice, answers_with_pages, card_gateway_origin, html_response, site
+from chalicelib.api.responses import retry_after_seconds, time_left_s
+from chalicelib.domain.errors import InvalidInput, NotFound, TooManyRequests, Unavailable
 from chalicelib.portal import urls
 
 if TYPE_CHECKING:
     from chalicelib.domain.catalogue import District, Service
-    from chalicelib.portal.render import Site
 
 portal_api = Blueprint(__name__)
 
 EDIT = "edit"
-_UNKNOWN_CHOICE = "لم نتعرف على الخدمة أو الحي المختار. ابدأ من الصفحة الرئيسية واختر الحي ثم الخدمة."
-_UNEXPECTED = "حدث خطأ غير متوقع ولم يُحفظ شيء. حاول مرة أخرى بعد قليل."
 _NOT_A_FORM = "هذا العنوان يستقبل نموذج الطلب من صفحات البوابة. ابدأ من الصفحة الرئيسية واختر الحي ثم الخدمة."
-
-
-class _UnknownChoice(Exception):
-    """The hidden service or district of a form names nothing the catalogue offers today."""
-
-
-def _site() -> Site:
-    from chalicelib.portal.render import Site
-
-    settings = portal_settings()
-    return Site(portal=settings.portal_base_url, api=settings.api_base_url)
-
-
-def _origin_or_self(base_url: str) -> str:
-    return base_url or "'self'"
-
-
-def html_response(
-    page: str, status_code: int = 200, extra_headers: dict[str, str] | None = None, leaves_for: str | None = None
-) -> Response:
-    """A page of the portal's, answered by the API. `leaves_for`: another origin one of its forms
-    posts to, directly (an upload form, to the documents bucket) or through the API's redirect
-    (the card gateway): browsers apply `form-action` to every redirect that follows a form's
-    post, so that origin must be named too."""
-    settings = portal_settings()
-    portal, api = _origin_or_self(settings.portal_base_url), _origin_or_self(settings.api_base_url)
-    form_targets = " ".join(filter(None, [api, leaves_for]))
-    # The pages load only the portal's own stylesheet and script, and their forms post only to the API.
-    policy = (
-        f"default-src 'none'; style-src {portal}; script-src {portal}; img-src data:; connect-src {api}; "
-        f"form-action {form_targets}; base-uri 'none'; frame-ancestors 'none'"
-    )
-    headers = {
-        "Content-Type": "text/html; charset=utf-8",
-        "Cache-Control": "no-store",
-        "Content-Security-Policy": policy,
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        **(extra_headers or {}),
-    }
-    return Response(body=page, status_code=status_code, headers=headers)
-
-
-def card_gateway_origin() -> str:
-    """Where Paymob's checkout page is (scheme, host and port: CSP matches a redirect by origin)."""
-    gateway = urlsplit(paymob_settings().api_base)
-    return f"{gateway.scheme}://{gateway.netloc}"
-
-
-def answers_with_pages(page: Callable[[Request], Response]) -> Callable[[Request], Response]:
-    """Whatever goes wrong, the citizen gets a page in the portal's look, never JSON."""
-
-    @functools.wraps(page)
-    def answering(request: Request) -> Response:
-        from chalicelib.portal import render
-
-        try:
-            return page(request)
-        except _UnknownChoice:
-            return html_response(render.problem_page(_site(), _UNKNOWN_CHOICE), 400)
-        except TooManyRequests as limited:  # nothing was checked or written: the page says when to return
-            return html_response(
-                render.problem_page(_site(), limited.message_ar), 429, {"Retry-After": retry_after_seconds(limited)}
-            )
-        except InvalidInput as refusal:  # the body itself: too large, or not a form
-            logger.info("form refused", extra={"error_code": refusal.code})
-            return html_response(render.problem_page(_site(), refusal.message_ar), 400)
-        except Busy as busy:  # the store stayed busy: nothing was written, sending again will work
-            response = html_response(render.problem_page(_site(), busy.message_ar), 409 if busy.contended else 503)
-            response.headers["Retry-After"] = RETRY_AFTER_BUSY_S
-            return response
-        except Unavailable as down:  # a service we depend on is down: nothing was written
-            return html_response(render.problem_page(_site(), down.message_ar), 503)
-        except Exception:
-            logger.exception("unhandled error")
-            return html_response(render.problem_page(_site(), _UNEXPECTED), 500)
-
-    return answering
-
-
-def or_form_page(page: Callable[[Request], Response], blueprint: Blueprint) -> Callable[..., Any]:
-    """Sends a JSON route's form posts (the portal without JavaScript) to `page`; JSON is left as it was."""
-
-    def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
-        @functools.wraps(view)
-        def dispatching(*args: Any, **kwargs: Any) -> Response:
-            request = blueprint.current_request
-            if sent_as_form(request):
-                return page(request)
-            return view(*args, **kwargs)
-
-        return dispatching
-
-    return decorate
 
 
 def _chosen(fields: dict[str, str], now: datetime) -> tuple[District, Service]:
@@ -153,7 +53,7 @@ def _chosen(fields: dict[str, str], now: datetime) -> tuple[District, Service]:
     district = catalogue.district(fields.get("district_code", ""))
     service = catalogue.service(fields.get("service_code", ""), on=cairo_today(now))
     if district is None or service is None or not service.offered_in(district.code):
-        raise _UnknownChoice
+        raise UnknownChoice
     return district, service
 
 
@@ -185,7 +85,7 @@ def application_step() -> Response:
     if not sent_as_form(request):
         from chalicelib.portal import render
 
-        return html_response(render.problem_page(_site(), _NOT_A_FORM), 415)
+        return html_response(render.problem_page(site(), _NOT_A_FORM), 415)
     return check_application(request)
 
 
@@ -210,7 +110,7 @@ def track_result_reopened() -> Response:
 
 
 def _back_to_portal(path: str) -> Response:
-    return Response(body="", status_code=303, headers={"Location": _site().portal + path, "Cache-Control": "no-store"})
+    return Response(body="", status_code=303, headers={"Location": site().portal + path, "Cache-Control": "no-store"})
 
 
 @answers_with_pages
@@ -227,13 +127,13 @@ def check_application(request: Request) -> Response:
     district, service = _chosen(fields, now)
     values = answers(fields, service)
     if fields.get(STEP) == EDIT:
-        return html_response(render.application_page(_site(), district, service, values))
+        return html_response(render.application_page(site(), district, service, values))
     try:
         read_application(application_body(fields), current_catalogue(), cairo_today(now))
     except InvalidInput as refusal:
         return _form_again(district, service, values, refusal)
     key = f"portal-{secrets.token_urlsafe(24)}"
-    return html_response(render.check_page(_site(), district, service, values, key))
+    return html_response(render.check_page(site(), district, service, values, key))
 
 
 @answers_with_pages
@@ -257,7 +157,7 @@ def confirm_application(request: Request) -> Response:
         return _form_again(district, service, answers(fields, service), refusal)
     documents = citizen_document_states(answer["tracking_number"], service)
     last4 = digits_only(str(body["applicant"].get("national_id", "")))[-4:]
-    page = render.confirmation_page(_site(), district, service, answer, documents, national_id_last4=last4)
+    page = render.confirmation_page(site(), district, service, answer, documents, national_id_last4=last4)
     return html_response(page, 201)
 
 
@@ -265,7 +165,7 @@ def _form_again(district: District, service: Service, values: dict[str, str], re
     from chalicelib.portal import render
 
     errors = refusal.fields or {"": refusal.message_ar}
-    page = render.application_page(_site(), district, service, values, errors)
+    page = render.application_page(site(), district, service, values, errors)
     return html_response(page, 400)
 
 
@@ -282,18 +182,18 @@ def track_request(request: Request) -> Response:
     try:
         result = inquire(fields, datetime.now(UTC))
     except InvalidInput as refusal:
-        return html_response(render.track_page(_site(), fields, refusal.fields), 400)
+        return html_response(render.track_page(site(), fields, refusal.fields), 400)
     except NotFound as missing:
-        return html_response(render.track_page(_site(), fields, message=missing.message_ar), 404)
+        return html_response(render.track_page(site(), fields, message=missing.message_ar), 404)
     except TooManyRequests as limited:
-        page = render.track_page(_site(), fields, message=limited.message_ar)
+        page = render.track_page(site(), fields, message=limited.message_ar)
         return html_response(page, 429, {"Retry-After": retry_after_seconds(limited)})
     catalogue = current_catalogue()
     submitted_on = datetime.fromisoformat(result["submitted_at"].replace("Z", "+00:00")).date()
     service = catalogue.service(result["service_code"], on=submitted_on)
     district = catalogue.district(result["district_code"])
     page = render.track_result_page(
-        _site(),
+        site(),
         result,
         service_name=service.name_ar if service else result["service_code"],
         district_name=district.name_ar if district else result["district_code"],
@@ -316,9 +216,9 @@ def pay_by_card(request: Request) -> Response:
         checkout = start_card_payment(tracking_number, {"national_id_last4": fields.get("national_id_last4", "")},
                                       datetime.now(UTC), time_left_s(request))  # fmt: skip
     except (InvalidInput, NotFound) as refusal:
-        return html_response(render.problem_page(_site(), refusal.message_ar), 400)
+        return html_response(render.problem_page(site(), refusal.message_ar), 400)
     except Unavailable as down:
-        return html_response(render.problem_page(_site(), down.message_ar), 503)
+        return html_response(render.problem_page(site(), down.message_ar), 503)
     return Response(
         body="", status_code=303, headers={"Location": checkout["redirect_url"], "Cache-Control": "no-store"}
     )
