@@ -13,14 +13,12 @@ moto's own latency grows with its table (DOMAIN.md) and would measure moto, not 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from capacity import assumptions as a
 from capacity.footprints import Workbench, simulation_environment
 from capacity.recorder import RecordingDynamoDB, Usage
-from chalicelib.domain.errors import NotFound
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.services.inquiry import inquire
 from chalicelib.services.office import view_request
@@ -78,11 +76,13 @@ def measure(history: int, district: str = "imbaba") -> list[RouteAtSize]:
             officer = StaffMember(principal="manager", role=Role.MANAGER, district_code=district)
             tracking_number = next(key[0] for key in recorder.items["requests"] if not key[0].startswith("history"))
 
+            last4 = recorder.items["applicants"][(tracking_number, "")]["national_id"]["S"][-4:]
+
             def inquiry() -> None:
-                # Wrong digits: the attempt counted (issue 10), the same one query of the request's
-                # partition, then the same 404.
-                with suppress(NotFound):
-                    inquire({"tracking_number": tracking_number, "national_id_last4": "0000"}, start)
+                # The citizen's own digits: one update of the request's proof, refused, whose answer
+                # carries the item (store/proofs.py), whatever the district's history. A wrong guess
+                # is one update too, or two when it is the first failure of its hour.
+                inquire({"tracking_number": tracking_number, "national_id_last4": last4}, start)
 
             routes = {
                 "POST /v1/inquiries": inquiry,

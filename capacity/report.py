@@ -265,7 +265,8 @@ def growth_section(rows: list[RouteAtSize]) -> list[str]:
     lines += [
         "",
         "Nothing reads in proportion to the history: queue pages are one query of at most a page "
-        "(25 by default, 100 at most), an inquiry and an office view read one request's own partition (its "
+        "(25 by default, 100 at most), an inquiry updates one item (the request's proof, refused when the "
+        "digits are right, and answered from), an office view reads one request's own partition (its "
         "history entries: about as many as its moves), and the reconciliation reads one day's notices, "
         "which grow with the day's payments (about 40 here for a busy district), not with the years. The "
         "`<district>#closed` queue partitions do grow with the history, without limit (global secondary "
