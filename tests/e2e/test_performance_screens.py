@@ -243,6 +243,9 @@ def test_the_public_page_shows_the_open_data_with_or_without_javascript(
     assert page.locator("svg.chart").count() in (0, 1)
     assert_accessible(page)
     assert_fits_width(page)
+    # The month-by-month table fits too, at 360 px as at 1920: its region never scrolls sideways.
+    region = page.locator("table.perf").locator("xpath=..")
+    assert region.evaluate("region => region.scrollWidth - region.clientWidth") <= 0
     screenshot(page, f"performance-public-{name}-{'js' if javascript else 'no-js'}")
 
 
