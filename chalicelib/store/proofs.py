@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -72,8 +72,8 @@ class StoodProof:
     check: str | None
     attempts_hour: str | None
     attempts: int
-    shown: str | None = None
-    history: list[str] = field(default_factory=list)
+    shown: str | None
+    history: list[str]
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> StoodProof:
@@ -95,25 +95,24 @@ class AttemptsExhausted(Exception):
 
 
 # The attempt's two updates. `#check` is not optional: CHECK is one of DynamoDB's reserved words.
+_ATTEMPT_NAMES = {"#hour": "attempts_hour", "#attempts": "attempts", "#check": "check"}
 _NOT_PROVED_BY_GUESS = "(attribute_not_exists(#check) OR #check <> :guess)"
 _COUNT_IN_HOUR = {
     "UpdateExpression": "ADD #attempts :one",
     "ConditionExpression": f"#hour = :hour AND #attempts < :limit AND {_NOT_PROVED_BY_GUESS}",
-    "ExpressionAttributeNames": {"#hour": "attempts_hour", "#attempts": "attempts", "#check": "check"},
+    "ExpressionAttributeNames": _ATTEMPT_NAMES,
 }
 _BEFORE_HOUR = "(attribute_not_exists(#hour) OR #hour < :hour)"
 _START_HOUR_OF_ISSUED = {
     "UpdateExpression": "SET #hour = :hour, #attempts = :one",
     "ConditionExpression": f"{_BEFORE_HOUR} AND {_NOT_PROVED_BY_GUESS}",
-    "ExpressionAttributeNames": {"#hour": "attempts_hour", "#attempts": "attempts", "#check": "check"},
+    "ExpressionAttributeNames": _ATTEMPT_NAMES,
 }
 _START_HOUR_OF_NEVER_ISSUED = {
     "UpdateExpression": "SET #hour = :hour, #attempts = :one, #kind = :kind, #expires = :expires",
     "ConditionExpression": f"{_BEFORE_HOUR} AND attribute_not_exists(#check)",
-    "ExpressionAttributeNames": {
-        "#hour": "attempts_hour", "#attempts": "attempts", "#check": "check", "#kind": "kind", "#expires": "expires_at",
-    },
-}  # fmt: skip
+    "ExpressionAttributeNames": {**_ATTEMPT_NAMES, "#kind": "kind", "#expires": "expires_at"},
+}
 
 
 def judge_attempt(tracking_number: str, guess: str, hour: str, limit: int, expires_at: datetime) -> StoodProof | None:
