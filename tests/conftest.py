@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
 import pytest
 from moto import mock_aws
 
+from chalicelib.domain.limits import attempts_hour
 from tests.faults import FAULTS, DynamoDBFaults
 from tools.resources import deploy_resources
 from tools.staff_token import SigningKey, local_signing_key
 
 TEST_REGION = "eu-central-1"
 PROJECT = Path(__file__).resolve().parent.parent
+# The longest a test runs whose guesses must all fall in one clock hour (`attempts_hour_now`).
+GUESSING_TEST_AT_MOST = timedelta(minutes=2)
 
 
 @pytest.fixture(autouse=True)
@@ -66,3 +71,20 @@ def dynamodb_faults() -> Iterator[DynamoDBFaults]:
         yield FAULTS
     finally:
         FAULTS.clear()
+
+
+@pytest.fixture
+def attempts_hour_now() -> str:
+    """The UTC hour in which the test's guesses count (domain/limits.py), with its label.
+
+    The API reads the real clock, and the guessing limit counts per clock hour, so a test that
+    expects its run of guesses to meet the limit must run inside one hour: a run that straddles
+    the hour's end is rightly two hours' worth (a burst that CI ran, by its timing, across
+    15:00 UTC had 13 guesses answered "wrong"). When the hour ends too soon for the test, this
+    waits for the next one to begin (once an hour of testing at most)."""
+    now = datetime.now(UTC)
+    hour = attempts_hour(now)
+    if hour.ends_at - now < GUESSING_TEST_AT_MOST:
+        time.sleep((hour.ends_at - now).total_seconds())
+        hour = attempts_hour(datetime.now(UTC))
+    return hour.label
