@@ -28,7 +28,7 @@ _DIGIT = "0-9\u0660-\u0669\u06f0-\u06f9"
 _SEPARATOR = "\\s\\-.\u2010-\u2015\u2212()\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
 # A whole run of digits and separators (possessive, so it is never cut short to fit), even
 # glued to letters: Arabic text often runs straight into a number.
-_DIGIT_RUN = re.compile(rf"(?<![{_DIGIT}+])\+?[{_DIGIT}](?:[{_SEPARATOR}]*+[{_DIGIT}])*+")
+_DIGIT_RUN = re.compile(rf"(?<![{_DIGIT}])\+?[{_DIGIT}](?:[{_SEPARATOR}]*+[{_DIGIT}])*+")
 _TO_ASCII = str.maketrans({chr(zero + value): str(value) for zero in (0x0660, 0x06F0) for value in range(10)})
 _NATIONAL_ID = re.compile(r"[23][0-9]{13}")
 # With its 0, 20 or 0020: a bare ten digits is too like the many ordinary figures logs carry.
@@ -36,9 +36,17 @@ _MOBILE = re.compile(r"(?:0020|20|0)1[0125][0-9]{8}")
 # Values the service itself makes, which hold no personal data but may hold digit runs.
 _OWN_KEYS = frozenset({"correlation_id", "timestamp", "xray_trace_id", "function_request_id", "function_arn"})
 REDACTED = "[redacted]"
+# The fewest digits either can be written with (a mobile: 0, then ten), wherever they stand in a
+# text. Most values a line carries (a method, a route, a status) have far fewer, and are passed
+# over at the cost of one match: every request writes a line.
+_FEWEST_DIGITS = 11
+_HAS_FEWEST_DIGITS = re.compile(rf"(?:[^{_DIGIT}]*+[{_DIGIT}]){{{_FEWEST_DIGITS}}}")
+_INT_FEWER_DIGITS = 10 ** (_FEWEST_DIGITS - 1)
 
 
 def redact(text: str) -> str:
+    if not _HAS_FEWEST_DIGITS.match(text):
+        return text
     return _DIGIT_RUN.sub(_redact_run, text)
 
 
@@ -72,6 +80,8 @@ def _redacted(value: Any) -> Any:
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, int) and not isinstance(value, bool):
+        if -_INT_FEWER_DIGITS < value < _INT_FEWER_DIGITS:
+            return value
         return value if redact(str(value)) == str(value) else REDACTED
     if isinstance(value, dict):
         return {key: item if key in _OWN_KEYS else _redacted(item) for key, item in value.items()}

@@ -75,6 +75,7 @@ after = st.text().filter(lambda text: not text or not is_digit(text[0]))
 @given(before, national_ids, after)
 @example("الرقم القومي: ", NATIONAL_ID, ".")
 @example("id=", NATIONAL_ID.translate(ARABIC_INDIC), "")
+@example("5+", NATIONAL_ID, "")  # a plus sign before it once hid it
 def test_any_national_id_in_any_digits_disappears(prefix: str, number: str, suffix: str) -> None:
     redacted = redact(prefix + number + suffix)
     assert number not in redacted
@@ -86,6 +87,7 @@ def test_any_national_id_in_any_digits_disappears(prefix: str, number: str, suff
 @example("", ("+٢٠ ١٠ ١٢٣٤ ٥٦٧٨", "١٠ ١٢٣٤ ٥٦٧٨"), "!")
 @example("(", ("010) 1234-5678", "10) 1234-5678"), "")
 @example("tel:", ("(+20) 1012345678", "+20 1012345678"), "")
+@example("+", ("+201012345678", "1012345678"), "")  # so did a second plus sign ("++20…", found by hypothesis)
 def test_any_mobile_however_written_disappears(prefix: str, mobile: tuple[str, str], suffix: str) -> None:
     written, from_network_code_on = mobile
     redacted = redact(prefix + written + suffix)
@@ -308,6 +310,20 @@ def test_extra_fields_are_redacted_through_a_real_logger(logged: tuple[logging.L
     assert line["nested"] == {"numbers": [f"tel:{REDACTED}", REDACTED]}
     assert line["tracking_number"] == tracking_number("483127705196")
     assert line["message"] == f"applicant {REDACTED} called from {REDACTED}"
+
+
+def test_integer_fields_are_redacted_when_they_read_as_a_national_id_or_mobile(
+    logged: tuple[logging.Logger, io.StringIO],
+) -> None:
+    test_logger, stream = logged
+    as_numbers = {"national_id": int(NATIONAL_ID), "phone": int("20" + MOBILE[1:])}
+    figures = {"status_code": 200, "duration_ms": 12.5, "bytes": 9_999_999_999, "delta": -2_147_483_648}
+
+    test_logger.info("numbers", extra={**as_numbers, **figures})
+
+    (line,) = assert_no_secret(stream.getvalue())
+    assert (line["national_id"], line["phone"]) == (REDACTED, REDACTED)
+    assert {name: line[name] for name in figures} == figures
 
 
 def test_an_exception_message_is_redacted_through_a_real_logger(logged: tuple[logging.Logger, io.StringIO]) -> None:
