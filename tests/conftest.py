@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 
 import boto3
 import pytest
 from moto import mock_aws
 
+from chalicelib.domain.calendar import CAIRO, cairo_today
 from chalicelib.domain.limits import attempts_hour
 from tests.faults import FAULTS, DynamoDBFaults
 from tools.resources import deploy_resources
@@ -20,8 +22,8 @@ from tools.staff_token import SigningKey, local_signing_key
 
 TEST_REGION = "eu-central-1"
 PROJECT = Path(__file__).resolve().parent.parent
-# The longest a test runs whose guesses must all fall in one clock hour (`attempts_hour_now`).
-GUESSING_TEST_AT_MOST = timedelta(minutes=2)
+# The longest a test runs whose calls must all count in one window of the real clock.
+WINDOWED_TEST_AT_MOST = timedelta(minutes=2)
 
 
 @pytest.fixture(autouse=True)
@@ -73,18 +75,30 @@ def dynamodb_faults() -> Iterator[DynamoDBFaults]:
         FAULTS.clear()
 
 
+def _now_with_time_to_spare(window_end: Callable[[datetime], datetime]) -> datetime:
+    """Now, in a window of the real clock (it ends at `window_end(now)`) long enough for the
+    test: when it ends too soon, after waiting for the next one to begin (once a window at most).
+
+    The API reads the real clock, and limits count in its windows, so a test that expects its
+    calls to meet a limit must make them inside one window: calls that straddle a window's end
+    are rightly two windows' worth (a burst that CI ran, by its timing, across 15:00 UTC had 13
+    guesses answered "wrong", ten an hour being the limit)."""
+    now = datetime.now(UTC)
+    left = window_end(now) - now
+    if left < WINDOWED_TEST_AT_MOST:
+        time.sleep(left.total_seconds())
+        now = datetime.now(UTC)
+    return now
+
+
 @pytest.fixture
 def attempts_hour_now() -> str:
-    """The UTC hour in which the test's guesses count (domain/limits.py), with its label.
+    """The label of the UTC hour in which the test's guesses count (domain/limits.py)."""
+    return attempts_hour(_now_with_time_to_spare(lambda now: attempts_hour(now).ends_at)).label
 
-    The API reads the real clock, and the guessing limit counts per clock hour, so a test that
-    expects its run of guesses to meet the limit must run inside one hour: a run that straddles
-    the hour's end is rightly two hours' worth (a burst that CI ran, by its timing, across
-    15:00 UTC had 13 guesses answered "wrong"). When the hour ends too soon for the test, this
-    waits for the next one to begin (once an hour of testing at most)."""
-    now = datetime.now(UTC)
-    hour = attempts_hour(now)
-    if hour.ends_at - now < GUESSING_TEST_AT_MOST:
-        time.sleep((hour.ends_at - now).total_seconds())
-        hour = attempts_hour(datetime.now(UTC))
-    return hour.label
+
+@pytest.fixture
+def cairo_day_now() -> date:
+    """The Cairo day in which the test's submissions and messages count, per phone (domain/limits.py)."""
+    now = _now_with_time_to_spare(lambda now: datetime.combine(cairo_today(now) + timedelta(days=1), dt_time(0), CAIRO))
+    return cairo_today(now)

@@ -121,6 +121,7 @@ def test_the_limit_is_configuration(aws: None, monkeypatch: pytest.MonkeyPatch) 
         submit_request(applying(), None, ONLINE, LATE_EVENING)
 
 
+@pytest.mark.usefixtures("cairo_day_now")  # its submissions go through the API, on the real clock
 def test_the_confirm_page_without_javascript_says_when_to_try_again(aws: None) -> None:
     with Client(app, stage_name="local") as client:
         for _ in range(5):
