@@ -39,6 +39,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 
+from chalicelib.domain.national_id import expected_check_digit
 from tools.local_stack import REGION, STAGE, Ports, local_aws_environment, local_stage_variables
 from tools.resources import deployed_outputs
 
@@ -61,7 +62,6 @@ FAMILY_NAMES = ("عبد الله", "السيد", "عبد الرحمن", "حسي�
                 "سليمان", "فؤاد", "المصري", "عبد العزيز", "رمضان", "جاد", "منصور")  # fmt: skip
 NAME_PARTS = (MALE_NAMES + FEMALE_NAMES, MALE_NAMES, FAMILY_NAMES)  # own name, father's, family's
 GOVERNORATES = ("21", "21", "21", "01", "12", "13", "14", "22", "24", "88")
-ID_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 
 @dataclass
@@ -89,8 +89,7 @@ class Plan:
 def national_id(rng: random.Random) -> str:
     birth = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
     first13 = f"{2 if birth.year < 2000 else 3}{birth:%y%m%d}{rng.choice(GOVERNORATES)}{rng.randrange(10000):04d}"
-    total = sum(int(digit) * weight for digit, weight in zip(first13, ID_WEIGHTS, strict=True))
-    return f"{first13}{(11 - total % 11) % 10}"
+    return first13 + expected_check_digit(first13)
 
 
 def field_value(form_field: Any, rng: random.Random) -> Any:

@@ -15,13 +15,11 @@ from chalicelib.adapters.fawry import fawry_signature
 from chalicelib.adapters.secrets import LOCAL_DEFAULTS
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.catalogue import FormField, Service
+from chalicelib.domain.national_id import expected_check_digit
 from chalicelib.domain.staff import Role
 from chalicelib.services.catalogue import current_catalogue
 from tools.staff_token import local_signing_key, mint_token
 
-# The common (unconfirmed) national ID check-digit rule: the API accepts a mismatch, but a
-# well-formed number keeps the load test's requests like a citizen's.
-NATIONAL_ID_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 MOBILE_PREFIXES = ("010", "011", "012", "015")
 
 
@@ -36,8 +34,9 @@ def offered_services(district_code: str) -> list[Service]:
 def random_national_id(rng: random.Random) -> str:
     birth = f"{rng.randint(60, 99):02d}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
     first13 = f"2{birth}21{rng.randint(0, 9999):04d}"
-    total = sum(int(digit) * weight for digit, weight in zip(first13, NATIONAL_ID_WEIGHTS, strict=True))
-    return f"{first13}{(11 - total % 11) % 10}"
+    # The API accepts a check digit that does not match, but a well-formed number keeps the
+    # load test's requests like a citizen's.
+    return first13 + expected_check_digit(first13)
 
 
 def _answer_for(form_field: FormField, rng: random.Random) -> Any:

@@ -126,12 +126,13 @@ def parse_national_id(raw: str, today: date) -> NationalId:
         birth_date=birth_date,
         governorate_code=governorate_code,
         sex="male" if int(number[12]) % 2 else "female",
-        checksum_matches=number[13] == _expected_check_digit(number[:13]),
+        checksum_matches=number[13] == expected_check_digit(number[:13]),
     )
 
 
-def _expected_check_digit(first13: str) -> str:
-    """The check digit the unconfirmed reverse-engineered rule predicts for the first 13 ASCII digits."""
+def expected_check_digit(first13: str) -> str:
+    """The check digit the unconfirmed reverse-engineered rule predicts for the first 13 ASCII digits
+    (reported, never enforced; tests, the demo and the load test make well-formed numbers with it)."""
     total = sum(weight * int(digit) for weight, digit in zip(_CHECKSUM_WEIGHTS, first13, strict=True))
     return str((11 - total % 11) % 10)
 
