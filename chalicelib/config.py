@@ -30,19 +30,11 @@ class Settings:
     # How long who asked is kept after the request closes (then DynamoDB's TTL deletes it).
     applicant_retention_days: int
 
-    def table_name(self, table: str) -> str:
-        """The physical name of one of the tables in infra/resources.yaml."""
-        return _physical_table_name(self.stage, table)
-
 
 def table_name(table: str) -> str:
     """The physical name of one of the tables in infra/resources.yaml, in this stage: what
     PynamoDB asks several times a call, so it reads the stage alone (store/base.py)."""
-    return _physical_table_name(stage(), table)
-
-
-def _physical_table_name(stage_name: str, table: str) -> str:
-    return f"shobbak-{stage_name}-{table}"
+    return f"shobbak-{stage()}-{table}"
 
 
 def running_in_lambda() -> bool:

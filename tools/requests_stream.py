@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.config import settings
+from chalicelib.config import table_name
 
 SHARDS_LOOKED_UP_EVERY = 30
 
@@ -35,7 +35,7 @@ class RequestsStream:
 
     def __init__(self) -> None:
         dynamodb, self._streams = stream_clients()
-        table = dynamodb.describe_table(TableName=settings().table_name("requests"))["Table"]
+        table = dynamodb.describe_table(TableName=table_name("requests"))["Table"]
         self._arn = table["LatestStreamArn"]
         self._last: dict[str, str] = {}  # shard id -> the sequence number of the last record read
         self._shards: list[dict[str, Any]] = []
