@@ -34,13 +34,13 @@ lock: $(TOOLS)/.installed
 	$(LOCK) --output-file requirements-tools.lock requirements-tools.txt
 
 run: $(VENV)/.installed
-	$(BIN)/python -m tools.local_stack
+	$(BIN)/python -m tools.local.stack
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/cfn-lint infra/resources.yaml infra/staff-pool.yaml infra/edge-waf.yaml  # the rest is linted merged, by make package
-	$(BIN)/python -m tools.check_locks
+	$(BIN)/python -m tools.build.check_locks
 
 test: $(VENV)/.installed lint browser node_modules/.installed packages
 	$(BIN)/python -m pytest
@@ -60,7 +60,7 @@ node_modules/.installed: package.json package-lock.json
 
 # Lighthouse's four scores for home, a service page, the form and the track page: bench/lighthouse.json.
 lighthouse: $(VENV)/.installed browser node_modules/.installed
-	$(BIN)/python -m tools.lighthouse
+	$(BIN)/python -m tools.testing.lighthouse
 
 unit: $(VENV)/.installed
 	$(BIN)/python -m pytest tests/unit
@@ -79,17 +79,17 @@ capacity: $(VENV)/.installed
 	$(BIN)/python -m capacity.report
 
 # The deployable template and zip under build/$(STAGE)/: Chalice's functions and API merged with
-# infra/ (tools/package_template.py says which files and why), the API split between its
+# infra/ (tools/build/package_template.py says which files and why), the API split between its
 # functions, then linted by cfn-lint and checkov (every finding left is skipped in the template
 # with its reason). `make packages` builds both stages, as `make test` does.
 CHECKOV := $(TOOLS)/bin/checkov --quiet --compact --skip-download --framework cloudformation --download-external-modules false
 package: $(VENV)/.installed $(TOOLS)/.installed
 	rm -rf build/$(STAGE)
-	$(BIN)/python -m tools.package_template merge --stage $(STAGE) build/$(STAGE)-merge-template.json
+	$(BIN)/python -m tools.build.package_template merge --stage $(STAGE) build/$(STAGE)-merge-template.json
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-central-1} $(BIN)/chalice package --stage $(STAGE) --template-format yaml \
 		--merge-template build/$(STAGE)-merge-template.json build/$(STAGE)
-	$(BIN)/python -m tools.byte_compile build/$(STAGE)
-	$(BIN)/python -m tools.package_template finish build/$(STAGE)/sam.yaml
+	$(BIN)/python -m tools.build.byte_compile build/$(STAGE)
+	$(BIN)/python -m tools.build.package_template finish build/$(STAGE)/sam.yaml
 	$(BIN)/cfn-lint build/$(STAGE)/sam.yaml
 	$(CHECKOV) --file build/$(STAGE)/sam.yaml --file infra/edge-waf.yaml --file infra/staff-pool.yaml
 
@@ -100,17 +100,17 @@ packages:
 # The portal's pages into the deployed stack's bucket (`make package` and a deploy first):
 # hashed assets cached a year, pages five minutes, then the pages invalidated at the edge.
 publish: $(VENV)/.installed
-	$(BIN)/python -m tools.publish_portal --stage $(STAGE)
+	$(BIN)/python -m tools.build.publish_portal --stage $(STAGE)
 
 # With `make run` up: about a thousand requests over the past months through the real services
-# (tools/demo.py); a second run adds nothing.
+# (tools/local/demo.py); a second run adds nothing.
 demo: $(VENV)/.installed
-	$(BIN)/python -m tools.demo
+	$(BIN)/python -m tools.local.demo
 
 # One signed staff token for the local stage, and nothing else on stdout.
 token:
 	@$(MAKE) --no-print-directory -s $(VENV)/.installed >&2
-	@$(BIN)/python -m tools.staff_token --role "$(ROLE)" --district "$(DISTRICT)"
+	@$(BIN)/python -m tools.local.staff_token --role "$(ROLE)" --district "$(DISTRICT)"
 
 clean:
 	rm -rf build portal_site/build test-artifacts .pytest_cache .ruff_cache .hypothesis

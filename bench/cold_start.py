@@ -224,8 +224,8 @@ def measure_all(env: dict[str, str], scratch: Path) -> dict[str, Any]:
     from app import app
     from chalicelib.domain.staff import Role
     from tests.factories import national_id, submission
-    from tools.resources import deploy_resources
-    from tools.staff_token import local_signing_key, mint_token
+    from tools.local.resources import deploy_resources
+    from tools.local.staff_token import local_signing_key, mint_token
 
     deploy_resources(boto3.client("cloudformation", region_name=REGION), STAGE)
     body = submission()

@@ -228,9 +228,9 @@ def measure_requests() -> tuple[dict[str, Any], dict[str, Any]]:
     from bench.performance import performance_page_calls
     from chalicelib.domain.staff import Role
     from tests.factories import national_id, submission
-    from tools.aws_calls import counted_aws_calls
-    from tools.resources import deploy_resources
-    from tools.staff_token import local_signing_key, mint_token
+    from tools.local.resources import deploy_resources
+    from tools.local.staff_token import local_signing_key, mint_token
+    from tools.testing.aws_calls import counted_aws_calls
 
     body = submission()
     with mock_aws(), Client(app, stage_name=STAGE) as client, stdout_to_devnull():

@@ -13,8 +13,8 @@ from typing import Any
 def performance_page_calls(client: Any, district_code: str = "dokki") -> int:
     """DynamoDB calls of one GET /v1/office/performance by the district's manager."""
     from chalicelib.domain.staff import Role
-    from tools.aws_calls import counted_aws_calls
-    from tools.staff_token import local_signing_key, mint_token
+    from tools.local.staff_token import local_signing_key, mint_token
+    from tools.testing.aws_calls import counted_aws_calls
 
     token = mint_token(local_signing_key(), Role.MANAGER, district_code)
     with counted_aws_calls() as calls:

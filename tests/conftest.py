@@ -17,8 +17,8 @@ from moto import mock_aws
 from chalicelib.domain.calendar import CAIRO, cairo_today
 from chalicelib.domain.limits import attempts_hour
 from tests.faults import FAULTS, DynamoDBFaults
-from tools.resources import deploy_resources
-from tools.staff_token import SigningKey, local_signing_key
+from tools.local.resources import deploy_resources
+from tools.local.staff_token import SigningKey, local_signing_key
 
 TEST_REGION = "eu-central-1"
 PROJECT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import sys
 from importlib.metadata import packages_distributions
 
 from tests.conftest import PROJECT
-from tools.check_locks import pins
+from tools.build.check_locks import pins
 
 # Chalice adds its own runtime to the package it builds.
 ADDED_BY_CHALICE = {"chalice"}

@@ -44,9 +44,9 @@ from bench.load.traffic import (
     offered_services,
     officer_token,
 )
-from tools.local_stack import REGION, STAGE, local_aws_environment, stop, wait_until_answering
-from tools.resources import deploy_resources
-from tools.staff_token import local_signing_key
+from tools.local.resources import deploy_resources
+from tools.local.stack import REGION, STAGE, local_aws_environment, stop, wait_until_answering
+from tools.local.staff_token import local_signing_key
 
 PROJECT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -212,7 +212,7 @@ def load_stack(workdir: Path) -> Iterator[Stack]:
     environment = local_aws_environment(aws_port)
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        aws = _start_logged("tools.aws_emulation", ["--port", str(aws_port)], environment, workdir / "aws.log")
+        aws = _start_logged("tools.local.emulation.server", ["--port", str(aws_port)], environment, workdir / "aws.log")
         processes.append(aws)
         wait_until_answering(f"http://127.0.0.1:{aws_port}/moto-api/", aws)
         cloudformation = boto3.client(

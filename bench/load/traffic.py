@@ -18,7 +18,7 @@ from chalicelib.domain.catalogue import FormField, Service
 from chalicelib.domain.national_id import expected_check_digit
 from chalicelib.domain.staff import Role
 from chalicelib.services.catalogue import current_catalogue
-from tools.staff_token import local_signing_key, mint_token
+from tools.local.staff_token import local_signing_key, mint_token
 
 MOBILE_PREFIXES = ("010", "011", "012", "015")
 

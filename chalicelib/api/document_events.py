@@ -5,7 +5,7 @@
 - GuardDuty Malware Protection for S3 "Object Scan Result" → `clean` or `rejected`.
 The patterns name no bucket (its name is known only once deployed); the service ignores
 objects of any other bucket. `chalice local` fires no such handler: locally
-tools/document_scanner.py invokes these same functions with events built like AWS's.
+tools/local/document_scanner.py invokes these same functions with events built like AWS's.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import pytest
 from chalicelib.adapters import secrets
 from chalicelib.adapters.secrets import MissingSecret, deployed_value, secret
 from chalicelib.domain.errors import Unavailable
-from tools.aws_calls import counted_aws_calls
+from tools.testing.aws_calls import counted_aws_calls
 
 PARAMETER = "/shobbak/dev/fawry-secure-key"
 

@@ -30,7 +30,7 @@ from chalicelib.adapters.staff_tokens import (
 )
 from chalicelib.config import StaffTokenSettings
 from chalicelib.domain.staff import Role, StaffMember
-from tools.staff_token import local_signing_key, mint_token
+from tools.local.staff_token import local_signing_key, mint_token
 
 ISSUER = "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_TestPool"
 AUDIENCE = "test-office-app-client"
@@ -51,7 +51,7 @@ def impostor_key() -> rsa.RSAPrivateKey:
 
 
 def write_jwks(path: Path, *keys: tuple[str, rsa.RSAPrivateKey]) -> None:
-    """A published key set, the way tools/staff_token.local_signing_key writes one."""
+    """A published key set, the way tools/local/staff_token.local_signing_key writes one."""
     published = []
     for kid, key in keys:
         public_jwk = json.loads(RSAAlgorithm.to_jwk(key.public_key()))

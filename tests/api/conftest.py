@@ -9,7 +9,7 @@ from chalice.test import Client
 from app import app
 from chalicelib.domain.staff import Role
 from tests.api.fake_paymob import FakePaymob
-from tools.staff_token import SigningKey, mint_token
+from tools.local.staff_token import SigningKey, mint_token
 
 
 @pytest.fixture(autouse=True)

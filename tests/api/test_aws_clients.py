@@ -28,7 +28,7 @@ from tests.api.calls import post_json
 from tests.api.conftest import StaffHeaders
 from tests.api.gateway_notices import FAWRY_CALLBACK, PAYMOB_CALLBACK, fawry_notice, paymob_callback, paymob_obj
 from tests.factories import CATALOGUE_DAY, national_id, paid_service_code, submission
-from tools.document_scanner import object_created_event, scan_result_event
+from tools.local.document_scanner import object_created_event, scan_result_event
 
 Made = Counter[str]
 ACCEPTED = AWSResponse("https://sms-voice.eu-central-1.amazonaws.com/", 200, {}, None)

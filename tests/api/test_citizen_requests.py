@@ -10,7 +10,7 @@ from chalice.test import Client
 
 from chalicelib.domain.tracking import new_tracking_number
 from tests.factories import free_service_code, national_id, submission
-from tools.aws_calls import counted_aws_calls
+from tools.testing.aws_calls import counted_aws_calls
 
 TABLES = ("shobbak-local-requests", "shobbak-local-applicants", "shobbak-local-idempotency")
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")

@@ -20,7 +20,7 @@ from tests.api.calls import hand_in_every_document, post_json
 from tests.api.conftest import StaffHeaders
 from tests.api.uploads import BUCKET, JPEG, PDF, clean_document, deliver_events, offer, post_file
 from tests.factories import free_service_code, submission
-from tools.document_scanner import EICAR, object_created_event, scan_result_event
+from tools.local.document_scanner import EICAR, object_created_event, scan_result_event
 
 SERVICE = free_service_code()
 REVEAL = {"reason": "التحقق من صورة البطاقة مقابل بيانات الطلب"}

@@ -21,7 +21,7 @@ from tests.api.conftest import StaffHeaders
 from tests.api.gateway_notices import FAWRY_CALLBACK, fawry_notice
 from tests.api.uploads import offer
 from tests.factories import national_id, paid_service_code, submission
-from tools.aws_calls import counted_aws_calls
+from tools.testing.aws_calls import counted_aws_calls
 
 PARAMETER = "/shobbak/dev/public-url"
 PUBLIC_URL = "https://d1a2b3c4d5e6f7.cloudfront.net"

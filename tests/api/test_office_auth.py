@@ -21,7 +21,7 @@ from chalicelib.domain.staff import Role
 from tests.api.calls import post_json
 from tests.api.conftest import StaffHeaders
 from tests.factories import free_service_code, submission
-from tools.staff_token import LOCAL_AUDIENCE, LOCAL_ISSUER, WORKING_DAY_S, SigningKey, mint_token
+from tools.local.staff_token import LOCAL_AUDIENCE, LOCAL_ISSUER, WORKING_DAY_S, SigningKey, mint_token
 
 TABLES = ("shobbak-local-requests", "shobbak-local-applicants", "shobbak-local-idempotency")
 REVEAL_REASON = "المواطن حضر للشباك ويسأل عن طلبه"

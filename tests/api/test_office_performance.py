@@ -16,9 +16,9 @@ from chalicelib.services.performance import keep_figures, recount_overdue
 from chalicelib.services.submission import ONLINE, submit_request
 from tests.api.conftest import StaffHeaders
 from tests.factories import CATALOGUE_DAY, national_id, submission
-from tools.aws_calls import counted_aws_calls
-from tools.performance_feeder import stream_changes
-from tools.requests_stream import RequestsStream
+from tools.local.figures_feeder import stream_changes
+from tools.local.requests_stream import RequestsStream
+from tools.testing.aws_calls import counted_aws_calls
 
 ACTIVE = ("dokki", "omraniya", "warraq")
 QUICKEST = min(load_catalogue(1).services(on=CATALOGUE_DAY), key=lambda service: service.sla_days)

@@ -11,7 +11,7 @@ from chalicelib.services.submission import ONLINE, submit_request
 from tests.api.calls import post_json
 from tests.api.conftest import StaffHeaders
 from tests.factories import submission
-from tools.aws_calls import counted_aws_calls
+from tools.testing.aws_calls import counted_aws_calls
 
 FREE_AND_FAST = "demolition_licence"
 

@@ -37,7 +37,7 @@ from tests.api.gateway_notices import (
     submit,
     table_items,
 )
-from tools.aws_calls import counted_aws_calls
+from tools.testing.aws_calls import counted_aws_calls
 
 ORDER_ID = "217503754"
 

@@ -21,7 +21,7 @@ from tests.api.calls import hand_in_every_document, post_json
 from tests.api.conftest import StaffHeaders
 from tests.conftest import TEST_REGION
 from tests.factories import free_service_code, national_id, submission
-from tools.resources import RESOURCES_TEMPLATE
+from tools.local.resources import RESOURCES_TEMPLATE
 
 APPLICANTS = "shobbak-local-applicants"
 REASON = "طلب صاحب البيانات رقم 2026/118 بحذف بياناته"

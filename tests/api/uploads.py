@@ -11,7 +11,7 @@ from chalice.test import Client
 
 from tests.api.calls import post_json
 from tests.factories import national_id
-from tools.document_scanner import object_created_event, scan_result_event, simulated_scan
+from tools.local.document_scanner import object_created_event, scan_result_event, simulated_scan
 
 BUCKET = "shobbak-local-documents-123456789012"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

@@ -1,5 +1,5 @@
 """The real local stack for tests that run things at the same time: the AWS emulation in a
-process of its own (tools/aws_emulation.py, one call at a time, as DynamoDB applies each call
+process of its own (tools/local/emulation/server.py, one call at a time, as DynamoDB applies each call
 atomically), `chalice local` in another (threads, as many requests at once as are sent),
 and a stand-in Paymob. Tests send HTTP from many threads, or run handlers in many processes;
 nothing serializes the application's own calls."""
@@ -25,7 +25,7 @@ import pytest
 
 from tests.api.fake_paymob import FakePaymob
 from tests.conftest import PROJECT, TEST_REGION, local_stage_environment
-from tools.resources import deploy_resources
+from tools.local.resources import deploy_resources
 
 BIN = os.path.dirname(sys.executable)
 READY_TIMEOUT_S = 90
@@ -153,7 +153,7 @@ def running_stack() -> Iterator[Stack]:
     # Storms of filings and messages for the factories' one phone: past issue 10's daily limits,
     # which tests/services/test_flooding.py tests on their own.
     environment.update(ONLINE_SUBMISSIONS_PER_PHONE_PER_DAY="100000", MESSAGES_PER_PHONE_PER_DAY="100000")
-    aws = _start([sys.executable, "-m", "tools.aws_emulation", "--port", str(aws_port)], environment)
+    aws = _start([sys.executable, "-m", "tools.local.emulation.server", "--port", str(aws_port)], environment)
     api = None
     try:
         _wait_for(f"{aws_url}/moto-api/", aws)

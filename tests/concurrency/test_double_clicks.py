@@ -10,7 +10,7 @@ from chalicelib.domain.staff import Role
 from tests.api.calls import post_json
 from tests.concurrency.conftest import Stack
 from tests.factories import free_service_code, national_id, submission
-from tools.staff_token import SigningKey, mint_token
+from tools.local.staff_token import SigningKey, mint_token
 
 REQUESTS_TABLE = "shobbak-local-requests"
 

@@ -55,7 +55,7 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
         [
             sys.executable,
             "-m",
-            "tools.local_stack",
+            "tools.local.stack",
             "--aws-port",
             str(aws),
             "--api-port",

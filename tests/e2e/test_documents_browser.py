@@ -25,8 +25,8 @@ from tests.e2e.browser import ARTIFACTS, CHROMIUM_ARGS, PHONE, assert_fits_width
 from tests.e2e.conftest import LocalStack
 from tests.e2e.test_portal_browser import fill_shop_licence_form
 from tests.factories import national_id, submission
-from tools.document_scanner import EICAR
-from tools.staff_token import local_signing_key, mint_token
+from tools.local.document_scanner import EICAR
+from tools.local.staff_token import local_signing_key, mint_token
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import LocalStack
-from tools.lighthouse import PAGES, audit
+from tools.testing.lighthouse import PAGES, audit
 
 pytestmark = pytest.mark.e2e
 

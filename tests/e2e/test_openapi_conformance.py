@@ -16,7 +16,7 @@ import pytest
 from chalicelib.api.openapi.schemas import EXAMPLE_APPLICATION
 from chalicelib.domain.staff import Role
 from tests.e2e.conftest import LocalStack
-from tools.staff_token import local_signing_key, mint_token
+from tools.local.staff_token import local_signing_key, mint_token
 
 pytestmark = pytest.mark.e2e
 

@@ -23,7 +23,7 @@ from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.staff import Role
 from tests.e2e.browser import assert_accessible, assert_fits_width, chromium, new_page, screenshot
 from tests.e2e.conftest import PROJECT, LocalStack
-from tools.staff_token import local_signing_key, mint_token
+from tools.local.staff_token import local_signing_key, mint_token
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ REPUBLISHED_WITHIN_S = 150
 def run_demo(stack: LocalStack) -> str:
     aws_port = stack.aws_url.rsplit(":", 1)[1]
     done = subprocess.run(
-        [sys.executable, "-m", "tools.demo", "--aws-port", aws_port, "--requests", str(DEMO_REQUESTS)],
+        [sys.executable, "-m", "tools.local.demo", "--aws-port", aws_port, "--requests", str(DEMO_REQUESTS)],
         cwd=PROJECT, capture_output=True, text=True, check=True, timeout=900,
     )  # fmt: skip
     return done.stdout

@@ -14,7 +14,7 @@ from tests.conftest import PROJECT
 STAGES = ("dev", "prod")
 # What a packaged template is made from: newer than the template means it must be made again.
 INPUTS = (
-    "infra", ".chalice", "tools/package_template.py", "tools/byte_compile.py", "app.py", "chalicelib",
+    "infra", ".chalice", "tools/build/package_template.py", "tools/build/byte_compile.py", "app.py", "chalicelib",
     "requirements.txt",
 )  # fmt: skip
 

@@ -4,13 +4,13 @@ for both stages, and what the stacks then hold asked of the AWS APIs, not read f
 Steps, as a person takes them: the staff pool's stack (infra/staff-pool.yaml, whose exports the
 app's stack imports), the edge stack (infra/edge-waf.yaml) in us-east-1, the zip into an
 artefacts bucket with every function's CodeUri pointed at it (`aws cloudformation package`),
-AWS's SAM transform (tools/moto_deploy.py: moto has none), then the app's stack with every
+AWS's SAM transform (tools/build/moto_deploy.py: moto has none), then the app's stack with every
 parameter a person gives (prod with a portal domain of its own, dev with CloudFront's: one deploy
 each way). Each stack must reach CREATE_COMPLETE, dev's and prod's side by side in
 one account (the runbook allows it), and each test asks about its stage's resources only.
 
 What moto 5.2.5's CloudFormation does not create (each stood in for by
-tools/moto_deploy.NotEmulated so that a reference to it resolves; the lists are asserted, so a
+tools/build/moto_deploy.NotEmulated so that a reference to it resolves; the lists are asserted, so a
 moto that starts creating one of them fails here and the test can then ask its API):
 - Cognito user pool, client and groups: the staff pool's exports carry stand-in ids, which the
   app's functions do receive through Fn::ImportValue (asserted: moto resolves it).
@@ -25,14 +25,14 @@ resolved their properties to, labelled so where it is: that every reference land
 the stack did create (alarms' actions and dimensions, metric filters' log groups, policies'
 topics and buckets, the stage's throttled methods, the edge's rate rules' paths).
 moto also drops properties of types it does create. Those it has an API for are applied by
-tools/moto_deploy (_mended: table PITR and encryption, log group keys, function tracing, role
+tools/build/moto_deploy (_mended: table PITR and encryption, log group keys, function tracing, role
 policies as JSON, KMS key tags and policy, SSM parameter tags, the API's routes from its body)
 and asserted here;
 those it does not model are not asserted here: a function's DeadLetterConfig, a role's
 ManagedPolicyArns, a bucket's encryption, versioning and public access block. A log group's
 Arn in moto lacks CloudFormation's trailing ":*". tests/infra/test_packaged_template.py holds
 all of these to the packaged template itself.
-moto checks neither parameters (patterns, allowed values) nor Rules: tools/moto_deploy.refusals
+moto checks neither parameters (patterns, allowed values) nor Rules: tools/build/moto_deploy.refusals
 does, as CloudFormation does before creating, and the runbook's own first deploy is held to it.
 Nothing here changes the template that is deployed.
 """
@@ -58,7 +58,7 @@ from moto import mock_aws
 from chalicelib.config import missing_deployment_settings
 from tests.conftest import PROJECT, TEST_REGION
 from tests.infra.conftest import STAGES, packaged
-from tools.moto_deploy import NOT_EMULATED, Gaps, create_stack, expand, moto_gaps, refusals, with_code_in
+from tools.build.moto_deploy import NOT_EMULATED, Gaps, create_stack, expand, moto_gaps, refusals, with_code_in
 
 ACCOUNT = "123456789012"  # moto's
 EDGE_REGION = "us-east-1"  # CloudFront takes web ACLs from there only
@@ -281,7 +281,7 @@ def test_every_log_group_is_kept_ninety_days_and_encrypted(deployed: Deployment)
 
 
 def test_each_api_route_reaches_the_function_for_its_prefix(deployed: Deployment) -> None:
-    """The split of tools/package_template.py, as API Gateway holds it: the offices' routes and
+    """The split of tools/build/package_template.py, as API Gateway holds it: the offices' routes and
     the gateways' callbacks reach functions of their own, everything else the citizen API."""
     apigateway, lambda_ = deployed.client("apigateway"), deployed.client("lambda")
     arn = {name: lambda_.get_function(FunctionName=deployed.physical[name])["Configuration"]["FunctionArn"]
@@ -442,7 +442,7 @@ def test_the_edge_stack_keeps_its_waf_log_in_us_east_1(deployed: Deployment) -> 
 def test_the_runbooks_first_deploy_is_accepted(stage: str) -> None:
     """The app's first deploy exactly as docs/runbook.md section 2 types it (its parameter names;
     the values are GIVEN's): CloudFormation checks parameters and Rules before it creates
-    anything, and moto checks neither, so tools/moto_deploy.refusals does. It is the only one:
+    anything, and moto checks neither, so tools/build/moto_deploy.refusals does. It is the only one:
     nothing is given back to the stack by a second deploy."""
     runbook = (PROJECT / "docs" / "runbook.md").read_text(encoding="utf-8")
     deploys = re.findall(

@@ -15,7 +15,7 @@ import pytest
 from chalicelib.config import missing_deployment_settings
 from tests.conftest import PROJECT
 from tests.infra.conftest import packaged
-from tools.check_locks import pins
+from tools.build.check_locks import pins
 
 LAMBDA_QUOTA, MUST_STAY_UNRESERVED = 1000, 100
 # The only statements allowed a Resource of "*": actions that have no narrower resource.
@@ -307,7 +307,7 @@ def test_the_zip_holds_exactly_the_locked_versions(stage_name: str) -> None:
 @pytest.mark.parametrize("stage_name", ["prod"])
 def test_every_module_in_the_zip_is_shipped_byte_compiled(stage_name: str) -> None:
     """/var/task is read-only: a module without its byte-compiled file would be compiled again on
-    every cold start (tools/byte_compile.py)."""
+    every cold start (tools/build/byte_compile.py)."""
     packaged(stage_name)
     with zipfile.ZipFile(PROJECT / "build" / stage_name / "deployment.zip") as archive:
         names = set(archive.namelist())

@@ -48,7 +48,7 @@ from chalicelib.store.requests import load_request_record
 from tests.api.calls import hand_in_every_document, post_json
 from tests.api.gateway_notices import fawry_notice, post_fawry
 from tests.factories import free_service_code, national_id, submission
-from tools.staff_token import SigningKey, mint_token
+from tools.local.staff_token import SigningKey, mint_token
 
 REGION = "eu-central-1"
 TOPIC_ARN = f"arn:aws:sns:{REGION}:{DEFAULT_ACCOUNT_ID}:shobbak-local-voice-calls"

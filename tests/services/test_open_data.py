@@ -20,8 +20,8 @@ from chalicelib.services.submission import ONLINE, submit_request
 from portal_site.budget import BUDGET_BYTES, page_weight
 from portal_site.build import build
 from tests.factories import free_service_code, hand_in_paper, national_id, submission
-from tools.performance_feeder import stream_changes
-from tools.requests_stream import RequestsStream
+from tools.local.figures_feeder import stream_changes
+from tools.local.requests_stream import RequestsStream
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 MANAGER = StaffMember("manager-1", Role.MANAGER, "dokki")

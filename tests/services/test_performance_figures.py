@@ -36,9 +36,9 @@ from chalicelib.store.requests import load_request_record
 from tests.api.gateway_notices import fawry_notice
 from tests.conftest import TEST_REGION
 from tests.factories import CATALOGUE_DAY, hand_in_paper, submission
-from tools.performance_feeder import stream_changes
-from tools.requests_stream import RequestsStream
-from tools.resources import deploy_resources
+from tools.local.figures_feeder import stream_changes
+from tools.local.requests_stream import RequestsStream
+from tools.local.resources import deploy_resources
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 HISTORY_STARTS = NOW - timedelta(days=45)

@@ -14,7 +14,7 @@ from chalicelib.store.proofs import AttemptsExhausted, judge_attempt
 from chalicelib.store.requests import insert_submission, load_request
 from tests.faults import CONFLICT, THROTTLED, TIMEOUT, DynamoDBFaults
 from tests.store.test_requests import CHECK, records
-from tools.aws_calls import counted_aws_calls
+from tools.testing.aws_calls import counted_aws_calls
 
 ISSUED, NEVER_ISSUED = "1234567890128", "9876543210984"
 HOUR, NEXT_HOUR = "2026-11-27T09", "2026-11-27T10"

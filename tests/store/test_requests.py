@@ -15,7 +15,7 @@ from chalicelib.store.requests import (
     insert_submission,
     load_request,
 )
-from tools.aws_calls import counted_aws_calls
+from tools.testing.aws_calls import counted_aws_calls
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 CHECK = "a keyed check of the last four digits"

@@ -1,4 +1,4 @@
-"""The local AWS emulation (tools/aws_emulation.py) in a process of its own, as `make run` starts it."""
+"""The local AWS emulation (tools/local/emulation/server.py) in a process of its own, as `make run` starts it."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def emulation_url() -> Iterator[str]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "tools.aws_emulation", "--port", str(port)],
+        [sys.executable, "-m", "tools.local.emulation.server", "--port", str(port)],
         cwd=PROJECT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

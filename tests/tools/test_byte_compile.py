@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.byte_compile import byte_compile_zip, runtime_of
+from tools.build.byte_compile import byte_compile_zip, runtime_of
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""`make demo` (tools/demo.py): its plans and its clock without AWS, then the demo itself against the
+"""`make demo` (tools/local/demo.py): its plans and its clock without AWS, then the demo itself against the
 AWS emulation, played by several workers and by one: the same history either way, and a second run
 adds nothing."""
 
@@ -14,8 +14,8 @@ import pytest
 
 from tests.conftest import PROJECT
 from tests.tools.conftest import dashboard_data, reset
-from tools.demo import HISTORY_DAYS, make_plans, start_of_today
-from tools.resources import deploy_resources
+from tools.local.demo import HISTORY_DAYS, make_plans, start_of_today
+from tools.local.resources import deploy_resources
 
 Client = Callable[[str], Any]
 DEMO_REQUESTS = 12
@@ -51,7 +51,7 @@ def test_each_plan_is_its_own_draw_and_happens_in_order() -> None:
 def run_demo(emulation_url: str, workers: int) -> str:
     port = emulation_url.rsplit(":", 1)[1]
     finished = subprocess.run(
-        [sys.executable, "-m", "tools.demo", "--aws-port", port, "--requests", str(DEMO_REQUESTS),
+        [sys.executable, "-m", "tools.local.demo", "--aws-port", port, "--requests", str(DEMO_REQUESTS),
          "--workers", str(workers)],
         cwd=PROJECT, capture_output=True, text=True, timeout=600, check=True,
     )  # fmt: skip

@@ -1,4 +1,4 @@
-"""tools/moto_deploy.py on small templates: what CloudFormation would refuse before creating, what
+"""tools/build/moto_deploy.py on small templates: what CloudFormation would refuse before creating, what
 moto leaves out (recorded, never created), and moto put back as it was afterwards.
 tests/infra/test_deploy_into_moto.py uses it on the packaged template."""
 
@@ -11,7 +11,7 @@ import pytest
 from moto import mock_aws
 
 from tests.conftest import PROJECT, TEST_REGION
-from tools.moto_deploy import NOT_EMULATED, StackFailed, create_stack, moto_gaps, refusals, with_code_in
+from tools.build.moto_deploy import NOT_EMULATED, StackFailed, create_stack, moto_gaps, refusals, with_code_in
 
 TEMPLATE: dict[str, Any] = {
     "Parameters": {

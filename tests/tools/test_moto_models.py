@@ -1,4 +1,4 @@
-"""The local AWS emulation no longer keeps every DynamoDB item it made (tools/moto_models.py): its
+"""The local AWS emulation no longer keeps every DynamoDB item it made (tools/local/emulation/models.py): its
 tables still hold and answer theirs, its dashboard data still shows the SMS sent."""
 
 from __future__ import annotations

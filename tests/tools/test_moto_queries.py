@@ -1,4 +1,4 @@
-"""A Query in the local AWS emulation, which reads one partition (tools/moto_queries.py), answers
+"""A Query in the local AWS emulation, which reads one partition (tools/local/emulation/queries.py), answers
 exactly what moto answers unchanged: the same queries, page by page, against the emulation process
 and against moto in this process, compared field by field."""
 

@@ -1,4 +1,4 @@
-"""The local AWS emulation writes DynamoDB answers (tools/moto_serialization.py) exactly as moto's own
+"""The local AWS emulation writes DynamoDB answers (tools/local/emulation/serialization.py) exactly as moto's own
 serializer does: both serialize the same generated answers, and the JSON must be the same text."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from moto.core.serialize import JSONSerializer, XFormedAttributePicker
 from moto.core.utils import get_service_model
 
-from tools.moto_serialization import attribute_values_written_directly
+from tools.local.emulation.serialization import attribute_values_written_directly
 
 
 class DirectSerializer(JSONSerializer):

@@ -1,5 +1,5 @@
 """A TransactWriteItems in the local AWS emulation is still all or nothing, now that it is undone item
-by item (tools/moto_transactions.py) instead of by copying whole tables: run against the emulation
+by item (tools/local/emulation/transactions.py) instead of by copying whole tables: run against the emulation
 process itself, through boto3, as the stack's services reach it."""
 
 from __future__ import annotations

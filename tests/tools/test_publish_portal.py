@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from portal_site.build import build
-from tools.publish_portal import ASSETS_CACHE, PAGES_CACHE, PUBLISHED_DAILY, deployed_rollout_phase, publish
+from tools.build.publish_portal import ASSETS_CACHE, PAGES_CACHE, PUBLISHED_DAILY, deployed_rollout_phase, publish
 
 BUCKET = "shobbak-prod-portal-test"
 

@@ -25,7 +25,7 @@ JOURNEY = textwrap.dedent(
     import boto3
     from chalice.test import Client
     from moto import mock_aws
-    from tools.resources import deploy_resources
+    from tools.local.resources import deploy_resources
     from tests.factories import free_service_code, submission
 
     with mock_aws():

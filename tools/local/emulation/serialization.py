@@ -1,11 +1,11 @@
 """The local AWS emulation's DynamoDB answers, written without moto's attribute-by-attribute
-machinery for every item attribute (tools/aws_emulation.py applies it).
+machinery for every item attribute (tools/local/emulation/server.py applies it).
 
 moto writes each answer by walking the botocore model of its output: for every member of every
 structure it builds a context and tries several aliases of the member's name on the value. An
 item attribute is an `AttributeValue` structure of ten members, so a Query answering ten items
 of twenty attributes made thousands of such look-ups; with the emulation's other costs gone
-(tools/moto_transactions.py, tools/moto_queries.py), this was the largest share of its time in
+(tools/local/emulation/transactions.py, tools/local/emulation/queries.py), this was the largest share of its time in
 `make demo` (64 s of 173 s handling 3,610 calls, profiled; issue 9).
 
 moto's DynamoDB models hand the serializer attribute values that are already plain dicts in the

@@ -1,5 +1,5 @@
 """The local AWS emulation's Query, reading one partition instead of sorting the whole table
-(tools/aws_emulation.py applies it).
+(tools/local/emulation/server.py applies it).
 
 moto answers every Query by sorting every item of the table (`Table.all_items`) and then keeping
 those of the partition asked for; an index Query sorts them all as well, then sorts the ones it

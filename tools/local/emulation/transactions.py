@@ -1,4 +1,4 @@
-"""The local AWS emulation's TransactWriteItems, undone item by item (tools/aws_emulation.py applies it).
+"""The local AWS emulation's TransactWriteItems, undone item by item (tools/local/emulation/server.py applies it).
 
 moto makes a transaction all-or-nothing by deep-copying, before it starts, every table the
 transaction names, and by putting those copies in place of the tables when an operation fails.
@@ -14,7 +14,7 @@ the transaction failed, those items are put back as they were and the stream rec
 are dropped. moto's own copies are not made: the tables stay the objects they are. A failing
 transaction therefore still changes nothing (items, indexes, which moto derives from the items,
 and streams), and a successful one is unchanged. This relies on the emulation answering one call
-at a time (nothing else writes between the copy and the undo), which tools/aws_emulation.py does.
+at a time (nothing else writes between the copy and the undo), which tools/local/emulation/server.py does.
 
 Applied to the emulation's process only; moto in the tests' own process is untouched.
 """

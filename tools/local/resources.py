@@ -6,10 +6,11 @@ exactly the tables that AWS gets, built by CloudFormation from the same file.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-RESOURCES_TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "resources.yaml"
+from tools import PROJECT
+
+RESOURCES_TEMPLATE = PROJECT / "infra" / "resources.yaml"
 
 
 def deploy_resources(cloudformation: Any, stage: str, s3: Any = None) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Byte-compiles a Lambda deployment package in place: `python -m tools.byte_compile build/<stage>`.
+"""Byte-compiles a Lambda deployment package in place: `python -m tools.build.byte_compile build/<stage>`.
 
 Lambda unpacks the zip into a read-only /var/task, where Python cannot write the byte-compiled
 files it writes on a module's first import elsewhere. `chalice package` ships sources only, so

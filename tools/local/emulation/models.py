@@ -1,4 +1,4 @@
-"""The local AWS emulation's DynamoDB items, no longer kept for ever (tools/aws_emulation.py applies it).
+"""The local AWS emulation's DynamoDB items, no longer kept for ever (tools/local/emulation/server.py applies it).
 
 moto keeps every model instance it ever makes in its class's `instances_tracked` list, for its
 dashboard (`/moto-api/data.json`). For DynamoDB that is every item, every copy of an item moto

@@ -26,10 +26,10 @@ from chalicelib.config import settings
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.services.catalogue import current_catalogue
 from portal_site.build import build as build_portal
-from tools.resources import deploy_resources
-from tools.staff_token import local_signing_key
+from tools import PROJECT
+from tools.local.resources import deploy_resources
+from tools.local.staff_token import local_signing_key
 
-PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 STAGE = "local"
 REGION = "eu-central-1"
@@ -111,7 +111,9 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
     try:
         # Quiet: the message relay asks it something every two seconds, and each would be a line.
         aws = start(
-            [str(BIN / "python"), "-m", "tools.aws_emulation", "--port", str(ports.aws)], environment, quiet=True
+            [str(BIN / "python"), "-m", "tools.local.emulation.server", "--port", str(ports.aws)],
+            environment,
+            quiet=True,
         )
         processes.append(aws)
         wait_until_answering(f"http://127.0.0.1:{ports.aws}/moto-api/", aws)
@@ -155,29 +157,37 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
         )
         processes.append(api)
         gateways = start(
-            [sys.executable, "-m", "tools.gateway_simulator", "--port", str(ports.gateways),
+            [sys.executable, "-m", "tools.local.gateway_simulator", "--port", str(ports.gateways),
              "--api-url", f"http://127.0.0.1:{ports.api}", "--portal-url", f"http://127.0.0.1:{ports.portal}"],
             environment,
         )  # fmt: skip
         processes.append(gateways)
         inbox = start(
-            [sys.executable, "-m", "tools.message_inbox", "--port", str(ports.inbox),
+            [sys.executable, "-m", "tools.local.message_inbox", "--port", str(ports.inbox),
              "--aws-url", environment["AWS_ENDPOINT_URL"]],
             {**environment, "VOICE_CALLS_TOPIC_ARN": tables["VoiceCallsTopicArn"], "SMS_SENDER_ID": "Shobbak"},
         )  # fmt: skip
         processes.append(inbox)
         # S3 sends no events here and GuardDuty is not emulated: this process delivers both.
         scanner = start(
-            [sys.executable, "-m", "tools.document_scanner", "--bucket", tables["DocumentsBucketName"]],
+            [sys.executable, "-m", "tools.local.document_scanner", "--bucket", tables["DocumentsBucketName"]],
             {**api_environment, **local_stage_variables()},
         )
         processes.append(scanner)
         # The requests table's stream into the performance figures, and their daily jobs (issue 9).
         processes.append(
-            start([sys.executable, "-m", "tools.performance_feeder", "--portal-dir", str(portal_dir)], environment)
+            start([sys.executable, "-m", "tools.local.figures_feeder", "--portal-dir", str(portal_dir)], environment)
         )
         portal = start(
-            [sys.executable, "-m", "tools.portal_server", "--port", str(ports.portal), "--directory", str(portal_dir)],
+            [
+                sys.executable,
+                "-m",
+                "tools.local.portal_server",
+                "--port",
+                str(ports.portal),
+                "--directory",
+                str(portal_dir),
+            ],
             environment,
         )
         processes.append(portal)

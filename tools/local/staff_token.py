@@ -23,8 +23,8 @@ from jwt.algorithms import RSAAlgorithm
 from chalicelib.adapters.staff_tokens import ALGORITHM, DISTRICT_CLAIM, ROLE_CLAIM
 from chalicelib.domain.staff import Role
 from chalicelib.services.catalogue import current_catalogue
+from tools import PROJECT
 
-PROJECT = Path(__file__).resolve().parent.parent
 LOCAL_KEYS = PROJECT / ".local"
 LOCAL_ISSUER = "https://shobbak.local/staff"
 LOCAL_AUDIENCE = "shobbak-local-office"

@@ -14,7 +14,7 @@ run the same day finds nothing due that was not taken (a run on a later day brin
 up to that day).
 
 The requests are played by a few worker processes side by side, as Lambda containers work; with
-the emulation's fixes (tools/aws_emulation.py) a thousand take a few minutes (README, make demo).
+the emulation's fixes (tools/local/emulation/server.py) a thousand take a few minutes (README, make demo).
 Then the same workers send what the history told the citizens (SMS and voice calls, through the
 outbox's own delivery), as the deployed outbox stream sends each message at once; the stack's
 relay, a hundred messages every two seconds, would take many minutes more.
@@ -40,8 +40,8 @@ from datetime import time as clock_time
 from typing import Any
 
 from chalicelib.domain.national_id import expected_check_digit
-from tools.local_stack import REGION, STAGE, Ports, local_aws_environment, local_stage_variables
-from tools.resources import deployed_outputs
+from tools.local.resources import deployed_outputs
+from tools.local.stack import REGION, STAGE, Ports, local_aws_environment, local_stage_variables
 
 SEED = 20261130
 DEFAULT_REQUESTS = 1000
@@ -321,7 +321,7 @@ def due_message_keys() -> list[str]:
 
 
 def relay_settings(aws_url: str) -> dict[str, str]:
-    """What the stack's relay sends messages with (tools/local_stack.py gives its message inbox the same)."""
+    """What the stack's relay sends messages with (tools/local/stack.py gives its message inbox the same)."""
     import boto3
 
     cloudformation = boto3.client(

@@ -1,7 +1,7 @@
 """Reads the requests table's stream from the moto server (or moto in process), as Lambda's
 event source mapping does when deployed: chalice local never runs stream handlers.
 
-`make run` feeds what it reads to the figures' handler (tools/performance_feeder.py); the
+`make run` feeds what it reads to the figures' handler (tools/local/figures_feeder.py); the
 tests read the same records to replay them, twice if they like.
 """
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from tools import PROJECT
 
-ROOT = Path(__file__).resolve().parent.parent
 LOCKED = {"requirements.txt": "requirements.lock", "requirements-dev.txt": "requirements-dev.lock",
           "requirements-tools.txt": "requirements-tools.lock"}  # fmt: skip
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;#\\]+)")
@@ -35,8 +35,8 @@ def pins(path: Path) -> dict[str, str]:
 def stale_pins() -> list[str]:
     problems = []
     for requirements, lock in LOCKED.items():
-        locked = pins(ROOT / lock)
-        for name, version in pins(ROOT / requirements).items():
+        locked = pins(PROJECT / lock)
+        for name, version in pins(PROJECT / requirements).items():
             if locked.get(name) != version:
                 problems.append(f"{requirements} pins {name}=={version}, {lock} has {locked.get(name, 'nothing')}")
     return problems

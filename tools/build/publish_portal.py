@@ -23,8 +23,9 @@ from botocore.exceptions import ClientError
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.portal import urls
 from portal_site.build import build
+from tools import PROJECT
 
-CHALICE_CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
+CHALICE_CONFIG = PROJECT / ".chalice" / "config.json"
 ASSETS_CACHE = "public, max-age=31536000, immutable"
 PAGES_CACHE = "public, max-age=300"
 # Written by the build for the deployment's own use, not for browsers.

@@ -6,12 +6,12 @@ wiping what other threads wrote meanwhile. Real DynamoDB applies each call atomi
 server takes one call at a time; the callers (several `chalice local` threads, several
 processes) still race each other between their calls exactly as Lambda containers do.
 Taking one call at a time also lets a failed transaction be undone item by item
-(tools/moto_transactions.py) rather than by moto's copy of whole tables. With that, a Query that
-reads one partition (tools/moto_queries.py), DynamoDB items no longer kept for ever
-(tools/moto_models.py), short streams (tools/moto_streams.py) and attribute values written
-directly (tools/moto_serialization.py), the emulation's calls no longer slow down as its tables
+(tools/local/emulation/transactions.py) rather than by moto's copy of whole tables. With that, a Query that
+reads one partition (tools/local/emulation/queries.py), DynamoDB items no longer kept for ever
+(tools/local/emulation/models.py), short streams (tools/local/emulation/streams.py) and attribute values written
+directly (tools/local/emulation/serialization.py), the emulation's calls no longer slow down as its tables
 grow, so a stack holding a thousand requests (`make demo`) stays quick.
-`python -m tools.aws_emulation --port N`.
+`python -m tools.local.emulation.server --port N`.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from types import FrameType
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from tools.moto_models import forget_dynamodb_items
-from tools.moto_queries import query_partitions_directly
-from tools.moto_serialization import write_attribute_values_directly
-from tools.moto_streams import keep_streams_short
-from tools.moto_transactions import undo_transactions_item_by_item
+from tools.local.emulation.models import forget_dynamodb_items
+from tools.local.emulation.queries import query_partitions_directly
+from tools.local.emulation.serialization import write_attribute_values_directly
+from tools.local.emulation.streams import keep_streams_short
+from tools.local.emulation.transactions import undo_transactions_item_by_item
 
 
 def main() -> int:

@@ -21,9 +21,9 @@ from pathlib import Path
 from chalicelib.config import settings
 from chalicelib.domain.calendar import cairo_today
 from portal_site.build import build as build_portal
-from tools.portal_server import serve
+from tools import PROJECT
+from tools.local.portal_server import serve
 
-PROJECT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = PROJECT / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"

@@ -22,7 +22,7 @@ from chalicelib.domain.calendar import cairo_today
 from chalicelib.observability.logs import logger
 from chalicelib.services.open_data import directory_writer, publish_open_data
 from chalicelib.services.performance import StreamChange, keep_figures, recount_overdue
-from tools.requests_stream import RequestsStream
+from tools.local.requests_stream import RequestsStream
 
 READ_EVERY_S = 1.0
 # Locally the daily jobs also follow changes, but not more often than this: each recount is a

@@ -21,8 +21,9 @@ from typing import Any
 
 import yaml
 from cfnlint.decode import cfn_yaml
+from tools import PROJECT
 
-INFRA = Path(__file__).resolve().parent.parent / "infra"
+INFRA = PROJECT / "infra"
 # Merged over infra/resources.yaml in this order; each file's header says what it adds.
 MERGED = (
     "parameters.yaml", "functions.yaml", "api.yaml", "portal.yaml", "operations.yaml", "wiring.yaml",

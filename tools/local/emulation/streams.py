@@ -1,10 +1,10 @@
-"""The local AWS emulation's DynamoDB streams, kept short (tools/aws_emulation.py applies it).
+"""The local AWS emulation's DynamoDB streams, kept short (tools/local/emulation/server.py applies it).
 
 moto keeps every stream record for ever, and each TransactWriteItems deep-copies every table
 it touches, stream records included (DOMAIN.md, bench/run.py): left alone, a local stack that
 has taken a few hundred requests spends seconds copying records nobody will read again. Here,
 once a reader asks for the records after a sequence number, those before it are dropped (the
-requests stream has one reader, tools/performance_feeder.py), and a stream nobody reads keeps
+requests stream has one reader, tools/local/figures_feeder.py), and a stream nobody reads keeps
 only its latest records (the outbox's: locally the relay sweeps the `due` index instead).
 
 Applied to the emulation's process only (`make run`, the end-to-end tests' stack); moto in the
