@@ -225,7 +225,7 @@ def measure_requests() -> tuple[dict[str, Any], dict[str, Any]]:
     from moto import mock_aws
 
     from app import app
-    from bench.performance import performance_page_calls
+    from bench.figures import performance_page_calls
     from chalicelib.domain.staff import Role
     from tests.factories import national_id, submission
     from tools.local.resources import deploy_resources
@@ -251,7 +251,7 @@ def measure_requests() -> tuple[dict[str, Any], dict[str, Any]]:
             samples = sample_latency(rig, LATENCY_SAMPLES)
         left = stage.item_counts()
         assert left == counts, f"samples left items behind: {counts} became {left}"
-        performance_page = performance_page_calls(client)  # bench/performance.py (issue 9)
+        performance_page = performance_page_calls(client)  # bench/figures.py (issue 9)
     latency = {
         "submit": latency_figures(samples.submit),
         "inquiry": latency_figures(samples.inquiry),
