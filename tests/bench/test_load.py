@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.load.run import route_figures
-from bench.load.traffic import active_districts, application, fawry_paid_notice, offered_services
+from bench.load.traffic import active_districts, offered_services
 from chalicelib.adapters.fawry import read_fawry_notice
 from chalicelib.adapters.secrets import LOCAL_DEFAULTS
 from chalicelib.domain.application import read_application
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.services.catalogue import current_catalogue
+from tools.testing.synthetic import drawn_application, fawry_paid_notice
 
 
 def test_every_application_the_load_sends_is_one_the_api_accepts() -> None:
@@ -21,7 +22,7 @@ def test_every_application_the_load_sends_is_one_the_api_accepts() -> None:
     for district in active_districts():
         for service in offered_services(district):
             for _ in range(20):
-                body, last4 = application(district, service, rng)
+                body, last4 = drawn_application(service, district, rng)
                 read = read_application(body, current_catalogue(), today)
                 assert read.applicant.national_id.last4 == last4
 
