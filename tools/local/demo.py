@@ -18,6 +18,11 @@ the emulation's fixes (tools/local/emulation/server.py) a thousand take a few mi
 Then the same workers send what the history told the citizens (SMS and voice calls, through the
 outbox's own delivery), as the deployed outbox stream sends each message at once; the stack's
 relay, a hundred messages every two seconds, would take many minutes more.
+
+Short mode (`make demo SHORT=1`, or `--short`): a dozen requests by two workers (SHORT_REQUESTS,
+SHORT_WORKERS), a few seconds' work; `--requests` and `--workers` still say otherwise.
+tests/tools/test_demo.py plays it against the AWS emulation, so that a change to the rules that
+breaks the demo fails the tests. The demo writes no file: it fills the stack.
 """
 
 from __future__ import annotations
@@ -49,6 +54,8 @@ HISTORY_DAYS = 120
 # Requests played side by side, each worker a process of its own as Lambda containers are: the
 # emulation answers one call at a time, and meanwhile the other workers do their own share.
 DEFAULT_WORKERS = 4
+SHORT_REQUESTS = 12
+SHORT_WORKERS = 2
 MESSAGES_A_TASK = 50
 MESSAGES_AT_MOST = 100_000
 KEY_PREFIX = "demo-"
@@ -299,9 +306,12 @@ def workers_pool(workers: int) -> Iterator[Executor | None]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--aws-port", type=int, default=Ports.aws)
-    parser.add_argument("--requests", type=int, default=DEFAULT_REQUESTS)
-    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    parser.add_argument("--short", action="store_true", help=f"{SHORT_REQUESTS} requests, {SHORT_WORKERS} workers")
+    parser.add_argument("--requests", type=int)
+    parser.add_argument("--workers", type=int)
     arguments = parser.parse_args()
+    requests = arguments.requests or (SHORT_REQUESTS if arguments.short else DEFAULT_REQUESTS)
+    workers = arguments.workers or (SHORT_WORKERS if arguments.short else DEFAULT_WORKERS)
     environment = local_aws_environment(arguments.aws_port)
     require_running_stack(environment["AWS_ENDPOINT_URL"])
     # Before any client is made (the services read it lazily) and before the workers start. The
@@ -314,10 +324,10 @@ def main() -> int:
 
     started = time.monotonic()
     now = start_of_today(datetime.now(UTC))
-    plans = make_plans(arguments.requests, now)
+    plans = make_plans(requests, now)
     totals: Counter[str] = Counter()
     messages: Counter[str] = Counter()
-    with workers_pool(arguments.workers) as pool:
+    with workers_pool(workers) as pool:
         # Requests are independent of each other: the order they are played in changes nothing.
         for number, added in enumerate(side_by_side(pool, play, [(plan, now) for plan in plans]), start=1):
             totals += added
