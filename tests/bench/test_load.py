@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.load.run import PROJECT, RESULTS_PATH, SHORT, route_figures
+from bench.load.run import RESULTS_PATH, SHORT, route_figures
 from bench.load.traffic import active_districts, offered_services
 from chalicelib.adapters.fawry import read_fawry_notice
 from chalicelib.adapters.secrets import LOCAL_DEFAULTS
 from chalicelib.domain.application import read_application
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.services.catalogue import current_catalogue
+from tools.testing.short_mode import run_short
 from tools.testing.synthetic import drawn_application, fawry_paid_notice
 
 
@@ -65,10 +64,7 @@ def test_the_short_load_runs_every_user_of_the_mix_with_no_failure_and_leaves_lo
     request once its paper is recorded, Locust), so that a rule that breaks it fails here."""
     committed = RESULTS_PATH.read_bytes()
     output = tmp_path / "load.json"
-    finished = subprocess.run(
-        [sys.executable, "-m", "bench.load.run", "--short", "--output", str(output)],
-        cwd=PROJECT, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    finished = run_short("bench.load.run", output)
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
     results = json.loads(output.read_text(encoding="utf-8"))
     assert results["settings"]["users"] == SHORT.users

@@ -4,21 +4,16 @@ the bench fails here; bench/results.json keeps the full run's figures."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from bench.common import ROOT
 from bench.run import RESULTS_PATH
+from tools.testing.short_mode import run_short
 
 
 def test_the_short_bench_fills_every_section_and_leaves_results_json_alone(tmp_path: Path) -> None:
     committed = RESULTS_PATH.read_bytes()
     output = tmp_path / "results.json"
-    finished = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--short", "--output", str(output)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    finished = run_short("bench.run", output)
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
     results = json.loads(output.read_text(encoding="utf-8"))
     assert set(results) == set(json.loads(committed))

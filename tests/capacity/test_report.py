@@ -4,8 +4,6 @@ SHORT=1` runs the model end to end."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from capacity import assumptions, growth
 from capacity.footprints import record_footprints
 from capacity.hotkeys import simulate_day
 from capacity.report import CUTS, DOCUMENT, render
+from tools.testing.short_mode import run_short
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +65,7 @@ def test_the_short_model_writes_the_whole_document_and_leaves_docs_capacity_alon
     """`make capacity SHORT=1`: the model end to end, so that a rule that breaks it fails here."""
     committed = DOCUMENT.read_bytes()
     output = tmp_path / "capacity.md"
-    finished = subprocess.run(
-        [sys.executable, "-m", "capacity.report", "--short", "--output", str(output)],
-        cwd=DOCUMENT.parents[1], capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    finished = run_short("capacity.report", output)
     assert finished.returncode == 0, finished.stderr[-3000:]
     written = output.read_text(encoding="utf-8")
     assert "## Hot keys at 10× the peak" in written
