@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAGE ?= prod
+# `make load SHORT=1` (likewise demo, capacity, bench): a few users, seconds or requests, to see the
+# tool still runs; the committed results files are left alone. make test runs each short mode.
+SHORT ?=
+SHORT_FLAG := $(if $(SHORT),--short)
 
 .PHONY: run test lint unit bench package packages publish lock token clean portal browser lighthouse load capacity demo
 
@@ -66,17 +70,17 @@ unit: $(VENV)/.installed
 	$(BIN)/python -m pytest tests/unit
 
 bench: $(VENV)/.installed
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(SHORT_FLAG)
 
 # A bounded Locust run (fixed users and time, loopback only) against a local stack started for it:
 # per-route throughput, p50/p95/p99, failures, 5xx and the app's CPU per request into bench/load.json.
 load: $(VENV)/.installed
-	$(BIN)/python -m bench.load.run
+	$(BIN)/python -m bench.load.run $(SHORT_FLAG)
 
 # docs/capacity.md from capacity/assumptions.py: the real services run against an in-memory DynamoDB
 # that charges units per partition key (hot keys at 10x the peak), the bill, growth with history.
 capacity: $(VENV)/.installed
-	$(BIN)/python -m capacity.report
+	$(BIN)/python -m capacity.report $(SHORT_FLAG)
 
 # The deployable template and zip under build/$(STAGE)/: Chalice's functions and API merged with
 # infra/ (tools/build/package_template.py says which files and why), the API split between its
@@ -105,7 +109,7 @@ publish: $(VENV)/.installed
 # With `make run` up: about a thousand requests over the past months through the real services
 # (tools/local/demo.py); a second run adds nothing.
 demo: $(VENV)/.installed
-	$(BIN)/python -m tools.local.demo
+	$(BIN)/python -m tools.local.demo $(SHORT_FLAG)
 
 # One signed staff token for the local stage, and nothing else on stdout.
 token:

@@ -36,8 +36,10 @@ from typing import Any
 from bench.common import (
     REGION,
     ROOT,
+    SHORT_ROUNDS,
     STAGE,
     Call,
+    Rounds,
     local_stage_env,
     median,
     p95,
@@ -48,11 +50,6 @@ from bench.common import (
 )
 from bench.stage import RecordingApp, Stage, random_digits, signed_fawry_notice
 
-# A cold start swings by a third from one fresh interpreter to the next on a shared machine: with
-# 15 runs, the median ratio of one route moved between 1.02 and 1.42 from one `make bench` to the next.
-RUNS = 25
-MEMORY_RUNS = 5
-SEEDED_REQUESTS = 20
 ROUTES = ("submit", "inquiry", "callback", "office_queue")
 JSON_HEADERS = {"Content-Type": "application/json"}
 QUEUE_PATH = "/v1/office/requests?status=awaiting_payment&page_size=10"
@@ -181,7 +178,7 @@ def run_child(side: str, spec: dict[str, Any], env: dict[str, str], scratch: Pat
     return figures
 
 
-def measure(routes: Routes, env: dict[str, str], scratch: Path) -> dict[str, Any]:
+def measure(routes: Routes, env: dict[str, str], scratch: Path, rounds: Rounds) -> dict[str, Any]:
     samples: dict[str, dict[str, list[dict[str, Any]]]] = {route: {"app": [], "baseline": []} for route in ROUTES}
 
     def one(route: str, side: str) -> dict[str, Any]:
@@ -190,10 +187,10 @@ def measure(routes: Routes, env: dict[str, str], scratch: Path) -> dict[str, Any
         routes.after(route, side, sample, figures["bodies"][0] if side == "app" else None)
         return figures
 
-    for route in ROUTES:  # unmeasured: byte-compiled files written, file cache warm, both sides
+    for route in ROUTES if rounds.cold_start_unmeasured_first else ():
         for side in ("app", "baseline"):
             one(route, side)
-    for run in range(RUNS):
+    for run in range(rounds.cold_start_runs):
         for number, route in enumerate(ROUTES):
             sides = ("app", "baseline") if (run + number) % 2 == 0 else ("baseline", "app")
             for side in sides:
@@ -209,15 +206,17 @@ def byte_compile_project(root: Path = ROOT) -> None:
 
 
 def main() -> None:
+    """`--short`: one run of each (SHORT_ROUNDS), as `make bench SHORT=1` asks."""
+    rounds = SHORT_ROUNDS if "--short" in sys.argv[1:] else Rounds()
     byte_compile_project()
     with moto_server() as endpoint_url, tempfile.TemporaryDirectory() as scratch:
         env = local_stage_env(endpoint_url)
         use_env(env)
-        results = measure_all(env, Path(scratch))
+        results = measure_all(env, Path(scratch), rounds)
     print(json.dumps(results))
 
 
-def measure_all(env: dict[str, str], scratch: Path) -> dict[str, Any]:
+def measure_all(env: dict[str, str], scratch: Path, rounds: Rounds) -> dict[str, Any]:
     import boto3
     from chalice.test import Client
 
@@ -234,12 +233,12 @@ def measure_all(env: dict[str, str], scratch: Path) -> dict[str, Any]:
         # Chalice's local gateway holds the app it calls; the recorder takes its place.
         client.http._local_gateway._app_object = recorder
         stage = Stage(client, boto3.client("dynamodb", region_name=REGION), body, national_id()[-4:], recorder)
-        stage.seed(SEEDED_REQUESTS)
+        stage.seed(rounds.seeded_requests)
         token = mint_token(local_signing_key(), Role.OFFICER, body["district_code"])
         routes = Routes(stage, token)
         counts = stage.item_counts()
-        samples = measure(routes, env, scratch)
-        memory = measure_memory(routes, env, scratch)
+        samples = measure(routes, env, scratch, rounds)
+        memory = measure_memory(routes, env, scratch, rounds.memory_runs)
         left = stage.item_counts()
         assert left == counts, f"samples left items behind: {counts} became {left}"
     return {**first_request_figures(samples), "memory": memory}
@@ -271,11 +270,11 @@ def first_request_figures(samples: dict[str, dict[str, list[dict[str, Any]]]]) -
     }
 
 
-def measure_memory(routes: Routes, env: dict[str, str], scratch: Path) -> dict[str, Any]:
+def measure_memory(routes: Routes, env: dict[str, str], scratch: Path, runs: int) -> dict[str, Any]:
     """Resident set of a fresh interpreter after one request of each route, in route order."""
     app_mb: list[float] = []
     baseline_mb: list[float] = []
-    for run in range(MEMORY_RUNS):
+    for run in range(runs):
         for side in ("app", "baseline") if run % 2 == 0 else ("baseline", "app"):
             parts = [routes.app_sample(r) if side == "app" else routes.baseline_sample(r) for r in ROUTES]
             key = "events" if side == "app" else "calls"

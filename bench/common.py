@@ -11,6 +11,7 @@ import statistics
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -21,6 +22,33 @@ REGION = "eu-central-1"
 
 # One DynamoDB call as botocore is asked to make it: (operation name, parameters).
 Call = tuple[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Rounds:
+    """How many samples each part of the bench takes."""
+
+    # A cold start swings by a third from one fresh interpreter to the next on a shared machine: with
+    # 15 runs, the median ratio of one route moved between 1.02 and 1.42 from one `make bench` to the next.
+    cold_start_runs: int = 25
+    cold_start_unmeasured_first: bool = True  # each kind of child once before: byte-code written, file cache warm
+    memory_runs: int = 5
+    seeded_requests: int = 20  # per moto: at least a queue page (10) awaiting payment
+    warmup_rounds: int = 10
+    latency_samples: int = 100
+    portal_builds: int = 5
+
+
+# `make bench SHORT=1`: every part run once or a few times, to show it still runs (its figures mean little).
+SHORT_ROUNDS = Rounds(
+    cold_start_runs=1,
+    cold_start_unmeasured_first=False,
+    memory_runs=1,
+    seeded_requests=12,
+    warmup_rounds=1,
+    latency_samples=3,
+    portal_builds=1,
+)
 
 
 def table_name(table: str) -> str:

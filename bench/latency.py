@@ -22,12 +22,9 @@ from functools import partial
 from typing import Any
 
 from bench.child import LambdaContext
-from bench.common import REGION, STAGE, Call, median, p95, ratio, stdout_to_devnull, substituted
+from bench.common import REGION, STAGE, Call, Rounds, median, p95, ratio, stdout_to_devnull, substituted
 from bench.stage import Recorded, RecordingApp, Stage, random_digits, signed_fawry_notice
 
-SEEDED_REQUESTS = 20
-WARMUP_ROUNDS = 10
-LATENCY_SAMPLES = 100
 QUEUE_PATH = "/v1/office/requests?status=awaiting_payment&page_size=10"
 
 
@@ -218,14 +215,14 @@ def latency_figures(pair: tuple[list[float], list[float]]) -> dict[str, float]:
     }
 
 
-def measure_requests() -> tuple[dict[str, Any], dict[str, Any]]:
+def measure_requests(rounds: Rounds) -> tuple[dict[str, Any], dict[str, Any]]:
     """The latency and dynamodb_calls sections, from one moto and one set of tables."""
     import boto3
     from chalice.test import Client
     from moto import mock_aws
 
     from app import app
-    from bench.performance import performance_page_calls
+    from bench.figures import performance_page_calls
     from chalicelib.domain.staff import Role
     from tests.factories import national_id, submission
     from tools.local.resources import deploy_resources
@@ -242,16 +239,16 @@ def measure_requests() -> tuple[dict[str, Any], dict[str, Any]]:
         token = mint_token(local_signing_key(), Role.OFFICER, body["district_code"])
         # The baseline and the clean-up never scan, so every Scan counted is the handler's.
         with counted_aws_calls() as every_call:
-            stage.seed(SEEDED_REQUESTS)
+            stage.seed(rounds.seeded_requests)
             drop_stream_records()
             rig = Rig(stage, token, app)
             counts = stage.item_counts()
-            sample_latency(rig, WARMUP_ROUNDS)  # first calls fill caches on both sides
+            sample_latency(rig, rounds.warmup_rounds)  # first calls fill caches on both sides
             gc.collect()
-            samples = sample_latency(rig, LATENCY_SAMPLES)
+            samples = sample_latency(rig, rounds.latency_samples)
         left = stage.item_counts()
         assert left == counts, f"samples left items behind: {counts} became {left}"
-        performance_page = performance_page_calls(client)  # bench/performance.py (issue 9)
+        performance_page = performance_page_calls(client)  # bench/figures.py (issue 9)
     latency = {
         "submit": latency_figures(samples.submit),
         "inquiry": latency_figures(samples.inquiry),

@@ -12,22 +12,30 @@ The baseline's calls are recorded from the handler itself, so they carry the ver
 PynamoDB models serialized and cannot drift from them.
 
 Keys of features that do not exist yet stay null; targets are reported, never asserted.
+
+Short mode (`make bench SHORT=1`, or `--short`): every part once or a few times
+(bench/common.py's SHORT_ROUNDS), written to a temporary file unless `--output` names one, so that
+bench/results.json keeps the full run's figures. tests/bench/test_run.py runs it, so that a change
+to the rules that breaks the bench fails the tests.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, local_stage_env, use_env
+from bench.common import ROOT, SHORT_ROUNDS, Rounds, local_stage_env, use_env
 
 RESULTS_PATH = ROOT / "bench" / "results.json"
+SHORT_RESULTS_PATH = Path(tempfile.gettempdir()) / "shobbak-short" / "results.json"
 
 # Issue 12's targets: ratios in one run.
 TARGETS = {"first_request": 1.25, "memory": 1.3, "latency": 1.2}
@@ -35,21 +43,19 @@ FIRST_REQUEST_ROUTES = ("submit", "inquiry", "callback", "office_queue")
 LATENCY_ROUTES = ("submit", "inquiry", "callback")
 
 
-def measure_cold_starts() -> dict[str, Any]:
+def measure_cold_starts(short: bool) -> dict[str, Any]:
     """bench/cold_start.py, in a process of its own: it runs the handler against a moto
     server, this process against moto in process."""
     completed = subprocess.run(
-        [sys.executable, "-m", "bench.cold_start"], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+        [sys.executable, "-m", "bench.cold_start", *(["--short"] if short else [])],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
     if completed.returncode != 0:
         raise RuntimeError(f"bench.cold_start failed:\n{completed.stderr[-3000:]}")
     return dict(json.loads(completed.stdout.strip().splitlines()[-1]))
 
 
-PORTAL_BUILDS = 5
-
-
-def measure_portal() -> dict[str, Any]:
+def measure_portal(builds_wanted: int) -> dict[str, Any]:
     """`make portal` into a scratch folder: its pages, the heaviest page's gzipped weight with the
     stylesheet and script it loads (budget 14 KB), and the median time of a whole build."""
     import tempfile
@@ -62,7 +68,7 @@ def measure_portal() -> dict[str, Any]:
     today = cairo_today(datetime.now(UTC))
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "portal"
-        builds = [build(out, "", settings().rollout_phase, today) for _ in range(PORTAL_BUILDS)]
+        builds = [build(out, "", settings().rollout_phase, today) for _ in range(builds_wanted)]
         weights = built_page_weights(out)
     return {
         "pages": builds[-1].pages,
@@ -71,15 +77,16 @@ def measure_portal() -> dict[str, Any]:
     }
 
 
-def write_results(results: dict[str, Any]) -> None:
-    RESULTS_PATH.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+def write_results(results: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def verdict(value: float, target: float) -> str:
     return "ok" if value <= target else "MISS"
 
 
-def print_table(results: dict[str, Any]) -> None:
+def print_table(results: dict[str, Any], path: Path) -> None:
     cold, memory, latency = results["cold_start"], results["memory"], results["latency"]
     rows: list[tuple[str, float, float, float, float | None]] = [
         ("import, ms", cold["app_ms"], cold["boto3_ms"], cold["ratio"], None),
@@ -116,7 +123,7 @@ def print_table(results: dict[str, Any]) -> None:
     )
     sms = results["sms"]
     print(f"SMS: {sms['templates']} texts, at most {sms['max_segments']} segment(s) each (target 1)")
-    print(f"written to {RESULTS_PATH.relative_to(ROOT)}")
+    print(f"written to {path}")
 
 
 def measure_sms() -> dict[str, int]:
@@ -139,22 +146,28 @@ def measure_sms() -> dict[str, int]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--short", action="store_true", help="every part once or a few times, into a temporary file")
+    parser.add_argument("--output", type=Path)
+    arguments = parser.parse_args()
+    rounds = SHORT_ROUNDS if arguments.short else Rounds()
+    output = arguments.output or (SHORT_RESULTS_PATH if arguments.short else RESULTS_PATH)
     started = time.perf_counter()
-    cold = measure_cold_starts()
+    cold = measure_cold_starts(arguments.short)
     use_env(local_stage_env())
     from bench.latency import measure_requests
 
-    latency, dynamodb_calls = measure_requests()
+    latency, dynamodb_calls = measure_requests(rounds)
     results = {
         "cold_start": cold["cold_start"],
         "memory": cold["memory"],
         "latency": latency,
         "dynamodb_calls": dynamodb_calls,
         "sms": measure_sms(),
-        "portal": measure_portal(),
+        "portal": measure_portal(rounds.portal_builds),
     }
-    write_results(results)
-    print_table(results)
+    write_results(results, output)
+    print_table(results, output)
     print(f"took {time.perf_counter() - started:.0f} s")
 
 

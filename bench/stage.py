@@ -21,21 +21,11 @@ def random_digits(count: int) -> str:
 
 
 def signed_fawry_notice(reference: str, amount_egp: int) -> dict[str, Any]:
-    """A genuine Fawry V2 PAID notice, signed with the local stage's secure key."""
-    from chalicelib.adapters.fawry import fawry_signature
-    from chalicelib.adapters.secrets import LOCAL_DEFAULTS
+    """A genuine Fawry V2 PAID notice, signed with the local stage's secure key, under a fresh
+    number of Fawry's (ten digits: the bench puts others of the same length in its place)."""
+    from tools.testing.synthetic import fawry_paid_notice  # the application's modules, once its environment is set
 
-    notice = {
-        "fawryRefNumber": random_digits(10),
-        "merchantRefNumber": reference,
-        "paymentAmount": f"{amount_egp:.2f}",
-        "orderAmount": f"{amount_egp:.2f}",
-        "orderStatus": "PAID",
-        "paymentMethod": "PAYATFAWRY",
-        "paymentRefrenceNumber": random_digits(8),
-    }
-    notice["messageSignature"] = fawry_signature(notice, LOCAL_DEFAULTS["FAWRY_SECURE_KEY"])
-    return notice
+    return fawry_paid_notice(reference, amount_egp, random_digits(10))
 
 
 class RecordingApp:

@@ -24,9 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.load.traffic import application, fawry_paid_notice
 from capacity.recorder import READ_UNIT_BYTES, RecordingDynamoDB, Usage, item_size
-from chalicelib.adapters.fawry import fawry_signature
 from chalicelib.domain.messages import sms_segments
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.observability.logs import logger
@@ -41,6 +39,7 @@ from chalicelib.services.reconciliation import reconcile_day
 from chalicelib.services.submission import ONLINE, submit_request
 from chalicelib.store.models import OutboxMessage, RequestRecord
 from chalicelib.store.outbox import due_messages
+from tools.testing.synthetic import drawn_application, fawry_paid_notice, paper_documents
 
 # The simulation's own process: every district switched on, no AWS account, quiet logs.
 SIMULATION_ENVIRONMENT = {
@@ -166,7 +165,7 @@ class Workbench:
         # application does: their payments share a ledger day, their moves the queues.
         self.now = self.start
         service = next(s for s in current_catalogue().services(on=self.now.date()) if s.code == service_code)
-        body, last4 = application(district, service, self.rng)
+        body, last4 = drawn_application(service, district, self.rng)
         body["notify_by"] = notify_by
         key = f"capacity-{self.rng.getrandbits(64):016x}"
         answer = self._measure(
@@ -179,9 +178,11 @@ class Workbench:
         if answer["payment"] is not None:
             self._fawry_refs += 1
             notice = fawry_paid_notice(
-                answer["payment"]["reference"], answer["payment"]["amount_egp"], f"{self._fawry_refs:010d}"
+                answer["payment"]["reference"],
+                answer["payment"]["amount_egp"],
+                f"{self._fawry_refs:010d}",
+                secure_key=SIMULATION_ENVIRONMENT["FAWRY_SECURE_KEY"],
             )
-            notice["messageSignature"] = _signed(notice)
             self.now += timedelta(hours=2)
             self._measure(
                 "payment", district, service_code, tracking_number, lambda: handle_fawry_notice(notice, self.now)
@@ -208,8 +209,9 @@ class Workbench:
         clerk = StaffMember(principal=f"clerk-{district}", role=Role.CLERK, district_code=district)
         version = view_request(clerk, tracking_number, self.now)["version"]
         service = current_catalogue().service(service_code, on=self.now.date())
-        codes = [document.code for document in service.documents] if service else []
-        paper = {"documents": codes, "version": version}
+        if service is None:
+            raise RuntimeError(f"{service_code} is not offered on {self.now.date()}")
+        paper = paper_documents(service, version)
         self._measure(
             "documents_received",
             district,
@@ -270,11 +272,6 @@ class Workbench:
             clone.status = status
             clone.place_in_queues()
             self.recorder.seed("requests", clone.serialize())
-
-
-def _signed(notice: dict[str, Any]) -> str:
-
-    return fawry_signature(notice, SIMULATION_ENVIRONMENT["FAWRY_SECURE_KEY"])
 
 
 def record_footprints(districts: list[str] | None = None, start: datetime | None = None) -> Recording:

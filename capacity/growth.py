@@ -54,14 +54,14 @@ def _usage_of(recorder: RecordingDynamoDB, call: Callable[[], object]) -> tuple[
     return usage, calls, answer
 
 
-def measure(history: int, district: str = "imbaba") -> list[RouteAtSize]:
+def measure(history: int, district: str = "imbaba", payments_a_day: int | None = None) -> list[RouteAtSize]:
     """The routes against one district holding `history` requests, through the real services."""
     with simulation_environment():
         recorder = RecordingDynamoDB()
         start = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
         bench = Workbench(recorder, start)
         with recorder.installed():
-            for _ in range(PAYMENTS_A_DAY):
+            for _ in range(payments_a_day or PAYMENTS_A_DAY):
                 bench.file_and_work(district, "shop_licence", "approved")
             template = next(
                 item for (_, sort_key), item in recorder.items["requests"].items() if sort_key == RequestRecord.ITEM
@@ -115,11 +115,12 @@ def _at_size(route: str, history: int, usage: Usage, calls: int, measured: bool)
     )
 
 
-def growth_table() -> list[RouteAtSize]:
-    """Measured at MEASURED_HISTORIES, and carried to COMPUTED_HISTORIES: each route's figures
-    at the largest measured size, since none of them depends on the history's length."""
-    measured = [row for history in MEASURED_HISTORIES for row in measure(history)]
-    largest = [row for row in measured if row.history == MEASURED_HISTORIES[-1]]
+def growth_table(histories: tuple[int, ...] | None = None, payments_a_day: int | None = None) -> list[RouteAtSize]:
+    """Measured at `histories` (MEASURED_HISTORIES), and carried to COMPUTED_HISTORIES: each route's
+    figures at the largest measured size, since none of them depends on the history's length."""
+    histories = histories or MEASURED_HISTORIES
+    measured = [row for history in histories for row in measure(history, payments_a_day=payments_a_day)]
+    largest = [row for row in measured if row.history == histories[-1]]
     computed = [
         RouteAtSize(
             row.route,

@@ -3,12 +3,19 @@ services, the hot-key simulation, the load test's CPU figures and the growth mea
 
 Nothing in docs/capacity.md is typed by hand: edit assumptions.py (or the code it measures)
 and run this again.
+
+Short mode (`make capacity SHORT=1`, or `--short`): the same document from one district's
+footprints, short histories and a few payments a day (SHORT), written to a temporary file unless
+`--output` names one, so that docs/capacity.md keeps the full run's figures. tests/capacity/
+test_report.py runs it, so that a change to the rules that breaks the model fails the tests.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from capacity import assumptions as a
@@ -19,6 +26,20 @@ from capacity.growth import RouteAtSize, growth_table
 from capacity.hotkeys import HotKeyReport, simulate_day
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "capacity.md"
+SHORT_DOCUMENT = Path(tempfile.gettempdir()) / "shobbak-short" / "capacity.md"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the model records: the districts whose footprints it takes (None: every unit), the
+    histories it measures growth at and the payments of a busy day (None: growth.py's)."""
+
+    districts: tuple[str, ...] | None = None
+    histories: tuple[int, ...] | None = None
+    payments_a_day: int | None = None
+
+
+SHORT = Scope(districts=("warraq",), histories=(200, 1000), payments_a_day=3)
 RECONCILIATION_KEY = "<the day reconciled>"
 
 # What would make each line smaller: reasoning about this system, kept beside the figures.
@@ -318,17 +339,20 @@ def render(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=DOCUMENT)
+    parser.add_argument("--short", action="store_true", help="one district, short histories, into a temporary file")
+    parser.add_argument("--output", type=Path)
     arguments = parser.parse_args()
+    scope = SHORT if arguments.short else Scope()
+    output = arguments.output or (SHORT_DOCUMENT if arguments.short else DOCUMENT)
     print("Recording what each operation costs, through the real services...", flush=True)
-    recording = record_footprints()
+    recording = record_footprints(list(scope.districts) if scope.districts else None)
     print("Simulating the peak day at 10× and at 1×...", flush=True)
     hotkeys, today = simulate_day(recording), simulate_day(recording, factor=1.0)
     print("Measuring routes as a district's history grows...", flush=True)
-    growth = growth_table()
-    arguments.output.parent.mkdir(parents=True, exist_ok=True)
-    arguments.output.write_text(render(recording, hotkeys, today, growth, route_cpu_ms()), encoding="utf-8")
-    print(f"Wrote {arguments.output}; hottest key at 10×: {hotkeys.hottest.target} {hotkeys.hottest.key}", flush=True)
+    growth = growth_table(scope.histories, scope.payments_a_day)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render(recording, hotkeys, today, growth, route_cpu_ms()), encoding="utf-8")
+    print(f"Wrote {output}; hottest key at 10×: {hotkeys.hottest.target} {hotkeys.hottest.key}", flush=True)
     return 0
 
 

@@ -4,7 +4,8 @@ A realistic mix: citizens inquire most, read the catalogue, and submit (each wit
 Idempotency-Key, and now and then a double click that sends it again); the payment gateway
 posts signed Fawry notices for invoices the citizens were given (and sometimes repeats one,
 as gateways do); one officer per active district pages through the queues, opens requests
-and moves them on. Anything but the answer CONTRACT.md promises counts as a failure.
+and moves them on, approving a request once the district's window has recorded the paper
+documents the citizen handed in. Anything but the answer CONTRACT.md promises counts as a failure.
 """
 
 from __future__ import annotations
@@ -19,14 +20,9 @@ from typing import Any
 from locust import FastHttpUser, between, task
 from locust.contrib.fasthttp import ResponseContextManager
 
-from bench.load.traffic import (
-    active_districts,
-    application,
-    fawry_paid_notice,
-    idempotency_key,
-    offered_services,
-    officer_token,
-)
+from bench.load.traffic import active_districts, idempotency_key, offered_services, service_named, staff_token
+from chalicelib.domain.staff import Role
+from tools.testing.synthetic import drawn_application, fawry_paid_notice, paper_documents
 
 JSON = {"Content-Type": "application/json"}
 # The runner's seed: requests filed before the run, so that inquiries and payments have
@@ -81,7 +77,7 @@ class Citizen(FastHttpUser):
     @task(2)
     def submit(self) -> None:
         district = self.rng.choice(DISTRICTS)
-        body, last4 = application(district, self.rng.choice(SERVICES[district]), self.rng)
+        body, last4 = drawn_application(self.rng.choice(SERVICES[district]), district, self.rng)
         headers = {**JSON, "Idempotency-Key": idempotency_key()}
         with self.client.post(
             "/v1/requests", json=body, headers=headers, name="POST /v1/requests", catch_response=True
@@ -129,7 +125,8 @@ class PaymentGateway(FastHttpUser):
 
 
 class Officer(FastHttpUser):
-    """One per active district, so that no two officers move the same request at once."""
+    """One per active district, so that no two officers move the same request at once. The
+    district's window clerk works beside the officer: the paper goes on record before approval."""
 
     fixed_count = len(DISTRICTS)
     wait_time = between(1, 3)
@@ -137,7 +134,8 @@ class Officer(FastHttpUser):
     def on_start(self) -> None:
         self.rng = random.Random()
         self.district = UNASSIGNED_DISTRICTS.pop()
-        self.headers = {**JSON, "Authorization": f"Bearer {officer_token(self.district)}"}
+        self.headers = {**JSON, "Authorization": f"Bearer {staff_token(Role.OFFICER, self.district)}"}
+        self.clerk_headers = {**JSON, "Authorization": f"Bearer {staff_token(Role.CLERK, self.district)}"}
 
     def _queue(self, status: str) -> list[dict[str, Any]]:
         with self.client.get(
@@ -175,6 +173,8 @@ class Officer(FastHttpUser):
             request = expect(response, 200)
         if request is None:
             return
+        if target == "approved" and not self._paper_recorded(request):
+            return
         move = {"to": target, "note": "تمت المراجعة", "version": request["version"]}
         if target == "needs_info":
             move["message_to_citizen"] = "يرجى إرفاق صورة عقد الإيجار."
@@ -186,3 +186,15 @@ class Officer(FastHttpUser):
             catch_response=True,
         ) as response:
             expect(response, 200)
+
+    def _paper_recorded(self, request: dict[str, Any]) -> bool:
+        """The window records every document the service lists (a second time records nothing)."""
+        paper = paper_documents(service_named(request["service_code"]), request["version"])
+        with self.client.post(
+            f"/v1/office/requests/{request['tracking_number']}/documents/received",
+            json=paper,
+            headers=self.clerk_headers,
+            name="POST /v1/office/requests/{tracking_number}/documents/received",
+            catch_response=True,
+        ) as response:
+            return expect(response, 200) is not None

@@ -9,6 +9,12 @@ would bill), beside the CPU time of the app's and moto's processes as a whole.
 
 Zero failures and zero 5xx are the bar: the exit status is 1 otherwise. Latency and
 throughput are this machine's, with Locust, the app and moto sharing its cores.
+
+Short mode (`make load SHORT=1`, or `--short`): the same run with the fewest users the mix has
+(a citizen, the two gateway senders, one officer per active district), a few seconds and a few
+seeded requests, reported to a temporary file unless `--output` names one; bench/load.json is
+left as it is. tests/bench/test_load.py runs it, so that a change to the rules that breaks the
+load test fails the tests.
 """
 
 from __future__ import annotations
@@ -30,23 +36,14 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import boto3
-
-from bench.load.traffic import (
-    active_districts,
-    application,
-    fawry_paid_notice,
-    idempotency_key,
-    offered_services,
-    officer_token,
-)
-from tools.local.resources import deploy_resources
-from tools.local.stack import REGION, STAGE, local_aws_environment, stop, wait_until_answering
-from tools.local.staff_token import local_signing_key
+from bench.load.traffic import active_districts, idempotency_key, offered_services, service_named, staff_token
+from chalicelib.domain.staff import Role
+from tools.local.stack import local_aws_environment, start, start_aws, stop, wait_until_answering
+from tools.testing.synthetic import drawn_application, fawry_paid_notice, paper_documents
 
 PROJECT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -62,6 +59,12 @@ class Settings:
     duration_s: int = 120
     seeded_requests: int = 60
     seed: int = 15
+    stop_timeout_s: int = 10  # for the users' tasks in flight when the time is up
+
+
+# A citizen beside the fixed users (two gateway senders, three officers), for a few seconds.
+SHORT = Settings(users=6, spawn_rate=6.0, duration_s=6, seeded_requests=12, stop_timeout_s=4)
+SHORT_RESULTS_PATH = Path(tempfile.gettempdir()) / "shobbak-short" / "load.json"
 
 
 def free_port() -> int:
@@ -91,7 +94,7 @@ def seed(api_url: str, count: int, rng: random.Random) -> dict[str, list[Any]]:
     districts = active_districts()
     for number in range(count):
         district = districts[number % len(districts)]
-        body, last4 = application(district, rng.choice(offered_services(district)), rng)
+        body, last4 = drawn_application(rng.choice(offered_services(district)), district, rng)
         status, answer = post(f"{api_url}/v1/requests", body, {"Idempotency-Key": idempotency_key()})
         if status != 201:
             raise RuntimeError(f"seeding: submission answered {status}")
@@ -121,12 +124,18 @@ def warm_up(api_url: str, seeded: dict[str, list[Any]]) -> None:
     get(f"{api_url}/v1/districts")
     get(f"{api_url}/v1/services?district={active_districts()[0]}")
     for district in active_districts():
-        headers = {"Authorization": f"Bearer {officer_token(district)}"}
-        waiting = get(f"{api_url}/v1/office/requests?status=in_review", headers)["requests"]
+        officer = {"Authorization": f"Bearer {staff_token(Role.OFFICER, district)}"}
+        waiting = get(f"{api_url}/v1/office/requests?status=in_review", officer)["requests"]
         if waiting:
-            request = get(f"{api_url}/v1/office/requests/{waiting[0]['tracking_number']}", headers)
-            move = {"to": "approved", "note": "تمت المراجعة", "version": request["version"]}
-            post(f"{api_url}/v1/office/requests/{request['tracking_number']}/transitions", move, headers)
+            request = get(f"{api_url}/v1/office/requests/{waiting[0]['tracking_number']}", officer)
+            # As an office works: the window records the paper the citizen handed in, then the
+            # officer decides (a request is approved only with its documents).
+            clerk = {"Authorization": f"Bearer {staff_token(Role.CLERK, district)}"}
+            paper = paper_documents(service_named(request["service_code"]), request["version"])
+            path = f"{api_url}/v1/office/requests/{request['tracking_number']}"
+            post(f"{path}/documents/received", paper, clerk)
+            approve = {"to": "approved", "note": "تمت المراجعة", "version": request["version"]}
+            post(f"{path}/transitions", approve, officer)
             return
     raise RuntimeError("seeding left no request in review to move")
 
@@ -196,15 +205,6 @@ class Stack:
     cpu_file: Path
 
 
-def _start_logged(module: str, arguments: list[str], environment: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """A Python module of ours in its own process group, its output kept in `log`."""
-    with log.open("wb") as output:
-        return subprocess.Popen(
-            [sys.executable, "-m", module, *arguments],
-            cwd=PROJECT, env=environment, start_new_session=True, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-
-
 @contextmanager
 def load_stack(workdir: Path) -> Iterator[Stack]:
     """What `make run` starts for the API, on free loopback ports, stopped on the way out."""
@@ -212,22 +212,11 @@ def load_stack(workdir: Path) -> Iterator[Stack]:
     environment = local_aws_environment(aws_port)
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        aws = _start_logged("tools.local.emulation.server", ["--port", str(aws_port)], environment, workdir / "aws.log")
-        processes.append(aws)
-        wait_until_answering(f"http://127.0.0.1:{aws_port}/moto-api/", aws)
-        cloudformation = boto3.client(
-            "cloudformation",
-            endpoint_url=environment["AWS_ENDPOINT_URL"],
-            region_name=REGION,
-            aws_access_key_id="local",
-            aws_secret_access_key="local",  # noqa: S106 - moto accepts any credentials
-        )
-        deploy_resources(cloudformation, STAGE)
-        local_signing_key()
+        aws, _ = start_aws(aws_port, environment, processes, log=workdir / "aws.log")
         cpu_file = workdir / "cpu.json"
-        app = _start_logged(
-            "bench.load.app_server", ["--port", str(api_port), "--cpu-file", str(cpu_file)], environment,
-            workdir / "app.log",
+        app = start(
+            [sys.executable, "-m", "bench.load.app_server", "--port", str(api_port), "--cpu-file", str(cpu_file)],
+            environment, log=workdir / "app.log",
         )  # fmt: skip
         processes.append(app)
         api_url = f"http://127.0.0.1:{api_port}"
@@ -264,7 +253,8 @@ def run(settings: Settings) -> dict[str, Any]:
             subprocess.run(
                 [str(BIN / "locust"), "-f", str(PROJECT / "bench" / "load" / "locustfile.py"), "--headless",
                  "--users", str(settings.users), "--spawn-rate", str(settings.spawn_rate),
-                 "--run-time", f"{settings.duration_s}s", "--stop-timeout", "10", "--host", stack.api_url,
+                 "--run-time", f"{settings.duration_s}s", "--stop-timeout", str(settings.stop_timeout_s),
+                 "--host", stack.api_url,
                  "--csv", str(workdir / "locust"), "--only-summary", "--exit-code-on-error", "0",
                  "--loglevel", "WARNING"],
                 cwd=PROJECT, env={**stack.environment, "SHOBBAK_LOAD_SEED": str(seed_path)},
@@ -309,10 +299,10 @@ def run(settings: Settings) -> dict[str, Any]:
 
 def print_table(results: dict[str, Any]) -> None:
     columns = ("req", "rps", "p50", "p95", "p99", "fail", "5xx", "cpu ms")
-    print(f"\n{'route':<56} " + " ".join(f"{column:>6}" for column in columns))
+    print(f"\n{'route':<64} " + " ".join(f"{column:>6}" for column in columns))
     for name, route in sorted(results["routes"].items()):
         cpu = route["app_cpu_ms"]["mean"] if route["app_cpu_ms"] else float("nan")
-        print(f"{name:<56} {route['requests']:>6} {route['throughput_rps']:>6} {route['p50_ms']:>6.0f} "
+        print(f"{name:<64} {route['requests']:>6} {route['throughput_rps']:>6} {route['p50_ms']:>6.0f} "
               f"{route['p95_ms']:>6.0f} {route['p99_ms']:>6.0f} {route['failures']:>6} {route['server_errors']:>6} "
               f"{cpu:>6.2f}")  # fmt: skip
     total = results["total"]
@@ -322,14 +312,26 @@ def print_table(results: dict[str, Any]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=Settings.users)
-    parser.add_argument("--duration", type=int, default=Settings.duration_s, help="seconds")
-    parser.add_argument("--seeded", type=int, default=Settings.seeded_requests)
-    parser.add_argument("--output", type=Path, default=RESULTS_PATH)
+    parser.add_argument("--short", action="store_true", help="a few users for a few seconds, into a temporary file")
+    parser.add_argument("--users", type=int)
+    parser.add_argument("--duration", type=int, help="seconds")
+    parser.add_argument("--seeded", type=int)
+    parser.add_argument("--output", type=Path)
     arguments = parser.parse_args()
-    results = run(Settings(users=arguments.users, duration_s=arguments.duration, seeded_requests=arguments.seeded))
-    arguments.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    chosen = SHORT if arguments.short else Settings()
+    output = arguments.output or (SHORT_RESULTS_PATH if arguments.short else RESULTS_PATH)
+    results = run(
+        replace(
+            chosen,
+            users=arguments.users or chosen.users,
+            duration_s=arguments.duration or chosen.duration_s,
+            seeded_requests=arguments.seeded or chosen.seeded_requests,
+        )
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print_table(results)
+    print(f"written to {output}")
     total = results["total"]
     passed = not (total["failures"] or total["server_errors"] or total["app_error_lines"] or total["moto_error_lines"])
     print("PASS: no failures, no 5xx, no errors logged" if passed else "FAIL: see above", flush=True)

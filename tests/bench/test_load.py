@@ -1,18 +1,21 @@
-"""`make load`'s parts that can be checked without a load: its traffic and its report."""
+"""`make load`: its traffic and its report, checked without a load, then its short mode end to end."""
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.load.run import route_figures
-from bench.load.traffic import active_districts, application, fawry_paid_notice, offered_services
+from bench.load.run import RESULTS_PATH, SHORT, route_figures
+from bench.load.traffic import active_districts, offered_services
 from chalicelib.adapters.fawry import read_fawry_notice
 from chalicelib.adapters.secrets import LOCAL_DEFAULTS
 from chalicelib.domain.application import read_application
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.services.catalogue import current_catalogue
+from tools.testing.short_mode import run_short
+from tools.testing.synthetic import drawn_application, fawry_paid_notice
 
 
 def test_every_application_the_load_sends_is_one_the_api_accepts() -> None:
@@ -21,7 +24,7 @@ def test_every_application_the_load_sends_is_one_the_api_accepts() -> None:
     for district in active_districts():
         for service in offered_services(district):
             for _ in range(20):
-                body, last4 = application(district, service, rng)
+                body, last4 = drawn_application(service, district, rng)
                 read = read_application(body, current_catalogue(), today)
                 assert read.applicant.national_id.last4 == last4
 
@@ -54,3 +57,17 @@ def test_the_report_names_each_routes_percentiles_failures_5xx_and_cpu(tmp_path:
     assert (inquiries["failures"], inquiries["server_errors"], inquiries["throughput_rps"]) == (1, 1, 1.0)
     assert inquiries["app_cpu_ms"] == {"mean": 3.0, "p50": 3.0, "p95": 4.0}
     assert routes["POST /v1/requests (repeated)"]["app_cpu_ms"]["p50"] == 10.0
+
+
+def test_the_short_load_runs_every_user_of_the_mix_with_no_failure_and_leaves_load_json_alone(tmp_path: Path) -> None:
+    """`make load SHORT=1`: the whole tool (the stack, the seeding, the warm-up that approves a
+    request once its paper is recorded, Locust), so that a rule that breaks it fails here."""
+    committed = RESULTS_PATH.read_bytes()
+    output = tmp_path / "load.json"
+    finished = run_short("bench.load.run", output)
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    results = json.loads(output.read_text(encoding="utf-8"))
+    assert results["settings"]["users"] == SHORT.users
+    assert results["total"]["requests"] > 0
+    assert (results["total"]["failures"], results["total"]["server_errors"]) == (0, 0)
+    assert RESULTS_PATH.read_bytes() == committed

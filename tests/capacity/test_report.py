@@ -1,15 +1,18 @@
-"""docs/capacity.md is generated from the assumptions and the measurements, complete."""
+"""docs/capacity.md is generated from the assumptions and the measurements, complete; and `make capacity
+SHORT=1` runs the model end to end."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from capacity import assumptions, growth
 from capacity.footprints import record_footprints
 from capacity.hotkeys import simulate_day
-from capacity.report import CUTS, render
+from capacity.report import CUTS, DOCUMENT, render
+from tools.testing.short_mode import run_short
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +59,15 @@ def test_the_growth_table_runs_from_a_thousand_to_a_million(document: str) -> No
     assert {row.split("|")[2].strip() for row in rows} == {"200", "1,000", "100,000", "1,000,000"}
     # One query a page, however long the history.
     assert {row.split("|")[3].strip() for row in rows} == {"1"}
+
+
+def test_the_short_model_writes_the_whole_document_and_leaves_docs_capacity_alone(tmp_path: Path) -> None:
+    """`make capacity SHORT=1`: the model end to end, so that a rule that breaks it fails here."""
+    committed = DOCUMENT.read_bytes()
+    output = tmp_path / "capacity.md"
+    finished = run_short("capacity.report", output)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    written = output.read_text(encoding="utf-8")
+    assert "## Hot keys at 10× the peak" in written
+    assert "## What grows with the work" in written
+    assert DOCUMENT.read_bytes() == committed

@@ -1,6 +1,6 @@
 """`make demo` (tools/local/demo.py): its plans and its clock without AWS, then the demo itself against the
-AWS emulation, played by several workers and by one: the same history either way, and a second run
-adds nothing."""
+AWS emulation, in its short mode (`make demo SHORT=1`), played by several workers and by one: the same
+history either way, and a second run adds nothing."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ import pytest
 
 from tests.conftest import PROJECT
 from tests.tools.conftest import dashboard_data, reset
-from tools.local.demo import HISTORY_DAYS, make_plans, start_of_today
+from tools.local.demo import HISTORY_DAYS, SHORT_REQUESTS, make_plans, start_of_today
 from tools.local.resources import deploy_resources
 
 Client = Callable[[str], Any]
-DEMO_REQUESTS = 12
+DEMO_REQUESTS = SHORT_REQUESTS
 
 
 @pytest.mark.parametrize(
@@ -49,10 +49,10 @@ def test_each_plan_is_its_own_draw_and_happens_in_order() -> None:
 
 
 def run_demo(emulation_url: str, workers: int) -> str:
+    """`make demo SHORT=1`, by `workers` workers."""
     port = emulation_url.rsplit(":", 1)[1]
     finished = subprocess.run(
-        [sys.executable, "-m", "tools.local.demo", "--aws-port", port, "--requests", str(DEMO_REQUESTS),
-         "--workers", str(workers)],
+        [sys.executable, "-m", "tools.local.demo", "--aws-port", port, "--short", "--workers", str(workers)],
         cwd=PROJECT, capture_output=True, text=True, timeout=600, check=True,
     )  # fmt: skip
     return finished.stdout

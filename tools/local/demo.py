@@ -18,6 +18,11 @@ the emulation's fixes (tools/local/emulation/server.py) a thousand take a few mi
 Then the same workers send what the history told the citizens (SMS and voice calls, through the
 outbox's own delivery), as the deployed outbox stream sends each message at once; the stack's
 relay, a hundred messages every two seconds, would take many minutes more.
+
+Short mode (`make demo SHORT=1`, or `--short`): a dozen requests by two workers (SHORT_REQUESTS,
+SHORT_WORKERS), a few seconds' work; `--requests` and `--workers` still say otherwise.
+tests/tools/test_demo.py plays it against the AWS emulation, so that a change to the rules that
+breaks the demo fails the tests. The demo writes no file: it fills the stack.
 """
 
 from __future__ import annotations
@@ -39,9 +44,9 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 
-from chalicelib.domain.national_id import expected_check_digit
 from tools.local.resources import deployed_outputs
 from tools.local.stack import REGION, STAGE, Ports, local_aws_environment, local_stage_variables
+from tools.testing.synthetic import drawn_application, fawry_paid_notice, paper_documents
 
 SEED = 20261130
 DEFAULT_REQUESTS = 1000
@@ -49,6 +54,8 @@ HISTORY_DAYS = 120
 # Requests played side by side, each worker a process of its own as Lambda containers are: the
 # emulation answers one call at a time, and meanwhile the other workers do their own share.
 DEFAULT_WORKERS = 4
+SHORT_REQUESTS = 12
+SHORT_WORKERS = 2
 MESSAGES_A_TASK = 50
 MESSAGES_AT_MOST = 100_000
 KEY_PREFIX = "demo-"
@@ -56,12 +63,6 @@ KEY_PREFIX = "demo-"
 # How each district works, so that the screens have differences to show: a multiplier on the
 # time its back office takes.
 DISTRICT_PACE = {"dokki": 0.7, "omraniya": 1.0, "warraq": 1.35}
-MALE_NAMES = ("محمد", "أحمد", "محمود", "مصطفى", "علي", "حسن", "عمر", "يوسف", "إبراهيم", "خالد")
-FEMALE_NAMES = ("منى", "فاطمة", "سارة", "هبة", "مريم", "نورا", "ياسمين", "إيمان", "دينا", "رحاب")
-FAMILY_NAMES = ("عبد الله", "السيد", "عبد الرحمن", "حسين", "إسماعيل", "الشافعي", "النجار", "عثمان",
-                "سليمان", "فؤاد", "المصري", "عبد العزيز", "رمضان", "جاد", "منصور")  # fmt: skip
-NAME_PARTS = (MALE_NAMES + FEMALE_NAMES, MALE_NAMES, FAMILY_NAMES)  # own name, father's, family's
-GOVERNORATES = ("21", "21", "21", "01", "12", "13", "14", "22", "24", "88")
 
 
 @dataclass
@@ -84,33 +85,6 @@ class Plan:
     submitted_at: datetime
     body: dict[str, Any]
     steps: list[Step] = field(default_factory=list)
-
-
-def national_id(rng: random.Random) -> str:
-    birth = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
-    first13 = f"{2 if birth.year < 2000 else 3}{birth:%y%m%d}{rng.choice(GOVERNORATES)}{rng.randrange(10000):04d}"
-    return first13 + expected_check_digit(first13)
-
-
-def field_value(form_field: Any, rng: random.Random) -> Any:
-    if form_field.type == "number":
-        low = int(form_field.minimum or 1)
-        high = int(form_field.maximum) if form_field.maximum is not None else low + 500
-        return rng.randint(low, min(high, low + 400))
-    if form_field.type == "date":
-        return (date(2010, 1, 1) + timedelta(days=rng.randrange(5000))).isoformat()
-    if form_field.type == "choice":
-        return rng.choice(form_field.options).value
-    if "number" in form_field.name:
-        text = str(rng.randrange(10**5, 10**7))
-    elif "name" in form_field.name:
-        text = f"م. {rng.choice(MALE_NAMES)} {rng.choice(FAMILY_NAMES)}"
-    elif "address" in form_field.name:
-        street = rng.choice(("شارع التحرير", "شارع الهرم", "شارع السودان", "شارع النيل", "شارع مراد"))
-        text = f"{rng.randint(1, 120)} {street}"
-    else:
-        text = rng.choice(("بقالة", "صيدلية", "مخبز", "مقهى", "ورشة", "مكتبة"))
-    return text[: form_field.max_length] if form_field.max_length else text
 
 
 def working_hours(day: date, rng: random.Random) -> datetime:
@@ -144,18 +118,8 @@ def make_plans(count: int, now: datetime) -> list[Plan]:
             submitted = now - timedelta(hours=1 + rng.randrange(48))
         services = catalogue.services(on=submitted.date(), district_code=district_code)
         service = rng.choice(services)
-        body = {
-            "service_code": service.code,
-            "district_code": district_code,
-            "applicant": {
-                "full_name": " ".join(rng.choice(part) for part in NAME_PARTS),
-                "national_id": national_id(rng),
-                "phone": f"01{rng.choice('0125')}{rng.randrange(10**8):08d}",
-            },
-            "details": {form_field.name: field_value(form_field, rng) for form_field in service.fields},
-            "consent": True,
-            "notify_by": rng.choice(("sms",) * 8 + ("voice", "none")),
-        }
+        body, _ = drawn_application(service, district_code, rng)
+        body["notify_by"] = rng.choice(("sms",) * 8 + ("voice", "none"))
         plan = Plan(
             f"{KEY_PREFIX}{SEED}-{number:05d}", district_code, service.code, rng.random() < 0.3, submitted, body
         )
@@ -263,31 +227,15 @@ def hand_in_paper(plan: Plan, tracking_number: str, version: int, at: datetime) 
     if service is None:
         raise RuntimeError(f"the service {plan.service_code} of {plan.key} is not in the catalogue")
     clerk = StaffMember(f"clerk-{plan.district_code}", Role.CLERK, plan.district_code)
-    body = {"documents": [document.code for document in service.documents], "version": version}
-    record_paper(clerk, tracking_number, body, at)
+    record_paper(clerk, tracking_number, paper_documents(service, version), at)
 
 
 def fawry_notice(reference: str, amount_egp: float, paid_at: datetime) -> dict[str, Any]:
-    """Fawry's V2 notification of a payment at a kiosk, signed as Fawry signs it."""
-    from chalicelib.adapters.fawry import fawry_signature
+    """Fawry's notice of a payment at a kiosk; its number for the payment follows from the reference."""
     from chalicelib.adapters.secrets import secret
 
-    amount = f"{float(amount_egp):.2f}"
-    notice = {
-        "requestId": f"demo{reference}",
-        "fawryRefNumber": str(9 * 10**9 + int(reference[-9:]) % 10**9),
-        "merchantRefNumber": reference,
-        "customerMobile": "",
-        "paymentAmount": amount,
-        "orderAmount": amount,
-        "fawryFees": "0.00",
-        "orderStatus": "PAID",
-        "paymentMethod": "PAYATFAWRY",
-        "paymentTime": int(paid_at.timestamp() * 1000),
-        "paymentRefrenceNumber": f"D{reference[-8:]}",
-    }
-    notice["messageSignature"] = fawry_signature(notice, secret("FAWRY_SECURE_KEY"))
-    return notice
+    fawry_ref = str(9 * 10**9 + int(reference[-9:]) % 10**9)
+    return fawry_paid_notice(reference, amount_egp, fawry_ref, paid_at=paid_at, secure_key=secret("FAWRY_SECURE_KEY"))
 
 
 def require_running_stack(aws_url: str) -> None:
@@ -358,9 +306,12 @@ def workers_pool(workers: int) -> Iterator[Executor | None]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--aws-port", type=int, default=Ports.aws)
-    parser.add_argument("--requests", type=int, default=DEFAULT_REQUESTS)
-    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    parser.add_argument("--short", action="store_true", help=f"{SHORT_REQUESTS} requests, {SHORT_WORKERS} workers")
+    parser.add_argument("--requests", type=int)
+    parser.add_argument("--workers", type=int)
     arguments = parser.parse_args()
+    requests = arguments.requests or (SHORT_REQUESTS if arguments.short else DEFAULT_REQUESTS)
+    workers = arguments.workers or (SHORT_WORKERS if arguments.short else DEFAULT_WORKERS)
     environment = local_aws_environment(arguments.aws_port)
     require_running_stack(environment["AWS_ENDPOINT_URL"])
     # Before any client is made (the services read it lazily) and before the workers start. The
@@ -373,10 +324,10 @@ def main() -> int:
 
     started = time.monotonic()
     now = start_of_today(datetime.now(UTC))
-    plans = make_plans(arguments.requests, now)
+    plans = make_plans(requests, now)
     totals: Counter[str] = Counter()
     messages: Counter[str] = Counter()
-    with workers_pool(arguments.workers) as pool:
+    with workers_pool(workers) as pool:
         # Requests are independent of each other: the order they are played in changes nothing.
         for number, added in enumerate(side_by_side(pool, play, [(plan, now) for plan in plans]), start=1):
             totals += added

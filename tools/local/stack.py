@@ -19,6 +19,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import boto3
 
@@ -60,11 +61,16 @@ def local_aws_environment(aws_port: int) -> dict[str, str]:
     return environment
 
 
-def start(command: list[str], environment: dict[str, str], *, quiet: bool = False) -> subprocess.Popen[bytes]:
+def start(command: list[str], environment: dict[str, str], *, log: Path | None = None) -> subprocess.Popen[bytes]:
+    """`command` in a process of its own, its output in `log` (or the terminal's)."""
     # Each child leads its own process group so that stopping it also stops what it spawned
     # (chalice local's reloader runs the server in a grandchild).
-    output = subprocess.DEVNULL if quiet else None
-    return subprocess.Popen(command, cwd=PROJECT, env=environment, start_new_session=True, stdout=output, stderr=output)
+    if log is None:
+        return subprocess.Popen(command, cwd=PROJECT, env=environment, start_new_session=True)
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            command, cwd=PROJECT, env=environment, start_new_session=True, stdout=output, stderr=subprocess.STDOUT
+        )
 
 
 def wait_until_answering(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -86,6 +92,28 @@ def local_stage_variables() -> dict[str, str]:
     """.chalice/config.json's variables for the local stage, which chalice local applies itself."""
     config = json.loads((PROJECT / ".chalice" / "config.json").read_text(encoding="utf-8"))
     return {**config["environment_variables"], **config["stages"][STAGE]["environment_variables"]}
+
+
+def start_aws(
+    aws_port: int, environment: dict[str, str], processes: list[subprocess.Popen[bytes]], *, log: Path | None = None
+) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
+    """The AWS emulation on `aws_port`, with infra/resources.yaml deployed into it (the tables, the
+    topic, the bucket), and the staff tokens' key pair that chalice local trusts (made on first use).
+    Its process is added to `processes` as soon as it starts, for the caller to stop; returned with
+    the deployed outputs."""
+    aws = start([sys.executable, "-m", "tools.local.emulation.server", "--port", str(aws_port)], environment, log=log)
+    processes.append(aws)
+    wait_until_answering(f"http://127.0.0.1:{aws_port}/moto-api/", aws)
+
+    def client(service: str) -> Any:
+        return boto3.client(
+            service, endpoint_url=environment["AWS_ENDPOINT_URL"], region_name=REGION,
+            aws_access_key_id="local", aws_secret_access_key="local",  # noqa: S106 - moto accepts any credentials
+        )  # fmt: skip
+
+    outputs = deploy_resources(client("cloudformation"), STAGE, client("s3"))
+    local_signing_key()
+    return aws, outputs
 
 
 def stop(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -110,29 +138,7 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
     signal.signal(signal.SIGTERM, interrupted)
     try:
         # Quiet: the message relay asks it something every two seconds, and each would be a line.
-        aws = start(
-            [str(BIN / "python"), "-m", "tools.local.emulation.server", "--port", str(ports.aws)],
-            environment,
-            quiet=True,
-        )
-        processes.append(aws)
-        wait_until_answering(f"http://127.0.0.1:{ports.aws}/moto-api/", aws)
-        cloudformation = boto3.client(
-            "cloudformation",
-            endpoint_url=environment["AWS_ENDPOINT_URL"],
-            region_name=REGION,
-            aws_access_key_id="local",
-            aws_secret_access_key="local",  # noqa: S106
-        )
-        s3 = boto3.client(
-            "s3",
-            endpoint_url=environment["AWS_ENDPOINT_URL"],
-            region_name=REGION,
-            aws_access_key_id="local",
-            aws_secret_access_key="local",  # noqa: S106
-        )
-        tables = deploy_resources(cloudformation, STAGE, s3)  # and the topic, bucket: their outputs
-        local_signing_key()  # staff tokens: the key pair chalice local trusts, made on first use
+        _, tables = start_aws(ports.aws, environment, processes, log=Path(os.devnull))
         catalogue = current_catalogue()
 
         # The portal's forms post to this stack's API, whose pages link back to this stack's portal.

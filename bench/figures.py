@@ -1,7 +1,8 @@
-"""`make bench`: DynamoDB calls of the office performance page (dynamodb_calls.performance_page).
+"""`make bench`: DynamoDB calls of the office's district figures page, GET /v1/office/performance
+(reported as dynamodb_calls.performance_page, the key CONTRACT.md names).
 
-Kept apart from the rest of the bench, which calls it with one line (bench/latency.py): a district manager's page of the
-district's figures, through the handler, counted call by call. The contract allows one read
+Kept apart from the rest of the bench, which calls it with one line (bench/latency.py): a district
+manager's page of the district's figures, through the handler, counted call by call. The contract allows one read
 per district answered, and never a scan.
 """
 

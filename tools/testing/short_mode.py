@@ -1,0 +1,19 @@
+"""The tools' short modes (`make load|bench|capacity SHORT=1`), run as the tests run them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tools import PROJECT
+
+TIMEOUT_S = 120  # each takes well under a minute on two shared cores
+
+
+def run_short(module: str, output: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m <module> --short --output <output>` from the project's root (the caller checks its status)."""
+    return subprocess.run(
+        [sys.executable, "-m", module, "--short", "--output", str(output)],
+        cwd=PROJECT, capture_output=True, text=True, timeout=TIMEOUT_S, check=False,
+    )  # fmt: skip
