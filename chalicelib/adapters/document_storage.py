@@ -30,7 +30,12 @@ def _signature_v4() -> Any:
     from botocore.config import Config
 
     # SigV4 for the presigned POSTs and GETs (what S3 requires in every region opened since 2014).
-    return Config(signature_version="s3v4")
+    # Virtual-hosted addressing names the bucket's own region in the URL (bucket.s3.<region>.amazonaws.com):
+    # left to its default, botocore signs for the global bucket.s3.amazonaws.com, which for a new
+    # bucket outside us-east-1 may answer with a 307 to the regional one for up to a day, and the
+    # portal's CSP (form-action) refuses to follow it. An endpoint given as an IP address (the local
+    # stack's moto server) keeps path-style addresses.
+    return Config(signature_version="s3v4", s3={"addressing_style": "virtual"})
 
 
 def upload_form(bucket: str, key: str, content_type: str, redirect_url: str, expires_s: int) -> dict[str, Any]:

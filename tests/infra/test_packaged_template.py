@@ -64,7 +64,7 @@ def test_each_role_is_its_functions_own_narrow_policy(template: dict[str, Any]) 
     for name, function in functions(template).items():
         role = template["Resources"][referenced(function["Properties"]["Role"])]
         for statement in statements(role):
-            for resource in as_list(statement["Resource"]):
+            for resource in as_list(statement.get("Resource", [])):  # NotResource: test_real_deployment.py
                 assert not (isinstance(resource, str) and ":*:*:" in resource), (name, statement["Sid"])
                 if resource == "*":
                     assert set(as_list(statement["Action"])) <= NO_NARROWER_RESOURCE[statement["Sid"]], (
@@ -178,7 +178,7 @@ def test_every_table_has_recovery_deletion_protection_and_encryption(template: d
         assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}, name
         assert properties["DeletionProtectionEnabled"] is True, name
         assert properties["SSESpecification"]["SSEEnabled"] is True, name
-        assert table.get("DeletionPolicy") == "Retain", name
+        assert table.get("DeletionPolicy") == "RetainExceptOnCreate", name  # kept, unless its first create fails
 
 
 def test_only_request_items_wake_the_performance_figures_and_only_guesses_at_unissued_numbers_expire(
