@@ -49,7 +49,7 @@ class FigureItem(StoredModel):
     """Anything in a district's partition of the figures table."""
 
     class Meta(TableMeta):
-        table = "performance"
+        table = "figures"
 
     scope = UnicodeAttribute(hash_key=True)
     figure = UnicodeAttribute(range_key=True)
