@@ -66,7 +66,7 @@ def baseline_side(calls: list[list[Any]], region: str) -> dict[str, Any]:
             getattr(dynamodb, xform_name(operation))(**parameters)
         except dynamodb.exceptions.ConditionalCheckFailedException as refused:
             # A right inquiry is answered from the item its refused update returns
-            # (chalicelib/store/proofs.py): the baseline reads it from the refusal as well.
+            # (chalicelib/store/requests/proof.py): the baseline reads it from the refusal as well.
             if "ReturnValuesOnConditionCheckFailure" not in parameters or "Item" not in refused.response:
                 raise
     answered = time.perf_counter()

@@ -37,8 +37,8 @@ from chalicelib.services.office_queue import view_queue
 from chalicelib.services.payments import handle_fawry_notice
 from chalicelib.services.reconciliation import reconcile_day
 from chalicelib.services.submission import ONLINE, submit_request
-from chalicelib.store.models import OutboxMessage, RequestRecord
-from chalicelib.store.outbox import due_messages
+from chalicelib.store.outbox import OutboxMessage, due_messages
+from chalicelib.store.requests.request import RequestRecord
 from tools.testing.synthetic import drawn_application, fawry_paid_notice, paper_documents
 
 # The simulation's own process: every district switched on, no AWS account, quiet logs.

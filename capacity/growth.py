@@ -24,7 +24,7 @@ from chalicelib.services.inquiry import inquire
 from chalicelib.services.office import view_request
 from chalicelib.services.office_queue import view_queue
 from chalicelib.services.reconciliation import reconcile_day
-from chalicelib.store.models import RequestRecord
+from chalicelib.store.requests.request import RequestRecord
 
 MEASURED_HISTORIES = (1_000, 10_000)
 COMPUTED_HISTORIES = (100_000, 1_000_000)
@@ -80,7 +80,7 @@ def measure(history: int, district: str = "imbaba", payments_a_day: int | None =
 
             def inquiry() -> None:
                 # The citizen's own digits: one update of the request's proof, refused, whose answer
-                # carries the item (store/proofs.py), whatever the district's history. A wrong guess
+                # carries the item (store/requests/proof.py), whatever the district's history. A wrong guess
                 # is one update too, or two when it is the first failure of its hour.
                 inquire({"tracking_number": tracking_number, "national_id_last4": last4}, start)
 

@@ -14,7 +14,7 @@ infra/resources.yaml, and charges each partition what DynamoDB would:
 
 Conditions are not judged (the services' writes in a simulation meet no contention), except
 an UpdateItem's that asks for the item back when it fails (ReturnValuesOnConditionCheckFailure):
-an inquiry's answer is that refusal (chalicelib/store/proofs.py). A refused write is charged
+an inquiry's answer is that refusal (chalicelib/store/requests/proof.py). A refused write is charged
 as DynamoDB charges it, like a write of the item as it stood.
 
 SNS calls are counted apart (the messages the citizens would get).

@@ -22,7 +22,7 @@ from typing import Any
 from chalicelib.config import portal_settings, settings
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.catalogue import Catalogue, load_catalogue
-from chalicelib.domain.performance import (
+from chalicelib.domain.figures import (
     MONTHS_PUBLISHED,
     months_back,
     open_data_csv,

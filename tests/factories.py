@@ -52,7 +52,7 @@ def hand_in_paper(tracking_number: str, now: datetime) -> None:
     from chalicelib.domain.staff import Role, StaffMember
     from chalicelib.services.catalogue import current_catalogue
     from chalicelib.services.office_documents import record_paper
-    from chalicelib.store.requests import load_request_record
+    from chalicelib.store.requests.request import load_request_record
 
     request = load_request_record(tracking_number)
     assert request is not None

@@ -48,7 +48,7 @@ def upload_form_page(request: Request) -> Response:
     """The track or confirmation page's "next: choose the file": the page with the S3 form."""
     from chalicelib.portal import render
     from chalicelib.services.documents import document_of_service, request_upload
-    from chalicelib.store.requests import load_request_record
+    from chalicelib.store.requests.request import load_request_record
 
     fields = form_fields(request)
     tracking_number = (request.uri_params or {}).get("tracking_number", "")

@@ -19,7 +19,7 @@ from chalicelib.api.responses import answers_errors, json_response
 from chalicelib.domain.staff import Role, StaffMember
 
 if TYPE_CHECKING:
-    from chalicelib.services.performance import StreamChange
+    from chalicelib.services.figures import StreamChange
 
 performance_api = Blueprint(__name__)
 
@@ -69,7 +69,7 @@ _FORBIDDEN = error_answer("Not a manager of that district, nor headquarters", "f
 )  # fmt: skip
 @answers_errors
 def performance() -> Response:
-    from chalicelib.services.performance import performance_report
+    from chalicelib.services.figures import figures_report as performance_report
 
     params = performance_api.current_request.query_params or {}
     return json_response(performance_report(_caller(), params, datetime.now(UTC)))
@@ -98,14 +98,14 @@ def performance() -> Response:
 )  # fmt: skip
 @answers_errors
 def overdue() -> Response:
-    from chalicelib.services.performance import overdue_list
+    from chalicelib.services.figures import overdue_list
 
     params = performance_api.current_request.query_params or {}
     return json_response(overdue_list(_caller(), params, datetime.now(UTC)))
 
 
 def stream_changes(records: Iterable[DynamoDBRecord]) -> list[StreamChange]:
-    from chalicelib.services.performance import StreamChange
+    from chalicelib.services.figures import StreamChange
 
     # Chalice gives the record's ApproximateCreationDateTime as a naive UTC datetime.
     return [
@@ -118,7 +118,7 @@ def stream_changes(records: Iterable[DynamoDBRecord]) -> list[StreamChange]:
 def keep_performance_figures(event: DynamoDBEvent) -> dict[str, int]:
     """Every change of a request, into the figures. Each record is applied once however often
     the batch comes (the store refuses a record an item has seen), so Lambda may retry it whole."""
-    from chalicelib.services.performance import keep_figures
+    from chalicelib.services.figures import keep_figures
 
     return dict(keep_figures(stream_changes(event)))
 
@@ -126,7 +126,7 @@ def keep_performance_figures(event: DynamoDBEvent) -> dict[str, int]:
 # 22:05 UTC is just past midnight in Cairo, winter or summer time: a new day's overdue requests.
 @performance_api.schedule(Cron(5, 22, "*", "*", "?", "*"), name="recount_overdue_requests")
 def recount_overdue_requests(event: CloudWatchEvent) -> dict[str, Any]:
-    from chalicelib.services.performance import recount_overdue
+    from chalicelib.services.figures import recount_overdue
 
     return recount_overdue(datetime.now(UTC))
 

@@ -1,7 +1,7 @@
 """Limits on guessing and flooding: the windows they count in, and what a refused caller reads.
 
 Failed attempts at a request's proof (tracking number + the national ID's last four digits)
-count per tracking number in clock hours (UTC), on the request's proof (store/proofs.py); a
+count per tracking number in clock hours (UTC), on the request's proof (store/requests/proof.py); a
 number never issued counts exactly like one that was, so a refusal tells nothing about whether
 a number exists. Online submissions and messages count per phone number per Cairo day.
 """
@@ -34,7 +34,7 @@ class Window:
 
 @dataclass(frozen=True)
 class AttemptsHour:
-    """The clock hour in which failed attempts at a request's proof count (store/proofs.py)."""
+    """The clock hour in which failed attempts at a request's proof count (store/requests/proof.py)."""
 
     label: str  # "YYYY-MM-DDTHH", UTC: labels sort as the hours do
     ends_at: datetime

@@ -43,8 +43,8 @@ from chalicelib.store.documents import (
     load_document,
     save_document,
 )
-from chalicelib.store.models import RequestRecord
-from chalicelib.store.requests import load_request
+from chalicelib.store.requests.changes import load_request
+from chalicelib.store.requests.request import RequestRecord
 
 # Two handlers race on one record at most (arrival and verdict): a few rereads always settle it.
 SAVE_ATTEMPTS = 5

@@ -13,7 +13,7 @@ from chalicelib.services.limits import proven
 
 def inquire(body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     """The request's public state (CONTRACT.md), read from its proof, which is kept with the
-    request as its citizen may see it (store/proofs.py); NotFound alike for an unknown number
+    request as its citizen may see it (store/requests/proof.py); NotFound alike for an unknown number
     and wrong digits, and TooManyRequests alike for both after too many failed attempts."""
     inquiry = read_inquiry(body)
     shown = proven(inquiry, now).citizen_view()  # domain/inquiry.py's citizen_view and citizen_entry

@@ -12,7 +12,8 @@ from typing import Any
 
 from chalicelib.domain.calendar import CAIRO
 from chalicelib.domain.messages import Event
-from chalicelib.store.models import OutboxMessage, RequestRecord
+from chalicelib.store.outbox import OutboxMessage
+from chalicelib.store.requests.request import RequestRecord
 
 REMINDER_BEFORE_EXPIRY = timedelta(hours=24)
 KEPT_AFTER_CREATION = timedelta(days=90)

@@ -2,7 +2,7 @@
 
 Every attempt to prove a request (an inquiry, a card payment, a change of notifications) is
 judged and, when wrong, counted in one atomic step on the request's proof item
-(store/proofs.py), so that parallel guesses cannot slip past the count; a right one is never
+(store/requests/proof.py), so that parallel guesses cannot slip past the count; a right one is never
 counted, so a citizen who checks often is never locked out.
 """
 
@@ -26,8 +26,8 @@ from chalicelib.domain.limits import (
 from chalicelib.observability.audit import audit
 from chalicelib.observability.logs import logger
 from chalicelib.store.limits import count_one, give_back, take_one
-from chalicelib.store.proofs import AttemptsExhausted, StoodProof, judge_attempt
-from chalicelib.store.requests import CountedAgainst, StoredRequest, load_request
+from chalicelib.store.requests.changes import CountedAgainst, StoredRequest, load_request
+from chalicelib.store.requests.proof import AttemptsExhausted, StoodProof, judge_attempt
 
 HMAC_KEY = "LOOKUP_HMAC_KEY"
 

@@ -28,9 +28,9 @@ from chalicelib.domain.messages import Event, MessageValues, sms_text, voice_ssm
 from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.limits import give_back_message_slot, take_message_slot
-from chalicelib.store.models import OutboxMessage
-from chalicelib.store.outbox import claim, due_messages, put_back, settle
-from chalicelib.store.requests import load_applicant, load_request_record
+from chalicelib.store.applicants import load_applicant
+from chalicelib.store.outbox import OutboxMessage, claim, due_messages, put_back, settle
+from chalicelib.store.requests.request import load_request_record
 
 # Minutes to wait after each failed attempt; past the last, the message is failed and alarmed.
 BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720)

@@ -37,16 +37,11 @@ from chalicelib.services.catalogue import current_catalogue
 from chalicelib.services.documents import missing_documents, office_document_list, schedule_deletion
 from chalicelib.services.intents import intent
 from chalicelib.services.limits import count_reveal
-from chalicelib.store.models import HistoryEntry, OutboxMessage, PaymentTerms, RequestRecord
-from chalicelib.store.requests import (
-    StoredRequest,
-    VersionConflict,
-    load_applicant,
-    load_request,
-    record_erasure,
-    record_event,
-    record_move,
-)
+from chalicelib.store.applicants import load_applicant
+from chalicelib.store.outbox import OutboxMessage
+from chalicelib.store.requests.changes import StoredRequest, VersionConflict, load_request, record_erasure, record_move
+from chalicelib.store.requests.history import HistoryEntry, record_event
+from chalicelib.store.requests.request import PaymentTerms, RequestRecord
 
 
 def view_request(staff: StaffMember, tracking_number: str, now: datetime) -> dict[str, Any]:

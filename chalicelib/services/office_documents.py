@@ -16,8 +16,8 @@ from chalicelib.services.catalogue import current_catalogue
 from chalicelib.services.documents import document_of_service, record_received_at_window
 from chalicelib.services.office import blind_view, load_visible, stale
 from chalicelib.store.documents import load_document
-from chalicelib.store.models import HistoryEntry
-from chalicelib.store.requests import StoredRequest, record_event
+from chalicelib.store.requests.changes import StoredRequest
+from chalicelib.store.requests.history import HistoryEntry, record_event
 
 
 def open_document(staff: StaffMember, tracking_number: str, document_id: str, now: datetime) -> str:

@@ -16,8 +16,7 @@ from chalicelib.domain.office import encode_cursor, is_overdue, read_queue_query
 from chalicelib.domain.staff import Action, StaffMember
 from chalicelib.domain.statuses import Status
 from chalicelib.services.catalogue import current_catalogue
-from chalicelib.store.models import RequestRecord
-from chalicelib.store.requests import queue_page
+from chalicelib.store.requests.request import RequestRecord, queue_page
 
 
 def view_queue(staff: StaffMember, params: Mapping[str, str], now: datetime) -> dict[str, Any]:

@@ -29,8 +29,7 @@ from chalicelib.domain.open311 import (
 )
 from chalicelib.services.catalogue import current_catalogue
 from chalicelib.services.submission import Filing, submit_request
-from chalicelib.store.models import RequestRecord
-from chalicelib.store.open311 import requests_by_number, requests_filed_between
+from chalicelib.store.requests.request import RequestRecord, requests_by_number, requests_filed_between
 
 OPEN311 = Filing(channel="open311", actor_role="open311")
 

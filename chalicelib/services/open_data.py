@@ -1,7 +1,8 @@
-"""The public performance page and its open data (CONTRACT.md), from the kept figures.
+"""The district figures, published: the public page and its open data (CONTRACT.md:
+/performance.html, /open-data/performance.json and .csv), from the kept figures.
 
 Per district and month: received, completed, completed on time, the on-time rate and the
-median working days, with the office API's definitions (domain/performance.py). Counts
+median working days, with the office API's definitions (domain/figures.py). Counts
 below 5 for a service in a district and month are suppressed (and so are the district's own
 monthly counts below 5). Published once a day by a scheduled handler: to the portal's bucket
 in AWS (PORTAL_BUCKET), to the local portal's directory under `make run` (PORTAL_BUILD_DIR).
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.calendar import cairo_today
-from chalicelib.domain.performance import (
+from chalicelib.domain.figures import (
     MONTHS_PUBLISHED,
     months_back,
     open_data_csv,
@@ -26,7 +27,7 @@ from chalicelib.domain.performance import (
 from chalicelib.observability.logs import logger
 from chalicelib.portal import render, urls
 from chalicelib.services.catalogue import current_catalogue
-from chalicelib.store.performance import district_figures
+from chalicelib.store.figures import district_figures
 
 
 def collect_open_data(now: datetime, months: int = MONTHS_PUBLISHED) -> dict[str, Any]:
@@ -50,7 +51,7 @@ def publish_open_data(now: datetime, write: Writer | None = None) -> dict[str, A
     write(urls.PERFORMANCE, render.performance_page(site, document), "text/html; charset=utf-8")
     write(urls.OPEN_DATA_JSON, open_data_json(document), "application/json; charset=utf-8")
     write(urls.OPEN_DATA_CSV, open_data_csv(document), "text/csv; charset=utf-8")
-    logger.info("performance published", extra={"rows": len(document["rows"]), "to": document["to"]})
+    logger.info("figures published", extra={"rows": len(document["rows"]), "to": document["to"]})
     return {"rows": len(document["rows"]), "to": document["to"]}
 
 

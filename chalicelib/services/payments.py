@@ -44,10 +44,17 @@ from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.intents import intent
 from chalicelib.services.limits import proven_request
-from chalicelib.store.card_orders import AttemptTaken, CardAttempt, record_card_order, reserve_card_attempt
-from chalicelib.store.models import HistoryEntry, PaymentNotice, RequestRecord
-from chalicelib.store.payments import NoticeAlreadyRecorded, load_card_order, record_notice
-from chalicelib.store.requests import VersionConflict, load_request_record
+from chalicelib.store.payments import (
+    NoticeAlreadyRecorded,
+    PaymentNotice,
+    load_card_order,
+    record_card_order,
+    record_notice,
+)
+from chalicelib.store.requests.changes import VersionConflict
+from chalicelib.store.requests.checkout_attempts import AttemptTaken, CheckoutAttempt, reserve_checkout_attempt
+from chalicelib.store.requests.history import HistoryEntry
+from chalicelib.store.requests.request import RequestRecord, load_request_record
 
 JUDGEMENTS = 3
 # Time kept back from the function's limit after Paymob's calls, to write the order and answer.
@@ -119,7 +126,7 @@ def start_card_payment(
         )
     configured = paymob_settings()
     deadline = time.monotonic() + checkout_time_s(configured.checkout_seconds, time_left_s)
-    attempt = _reserve_attempt(request.tracking_number, payment.reference, stored.card_attempts, now)
+    attempt = _reserve_attempt(request.tracking_number, payment.reference, stored.checkout_attempts, now)
     client = PaymobClient(
         configured.api_base, secret("PAYMOB_API_KEY"), configured.integration_id, configured.iframe_id
     )
@@ -145,7 +152,9 @@ def checkout_time_s(configured_s: float, time_left_s: float | None) -> float:
     return max(0.0, min(configured_s, time_left_s - CHECKOUT_MARGIN_S))
 
 
-def _reserve_attempt(tracking_number: str, reference: str, attempts: list[CardAttempt], now: datetime) -> CardAttempt:
+def _reserve_attempt(
+    tracking_number: str, reference: str, attempts: list[CheckoutAttempt], now: datetime
+) -> CheckoutAttempt:
     """The next free attempt number for the invoice, reserved, up to the configured cap: every
     reserved number counts, since Paymob may have registered an order whose answer was lost."""
     cap = card_orders_per_invoice()
@@ -154,7 +163,7 @@ def _reserve_attempt(tracking_number: str, reference: str, attempts: list[CardAt
         if number in taken:
             continue
         try:
-            return reserve_card_attempt(tracking_number, reference, number, now)
+            return reserve_checkout_attempt(tracking_number, reference, number, now)
         except AttemptTaken:
             continue  # a click racing this one took it: try the next
     raise InvalidInput(

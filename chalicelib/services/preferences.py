@@ -11,7 +11,7 @@ from chalicelib.domain.errors import FieldProblem, invalid_fields
 from chalicelib.domain.inquiry import read_inquiry
 from chalicelib.observability.audit import audit
 from chalicelib.services.limits import proven_request
-from chalicelib.store.requests import set_notify_by
+from chalicelib.store.applicants import set_notify_by
 
 
 def choose_notifications(tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, str]:

@@ -14,8 +14,7 @@ from typing import Any
 
 from chalicelib.domain.payments import CURRENCY, FLAGGED, MONEY_BACK, MONEY_IN, NoticeKind, Outcome
 from chalicelib.observability.logs import logger
-from chalicelib.store.models import PaymentNotice
-from chalicelib.store.payments import notices_of_day, save_day_summary
+from chalicelib.store.payments import PaymentNotice, notices_of_day, save_day_summary
 
 
 def reconcile_day(day: date, now: datetime) -> dict[str, Any]:

@@ -20,14 +20,11 @@ from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.catalogue import current_catalogue
 from chalicelib.services.intents import submission_intents
 from chalicelib.services.limits import online_submissions, stored_inquiry_check
-from chalicelib.store.models import ApplicantRecord, HistoryEntry, IdempotencyRecord, PaymentTerms, RequestRecord
-from chalicelib.store.requests import (
-    IdempotencyKeyTaken,
-    LimitReached,
-    TrackingNumberTaken,
-    find_idempotency_record,
-    insert_submission,
-)
+from chalicelib.store.applicants import ApplicantRecord
+from chalicelib.store.idempotency import IdempotencyRecord, find_idempotency_record
+from chalicelib.store.requests.changes import IdempotencyKeyTaken, LimitReached, TrackingNumberTaken, insert_submission
+from chalicelib.store.requests.history import HistoryEntry
+from chalicelib.store.requests.request import PaymentTerms, RequestRecord
 
 # Long enough for any client's retries after a dropped connection, short enough to forget.
 IDEMPOTENCY_WINDOW = timedelta(hours=24)

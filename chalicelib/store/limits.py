@@ -1,6 +1,6 @@
 """Counters that say "enough": what one phone number may ask for in a Cairo day, and a member
 of staff's identity reveals in an hour (chalicelib/services/limits.py decides the limits).
-Failed guesses at a request's proof are counted on the proof itself (store/proofs.py).
+Failed guesses at a request's proof are counted on the proof itself (store/requests/proof.py).
 
 limits table (`key`): one LimitCounter per subject and window, e.g.
   `submissions#<hmac of the phone>#<Cairo day>` or `reveals#<staff id>#<UTC hour>`.

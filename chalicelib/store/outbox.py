@@ -1,13 +1,71 @@
-"""The outbox's life: claimed once, then sent, skipped, failed, or put back to wait."""
+"""The outbox: one OutboxMessage per intent to tell a citizen something, and its life: claimed
+once, then sent, skipped, failed, or put back to wait.
+
+outbox table (`key` = "<tracking number>#<version>#<event>"): written in the transaction of the
+change it is about (requests/changes.py, store/payments.py), so it exists if and only if the
+change does; delivered once.
+  * the stream: every new intent, at once (claim, then settle or put_back).
+  * the sweeper: Query on the `due` index (`due_queue = "pending"`, present only while the
+    message waits), `due_order = "<due_at>#<key>"` up to now.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from pynamodb.attributes import MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from chalicelib.store.models import OutboxMessage
+from chalicelib.store.base import StoredModel, TableMeta
 from chalicelib.store.retries import retry_transient
+
+
+class DueIndex(GlobalSecondaryIndex["OutboxMessage"]):
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due_queue = UnicodeAttribute(hash_key=True)
+    due_order = UnicodeAttribute(range_key=True)
+
+
+class OutboxMessage(StoredModel):
+    PENDING, SENDING, SENT, SKIPPED, FAILED = "pending", "sending", "sent", "skipped", "failed"
+    WAITING = "pending"  # the due index's only partition
+
+    class Meta(TableMeta):
+        table = "outbox"
+
+    key = UnicodeAttribute(hash_key=True)
+    tracking_number = UnicodeAttribute()
+    event = UnicodeAttribute()
+    # What the text needs besides the tracking number (reference, amount, day, district name).
+    values = MapAttribute[str, Any]()
+    status = UnicodeAttribute()
+    due_at = UTCDateTimeAttribute()
+    attempts = NumberAttribute(default=0)
+    channel = UnicodeAttribute(null=True)  # how it went out: sms or voice
+    provider_message_id = UnicodeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    due_queue = UnicodeAttribute(null=True)
+    due_order = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+    due_index = DueIndex()
+
+    @staticmethod
+    def key_for(tracking_number: str, version: int, event: str) -> str:
+        return f"{tracking_number}#{version:06d}#{event}"
+
+    def wait_until(self, moment: datetime) -> None:
+        """Files the message as pending until `moment` (the sweeper's index)."""
+        self.status = self.PENDING
+        self.due_at = moment
+        self.due_queue = self.WAITING
+        self.due_order = f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{self.key}"
+
 
 # Longer than any delivery can take (Lambda's limit is 15 minutes): a message claimed by a
 # run that died is taken up again by the sweeper once its lease is over, never before.

@@ -1,4 +1,21 @@
-"""Recording payment notices with what they do to requests, card orders, and the daily ledger."""
+"""Payments: the gateways' notices, the Paymob orders registered for invoices, and the daily
+ledger; recording a notice with what it does to its request.
+
+payments table (`key`):
+  - `notice#<gateway>#<transaction>#<kind>`: one immutable PaymentNotice per genuine gateway
+    notice, written in the same transaction as what it does to the request, on condition that
+    it does not exist: a repeated notice changes nothing.
+    * callback: GetItem of the request (by the tracking number inside the invoice reference),
+      then one TransactWriteItems (record_notice).
+    * reconciliation: Query on the `ledger` index (`ledger_day = "<YYYY-MM-DD>"` in Cairo),
+      ordered by `ledger_order = "<district>#<service>#<key>"`.
+  - `order#paymob#<order id>`: a CardOrder, the invoice a Paymob order was registered for, so
+    that a card callback finds its invoice by the order id Paymob signs (GetItem). Filed in one
+    TransactWriteItems with the order id set on its checkout attempt (record_card_order; the
+    attempt is an item of the requests table, requests/checkout_attempts.py).
+  - `ledger#<YYYY-MM-DD>`: a DaySummary, the reconciliation of one Cairo day (PutItem; a rerun
+    replaces it).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +24,77 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.store.base import StoredModel, TableMeta
 from chalicelib.store.connection import shared_connection
-from chalicelib.store.models import CardOrder, DaySummary, HistoryEntry, OutboxMessage, PaymentNotice, RequestRecord
-from chalicelib.store.requests import VersionConflict, save_change
+from chalicelib.store.outbox import OutboxMessage
+from chalicelib.store.requests.changes import VersionConflict, save_change
+from chalicelib.store.requests.checkout_attempts import CheckoutAttempt
+from chalicelib.store.requests.history import HistoryEntry
+from chalicelib.store.requests.request import RequestRecord
 from chalicelib.store.retries import retry_transient
+
+
+class LedgerIndex(GlobalSecondaryIndex["PaymentNotice"]):
+    class Meta:
+        index_name = "ledger"
+        projection = AllProjection()
+
+    ledger_day = UnicodeAttribute(hash_key=True)
+    ledger_order = UnicodeAttribute(range_key=True)
+
+
+class PaymentNotice(StoredModel):
+    class Meta(TableMeta):
+        table = "payments"
+
+    key = UnicodeAttribute(hash_key=True)
+    gateway = UnicodeAttribute()
+    transaction_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    reference = UnicodeAttribute()
+    tracking_number = UnicodeAttribute(null=True)
+    district_code = UnicodeAttribute(null=True)
+    service_code = UnicodeAttribute(null=True)
+    amount_piasters = NumberAttribute()
+    currency = UnicodeAttribute()
+    method = UnicodeAttribute()
+    outcome = UnicodeAttribute()
+    received_at = UTCDateTimeAttribute()
+    ledger_day = UnicodeAttribute()
+    ledger_order = UnicodeAttribute()
+    ledger_index = LedgerIndex()
+
+
+class DaySummary(StoredModel):
+    """The reconciliation of one Cairo day, under `key = "ledger#<YYYY-MM-DD>"`."""
+
+    class Meta(TableMeta):
+        table = "payments"
+
+    key = UnicodeAttribute(hash_key=True)
+    summary = UnicodeAttribute()
+    computed_at = UTCDateTimeAttribute()
+
+
+class CardOrder(StoredModel):
+    """A Paymob order registered for an invoice, under `key = "order#paymob#<order id>"`."""
+
+    class Meta(TableMeta):
+        table = "payments"
+
+    key = UnicodeAttribute(hash_key=True)
+    tracking_number = UnicodeAttribute()
+    reference = UnicodeAttribute()
+    registered_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key_for(order_id: str) -> str:
+        return f"order#paymob#{order_id}"
 
 
 class NoticeAlreadyRecorded(Exception):
@@ -54,6 +135,25 @@ def load_card_order(order_id: str) -> CardOrder | None:
         return retry_transient(lambda: CardOrder.get(CardOrder.key_for(order_id), consistent_read=True))
     except CardOrder.DoesNotExist:
         return None
+
+
+def record_card_order(attempt: CheckoutAttempt, order_id: str, now: datetime) -> None:
+    """The Paymob order on its checkout attempt and under its own id, together or not at all."""
+    order = CardOrder(
+        CardOrder.key_for(order_id), tracking_number=attempt.tracking_number, reference=attempt.reference,
+        registered_at=now,
+    )  # fmt: skip
+
+    def write() -> None:
+        with TransactWrite(connection=shared_connection()) as transaction:
+            transaction.update(
+                attempt,
+                actions=[CheckoutAttempt.order_id.set(order_id), CheckoutAttempt.registered_at.set(now)],
+                condition=CheckoutAttempt.order_id.does_not_exist(),
+            )
+            transaction.save(order, condition=CardOrder.key.does_not_exist())
+
+    retry_transient(write)
 
 
 def notices_of_day(day: str) -> list[PaymentNotice]:

@@ -14,8 +14,9 @@ from typing import Any
 import boto3
 from chalice.test import Client
 
-from chalicelib.store.card_orders import record_card_order, reserve_card_attempt
-from chalicelib.store.requests import load_request
+from chalicelib.store.payments import record_card_order
+from chalicelib.store.requests.changes import load_request
+from chalicelib.store.requests.checkout_attempts import reserve_checkout_attempt
 from tests.api.calls import post_json
 from tests.factories import national_id, submission
 
@@ -188,8 +189,8 @@ def register_card_order(tracking_number: str, order_id: str) -> None:
     assert stored is not None
     assert stored.request.payment is not None
     now = datetime.now(UTC)
-    attempt = reserve_card_attempt(
-        tracking_number, stored.request.payment.reference, len(stored.card_attempts) + 1, now
+    attempt = reserve_checkout_attempt(
+        tracking_number, stored.request.payment.reference, len(stored.checkout_attempts) + 1, now
     )
     record_card_order(attempt, order_id, now)
 

@@ -23,7 +23,7 @@ from chalicelib import aws_clients
 from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.messages import Event, MessageValues, voice_ssml
 from chalicelib.store import connection
-from chalicelib.store.models import OutboxMessage
+from chalicelib.store.outbox import OutboxMessage
 from tests.api.calls import post_json
 from tests.api.conftest import StaffHeaders
 from tests.api.gateway_notices import FAWRY_CALLBACK, PAYMOB_CALLBACK, fawry_notice, paymob_callback, paymob_obj

@@ -128,5 +128,5 @@ def test_submission_is_one_transaction_and_inquiry_one_update_that_judges_and_an
     assert dict(submit_calls) == {"dynamodb:TransactWriteItems": 1}
     # The attempt is judged and, had it been wrong, counted in one conditional update of the
     # request's proof, whose refusal carries the item a right one is answered from
-    # (store/proofs.py; tests/api/test_guessing.py).
+    # (store/requests/proof.py; tests/api/test_guessing.py).
     assert dict(inquiry_calls) == {"dynamodb:UpdateItem": 1}

@@ -19,7 +19,7 @@ from moto.sns.models import sns_backends
 
 from chalicelib.services import payments
 from chalicelib.services.notifications import deliver
-from chalicelib.store.requests import VersionConflict
+from chalicelib.store.requests.changes import VersionConflict
 from tests.api.calls import post_json
 from tests.api.conftest import StaffHeaders
 from tests.api.gateway_notices import (

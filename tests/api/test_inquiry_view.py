@@ -1,4 +1,4 @@
-"""The citizen's view kept on a request's proof (store/proofs.py) follows every change of the
+"""The citizen's view kept on a request's proof (store/requests/proof.py) follows every change of the
 request: whatever the office, the gateway or the headquarters did, an inquiry answers exactly
 what the request and its history say."""
 
@@ -9,8 +9,8 @@ from typing import Any
 from chalice.test import Client
 
 from chalicelib.domain.calendar import iso_utc
-from chalicelib.store.models import HistoryEntry
-from chalicelib.store.requests import load_request
+from chalicelib.store.requests.changes import load_request
+from chalicelib.store.requests.history import HistoryEntry
 from tests.api.calls import post_json
 from tests.api.conftest import StaffHeaders
 from tests.api.gateway_notices import fawry_notice, inquiry, post_fawry, submit

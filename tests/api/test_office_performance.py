@@ -12,7 +12,7 @@ from chalice.test import Client
 
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.catalogue import load_catalogue
-from chalicelib.services.performance import keep_figures, recount_overdue
+from chalicelib.services.figures import keep_figures, recount_overdue
 from chalicelib.services.submission import ONLINE, submit_request
 from tests.api.conftest import StaffHeaders
 from tests.factories import CATALOGUE_DAY, national_id, submission

@@ -18,7 +18,7 @@ from chalice.test import Client
 
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.tracking import new_tracking_number
-from chalicelib.store.requests import load_request_record
+from chalicelib.store.requests.request import load_request_record
 from tests.api.calls import post_json
 from tests.api.conftest import StaffHeaders
 from tests.api.gateway_notices import (

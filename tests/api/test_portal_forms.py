@@ -15,7 +15,7 @@ from chalice.test import Client
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.portal.wording import fee_text
 from chalicelib.services.catalogue import current_catalogue
-from chalicelib.store.models import ApplicantRecord
+from chalicelib.store.applicants import ApplicantRecord
 from tests.api.calls import post_json
 from tests.factories import national_id, submission
 

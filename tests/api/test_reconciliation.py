@@ -20,7 +20,7 @@ from chalice.test import Client
 from chalicelib.domain.calendar import CAIRO, cairo_today
 from chalicelib.domain.payments import GatewayNotice, NoticeKind
 from chalicelib.services.payments import apply_notice
-from chalicelib.store.models import DaySummary
+from chalicelib.store.payments import DaySummary
 from tests.api.calls import post_json
 from tests.api.conftest import StaffHeaders
 from tests.api.gateway_notices import (

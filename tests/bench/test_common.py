@@ -6,7 +6,7 @@ import boto3
 import pytest
 
 from bench.common import p95, recorded_dynamodb_calls, substituted
-from chalicelib.store.models import ApplicantRecord
+from chalicelib.store.applicants import ApplicantRecord
 
 
 def test_the_handlers_calls_are_recorded_as_botocore_was_asked_to_make_them(aws: None) -> None:

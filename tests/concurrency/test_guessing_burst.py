@@ -1,7 +1,7 @@
 """Guesses at one request's proof sent all at once: threads sending HTTP to `chalice local`,
 whose threads judge them against the AWS emulation concurrently. However they interleave,
 no more than the hour's limit are ever answered "wrong", and the right digits are answered
-only while the limit is not reached (issue 10; store/proofs.py). Each burst runs inside one
+only while the limit is not reached (issue 10; store/requests/proof.py). Each burst runs inside one
 clock hour (`attempts_hour_now`): across an hour's end, each hour rightly allows its own."""
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ import pytest
 
 from tests.infra.test_packaged_template import as_list, functions, referenced, statements
 
-# The figures' table (its logical name, being renamed from PerformanceTable to FiguresTable).
-FIGURES = "PerformanceTable"
+# The figures table (its logical name).
+FIGURES = "FiguresTable"
 
 # What a new request writes, online, at a window or through Open311 (store/requests.py
 # record_submission): the request and its first history entry, its proof (an update), the
@@ -51,8 +51,8 @@ CALLS: dict[str, list[tuple[str, str]]] = {
         ("dynamodb:Query", "RequestsTable"),  # a request's partition (store/requests.py load_request)
         ("dynamodb:GetItem", "RequestsTable"),
         ("dynamodb:UpdateItem", "ApplicantsTable"),  # notification preference (set_notify_by)
-        ("dynamodb:PutItem", "PaymentsTable"),  # a card order (store/card_orders.py)
-        ("dynamodb:BatchGetItem", "RequestsTable"),  # Open311 lookup by id (store/open311.py)
+        ("dynamodb:PutItem", "PaymentsTable"),  # a card order (store/payments.py)
+        ("dynamodb:BatchGetItem", "RequestsTable"),  # Open311 lookup by id (store/requests/request.py)
         ("dynamodb:Query", "RequestsTable/index/opened"),  # Open311 listing by date
         ("dynamodb:GetItem", "DocumentsTable"),
         ("dynamodb:PutItem", "DocumentsTable"),

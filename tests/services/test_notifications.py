@@ -43,8 +43,9 @@ from chalicelib.services.notifications import (
     deliver_due,
 )
 from chalicelib.services.submission import ONLINE, submit_request
-from chalicelib.store.models import ApplicantRecord, OutboxMessage
-from chalicelib.store.requests import load_request_record
+from chalicelib.store.applicants import ApplicantRecord
+from chalicelib.store.outbox import OutboxMessage
+from chalicelib.store.requests.request import load_request_record
 from tests.api.calls import hand_in_every_document, post_json
 from tests.api.gateway_notices import fawry_notice, post_fawry
 from tests.factories import free_service_code, national_id, submission

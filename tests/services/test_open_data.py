@@ -13,9 +13,9 @@ import boto3
 import pytest
 
 from chalicelib.domain.staff import Role, StaffMember
+from chalicelib.services.figures import figures_report, keep_figures, recount_overdue
 from chalicelib.services.office import move_request
 from chalicelib.services.open_data import collect_open_data, directory_writer, publish_open_data
-from chalicelib.services.performance import keep_figures, performance_report, recount_overdue
 from chalicelib.services.submission import ONLINE, submit_request
 from portal_site.budget import BUDGET_BYTES, page_weight
 from portal_site.build import build
@@ -71,7 +71,7 @@ def test_the_open_data_agrees_with_the_office_api_month_by_month(aws: None) -> N
     rows = {(row["month"], row["district"], row["service"]): row for row in document["rows"]}
 
     for month, first, last in (("2026-10", "2026-10-01", "2026-10-31"), ("2026-11", "2026-11-01", "2026-11-30")):
-        api = performance_report(HQ, {"district": "dokki", "from": first, "to": last}, NOW)["districts"][0]
+        api = figures_report(HQ, {"district": "dokki", "from": first, "to": last}, NOW)["districts"][0]
         published = rows[(month, "dokki", "all")]
         for name in ("received", "completed", "completed_on_time"):
             assert published[name] == (api[name] if api[name] >= 5 else None), (month, name)

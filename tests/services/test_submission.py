@@ -9,8 +9,8 @@ import pytest
 
 from chalicelib.services import submission as submission_service
 from chalicelib.services.submission import ONLINE
-from chalicelib.store.models import ApplicantRecord
-from chalicelib.store.requests import load_request
+from chalicelib.store.applicants import ApplicantRecord
+from chalicelib.store.requests.changes import load_request
 from tests.factories import submission
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)  # a Friday in Cairo

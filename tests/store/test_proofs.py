@@ -1,5 +1,5 @@
 """A request's proof: every attempt judged and, when wrong, counted in one atomic step, and a
-right one answered from the same call (store/proofs.py)."""
+right one answered from the same call (store/requests/proof.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import boto3
 import pytest
 
 from chalicelib.domain.errors import Busy
-from chalicelib.store.proofs import AttemptsExhausted, judge_attempt
-from chalicelib.store.requests import insert_submission, load_request
+from chalicelib.store.requests.changes import insert_submission, load_request
+from chalicelib.store.requests.proof import AttemptsExhausted, judge_attempt
 from tests.faults import CONFLICT, THROTTLED, TIMEOUT, DynamoDBFaults
 from tests.store.test_requests import CHECK, records
 from tools.testing.aws_calls import counted_aws_calls

@@ -7,14 +7,11 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 
-from chalicelib.store.models import ApplicantRecord, HistoryEntry, IdempotencyRecord, RequestRecord
-from chalicelib.store.requests import (
-    IdempotencyKeyTaken,
-    TrackingNumberTaken,
-    find_idempotency_record,
-    insert_submission,
-    load_request,
-)
+from chalicelib.store.applicants import ApplicantRecord
+from chalicelib.store.idempotency import IdempotencyRecord, find_idempotency_record
+from chalicelib.store.requests.changes import IdempotencyKeyTaken, TrackingNumberTaken, insert_submission, load_request
+from chalicelib.store.requests.history import HistoryEntry
+from chalicelib.store.requests.request import RequestRecord
 from tools.testing.aws_calls import counted_aws_calls
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)

@@ -168,7 +168,8 @@ def play(plan: Plan, now: datetime) -> Counter[str]:
     from chalicelib.services.office import move_request
     from chalicelib.services.payments import handle_fawry_notice
     from chalicelib.services.submission import ONLINE, submit_request
-    from chalicelib.store.requests import find_idempotency_record, load_request_record
+    from chalicelib.store.idempotency import find_idempotency_record
+    from chalicelib.store.requests.request import load_request_record
 
     done: Counter[str] = Counter()
     existing = find_idempotency_record(plan.key)

@@ -1,4 +1,4 @@
-"""The local stack's stand-in for what AWS runs on its own for the performance figures
+"""The local stack's stand-in for what AWS runs on its own for the district figures
 (`make run`): chalice local runs no stream or schedule handlers.
 
 - Every second, it reads the requests table's stream from the moto server and hands the
@@ -20,8 +20,8 @@ from pathlib import Path
 
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.observability.logs import logger
+from chalicelib.services.figures import StreamChange, keep_figures, recount_overdue
 from chalicelib.services.open_data import directory_writer, publish_open_data
-from chalicelib.services.performance import StreamChange, keep_figures, recount_overdue
 from tools.local.requests_stream import RequestsStream
 
 READ_EVERY_S = 1.0
@@ -65,14 +65,14 @@ def feed_forever(portal_dir: Path, stop: threading.Event) -> None:
                 outcomes = keep_figures(stream_changes(pending))
                 pending = []
                 changed = changed or outcomes["applied"] > 0
-                logger.info("local performance feed", extra={"outcomes": dict(outcomes)})
+                logger.info("local figures feed", extra={"outcomes": dict(outcomes)})
                 continue
             today = cairo_today(datetime.now(UTC))
             if today != last_day or (changed and time.monotonic() - last_run >= REFRESH_AT_MOST_EVERY_S):
                 daily_jobs(portal_dir)
                 last_day, changed, last_run = today, False, time.monotonic()
         except Exception:  # the feed must outlive a moto hiccup; what it missed it reads next round
-            logger.exception("local performance feed round failed")
+            logger.exception("local figures feed round failed")
 
 
 def main() -> int:

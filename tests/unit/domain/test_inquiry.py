@@ -133,7 +133,7 @@ def test_both_problems_are_reported_at_once() -> None:
     }
 
 
-# Matching against what the request keeps (store/proofs.py compares the two checks)
+# Matching against what the request keeps (store/requests/proof.py compares the two checks)
 
 
 def check_of(inquiry: Inquiry) -> str:

@@ -1,4 +1,11 @@
-"""Reading and writing requests: the few functions the services call (see models.py)."""
+"""A request read whole, and changed whole: the partition's one query, and the transactions
+that write several of its items together (and the applicant, the idempotency record, the
+outbox's messages and a counter with them): a submission, a move, an erasure.
+
+Each transaction is all or nothing, conditional on what it expects (a new item does not exist;
+a changed request still has the version its caller read), and retried under one client request
+token (store/retries.py). Which condition failed comes back as one of this module's exceptions.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +17,16 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store.card_orders import CardAttempt
+from chalicelib.store.applicants import ApplicantRecord
 from chalicelib.store.connection import shared_connection
+from chalicelib.store.idempotency import IdempotencyRecord
 from chalicelib.store.limits import add_to_transaction
-from chalicelib.store.models import (
-    ApplicantRecord,
-    HistoryEntry,
-    IdempotencyRecord,
-    OutboxMessage,
-    RequestPartitionItem,
-    RequestRecord,
-)
-from chalicelib.store.proofs import erase_check_in, issue_in, show_in
+from chalicelib.store.outbox import OutboxMessage
+from chalicelib.store.requests.checkout_attempts import CheckoutAttempt
+from chalicelib.store.requests.history import HistoryEntry
+from chalicelib.store.requests.partition import RequestPartitionItem
+from chalicelib.store.requests.proof import erase_check_in, issue_in, show_in
+from chalicelib.store.requests.request import RequestRecord
 from chalicelib.store.retries import retry_transient
 
 
@@ -48,11 +53,11 @@ class CountedAgainst:
 
 @dataclass(frozen=True)
 class StoredRequest:
-    """A request's partition as read: the request, its history and its card attempts."""
+    """A request's partition as read: the request, its history and its checkout attempts."""
 
     request: RequestRecord
     history: list[HistoryEntry]
-    card_attempts: list[CardAttempt] = field(default_factory=list)
+    checkout_attempts: list[CheckoutAttempt] = field(default_factory=list)
 
 
 def insert_submission(
@@ -65,7 +70,7 @@ def insert_submission(
     counted_against: CountedAgainst | None = None,
 ) -> None:
     """Writes a new request, its first history entry, its applicant, its idempotency record,
-    the messages it sends and its proof (store/proofs.py: `inquiry_check` and what the citizen
+    the messages it sends and its proof (proof.py: `inquiry_check` and what the citizen
     sees) in one transaction: all of them or none. With `counted_against`, the same
     transaction counts it, and is refused when the count is full."""
     new_items: list[tuple[RequestPartitionItem | ApplicantRecord | IdempotencyRecord | OutboxMessage, Condition]] = [
@@ -107,28 +112,21 @@ def insert_submission(
         raise
 
 
-def find_idempotency_record(key: str) -> IdempotencyRecord | None:
-    try:
-        return retry_transient(lambda: IdempotencyRecord.get(key, consistent_read=True))
-    except IdempotencyRecord.DoesNotExist:
-        return None
-
-
 def load_request(tracking_number: str) -> StoredRequest | None:
-    """The request, its history (oldest first) and its card orders, in one query of its partition."""
+    """The request, its history (oldest first) and its checkout attempts, in one query of its partition."""
     request: RequestRecord | None = None
     history: list[HistoryEntry] = []
-    card_attempts: list[CardAttempt] = []
+    checkout_attempts: list[CheckoutAttempt] = []
     for item in retry_transient(lambda: list(RequestPartitionItem.query(tracking_number))):
         if isinstance(item, RequestRecord):
             request = item
         elif isinstance(item, HistoryEntry):
             history.append(item)
-        elif isinstance(item, CardAttempt):
-            card_attempts.append(item)
+        elif isinstance(item, CheckoutAttempt):
+            checkout_attempts.append(item)
     if request is None:
         return None
-    return StoredRequest(request=request, history=history, card_attempts=card_attempts)
+    return StoredRequest(request=request, history=history, checkout_attempts=checkout_attempts)
 
 
 class VersionConflict(Exception):
@@ -202,58 +200,3 @@ def record_erasure(request: RequestRecord, entry: HistoryEntry, expected_version
             raise VersionConflict from error
         raise
     return True
-
-
-def record_event(entry: HistoryEntry) -> None:
-    """Appends an entry that changes nothing else (an identity reveal, say)."""
-    retry_transient(lambda: entry.save(condition=HistoryEntry.tracking_number.does_not_exist()))
-
-
-def load_applicant(tracking_number: str) -> ApplicantRecord | None:
-    try:
-        return retry_transient(lambda: ApplicantRecord.get(tracking_number, consistent_read=True))
-    except ApplicantRecord.DoesNotExist:
-        return None
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    """One page of a queue."""
-
-    requests: list[RequestRecord]
-    last_queue_order: str | None  # set when more may follow
-
-
-def queue_page(district_code: str, status: str, department: str | None, page_size: int, after: str | None) -> QueuePage:
-    """One page of a district's (or one department's) queue, most urgent first: one query."""
-    if department is None:
-        index, key_name, key = RequestRecord.queue_index, "queue", f"{district_code}#{status}"
-    else:
-        index, key_name = RequestRecord.department_queue_index, "department_queue"
-        key = f"{district_code}#{department}#{status}"
-    start = None
-    if after is not None:
-        start = {
-            key_name: {"S": key},
-            "queue_order": {"S": after},
-            "tracking_number": {"S": after.rsplit("#", 1)[1]},
-            "item": {"S": RequestRecord.ITEM},
-        }
-    results = index.query(key, limit=page_size, last_evaluated_key=start, page_size=page_size)
-    requests = list(results)
-    last = results.last_evaluated_key
-    return QueuePage(requests=requests, last_queue_order=last["queue_order"]["S"] if last else None)
-
-
-def load_request_record(tracking_number: str) -> RequestRecord | None:
-    """The request alone, by key: what a payment callback needs to judge a notice."""
-    try:
-        return retry_transient(lambda: RequestRecord.get(tracking_number, RequestRecord.ITEM, consistent_read=True))
-    except RequestRecord.DoesNotExist:
-        return None
-
-
-def set_notify_by(tracking_number: str, notify_by: str) -> None:
-    ApplicantRecord(tracking_number).update(
-        actions=[ApplicantRecord.notify_by.set(notify_by)], condition=ApplicantRecord.tracking_number.exists()
-    )

@@ -1,4 +1,4 @@
-"""Performance figures: what a request adds to them, and how they are summed up. Plain Python.
+"""District figures: what a request adds to them, and how they are summed up. Plain Python.
 
 The definitions (CONTRACT.md, the same for the office API, the screens and the open data):
 - received: requests submitted on a Cairo day (counted under the district and service they
@@ -408,7 +408,7 @@ LARGEST_OVERDUE_PAGE = 100
 
 
 @dataclass(frozen=True)
-class PerformanceQuery:
+class FiguresQuery:
     district_code: str | None
     first: date
     last: date
@@ -421,7 +421,7 @@ class OverdueQuery:
     cursor: str | None
 
 
-def read_performance_query(params: Mapping[str, str], today: date) -> PerformanceQuery:
+def read_figures_query(params: Mapping[str, str], today: date) -> FiguresQuery:
     """`district`, `from` and `to` (YYYY-MM-DD, Cairo days, both included); by default
     this month up to today."""
     problems: dict[str, FieldProblem] = {}
@@ -438,7 +438,7 @@ def read_performance_query(params: Mapping[str, str], today: date) -> Performanc
             )
     if problems or first is None or last is None:
         raise invalid_fields(problems)
-    return PerformanceQuery(district_code=params.get("district") or None, first=first, last=last)
+    return FiguresQuery(district_code=params.get("district") or None, first=first, last=last)
 
 
 def read_overdue_query(params: Mapping[str, str]) -> OverdueQuery:

@@ -1,8 +1,9 @@
-"""The performance figures' table, and the reads of the requests table that recount them.
+"""The district figures' table: what each district received and completed, day by day, and
+what it has open now, kept as requests change (services/figures.py).
 
 Access patterns (no scan anywhere):
 
-performance table (`scope`, `figure`): one partition per district, `scope = "district#<code>"`:
+figures table (`scope`, `figure`): one partition per district, `scope = "district#<code>"`:
   - `figure = "day#<YYYY-MM-DD>#<service>"`: DayFigureRecord, what a service received and
     completed on one Cairo day;
   - `figure = "live#<service>"`: LiveFigureRecord, a service's open requests now, and the
@@ -13,18 +14,15 @@ performance table (`scope`, `figure`): one partition per district, `scope = "dis
     the stream records it has applied (`seen`, tagged with the Cairo day of the change) and
     refuses one it has seen, so a batch delivered twice, or a run that died half-way, adds
     every record exactly once to every figure.
-
-requests table, `queue` index (`queue = "<district>#<status>"`, `queue_order =
-"<sla_due_date>#<tracking_number>"`): the open requests of a district due before a day are a
-range of each open status's partition, most overdue first.
-  * the daily recount of overdue requests, and the overdue list (a page per query of each
-    open status, merged by `queue_order`).
+  * the daily recount: a district's live items (one Query, `figure` beginning "live#"), then
+    one UpdateItem per service to set what it found, and one per item to forget the stream
+    records too old to come again. The overdue requests it counts are read from the requests
+    table's `queue` index (requests/request.py).
+The table holds nothing that is not derived from the requests table: it can be rebuilt from it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -39,22 +37,19 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
-from chalicelib.domain.performance import DayChange, DayFigures, LiveChange, LiveFigures
-from chalicelib.domain.statuses import FINAL_STATUSES, Status
+from chalicelib.domain.figures import DayChange, DayFigures, LiveChange, LiveFigures
 from chalicelib.store.base import StoredModel, TableMeta
-from chalicelib.store.models import RequestRecord
 
-OPEN_STATUSES = tuple(status for status in Status if status not in FINAL_STATUSES)
 # Lambda retries a stream batch for at most a day (MaximumRecordAgeInSeconds in
 # infra/wiring.yaml): what a live item has seen is kept two days, then pruned by the recount.
 SEEN_KEPT_DAYS = 2
 
 
 class FigureItem(StoredModel):
-    """Anything in a district's partition of the performance table."""
+    """Anything in a district's partition of the figures table."""
 
     class Meta(TableMeta):
-        table = "performance"
+        table = "figures"
 
     scope = UnicodeAttribute(hash_key=True)
     figure = UnicodeAttribute(range_key=True)
@@ -236,38 +231,3 @@ def forget_old_records(item: LiveFigureRecord, now: datetime) -> None:
     stale = {tag for tag in (item.seen or set()) if tag[:8] < oldest_kept}
     if stale:
         item.update(actions=[FigureItem.seen.delete(stale)])
-
-
-def open_requests_due_before(district_code: str, status: Status, before: date) -> Iterator[RequestRecord]:
-    """Every open request of a district in `status` due before `before`, most overdue first."""
-    yield from RequestRecord.queue_index.query(
-        f"{district_code}#{status.value}", range_key_condition=RequestRecord.queue_order < before.isoformat()
-    )
-
-
-@dataclass(frozen=True)
-class OverduePage:
-    requests: list[RequestRecord]
-    last_queue_order: str | None  # set when more may follow
-
-
-def overdue_page(district_code: str, today: date, after: str | None, page_size: int) -> OverduePage:
-    """One page of a district's overdue requests, most overdue first: a query of each open
-    status's partition of the `queue` index from `after` on, merged by `queue_order`."""
-    lower = after if after is not None else "0"
-    found: list[RequestRecord] = []
-    more = False
-    for status in OPEN_STATUSES:
-        results = RequestRecord.queue_index.query(
-            f"{district_code}#{status.value}",
-            range_key_condition=RequestRecord.queue_order.between(lower, today.isoformat()),
-            limit=page_size + 1,
-            page_size=page_size + 1,
-        )
-        rows = [request for request in results if request.queue_order != after]
-        found.extend(rows[: page_size + 1])
-        more = more or results.last_evaluated_key is not None
-    found.sort(key=lambda request: request.queue_order)
-    page = found[:page_size]
-    more = more or len(found) > page_size
-    return OverduePage(requests=page, last_queue_order=page[-1].queue_order if page and more else None)

@@ -43,7 +43,9 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.domain.errors import Busy
 from chalicelib.domain.inquiry import citizen_entry, citizen_view
 from chalicelib.store.connection import dynamodb_client
-from chalicelib.store.models import HistoryEntry, RequestPartitionItem, RequestRecord
+from chalicelib.store.requests.history import HistoryEntry
+from chalicelib.store.requests.partition import RequestPartitionItem
+from chalicelib.store.requests.request import RequestRecord
 from chalicelib.store.retries import retry_transient
 
 # Rounds of an attempt: each round but the last ends only when another attempt changed the item

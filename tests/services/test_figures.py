@@ -1,4 +1,4 @@
-"""The kept performance figures against a brute-force recount from the raw items.
+"""The kept district figures against a brute-force recount from the raw items.
 
 Hypothesis draws a history (submissions, payments and moves through the real services, on a
 simulated clock over the past weeks), the requests table's stream is fed to the figures'
@@ -28,11 +28,11 @@ from chalicelib.domain.calendar import CAIRO, is_working_day
 from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.domain.statuses import ALLOWED_MOVES, Status
+from chalicelib.services.figures import figures_report, keep_figures, recount_overdue
 from chalicelib.services.office import move_request
 from chalicelib.services.payments import handle_fawry_notice
-from chalicelib.services.performance import keep_figures, performance_report, recount_overdue
 from chalicelib.services.submission import ONLINE, submit_request
-from chalicelib.store.requests import load_request_record
+from chalicelib.store.requests.request import load_request_record
 from tests.api.gateway_notices import fawry_notice
 from tests.conftest import TEST_REGION
 from tests.factories import CATALOGUE_DAY, hand_in_paper, submission
@@ -216,7 +216,7 @@ def assert_same(reported: dict[str, Any], expected: dict[str, Any], where: Any) 
 def check_against_brute_force(first: date, last: date) -> None:
     today = NOW.astimezone(CAIRO).date()
     expected = brute_force(first, last, today)
-    report = performance_report(HQ, {"from": first.isoformat(), "to": last.isoformat()}, NOW)
+    report = figures_report(HQ, {"from": first.isoformat(), "to": last.isoformat()}, NOW)
     empty = {"received": 0, "completed": 0, "on_time": 0, "days": [], "open": 0, "overdue": 0}
     for district in report["districts"]:
         code = district["code"]
@@ -255,12 +255,12 @@ def test_replaying_every_batch_twice_changes_nothing(fresh_aws: Any) -> None:
     first_time = keep_figures(stream_changes(records))
     recount_overdue(NOW)
     today = NOW.astimezone(CAIRO).date()
-    before = performance_report(HQ, {"from": (today - timedelta(days=60)).isoformat()}, NOW)
+    before = figures_report(HQ, {"from": (today - timedelta(days=60)).isoformat()}, NOW)
 
     again = keep_figures(stream_changes(records))
     for cut in range(0, len(records), 5):
         keep_figures(stream_changes(records[cut : cut + 5]))
-    after = performance_report(HQ, {"from": (today - timedelta(days=60)).isoformat()}, NOW)
+    after = figures_report(HQ, {"from": (today - timedelta(days=60)).isoformat()}, NOW)
 
     assert first_time["applied"] > 0
     assert again["applied"] == 0
@@ -292,14 +292,14 @@ def test_a_request_closed_after_the_recount_leaves_the_overdue_count(fresh_aws: 
     keep_figures(stream_changes(stream.read()))
     morning = NOW - timedelta(hours=3)
     recount_overdue(morning)
-    counted = performance_report(HQ, {"district": "dokki"}, NOW)["districts"][0]["overdue"]
+    counted = figures_report(HQ, {"district": "dokki"}, NOW)["districts"][0]["overdue"]
 
     hand_in_paper(tracking_number, NOW)
     for target in ("approved", "ready", "closed"):
         move_request(manager, tracking_number, {"to": target, "version": version, "note": "خطوة"}, NOW)
         version += 1
     keep_figures(stream_changes(stream.read()))
-    after = performance_report(HQ, {"district": "dokki"}, NOW)["districts"][0]
+    after = figures_report(HQ, {"district": "dokki"}, NOW)["districts"][0]
 
     assert counted == 1
     assert (after["overdue"], after["open"]) == (0, 0)

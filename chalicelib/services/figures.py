@@ -1,5 +1,6 @@
-"""Performance: keeping the figures as requests change, recounting the overdue ones, and
-answering the office API's performance and overdue-list questions."""
+"""District figures: keeping them as requests change, recounting the overdue requests, and
+answering the office API's figures and overdue-list questions (GET /v1/office/performance and
+its overdue list, CONTRACT.md)."""
 
 from __future__ import annotations
 
@@ -11,33 +12,31 @@ from typing import Any
 
 from chalicelib.domain.calendar import cairo_today, iso_utc
 from chalicelib.domain.errors import FieldProblem, Forbidden, invalid_fields
-from chalicelib.domain.office import decode_cursor, encode_cursor
-from chalicelib.domain.performance import (
+from chalicelib.domain.figures import (
     DEPARTMENT_NAMES,
     RequestFacts,
     changes_between,
     days_overdue,
     district_summary,
+    read_figures_query,
     read_overdue_query,
-    read_performance_query,
 )
+from chalicelib.domain.office import decode_cursor, encode_cursor
 from chalicelib.domain.staff import Action, Role, StaffMember
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
 from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import current_catalogue
-from chalicelib.store.models import RequestPartitionItem, RequestRecord
-from chalicelib.store.performance import (
-    OPEN_STATUSES,
+from chalicelib.store.figures import (
     apply_day_change,
     apply_live_change,
     district_figures,
     forget_old_records,
     live_items,
-    open_requests_due_before,
-    overdue_page,
     record_overdue_count,
     seen_tag,
 )
+from chalicelib.store.requests.partition import RequestPartitionItem
+from chalicelib.store.requests.request import OPEN_STATUSES, RequestRecord, open_requests_due_before, overdue_page
 
 
 @dataclass(frozen=True)
@@ -114,12 +113,12 @@ def recount_overdue(now: datetime) -> dict[str, int]:
     return found
 
 
-def performance_report(staff: StaffMember, params: Mapping[str, str], now: datetime) -> dict[str, Any]:
+def figures_report(staff: StaffMember, params: Mapping[str, str], now: datetime) -> dict[str, Any]:
     """GET /v1/office/performance (CONTRACT.md): one Query of the kept figures per district."""
     if not staff.may(Action.VIEW_PERFORMANCE):
         raise Forbidden
     today = cairo_today(now)
-    query = read_performance_query(params, today)
+    query = read_figures_query(params, today)
     catalogue = current_catalogue()
     if query.district_code is not None:
         district = catalogue.district(query.district_code)

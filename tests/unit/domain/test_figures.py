@@ -1,4 +1,4 @@
-"""Performance figures in plain Python: what a change adds, medians, months and suppression."""
+"""District figures in plain Python: what a change adds, medians, months and suppression."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.domain.calendar import add_working_days
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.performance import (
+from chalicelib.domain.figures import (
     DayFigures,
     LiveFigures,
     RequestFacts,
@@ -19,7 +19,7 @@ from chalicelib.domain.performance import (
     months_back,
     months_between,
     open_data_csv,
-    read_performance_query,
+    read_figures_query,
     working_days_taken,
 )
 from chalicelib.domain.statuses import Status
@@ -140,7 +140,7 @@ def test_months() -> None:
 
 def test_the_query_defaults_to_this_month_and_refuses_nonsense() -> None:
     today = date(2026, 11, 30)
-    assert read_performance_query({}, today).first == date(2026, 11, 1)
+    assert read_figures_query({}, today).first == date(2026, 11, 1)
     with pytest.raises(InvalidInput) as refused:
-        read_performance_query({"from": "2026-11-30", "to": "2026-11-01"}, today)
+        read_figures_query({"from": "2026-11-30", "to": "2026-11-01"}, today)
     assert set(refused.value.fields) == {"from"}
