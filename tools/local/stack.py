@@ -1,8 +1,10 @@
 """`make run`: the whole of Shobbak on this machine, in the foreground, until Ctrl-C.
 
 Starts a moto server process (the AWS emulation), deploys infra/resources.yaml into its
-CloudFormation, then `chalice local --stage local` pointed at it, and the portal, built for these
-ports by portal_site/build.py. Stops every process it started when interrupted or when any of them dies.
+CloudFormation, then `chalice local --stage local` pointed at it, and the portal, built by
+portal_site/build.py and served with the API under /v1/ as the template's CloudFront distribution
+serves them (tools/local/portal_server.py). Stops every process it started when interrupted or when
+any of them dies.
 """
 
 from __future__ import annotations
