@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
+from weakref import WeakKeyDictionary
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -27,6 +28,8 @@ ARTIFACTS = PROJECT / "test-artifacts" / "portal"
 PHONE = {"width": 360, "height": 640}
 _STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
 _SCRIPT = re.compile(r"<script\b[^>]*></script>")
+_CSP = "Content Security Policy"  # in each of chromium's console messages about a refusal
+_REFUSED: WeakKeyDictionary[Page, list[str]] = WeakKeyDictionary()
 
 
 @contextmanager
@@ -40,11 +43,20 @@ def chromium() -> Iterator[Browser]:
 
 
 def new_page(browser: Browser, javascript: bool = True, viewport: dict[str, int] | None = None) -> Page:
-    # bypass_csp: the API's pages allow only the portal's own script, and axe is injected inline.
-    context = browser.new_context(
-        viewport=viewport or PHONE, java_script_enabled=javascript, bypass_csp=True, locale="ar-EG"
-    )
-    return context.new_page()
+    """A page under the Content-Security-Policy citizens' browsers get: the portal server applies the
+    template's (tools/local/portal_server.py), the API's pages carry their own. axe runs elsewhere
+    (axe_violations). What the policy refuses is kept for assert_nothing_refused_by_csp."""
+    context = browser.new_context(viewport=viewport or PHONE, java_script_enabled=javascript, locale="ar-EG")
+    page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text) if _CSP in message.text else None)
+    _REFUSED[page] = refused
+    return page
+
+
+def assert_nothing_refused_by_csp(page: Page) -> None:
+    """Nothing the page loaded, ran, styled or sent was refused by its Content-Security-Policy."""
+    assert _REFUSED[page] == [], f"{page.url}: " + "\n".join(_REFUSED[page])
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
 """Documents online and any window, through the real local stack (moto server, chalice local, the
-simulated scanner), in Debian's chromium with JavaScript switched off and the pages' CSP enforced.
+simulated scanner), in Debian's chromium with JavaScript switched off or on and the pages' CSP enforced
+(the portal's as CloudFront sends it, the API's pages' their own).
 
 The browser posts each file straight to the moto server's S3 with the presigned POST, is redirected
 back to the API's page, and the scanner of the local stack delivers S3's and GuardDuty's events to
@@ -21,7 +22,16 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from chalicelib.domain.staff import Role
-from tests.e2e.browser import ARTIFACTS, CHROMIUM_ARGS, PHONE, assert_fits_width, chromium, screenshot
+from tests.e2e.browser import (
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    PHONE,
+    assert_fits_width,
+    assert_nothing_refused_by_csp,
+    chromium,
+    new_page,
+    screenshot,
+)
 from tests.e2e.conftest import LocalStack
 from tests.e2e.test_portal_browser import fill_shop_licence_form
 from tests.factories import national_id, submission
@@ -32,6 +42,7 @@ pytestmark = pytest.mark.e2e
 
 SERVICE = "demolition_licence"  # free, three documents: the owner's ID copy, the decision, a report
 BUCKET = "shobbak-local-documents-123456789012"
+DESKTOP = {"width": 1366, "height": 768}
 SETTLE_S = 30  # how long the scanner may take to deliver its events; never a timing assertion
 
 
@@ -63,10 +74,10 @@ def files(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     return {**made, "oversized": oversized, "renamed": renamed, "eicar": eicar, "disguised": disguised}
 
 
-def no_javascript_page(browser: Browser, javascript: bool = False) -> Page:
-    # The API's Content-Security-Policy stays enforced: the upload form must be allowed to post to S3.
-    context = browser.new_context(viewport=PHONE, java_script_enabled=javascript, locale="ar-EG")
-    return context.new_page()
+def no_javascript_page(browser: Browser, javascript: bool = False, viewport: dict[str, int] = PHONE) -> Page:
+    # The Content-Security-Policy stays enforced, the portal's (the template's) as the API's: the
+    # upload form must be allowed to post to S3.
+    return new_page(browser, javascript, viewport)
 
 
 def call(url: str, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
@@ -124,6 +135,7 @@ def upload(page: Page, document_name: str, type_label: str, file: Path, shot: st
     expect(page.get_by_role("heading", level=1)).to_have_text("استلمنا المستند")
     assert document_name in page.content()
     assert_fits_width(page)
+    assert_nothing_refused_by_csp(page)
     screenshot(page, f"documents-{shot}-2-received")
 
 
@@ -189,15 +201,18 @@ def test_a_pdf_and_a_jpeg_uploaded_without_javascript_open_for_an_officer(
     assert [entry["event"] for entry in history][-2:] == ["document_opened", "document_opened"]
 
 
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360", "1366"])
 def test_with_javascript_the_same_forms_upload_the_same_way(
-    local_stack: LocalStack, browser: Browser, files: dict[str, Path]
+    local_stack: LocalStack, browser: Browser, files: dict[str, Path], viewport: dict[str, int]
 ) -> None:
-    """The portal's script sends the track page's forms with fetch, but leaves the S3 form to the browser."""
+    """Under the CSP CloudFront sends: the portal's script sends the track form with fetch, but lets
+    the browser go to the API's own upload page, whose policy (not the portal's) names the bucket."""
     tracking_number = file_a_request(local_stack)
-    page = no_javascript_page(browser, javascript=True)
+    page = no_javascript_page(browser, javascript=True, viewport=viewport)
     open_track_page(page, local_stack, tracking_number)
+    assert page.url == f"{local_stack.portal_url}/track.html"  # the script answered the form in place
 
-    upload(page, names(local_stack)["demolition_decision"], "PDF", files["pdf"], "with-js")
+    upload(page, names(local_stack)["demolition_decision"], "PDF", files["pdf"], f"with-js-{viewport['width']}")
 
     assert [entry["status"] for entry in settled(local_stack, tracking_number, 1)] == ["clean"]
 

@@ -81,8 +81,14 @@ def test_the_request_lives_in_the_moto_server(local_stack: LocalStack) -> None:
 def test_the_portal_is_served_in_arabic_with_forms_posting_to_this_api(local_stack: LocalStack) -> None:
     with urllib.request.urlopen(f"{local_stack.portal_url}/track.html", timeout=10) as response:
         page = response.read().decode()
+        policy = response.headers["Content-Security-Policy"]
     assert '<html lang="ar" dir="rtl">' in page
-    assert f'action="{local_stack.api_url}/v1/inquiries"' in page
+    # As behind CloudFront: the forms post to the portal's own origin, whose /v1/ is this API.
+    assert 'action="/v1/inquiries"' in page
+    assert "form-action 'self' " in policy
+    with urllib.request.urlopen(f"{local_stack.portal_url}/v1/districts", timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("application/json")
+        assert "dokki" in [district["code"] for district in json.loads(response.read())["districts"]]
 
 
 def make_token(role: str, district: str = "") -> str:

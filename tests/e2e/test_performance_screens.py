@@ -21,7 +21,14 @@ from playwright.sync_api import Browser, Page
 
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.staff import Role
-from tests.e2e.browser import assert_accessible, assert_fits_width, chromium, new_page, screenshot
+from tests.e2e.browser import (
+    assert_accessible,
+    assert_fits_width,
+    assert_nothing_refused_by_csp,
+    chromium,
+    new_page,
+    screenshot,
+)
 from tests.e2e.conftest import PROJECT, LocalStack
 from tools.local.staff_token import local_signing_key, mint_token
 
@@ -241,6 +248,9 @@ def test_the_public_page_shows_the_open_data_with_or_without_javascript(
             assert cells[0] == ("<5" if row["received"] is None else str(row["received"]))
             assert cells[1] == ("<5" if row["completed"] is None else str(row["completed"]))
     assert page.locator("svg.chart").count() in (0, 1)
+    # Styled under the CSP CloudFront sends (its style-src 'self' refuses an inline <style>).
+    assert page.locator("table.perf").evaluate("table => getComputedStyle(table).borderCollapse") == "collapse"
+    assert_nothing_refused_by_csp(page)
     assert_accessible(page)
     assert_fits_width(page)
     # The month-by-month table fits too, at 360 px as at 1920: its region never scrolls sideways.

@@ -9,7 +9,14 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.browser import assert_accessible, assert_fits_width, chromium, new_page, screenshot
+from tests.e2e.browser import (
+    assert_accessible,
+    assert_fits_width,
+    assert_nothing_refused_by_csp,
+    chromium,
+    new_page,
+    screenshot,
+)
 from tests.e2e.conftest import LocalStack
 from tests.factories import national_id
 
@@ -83,8 +90,8 @@ def test_a_citizen_applies_and_tracks(local_stack: LocalStack, browser: Browser,
     step(page, f"{mode}-6-confirmation")
     if javascript:  # the form's steps replaced the page's content: the page itself never reloaded
         assert page.evaluate("() => window.stillTheSamePage") is True
-    else:  # the plain forms posted to the API, which answered with the portal's pages
-        assert page.url.startswith(local_stack.api_url)
+    else:  # the plain forms posted to the API (behind the portal's origin), which answered with the portal's pages
+        assert page.url.startswith(f"{local_stack.portal_url}/v1/")
 
     page.get_by_role("link", name="تابع طلبك").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("تابع طلبك")
@@ -95,6 +102,7 @@ def test_a_citizen_applies_and_tracks(local_stack: LocalStack, browser: Browser,
     expect(page.get_by_role("heading", level=1)).to_have_text("حالة طلبك: في انتظار سداد الرسوم")
     expect(page.get_by_text(reference)).to_be_visible()
     step(page, f"{mode}-8-track-result")
+    assert_nothing_refused_by_csp(page)
 
 
 @pytest.mark.parametrize("javascript", JOURNEYS)

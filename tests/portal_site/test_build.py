@@ -150,6 +150,17 @@ def test_assets_are_named_by_their_content(site: Path) -> None:
     assert f'src="/assets/{hashed_names()["portal.js"]}" defer' in home
 
 
+def test_no_page_has_inline_style_or_script_which_the_portals_csp_refuses(site: Path) -> None:
+    """The portal's CSP (infra/portal.yaml) lets in style and script from the portal's own files only:
+    an inline <style>, style="…", <script> body or on…= handler would be refused, and the page left
+    unstyled (issue 22: the performance page was) or inert. The templates cover the API's pages too."""
+    inline = re.compile(r"<style\b|\sstyle=|<script\b(?![^>]*\bsrc=)|\son[a-z]+=|javascript:", re.IGNORECASE)
+    pages = [*site.rglob("*.html"), *(STATIC_DIR.parent / "templates").glob("*.j2")]
+    found = {str(page): inline.findall(page.read_text(encoding="utf-8")) for page in pages}
+    assert {page: inlined for page, inlined in found.items() if inlined} == {}
+    assert (site / "performance.html").is_file()
+
+
 def test_the_stylesheet_uses_logical_properties_only() -> None:
     css = (STATIC_DIR / "portal.css").read_text(encoding="utf-8")
     physical = re.findall(

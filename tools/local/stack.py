@@ -1,8 +1,10 @@
 """`make run`: the whole of Shobbak on this machine, in the foreground, until Ctrl-C.
 
 Starts a moto server process (the AWS emulation), deploys infra/resources.yaml into its
-CloudFormation, then `chalice local --stage local` pointed at it, and the portal, built for these
-ports by portal_site/build.py. Stops every process it started when interrupted or when any of them dies.
+CloudFormation, then `chalice local --stage local` pointed at it, and the portal, built by
+portal_site/build.py and served with the API under /v1/ as the template's CloudFront distribution
+serves them (tools/local/portal_server.py). Stops every process it started when interrupted or when
+any of them dies.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ STAGE = "local"
 REGION = "eu-central-1"
 PORTAL_BUILD = PROJECT / "portal_site" / "build"
 READY_TIMEOUT_S = 60
+# Paymob's checkout, which the portal's CSP lets a card payment's form leave for (infra/portal.yaml):
+# here the gateway simulator stands in for it.
+DEPLOYED_CARD_GATEWAY = "https://accept.paymob.com"
 
 
 @dataclass(frozen=True)
@@ -141,15 +146,18 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
         _, tables = start_aws(ports.aws, environment, processes, log=Path(os.devnull))
         catalogue = current_catalogue()
 
-        # The portal's forms post to this stack's API, whose pages link back to this stack's portal.
+        # As behind CloudFront, the portal and the API share one origin, the portal server's, which
+        # sends the API's paths on to chalice local: the forms post to "/v1/…" (as built for `make
+        # publish`), and the API's pages and S3's redirects back name the portal server.
         api_url, portal_url = f"http://127.0.0.1:{ports.api}", f"http://127.0.0.1:{ports.portal}"
-        build_portal(portal_dir, api_url, settings().rollout_phase, cairo_today(datetime.now(UTC)))
+        gateways_url = f"http://127.0.0.1:{ports.gateways}"
+        build_portal(portal_dir, "", settings().rollout_phase, cairo_today(datetime.now(UTC)))
         # Card checkouts go to the local Paymob of the gateway simulator, which pays them back.
         api_environment = {
             **environment,
             "PORTAL_BASE_URL": portal_url,
-            "API_BASE_URL": api_url,
-            "PAYMOB_API_BASE": f"http://127.0.0.1:{ports.gateways}/paymob",
+            "API_BASE_URL": portal_url,
+            "PAYMOB_API_BASE": f"{gateways_url}/paymob",
             "PAYMOB_INTEGRATION_ID": "1",
             "PAYMOB_IFRAME_ID": "1",
             "DOCUMENTS_BUCKET": tables["DocumentsBucketName"],
@@ -163,8 +171,9 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
         )
         processes.append(api)
         gateways = start(
+            # Fawry and Paymob call back through the distribution, as they do the deployed stack.
             [sys.executable, "-m", "tools.local.gateway_simulator", "--port", str(ports.gateways),
-             "--api-url", f"http://127.0.0.1:{ports.api}", "--portal-url", f"http://127.0.0.1:{ports.portal}"],
+             "--api-url", portal_url, "--portal-url", portal_url],
             environment,
         )  # fmt: skip
         processes.append(gateways)
@@ -185,17 +194,11 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
             start([sys.executable, "-m", "tools.local.figures_feeder", "--portal-dir", str(portal_dir)], environment)
         )
         portal = start(
-            [
-                sys.executable,
-                "-m",
-                "tools.local.portal_server",
-                "--port",
-                str(ports.portal),
-                "--directory",
-                str(portal_dir),
-            ],
+            [sys.executable, "-m", "tools.local.portal_server", "--port", str(ports.portal),
+             "--directory", str(portal_dir), "--api-url", api_url, "--stage", STAGE, "--region", REGION,
+             "--stand-in", f"{DEPLOYED_CARD_GATEWAY}={gateways_url}"],
             environment,
-        )
+        )  # fmt: skip
         processes.append(portal)
         wait_until_answering(f"http://127.0.0.1:{ports.api}/v1/districts", api)
         wait_until_answering(f"http://127.0.0.1:{ports.portal}/", portal)
@@ -207,7 +210,7 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
             "\nShobbak is running (Ctrl-C stops everything):\n"
             f"  AWS emulation (moto server)  http://127.0.0.1:{ports.aws}   dashboard: /moto-api/\n"
             f"  API (chalice local)          http://127.0.0.1:{ports.api}   try: /v1/districts\n"
-            f"  Portal                       http://127.0.0.1:{ports.portal}\n"
+            f"  Portal (as CloudFront)       http://127.0.0.1:{ports.portal}   and the API under /v1/\n"
             f"  Payment gateways (simulated) http://127.0.0.1:{ports.gateways}   Fawry and Paymob\n"
             f"  Message inbox (SMS, voice)   http://127.0.0.1:{ports.inbox}\n"
             f"  Resources: {', '.join(sorted(name.rsplit(':', 1)[-1] for name in tables.values()))}\n"

@@ -23,6 +23,7 @@ from chalicelib.domain.calendar import cairo_today
 from portal_site.build import build as build_portal
 from tools import PROJECT
 from tools.local.portal_server import serve
+from tools.local.stack import REGION, STAGE
 
 LIGHTHOUSE = PROJECT / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
@@ -68,7 +69,8 @@ def audit_pages(portal_url: str) -> dict[str, dict[str, int]]:
 def main() -> int:
     with tempfile.TemporaryDirectory() as portal_dir:
         build_portal(Path(portal_dir), "", settings().rollout_phase, cairo_today(datetime.now(UTC)))
-        with serve(Path(portal_dir), port=0) as server:
+        # The pages audited ask the API nothing: no API runs behind the portal server's /v1/.
+        with serve(Path(portal_dir), 0, "http://127.0.0.1:9", stage=STAGE, region=REGION) as server:
             threading.Thread(target=server.serve_forever, daemon=True).start()
             scores = audit_pages(f"http://127.0.0.1:{server.server_address[1]}")
             server.shutdown()

@@ -180,7 +180,9 @@
       event.preventDefault();
       return;
     }
-    // data-navigate: the form leaves the portal (to the card gateway), as a plain form would.
+    // data-navigate: the form leaves the portal (to the card gateway), or loads a page of the API's whose
+    // CSP allows what the portal's does not (the upload page's form posts to the documents bucket),
+    // as a plain form would.
     if (!window.fetch || !window.DOMParser || form.hasAttribute('data-navigate')) return;
     event.preventDefault();
     if (!busy) send(form, button);
