@@ -1,6 +1,6 @@
 """Payment routes (CONTRACT.md): the gateways' callbacks, and starting a card payment.
 
-Each view imports its service when it first runs (see chalicelib/api/citizen.py).
+Each view imports its service when it first runs (see chalicelib/api/routes/citizen.py).
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from chalice import Blueprint, Response
 
 from chalicelib.adapters.notices import UnverifiedNotice
-from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
-from chalicelib.api.forms import or_form_page
+from chalicelib.api.http.bodies import ACCEPTED_MEDIA_TYPES, json_object
+from chalicelib.api.http.forms import or_form_page
+from chalicelib.api.http.responses import answers_errors, error_response, json_response, time_left_s
 from chalicelib.api.openapi import (
     Parameter,
     documented,
@@ -24,8 +25,7 @@ from chalicelib.api.openapi import (
     with_busy,
 )
 from chalicelib.api.openapi.schemas import NATIONAL_ID_LAST4, TRACKING_NUMBER_PARAMETER
-from chalicelib.api.portal_pages import pay_by_card
-from chalicelib.api.responses import answers_errors, error_response, json_response, time_left_s
+from chalicelib.api.routes.portal_pages import pay_by_card
 from chalicelib.observability.logs import logger
 
 payments_api = Blueprint(__name__)

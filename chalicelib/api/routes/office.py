@@ -1,6 +1,6 @@
 """The district offices' API (CONTRACT.md): every route behind the staff token authorizer.
 
-Each view imports its service when it first runs (see chalicelib/api/citizen.py); so does the
+Each view imports its service when it first runs (see chalicelib/api/routes/citizen.py); so does the
 authorizer, which API Gateway runs as a Lambda function of its own.
 """
 
@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from chalice import AuthResponse, Blueprint, Response
 from chalice.app import AuthRequest
 
-from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
+from chalicelib.api.http.bodies import ACCEPTED_MEDIA_TYPES, json_object
+from chalicelib.api.http.responses import answers_errors, json_response
 from chalicelib.api.openapi import (
     Parameter,
     documented,
@@ -28,7 +29,6 @@ from chalicelib.api.openapi.schemas import (
     STATUS_SCHEMA,
     TRACKING_NUMBER_PARAMETER,
 )
-from chalicelib.api.responses import answers_errors, json_response
 from chalicelib.config import staff_token_settings
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.observability.audit import audit, audit_logger
@@ -113,7 +113,7 @@ _OFFICE_VIEW = json_answer("The request as the back office sees it", ref("Office
 )  # fmt: skip
 @answers_errors
 def intake() -> Response:
-    from chalicelib.api.receipts import render_receipt
+    from chalicelib.api.http.receipts import render_receipt
     from chalicelib.domain.idempotency import read_idempotency_key
     from chalicelib.services.intake import file_at_window
 

@@ -5,7 +5,7 @@ Without JavaScript: the confirmation and track pages offer, per missing document
 file straight to S3 with a presigned POST, and S3 redirects the browser back to
 `.../documents/{document_id}/uploaded`, which says what was received.
 
-Each view imports its service when it first runs (see chalicelib/api/citizen.py).
+Each view imports its service when it first runs (see chalicelib/api/routes/citizen.py).
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from urllib.parse import urlsplit
 from chalice import Blueprint, Response
 from chalice.app import Request
 
-from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
-from chalicelib.api.forms import form_fields, or_form_page
+from chalicelib.api.http.bodies import ACCEPTED_MEDIA_TYPES, json_object
+from chalicelib.api.http.forms import form_fields, or_form_page
+from chalicelib.api.http.pages import answers_with_pages, html_response, site
+from chalicelib.api.http.responses import answers_errors, json_response
 from chalicelib.api.openapi import Parameter, documented, error_answer, html_answer, json_answer, json_body, with_busy
 from chalicelib.api.openapi.schemas import TRACKING_NUMBER_PARAMETER
-from chalicelib.api.pages import answers_with_pages, html_response, site
-from chalicelib.api.responses import answers_errors, json_response
 from chalicelib.config import PUBLIC_API_URL, portal_settings
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
 

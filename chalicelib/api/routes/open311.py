@@ -2,7 +2,7 @@
 
 API Gateway's path parameters fill whole path segments, so `services/{service_code}.json` is
 routed as `services/{service_file}` and the format is read from the file name's extension.
-Each view imports its service when it first runs (see chalicelib/api/citizen.py).
+Each view imports its service when it first runs (see chalicelib/api/routes/citizen.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.forms import FORM_MEDIA_TYPE, form_fields, sent_as_form
+from chalicelib.api.http.forms import FORM_MEDIA_TYPE, form_fields, sent_as_form
+from chalicelib.api.http.responses import RETRY_AFTER_BUSY_S
 from chalicelib.api.openapi import (
     OPEN311_API_KEY,
     XML,
@@ -26,7 +27,6 @@ from chalicelib.api.openapi import (
     form_body,
 )
 from chalicelib.api.openapi.schemas import IDEMPOTENCY_KEY_PARAMETER
-from chalicelib.api.responses import RETRY_AFTER_BUSY_S
 from chalicelib.domain.errors import Busy, InvalidInput, Unavailable
 from chalicelib.domain.idempotency import read_idempotency_key
 from chalicelib.domain.open311 import (
@@ -50,7 +50,7 @@ def _reply(fmt: str, root: str, payload: Any, status_code: int = 200) -> Respons
     if fmt == "json":
         body = json.dumps(payload, ensure_ascii=False)
     else:
-        from chalicelib.api.open311_xml import to_xml
+        from chalicelib.api.http.open311_xml import to_xml
 
         body = to_xml(root, payload)
     headers = {"Content-Type": _MEDIA_TYPES[fmt], "Cache-Control": "no-store"}

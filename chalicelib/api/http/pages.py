@@ -1,6 +1,6 @@
 """Whole HTML pages the API answers with: their security headers, and a page in the portal's look
-whatever goes wrong (the portal's forms, api/portal_pages.py, and the document upload pages,
-api/documents.py). The templates are imported only when a page is made.
+whatever goes wrong (the portal's forms, api/routes/portal_pages.py, and the document upload pages,
+api/routes/documents.py). The templates are imported only when a page is made.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from chalice import Response
 from chalice.app import Request
 
-from chalicelib.api.responses import RETRY_AFTER_BUSY_S, retry_after_seconds
+from chalicelib.api.http.responses import RETRY_AFTER_BUSY_S, retry_after_seconds
 from chalicelib.config import paymob_settings, portal_settings
 from chalicelib.domain.errors import Busy, InvalidInput, TooManyRequests, Unavailable
 from chalicelib.observability.logs import logger

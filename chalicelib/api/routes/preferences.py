@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
+from chalicelib.api.http.bodies import ACCEPTED_MEDIA_TYPES, json_object
+from chalicelib.api.http.responses import answers_errors, json_response
 from chalicelib.api.openapi import documented, error_answer, json_answer, json_body, with_busy
 from chalicelib.api.openapi.schemas import NATIONAL_ID_LAST4, TRACKING_NUMBER_PARAMETER
-from chalicelib.api.responses import answers_errors, json_response
 
 preferences_api = Blueprint(__name__)
 
@@ -41,7 +41,7 @@ preferences_api = Blueprint(__name__)
 )  # fmt: skip
 @answers_errors
 def notifications(tracking_number: str) -> Response:
-    from chalicelib.services.preferences import choose_notifications  # on first use: see api/citizen.py
+    from chalicelib.services.preferences import choose_notifications  # on first use: see api/routes/citizen.py
 
     body = json_object(preferences_api.current_request)
     return json_response(choose_notifications(tracking_number, body, datetime.now(UTC)))

@@ -1,7 +1,7 @@
 """Performance: the office API's figures and overdue list, the handler on the requests
 table's stream that keeps the figures, and the daily recount and open-data publication.
 
-Each view and handler imports its service when it first runs (see chalicelib/api/citizen.py).
+Each view and handler imports its service when it first runs (see chalicelib/api/routes/citizen.py).
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint, Cron, Response
 from chalice.app import CloudWatchEvent, DynamoDBEvent, DynamoDBRecord
 
-from chalicelib.api.office import staff_token
+from chalicelib.api.http.responses import answers_errors, json_response
 from chalicelib.api.openapi import Parameter, documented, error_answer, json_answer, with_busy
-from chalicelib.api.responses import answers_errors, json_response
+from chalicelib.api.routes.office import staff_token
 from chalicelib.domain.staff import Role, StaffMember
 
 if TYPE_CHECKING:
     from chalicelib.services.performance import StreamChange
 
-performance_api = Blueprint(__name__)
+figures_api = Blueprint(__name__)
 
 # As for the outbox (deliveries.py): the stream exists only once deployed, and `make package`
 # wires the real one in (infra/wiring.yaml). This ARN is never used to reach anything.
@@ -29,7 +29,7 @@ REQUESTS_STREAM = "arn:aws:dynamodb:eu-central-1:000000000000:table/shobbak-requ
 
 
 def _caller() -> StaffMember:
-    context = performance_api.current_request.context["authorizer"]
+    context = figures_api.current_request.context["authorizer"]
     return StaffMember(
         principal=context["principalId"],
         role=Role(context["role"]),
@@ -45,7 +45,7 @@ _FIGURES = {
 _FORBIDDEN = error_answer("Not a manager of that district, nor headquarters", "forbidden")
 
 
-@performance_api.route("/v1/office/performance", methods=["GET"], authorizer=staff_token)
+@figures_api.route("/v1/office/performance", methods=["GET"], authorizer=staff_token)
 @documented(
     "Performance figures of a district (manager) or of any or every active district (hq)",
     tag="office",
@@ -71,11 +71,11 @@ _FORBIDDEN = error_answer("Not a manager of that district, nor headquarters", "f
 def performance() -> Response:
     from chalicelib.services.performance import performance_report
 
-    params = performance_api.current_request.query_params or {}
+    params = figures_api.current_request.query_params or {}
     return json_response(performance_report(_caller(), params, datetime.now(UTC)))
 
 
-@performance_api.route("/v1/office/performance/overdue", methods=["GET"], authorizer=staff_token)
+@figures_api.route("/v1/office/performance/overdue", methods=["GET"], authorizer=staff_token)
 @documented(
     "A district's overdue requests, most overdue first, a page at a time; never who asked",
     tag="office",
@@ -100,7 +100,7 @@ def performance() -> Response:
 def overdue() -> Response:
     from chalicelib.services.performance import overdue_list
 
-    params = performance_api.current_request.query_params or {}
+    params = figures_api.current_request.query_params or {}
     return json_response(overdue_list(_caller(), params, datetime.now(UTC)))
 
 
@@ -114,7 +114,7 @@ def stream_changes(records: Iterable[DynamoDBRecord]) -> list[StreamChange]:
     ]
 
 
-@performance_api.on_dynamodb_record(stream_arn=REQUESTS_STREAM, batch_size=100, name="keep_performance_figures")
+@figures_api.on_dynamodb_record(stream_arn=REQUESTS_STREAM, batch_size=100, name="keep_performance_figures")
 def keep_performance_figures(event: DynamoDBEvent) -> dict[str, int]:
     """Every change of a request, into the figures. Each record is applied once however often
     the batch comes (the store refuses a record an item has seen), so Lambda may retry it whole."""
@@ -124,7 +124,7 @@ def keep_performance_figures(event: DynamoDBEvent) -> dict[str, int]:
 
 
 # 22:05 UTC is just past midnight in Cairo, winter or summer time: a new day's overdue requests.
-@performance_api.schedule(Cron(5, 22, "*", "*", "?", "*"), name="recount_overdue_requests")
+@figures_api.schedule(Cron(5, 22, "*", "*", "?", "*"), name="recount_overdue_requests")
 def recount_overdue_requests(event: CloudWatchEvent) -> dict[str, Any]:
     from chalicelib.services.performance import recount_overdue
 
@@ -132,7 +132,7 @@ def recount_overdue_requests(event: CloudWatchEvent) -> dict[str, Any]:
 
 
 # After the recount: the public page and open data as of the day that just ended.
-@performance_api.schedule(Cron(20, 22, "*", "*", "?", "*"), name="publish_performance")
+@figures_api.schedule(Cron(20, 22, "*", "*", "?", "*"), name="publish_performance")
 def publish_performance(event: CloudWatchEvent) -> dict[str, Any]:
     from chalicelib.services.open_data import publish_open_data
 

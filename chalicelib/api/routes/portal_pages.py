@@ -8,8 +8,8 @@ first answer. Tracking: the static track form posts to /v1/inquiries and gets th
 A form with mistakes comes back as the same form, filled in, with an error summary at the top.
 
 The pages' templates, the catalogue and the services are imported when a form first arrives:
-the JSON routes, which pass through `or_form_page` (api/forms.py), never load them. What every page
-the API answers with shares (its security headers, a page whatever goes wrong) is api/pages.py.
+the JSON routes, which pass through `or_form_page` (api/http/forms.py), never load them. What every page
+the API answers with shares (its security headers, a page whatever goes wrong) is api/http/pages.py.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint, Response
 from chalice.app import Request
 
-from chalicelib.api.forms import (
+from chalicelib.api.http.forms import (
     FORM_MEDIA_TYPE,
     IDEMPOTENCY_KEY,
     STEP,
@@ -30,9 +30,9 @@ from chalicelib.api.forms import (
     inquiry_body,
     sent_as_form,
 )
+from chalicelib.api.http.pages import UnknownChoice, answers_with_pages, card_gateway_origin, html_response, site
+from chalicelib.api.http.responses import retry_after_seconds, time_left_s
 from chalicelib.api.openapi import documented, form_body, html_answer, redirect_answer
-from chalicelib.api.pages import UnknownChoice, answers_with_pages, card_gateway_origin, html_response, site
-from chalicelib.api.responses import retry_after_seconds, time_left_s
 from chalicelib.domain.errors import InvalidInput, NotFound, TooManyRequests, Unavailable
 from chalicelib.portal import urls
 

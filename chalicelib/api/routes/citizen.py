@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.bodies import ACCEPTED_MEDIA_TYPES, json_object
-from chalicelib.api.forms import or_form_page
+from chalicelib.api.http.bodies import ACCEPTED_MEDIA_TYPES, json_object
+from chalicelib.api.http.forms import or_form_page
+from chalicelib.api.http.responses import answers_errors, json_response
 from chalicelib.api.openapi import (
     Parameter,
     documented,
@@ -23,8 +24,7 @@ from chalicelib.api.openapi import (
     with_busy,
 )
 from chalicelib.api.openapi.schemas import EXAMPLE_APPLICATION, EXAMPLE_TRACKING_NUMBER, IDEMPOTENCY_KEY_PARAMETER
-from chalicelib.api.portal_pages import confirm_application, track_request
-from chalicelib.api.responses import answers_errors, json_response
+from chalicelib.api.routes.portal_pages import confirm_application, track_request
 from chalicelib.domain.errors import FieldProblem, invalid_fields
 
 citizen_api = Blueprint(__name__)
@@ -46,7 +46,7 @@ citizen_api = Blueprint(__name__)
 )  # fmt: skip
 @answers_errors
 def list_districts() -> Response:
-    from chalicelib.api.catalogue_views import district_view
+    from chalicelib.api.http.catalogue_views import district_view
     from chalicelib.services.catalogue import current_catalogue
 
     catalogue = current_catalogue()
@@ -69,7 +69,7 @@ def list_districts() -> Response:
 )  # fmt: skip
 @answers_errors
 def list_services() -> Response:
-    from chalicelib.api.catalogue_views import service_view
+    from chalicelib.api.http.catalogue_views import service_view
     from chalicelib.domain.calendar import cairo_today
     from chalicelib.services.catalogue import current_catalogue
 
