@@ -47,8 +47,7 @@ def redirect_base_url(request: Request) -> str:
 def upload_form_page(request: Request) -> Response:
     """The track or confirmation page's "next: choose the file": the page with the S3 form."""
     from chalicelib.portal import render
-    from chalicelib.services.documents import document_of_service, request_upload
-    from chalicelib.store.requests import load_request_record
+    from chalicelib.services.documents import offer_upload
 
     fields = form_fields(request)
     tracking_number = (request.uri_params or {}).get("tracking_number", "")
@@ -58,15 +57,12 @@ def upload_form_page(request: Request) -> Response:
         "content_type": fields.get("content_type", ""),
     }
     try:
-        offered = request_upload(tracking_number, body, datetime.now(UTC), redirect_base_url(request))
+        offered = offer_upload(tracking_number, body, datetime.now(UTC), redirect_base_url(request))
     except (InvalidInput, NotFound, Conflict) as refusal:
         return html_response(render.problem_page(site(), refusal.message_ar), 400)
-    record = load_request_record(tracking_number)
-    if record is None:
-        return html_response(render.problem_page(site(), NotFound().message_ar), 404)
-    document = document_of_service(record, body["document"])
-    page = render.upload_page(site(), record.tracking_number, document, body["content_type"], offered["upload"])
-    target = urlsplit(offered["upload"]["url"])
+    upload = offered.answer["upload"]
+    page = render.upload_page(site(), offered.tracking_number, offered.document, body["content_type"], upload)
+    target = urlsplit(upload["url"])
     return html_response(page, leaves_for=f"{target.scheme}://{target.netloc}")
 
 
