@@ -32,7 +32,6 @@ from chalicelib.api.http.forms import (
 )
 from chalicelib.api.http.pages import UnknownChoice, answers_with_pages, card_gateway_origin, html_response, site
 from chalicelib.api.http.responses import retry_after_seconds, time_left_s
-from chalicelib.api.openapi import documented, form_body, html_answer, redirect_answer
 from chalicelib.domain.errors import InvalidInput, NotFound, TooManyRequests, Unavailable
 from chalicelib.portal import urls
 
@@ -57,28 +56,10 @@ def _chosen(fields: dict[str, str], now: datetime) -> tuple[District, Service]:
     return district, service
 
 
-_REOPENED = {303: redirect_answer("Back to the portal: a page these forms answer with has no answers to show")}
-
-
 # JSON (what a post without a Content-Type counts as) is let in to be answered with a page: Chalice's
 # own 415 would be JSON of another shape.
 @portal_api.route(
     "/v1/portal/applications", methods=["POST"], content_types=[FORM_MEDIA_TYPE, "application/json"], cors=True
-)
-@documented(
-    "The portal's application form: checks the answers and writes nothing",
-    tag="portal",
-    body=form_body(
-        "The form's fields: service_code, district_code, full_name, national_id, phone, consent and the "
-        "service's fields by name",
-        {"type": "object", "additionalProperties": {"type": "string"}},
-        {"service_code": "shop_licence", "district_code": "dokki", "full_name": "منى أحمد عبد الله"},
-    ),
-    answers={
-        200: html_answer("The check-your-answers page (or the form again, when asked to edit)"),
-        400: html_answer("The form again with an error summary, or a page saying the choice is unknown"),
-        415: html_answer("Not a form: a page pointing back to the portal"),
-    },
 )
 def application_step() -> Response:
     request = portal_api.current_request
@@ -92,19 +73,16 @@ def application_step() -> Response:
 # The pages these forms answer with live at the API's URLs. Opened again later (a bookmark, a shared
 # link), they are a GET, which has no answers to show: send the citizen back to the portal instead.
 @portal_api.route("/v1/portal/applications", methods=["GET"], cors=True)
-@documented("The check page reopened", tag="portal", answers=_REOPENED)
 def application_step_reopened() -> Response:
     return _back_to_portal(urls.HOME)
 
 
 @portal_api.route("/v1/requests", methods=["GET"], cors=True)
-@documented("The confirmation page reopened", tag="portal", answers=_REOPENED)
 def confirmation_reopened() -> Response:
     return _back_to_portal(urls.HOME)
 
 
 @portal_api.route("/v1/inquiries", methods=["GET"], cors=True)
-@documented("The track result page reopened", tag="portal", answers=_REOPENED)
 def track_result_reopened() -> Response:
     return _back_to_portal(urls.TRACK)
 
