@@ -15,6 +15,7 @@ from chalicelib.api.routes.payments import payments_api
 from chalicelib.api.routes.portal_pages import portal_api
 from chalicelib.api.routes.preferences import preferences_api
 from chalicelib.api.routes.schedules import scheduled
+from chalicelib.api.routes.staff_access import staff_access
 from chalicelib.api.routes.startup import startup_guard
 from chalicelib.config import require_deployment_settings
 from chalicelib.observability.http import log_each_request
@@ -25,6 +26,7 @@ require_deployment_settings()  # deployed: a missing value stops the cold start,
 # left to configure it, Chalice adds a plain-text handler and sets ERROR whenever the handler it
 # finds was bound to another sys.stdout (pytest's capture), silencing the service's INFO lines.
 app = Chalice(app_name="shobbak", configure_logs=False)
+app.register_blueprint(staff_access)  # the staff token, before the office routes behind it
 app.register_blueprint(citizen_api)
 app.register_blueprint(office_api)
 app.register_blueprint(portal_api)

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint, Cron, Response
 from chalice.app import CloudWatchEvent, DynamoDBEvent, DynamoDBRecord
 
-from chalicelib.api.http.responses import answers_errors, json_response
-from chalicelib.api.routes.office import staff_token
-from chalicelib.domain.staff import Role, StaffMember
+from chalicelib.api.http.responses import json_response
+from chalicelib.api.routes.staff_access import staff_route
+from chalicelib.domain.staff import StaffMember
 
 if TYPE_CHECKING:
     from chalicelib.services.performance import StreamChange
@@ -27,31 +27,20 @@ figures_api = Blueprint(__name__)
 REQUESTS_STREAM = "arn:aws:dynamodb:eu-central-1:000000000000:table/shobbak-requests/stream/wired-at-package-time"
 
 
-def _caller() -> StaffMember:
-    context = figures_api.current_request.context["authorizer"]
-    return StaffMember(
-        principal=context["principalId"],
-        role=Role(context["role"]),
-        district_code=context["district_code"] or None,
-    )
-
-
-@figures_api.route("/v1/office/performance", methods=["GET"], authorizer=staff_token)
-@answers_errors
-def performance() -> Response:
+@staff_route(figures_api, "/v1/office/performance", methods=["GET"])
+def performance(staff: StaffMember) -> Response:
     from chalicelib.services.performance import performance_report
 
     params = figures_api.current_request.query_params or {}
-    return json_response(performance_report(_caller(), params, datetime.now(UTC)))
+    return json_response(performance_report(staff, params, datetime.now(UTC)))
 
 
-@figures_api.route("/v1/office/performance/overdue", methods=["GET"], authorizer=staff_token)
-@answers_errors
-def overdue() -> Response:
+@staff_route(figures_api, "/v1/office/performance/overdue", methods=["GET"])
+def overdue(staff: StaffMember) -> Response:
     from chalicelib.services.performance import overdue_list
 
     params = figures_api.current_request.query_params or {}
-    return json_response(overdue_list(_caller(), params, datetime.now(UTC)))
+    return json_response(overdue_list(staff, params, datetime.now(UTC)))
 
 
 def stream_changes(records: Iterable[DynamoDBRecord]) -> list[StreamChange]:
