@@ -145,7 +145,7 @@ _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying ag
 
 def with_busy(answers: Mapping[int, Answer], pages: bool = False) -> dict[int, Answer]:
     """`answers` plus what a route that reads or writes the store answers when the store stays busy
-    (chalicelib/api/http/responses.py): 409 `busy` when other writes of the same request kept winning,
+    (chalicelib/api/http/errors.py): 409 `busy` when other writes of the same request kept winning,
     503 `temporarily_unavailable` when it stayed throttled; nothing written, `Retry-After` set.
     `pages`: a form post gets the same as a page."""
     busy = {

@@ -10,14 +10,14 @@ from __future__ import annotations
 import functools
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from chalice import Blueprint, Response
 
+from chalicelib.api.http.errors import UNEXPECTED, refusal_of
 from chalicelib.api.http.forms import FORM_MEDIA_TYPE, form_fields, sent_as_form
-from chalicelib.api.http.responses import RETRY_AFTER_BUSY_S
 from chalicelib.domain.errors import Busy, InvalidInput, Unavailable
 from chalicelib.domain.idempotency import read_idempotency_key
 from chalicelib.domain.open311 import (
@@ -47,6 +47,15 @@ def _reply(fmt: str, root: str, payload: Any, status_code: int = 200) -> Respons
     return Response(body=body, status_code=status_code, headers=headers)
 
 
+def _errors(
+    fmt: str, status: int, message_ar: str, message_en: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """Open311's error list of one error, numbered with the status."""
+    response = _reply(fmt, "errors", [{"code": status, "description": f"{message_ar} — {message_en}"}], status)
+    response.headers.update(headers or {})
+    return response
+
+
 Answer311 = tuple[str, Any, int]  # the XML root's name, the payload, the status
 
 
@@ -64,22 +73,15 @@ def answers_open311(fmt: str | None) -> Callable[[Callable[..., Answer311]], Cal
                 root, payload, status_code = view(*args, **kwargs)
             except Open311Error as refused:
                 return _reply(answer_format, "errors", refused.as_list(), refused.status)
-            except Busy as busy:  # the store stayed busy: nothing written, try again (as the JSON API answers)
-                status = 409 if busy.contended else 503
-                response = _reply(answer_format, "errors", [{"code": status, "description": f"{busy.message_ar} — "
-                                                            f"{busy.message_en}"}], status)  # fmt: skip
-                response.headers["Retry-After"] = RETRY_AFTER_BUSY_S
-                return response
-            except Unavailable as down:  # a service we depend on is down: nothing written, try again
-                error = {"code": 503, "description": f"{down.message_ar} — {down.message_en}"}
-                return _reply(answer_format, "errors", [error], 503)
-            except InvalidInput as refused:  # the body itself: too large, not a form, a bad Idempotency-Key
-                error = {"code": 400, "description": f"{refused.message_ar} — {refused.message_en}"}
-                return _reply(answer_format, "errors", [error], 400)
+            except (Busy, Unavailable, InvalidInput) as error:
+                # The store busy or a service we depend on down (nothing written, try again), or the
+                # body itself (too large, not a form, a bad Idempotency-Key): as the JSON API answers.
+                refusal = refusal_of(error)
+                status = 400 if isinstance(error, InvalidInput) else refusal.status
+                return _errors(answer_format, status, refusal.message_ar, refusal.message_en, refusal.headers)
             except Exception:
                 logger.exception("unhandled error")
-                message = "حدث خطأ غير متوقع ولم يُحفظ شيء. — An unexpected error occurred and nothing was saved."
-                return _reply(answer_format, "errors", [{"code": 500, "description": message}], 500)
+                return _errors(answer_format, UNEXPECTED.status, UNEXPECTED.message_ar, UNEXPECTED.message_en)
             return _reply(answer_format, root, payload, status_code)
 
         return answering

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint, Response
 from chalice.app import Request
 
+from chalicelib.api.http.errors import retry_after_seconds
 from chalicelib.api.http.forms import (
     FORM_MEDIA_TYPE,
     IDEMPOTENCY_KEY,
@@ -31,7 +32,7 @@ from chalicelib.api.http.forms import (
     sent_as_form,
 )
 from chalicelib.api.http.pages import UnknownChoice, answers_with_pages, card_gateway_origin, html_response, site
-from chalicelib.api.http.responses import retry_after_seconds, time_left_s
+from chalicelib.api.http.responses import time_left_s
 from chalicelib.domain.errors import InvalidInput, NotFound, TooManyRequests, Unavailable
 from chalicelib.portal import urls
 
