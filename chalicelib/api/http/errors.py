@@ -63,9 +63,7 @@ def refusal_of(error: Exception) -> Refusal:
         case Forbidden():
             return Refusal(403, "forbidden", error.message_ar, error.message_en)
         case Conflict():
-            return Refusal(
-                409, error.code, error.message_ar, error.message_en, current=error.current, shows_current=True
-            )
+            return Refusal(409, error.code, error.message_ar, error.message_en, current=error.current)
     return UNEXPECTED
 
 
