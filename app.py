@@ -2,20 +2,21 @@
 
 from chalice import Chalice
 
-from chalicelib.api.citizen import citizen_api
-from chalicelib.api.deliveries import deliveries
-from chalicelib.api.description import description_api
-from chalicelib.api.document_events import document_events
-from chalicelib.api.documents import documents_api
-from chalicelib.api.office import office_api
-from chalicelib.api.office_screen import office_screen
-from chalicelib.api.open311 import open311_api
-from chalicelib.api.payments import payments_api
-from chalicelib.api.performance import performance_api
-from chalicelib.api.portal_pages import portal_api
-from chalicelib.api.preferences import preferences_api
-from chalicelib.api.schedules import scheduled
-from chalicelib.api.startup import startup_guard
+from chalicelib.api.routes.citizen import citizen_api
+from chalicelib.api.routes.deliveries import deliveries
+from chalicelib.api.routes.description import description_api
+from chalicelib.api.routes.document_events import document_events
+from chalicelib.api.routes.documents import documents_api
+from chalicelib.api.routes.figures import figures_api
+from chalicelib.api.routes.figures_screen import figures_screen_api
+from chalicelib.api.routes.office import office_api
+from chalicelib.api.routes.open311 import open311_api
+from chalicelib.api.routes.payments import payments_api
+from chalicelib.api.routes.portal_pages import portal_api
+from chalicelib.api.routes.preferences import preferences_api
+from chalicelib.api.routes.schedules import scheduled
+from chalicelib.api.routes.staff_access import staff_access
+from chalicelib.api.routes.startup import startup_guard
 from chalicelib.config import require_deployment_settings
 from chalicelib.observability.http import log_each_request
 from chalicelib.observability.tracing import trace_each_invocation
@@ -25,6 +26,7 @@ require_deployment_settings()  # deployed: a missing value stops the cold start,
 # left to configure it, Chalice adds a plain-text handler and sets ERROR whenever the handler it
 # finds was bound to another sys.stdout (pytest's capture), silencing the service's INFO lines.
 app = Chalice(app_name="shobbak", configure_logs=False)
+app.register_blueprint(staff_access)  # the staff token, before the office routes behind it
 app.register_blueprint(citizen_api)
 app.register_blueprint(office_api)
 app.register_blueprint(portal_api)
@@ -37,7 +39,7 @@ app.register_blueprint(document_events)
 app.register_blueprint(description_api)
 app.register_blueprint(open311_api)
 app.register_blueprint(startup_guard)
-app.register_blueprint(performance_api)
-app.register_blueprint(office_screen)
+app.register_blueprint(figures_api)
+app.register_blueprint(figures_screen_api)
 app.register_middleware(log_each_request, "http")
 app.register_middleware(trace_each_invocation, "all")

@@ -229,7 +229,7 @@ def document_settings() -> DocumentSettings:
 # Where browsers reach the API from outside, absolute (S3 sends them back there after an upload).
 # Deployed, the stack writes it to an SSM parameter, since the functions cannot be told the
 # CloudFront distribution's domain without a cycle (the distribution's origin is the API, whose
-# integrations are the functions); chalicelib/api/documents.py reads it only to build an upload.
+# integrations are the functions); chalicelib/api/routes/documents.py reads it only to build an upload.
 PUBLIC_API_URL = "PUBLIC_API_URL"
 
 

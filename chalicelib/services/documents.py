@@ -50,10 +50,25 @@ from chalicelib.store.requests.request import RequestRecord
 SAVE_ATTEMPTS = 5
 
 
+@dataclass(frozen=True)
+class UploadOffer:
+    """An upload slot offered: the request and the catalogue's document it is for, and the answer
+    of CONTRACT.md (the slot's id and the presigned POST that fills it)."""
+
+    tracking_number: str
+    document: Document
+    answer: dict[str, Any]
+
+
 def request_upload(tracking_number: str, body: Mapping[str, Any], now: datetime, api_base_url: str) -> dict[str, Any]:
     """A new upload slot for one of the request's documents, and the presigned POST that fills it
-    (CONTRACT.md). The tracking number and the national ID's last four digits open it, as for an
-    inquiry; a finished request takes no more documents."""
+    (CONTRACT.md)."""
+    return offer_upload(tracking_number, body, now, api_base_url).answer
+
+
+def offer_upload(tracking_number: str, body: Mapping[str, Any], now: datetime, api_base_url: str) -> UploadOffer:
+    """The upload slot with what a page needs to show it. The tracking number and the national ID's
+    last four digits open it, as for an inquiry; a finished request takes no more documents."""
     request = _request_of_citizen(tracking_number, body, now)
     if Status(request.status) in FINAL_STATUSES:
         raise Conflict(
@@ -84,7 +99,8 @@ def request_upload(tracking_number: str, body: Mapping[str, Any], now: datetime,
         )
     )
     logger.info("upload offered", extra={"tracking_number": request.tracking_number, "document": upload.document.code})
-    return {"document_id": document_id, "upload": {"url": form["url"], "fields": form["fields"]}}
+    answer = {"document_id": document_id, "upload": {"url": form["url"], "fields": form["fields"]}}
+    return UploadOffer(request.tracking_number, upload.document, answer)
 
 
 @dataclass(frozen=True)

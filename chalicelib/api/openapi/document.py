@@ -1,4 +1,4 @@
-"""Assembles the OpenAPI 3.1 document from Chalice's route table and each handler's entry."""
+"""Assembles the OpenAPI 3.1 document from Chalice's route table and each route's entry (by_route.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 from chalice import Chalice
 from chalice.app import RouteEntry
 
-from chalicelib.api.openapi.entries import OPEN311_API_KEY, STAFF_BEARER, Entry, entry_of, json_answer, ref
+from chalicelib.api.openapi.by_route import ENTRIES, entry_for
+from chalicelib.api.openapi.entries import OPEN311_API_KEY, STAFF_BEARER, Entry, json_answer, ref
 from chalicelib.api.openapi.schemas import SCHEMAS
 
 TAGS = [
@@ -47,7 +48,7 @@ def openapi_document(app: Chalice) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for path, methods in sorted(app.routes.items()):
         for method, route in sorted(methods.items()):
-            entry = entry_of(route.view_function)
+            entry = entry_for(route)
             if entry is not None:
                 paths.setdefault(path, {})[method.lower()] = _operation(route, entry)
     return {
@@ -69,9 +70,15 @@ def openapi_document(app: Chalice) -> dict[str, Any]:
 
 def undocumented_path_parameters(route: RouteEntry) -> list[str]:
     """Path parameters the route has and its entry does not describe."""
-    entry = entry_of(route.view_function)
+    entry = entry_for(route)
     described = {parameter.name for parameter in entry.parameters if parameter.where == "path"} if entry else set()
     return [name for name in route.view_args if name not in described]
+
+
+def unrouted_entries(app: Chalice) -> list[tuple[str, str]]:
+    """Entries (method, path) that name no route of the app."""
+    routed = {(method, path) for path, methods in app.routes.items() for method in methods}
+    return sorted(ENTRIES.keys() - routed)
 
 
 def _operation(route: RouteEntry, entry: Entry) -> dict[str, Any]:

@@ -1,21 +1,21 @@
-"""One route's entry in the OpenAPI description, attached to its handler.
+"""The parts of one route's entry in the OpenAPI description, and the answers routes share.
 
-    @citizen_api.route("/v1/districts", methods=["GET"], cors=True)
-    @documented("The districts", tag=CITIZEN, answers={200: json_answer("...", ref("Districts"))})
-    @answers_errors
-    def list_districts() -> Response: ...
+An area's entries (openapi/<area>.py) are keyed by the route's method and path:
 
-`documented` only records the entry on the function; document.py reads it back from
-Chalice's route table. Path parameters of the route must be described (a route without them
-described is reported by the document's test), query parameters and headers as the handler
-reads them.
+    ENTRIES = {
+        ("GET", "/v1/districts"): Entry("The districts", tag="citizen", answers={200: json_answer(...)}),
+    }
+
+document.py reads them back for each route of Chalice's table. Path parameters of the route must be
+described (a route without them described is reported by the document's test), query parameters and
+headers as the handler reads them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import Any
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -25,9 +25,6 @@ XML = "text/xml"
 # Security schemes (components.securitySchemes in document.py).
 STAFF_BEARER = "staffBearer"
 OPEN311_API_KEY = "open311ApiKey"
-
-_ENTRY = "__openapi_entry__"
-View = TypeVar("View", bound=Callable[..., Any])
 
 
 def ref(schema_name: str) -> dict[str, str]:
@@ -105,30 +102,6 @@ class Entry:
     security: tuple[str, ...] = ()
 
 
-def documented(
-    summary: str,
-    *,
-    tag: str,
-    answers: Mapping[int, Answer],
-    description: str = "",
-    parameters: tuple[Parameter, ...] = (),
-    body: Body | None = None,
-    security: tuple[str, ...] = (),
-) -> Callable[[View], View]:
-    """Records the route's entry on its handler, which is returned unchanged."""
-    entry = Entry(summary, tag, answers, description, parameters, body, security)
-
-    def attach(view: View) -> View:
-        setattr(view, _ENTRY, entry)
-        return view
-
-    return attach
-
-
-def entry_of(view: Callable[..., Any]) -> Entry | None:
-    return getattr(view, _ENTRY, None)
-
-
 def json_body(description: str, schema: Mapping[str, Any], example: Any, form: Mapping[str, Any] | None = None) -> Body:
     """A JSON body; `form` also accepts the portal's form post (answered with a page)."""
     content: dict[str, Mapping[str, Any]] = {JSON: {"schema": schema, "example": example}}
@@ -172,7 +145,7 @@ _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying ag
 
 def with_busy(answers: Mapping[int, Answer], pages: bool = False) -> dict[int, Answer]:
     """`answers` plus what a route that reads or writes the store answers when the store stays busy
-    (chalicelib/api/responses.py): 409 `busy` when other writes of the same request kept winning,
+    (chalicelib/api/http/errors.py): 409 `busy` when other writes of the same request kept winning,
     503 `temporarily_unavailable` when it stayed throttled; nothing written, `Retry-After` set.
     `pages`: a form post gets the same as a page."""
     busy = {

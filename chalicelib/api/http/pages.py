@@ -1,6 +1,6 @@
 """Whole HTML pages the API answers with: their security headers, and a page in the portal's look
-whatever goes wrong (the portal's forms, api/portal_pages.py, and the document upload pages,
-api/documents.py). The templates are imported only when a page is made.
+whatever goes wrong (the portal's forms, api/routes/portal_pages.py, and the document upload pages,
+api/routes/documents.py). The templates are imported only when a page is made.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from chalice import Response
 from chalice.app import Request
 
-from chalicelib.api.responses import RETRY_AFTER_BUSY_S, retry_after_seconds
+from chalicelib.api.http.errors import UNEXPECTED, refusal_of
 from chalicelib.config import paymob_settings, portal_settings
 from chalicelib.domain.errors import Busy, InvalidInput, TooManyRequests, Unavailable
 from chalicelib.observability.logs import logger
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from chalicelib.portal.render import Site
 
 _UNKNOWN_CHOICE = "لم نتعرف على الخدمة أو الحي المختار. ابدأ من الصفحة الرئيسية واختر الحي ثم الخدمة."
-_UNEXPECTED = "حدث خطأ غير متوقع ولم يُحفظ شيء. حاول مرة أخرى بعد قليل."
 
 
 class UnknownChoice(Exception):
@@ -83,21 +82,17 @@ def answers_with_pages(page: Callable[[Request], Response]) -> Callable[[Request
             return page(request)
         except UnknownChoice:
             return html_response(render.problem_page(site(), _UNKNOWN_CHOICE), 400)
-        except TooManyRequests as limited:  # nothing was checked or written: the page says when to return
-            return html_response(
-                render.problem_page(site(), limited.message_ar), 429, {"Retry-After": retry_after_seconds(limited)}
-            )
-        except InvalidInput as refusal:  # the body itself: too large, or not a form
-            logger.info("form refused", extra={"error_code": refusal.code})
-            return html_response(render.problem_page(site(), refusal.message_ar), 400)
-        except Busy as busy:  # the store stayed busy: nothing was written, sending again will work
-            response = html_response(render.problem_page(site(), busy.message_ar), 409 if busy.contended else 503)
-            response.headers["Retry-After"] = RETRY_AFTER_BUSY_S
-            return response
-        except Unavailable as down:  # a service we depend on is down: nothing was written
-            return html_response(render.problem_page(site(), down.message_ar), 503)
+        except (TooManyRequests, InvalidInput, Busy, Unavailable) as error:
+            # Too many attempts (the page says when to return), the body itself (too large, or not a
+            # form), the store busy or a service we depend on down: nothing was written.
+            refusal = refusal_of(error)
+            status = refusal.status
+            if isinstance(error, InvalidInput):
+                logger.info("form refused", extra={"error_code": refusal.code})
+                status = 400  # a page has one status for a form it cannot take
+            return html_response(render.problem_page(site(), refusal.message_ar), status, dict(refusal.headers))
         except Exception:
             logger.exception("unhandled error")
-            return html_response(render.problem_page(site(), _UNEXPECTED), 500)
+            return html_response(render.problem_page(site(), UNEXPECTED.message_ar), UNEXPECTED.status)
 
     return answering

@@ -8,8 +8,8 @@ first answer. Tracking: the static track form posts to /v1/inquiries and gets th
 A form with mistakes comes back as the same form, filled in, with an error summary at the top.
 
 The pages' templates, the catalogue and the services are imported when a form first arrives:
-the JSON routes, which pass through `or_form_page` (api/forms.py), never load them. What every page
-the API answers with shares (its security headers, a page whatever goes wrong) is api/pages.py.
+the JSON routes, which pass through `or_form_page` (api/http/forms.py), never load them. What every page
+the API answers with shares (its security headers, a page whatever goes wrong) is api/http/pages.py.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint, Response
 from chalice.app import Request
 
-from chalicelib.api.forms import (
+from chalicelib.api.http.errors import retry_after_seconds
+from chalicelib.api.http.forms import (
     FORM_MEDIA_TYPE,
     IDEMPOTENCY_KEY,
     STEP,
@@ -30,9 +31,8 @@ from chalicelib.api.forms import (
     inquiry_body,
     sent_as_form,
 )
-from chalicelib.api.openapi import documented, form_body, html_answer, redirect_answer
-from chalicelib.api.pages import UnknownChoice, answers_with_pages, card_gateway_origin, html_response, site
-from chalicelib.api.responses import retry_after_seconds, time_left_s
+from chalicelib.api.http.pages import UnknownChoice, answers_with_pages, card_gateway_origin, html_response, site
+from chalicelib.api.http.responses import time_left_s
 from chalicelib.domain.errors import InvalidInput, NotFound, TooManyRequests, Unavailable
 from chalicelib.portal import urls
 
@@ -57,28 +57,10 @@ def _chosen(fields: dict[str, str], now: datetime) -> tuple[District, Service]:
     return district, service
 
 
-_REOPENED = {303: redirect_answer("Back to the portal: a page these forms answer with has no answers to show")}
-
-
 # JSON (what a post without a Content-Type counts as) is let in to be answered with a page: Chalice's
 # own 415 would be JSON of another shape.
 @portal_api.route(
     "/v1/portal/applications", methods=["POST"], content_types=[FORM_MEDIA_TYPE, "application/json"], cors=True
-)
-@documented(
-    "The portal's application form: checks the answers and writes nothing",
-    tag="portal",
-    body=form_body(
-        "The form's fields: service_code, district_code, full_name, national_id, phone, consent and the "
-        "service's fields by name",
-        {"type": "object", "additionalProperties": {"type": "string"}},
-        {"service_code": "shop_licence", "district_code": "dokki", "full_name": "منى أحمد عبد الله"},
-    ),
-    answers={
-        200: html_answer("The check-your-answers page (or the form again, when asked to edit)"),
-        400: html_answer("The form again with an error summary, or a page saying the choice is unknown"),
-        415: html_answer("Not a form: a page pointing back to the portal"),
-    },
 )
 def application_step() -> Response:
     request = portal_api.current_request
@@ -92,19 +74,16 @@ def application_step() -> Response:
 # The pages these forms answer with live at the API's URLs. Opened again later (a bookmark, a shared
 # link), they are a GET, which has no answers to show: send the citizen back to the portal instead.
 @portal_api.route("/v1/portal/applications", methods=["GET"], cors=True)
-@documented("The check page reopened", tag="portal", answers=_REOPENED)
 def application_step_reopened() -> Response:
     return _back_to_portal(urls.HOME)
 
 
 @portal_api.route("/v1/requests", methods=["GET"], cors=True)
-@documented("The confirmation page reopened", tag="portal", answers=_REOPENED)
 def confirmation_reopened() -> Response:
     return _back_to_portal(urls.HOME)
 
 
 @portal_api.route("/v1/inquiries", methods=["GET"], cors=True)
-@documented("The track result page reopened", tag="portal", answers=_REOPENED)
 def track_result_reopened() -> Response:
     return _back_to_portal(urls.TRACK)
 

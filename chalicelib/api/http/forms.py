@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 from chalice import Blueprint, Response
 from chalice.app import Request
 
-from chalicelib.api.bodies import raw_body
+from chalicelib.api.http.bodies import raw_body
 from chalicelib.domain.errors import InvalidInput
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"

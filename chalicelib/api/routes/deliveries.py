@@ -22,7 +22,7 @@ VOICE_CALLS_TOPIC = "arn:aws:sns:eu-central-1:000000000000:shobbak-voice-calls-w
 def deliver_messages(event: DynamoDBEvent) -> dict[str, int]:
     """Each new intent, at once. An error raised here makes Lambda retry the batch, then
     hand it to the dead-letter queue; a provider's failure is not an error (it waits)."""
-    # The services are imported on first use, as in api/citizen.py: the API's cold start never pays.
+    # The services are imported on first use, as in api/routes/citizen.py: the API's cold start never pays.
     from chalicelib.services.notifications import deliver
 
     now = datetime.now(UTC)

@@ -7,17 +7,10 @@ import json
 
 from chalice import Blueprint, Chalice, Response
 
-from chalicelib.api.openapi import documented, json_answer
-
 description_api = Blueprint(__name__)
 
 
 @description_api.route("/v1/openapi.json", methods=["GET"], cors=True)
-@documented(
-    "This document (OpenAPI 3.1)",
-    tag="meta",
-    answers={200: json_answer("The OpenAPI 3.1 description of every route", {"type": "object"})},
-)
 def openapi_json() -> Response:
     return Response(
         body=_document_text(description_api.current_app),

@@ -23,7 +23,7 @@ SCAN_RESULT = {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Malware P
 
 @document_events.on_cw_event(OBJECT_CREATED, name="document_arrived")
 def on_object_created(event: CloudWatchEvent) -> dict[str, str]:
-    # The services are imported on first use, as in api/citizen.py: the API's cold start never pays.
+    # The services are imported on first use, as in api/routes/citizen.py: the API's cold start never pays.
     from chalicelib.services.documents import document_arrived
 
     detail = event.detail

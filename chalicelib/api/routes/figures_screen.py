@@ -14,11 +14,10 @@ from pathlib import Path
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.openapi import Answer, documented, html_answer
 from chalicelib.config import staff_screen_settings
 
-office_screen = Blueprint(__name__)
-SCREEN_DIR = Path(__file__).resolve().parent.parent / "office_screen"
+figures_screen_api = Blueprint(__name__)
+SCREEN_DIR = Path(__file__).resolve().parent.parent / "figures_screen"
 # Everything from this origin only; the figures come from the performance API beside it.
 POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src data:; "
@@ -42,23 +41,17 @@ def _answer(body: str, content_type: str, cache: str) -> Response:
     return Response(body=body, status_code=200, headers=headers)
 
 
-@office_screen.route("/v1/screens/performance", methods=["GET"])
-@documented("The staff performance screen (a page; it signs in and reads the performance API)", tag="office",
-            answers={200: html_answer("The screen")})  # fmt: skip
+@figures_screen_api.route("/v1/screens/performance", methods=["GET"])
 def screen() -> Response:
     sign_in_url = html.escape(staff_screen_settings().sign_in_url, quote=True)
     return _answer(_file("screen.html").replace("{sign_in_url}", sign_in_url), "text/html; charset=utf-8", "no-store")
 
 
-@office_screen.route("/v1/screens/performance.js", methods=["GET"])
-@documented("The screen's script", tag="office",
-            answers={200: Answer("The script", {"text/javascript": {"schema": {"type": "string"}}})})  # fmt: skip
+@figures_screen_api.route("/v1/screens/performance.js", methods=["GET"])
 def script() -> Response:
     return _answer(_file("screen.js"), "text/javascript; charset=utf-8", "public, max-age=300")
 
 
-@office_screen.route("/v1/screens/performance.css", methods=["GET"])
-@documented("The screen's stylesheet", tag="office",
-            answers={200: Answer("The stylesheet", {"text/css": {"schema": {"type": "string"}}})})  # fmt: skip
+@figures_screen_api.route("/v1/screens/performance.css", methods=["GET"])
 def stylesheet() -> Response:
     return _answer(_file("screen.css"), "text/css; charset=utf-8", "public, max-age=300")

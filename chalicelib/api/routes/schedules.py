@@ -15,7 +15,7 @@ scheduled = Blueprint(__name__)
 @scheduled.schedule(Cron(30, 22, "*", "*", "?", "*"), name="reconcile_payments")
 def reconcile_payments(event: CloudWatchEvent) -> dict[str, Any]:
     """Reconciles the Cairo day before the event's; `detail.day` (YYYY-MM-DD) reruns a given day."""
-    # Imported on first use, as in api/citizen.py: the API's cold start never pays for it.
+    # Imported on first use, as in api/routes/citizen.py: the API's cold start never pays for it.
     from chalicelib.domain.calendar import cairo_today
     from chalicelib.services.reconciliation import reconcile_day
 

@@ -11,7 +11,7 @@ from chalicelib.domain.calendar import CAIRO, arabic_date
 from chalicelib.domain.tracking import grouped_for_reading
 from chalicelib.services.intake import Intake
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 @cache

@@ -1,0 +1,307 @@
+"""The OpenAPI entries of chalicelib/api/routes/office.py, by route."""
+
+from __future__ import annotations
+
+from chalicelib.api.openapi.entries import (
+    Entry,
+    Parameter,
+    error_answer,
+    json_answer,
+    json_body,
+    redirect_answer,
+    ref,
+    with_busy,
+)
+from chalicelib.api.openapi.schemas import (
+    EXAMPLE_APPLICATION,
+    IDEMPOTENCY_KEY_PARAMETER,
+    STATUS_SCHEMA,
+    TRACKING_NUMBER_PARAMETER,
+)
+
+_FORBIDDEN = error_answer("The caller's role may not do this", "forbidden")
+
+_NO_SUCH_REQUEST = error_answer("No such request in the caller's districts", "not_found")
+
+_BODY_REFUSED = {
+    413: error_answer("The body is larger than 64 KB", "body_too_large"),
+    415: error_answer("Not JSON", "unsupported_media_type"),
+}
+
+_OFFICE_VIEW = json_answer("The request as the back office sees it", ref("OfficeRequest"))
+
+ENTRIES: dict[tuple[str, str], Entry] = {
+    # intake
+    ("POST", "/v1/office/requests"): Entry(
+        "File a request at the one window (clerk, manager)",
+        tag="office",
+        description="The citizen's own validation and idempotency; the request is recorded as the window's, "
+        "by whom, with the paper documents handed in, and answered with a printable receipt.",
+        parameters=(IDEMPOTENCY_KEY_PARAMETER,),
+        body=json_body(
+            "An application for any active district (any window serves the governorate), with the paper "
+            "documents handed in, by their positions in the service's document list",
+            {
+                "allOf": [
+                    ref("Application"),
+                    {
+                        "type": "object",
+                        "properties": {
+                            "documents_received": {"type": "array", "items": {"type": "integer", "minimum": 0}}
+                        },
+                    },
+                ]
+            },
+            {**EXAMPLE_APPLICATION, "documents_received": [0, 2]},
+        ),
+        answers=with_busy(
+            {
+                201: json_answer(
+                    "Filed",
+                    {
+                        "allOf": [
+                            ref("SubmissionAnswer"),
+                            {
+                                "type": "object",
+                                "properties": {"receipt_html": {"type": "string"}},
+                                "required": ["receipt_html"],
+                            },
+                        ]
+                    },
+                ),
+                400: error_answer("Invalid application", "invalid_fields"),
+                403: _FORBIDDEN,
+                **_BODY_REFUSED,
+                422: error_answer("This Idempotency-Key came with another body", "idempotency_key_reused"),
+            }
+        ),
+    ),
+    # queue
+    ("GET", "/v1/office/requests"): Entry(
+        "A district's queue in one status, most urgent first",
+        tag="office",
+        parameters=(
+            Parameter("status", "query", "The status of the queue", required=True, example="in_review"),
+            Parameter("district", "query", "The district (headquarters must name one)", example="dokki"),
+            Parameter("department", "query", "Only this department's requests"),
+            Parameter("page_size", "query", "1 to 100 (25)", example="25"),
+            Parameter("cursor", "query", "`next_cursor` of the page before"),
+        ),
+        answers=with_busy(
+            {
+                200: json_answer(
+                    "One page",
+                    {
+                        "type": "object",
+                        "properties": {
+                            "district_code": {"type": "string"},
+                            "status": {"type": "string"},
+                            "department": {"type": ["string", "null"]},
+                            "requests": {"type": "array", "items": {"type": "object"}},
+                            "next_cursor": {"type": ["string", "null"]},
+                        },
+                        "required": ["requests", "next_cursor"],
+                    },
+                ),
+                400: error_answer("Invalid status, district, page size or cursor", "invalid_fields"),
+                403: _FORBIDDEN,
+            }
+        ),
+    ),
+    # one_request
+    ("GET", "/v1/office/requests/{tracking_number}"): Entry(
+        "One request, without who asked; its `version` is what a move must name",
+        tag="office",
+        parameters=(TRACKING_NUMBER_PARAMETER,),
+        answers=with_busy({200: _OFFICE_VIEW, 403: _FORBIDDEN, 404: _NO_SUCH_REQUEST}),
+    ),
+    # transition
+    ("POST", "/v1/office/requests/{tracking_number}/transitions"): Entry(
+        "Move a request to another status",
+        tag="office",
+        description="Refused with 409 (and the request as it stands) when its version moved on since it was read, "
+        "or when its status cannot go there.",
+        parameters=(TRACKING_NUMBER_PARAMETER,),
+        body=json_body(
+            "The move",
+            {
+                "type": "object",
+                "properties": {
+                    "to": STATUS_SCHEMA,
+                    "note": {"type": "string"},
+                    "message_to_citizen": {"type": "string"},
+                    "version": {"type": "integer"},
+                },
+                "required": ["to", "note", "version"],
+            },
+            {
+                "to": "needs_info",
+                "note": "الرسم الكروكي غير واضح",
+                "version": 2,
+                "message_to_citizen": "يرجى إرفاق رسم كروكي أوضح للمحل.",
+            },
+        ),
+        answers=with_busy(
+            {
+                200: _OFFICE_VIEW,
+                400: error_answer("Invalid move", "invalid_fields"),
+                403: _FORBIDDEN,
+                404: _NO_SUCH_REQUEST,
+                409: error_answer("Stale version, or a move the status does not allow", "stale_version"),
+                **_BODY_REFUSED,
+            }
+        ),
+    ),
+    # identity
+    ("POST", "/v1/office/requests/{tracking_number}/identity"): Entry(
+        "Who asked (manager, with a reason that is recorded first)",
+        tag="office",
+        parameters=(TRACKING_NUMBER_PARAMETER,),
+        body=json_body(
+            "Why",
+            {"type": "object", "properties": {"reason": {"type": "string"}}, "required": ["reason"]},
+            {"reason": "التواصل مع مقدم الطلب بشأن موعد المعاينة"},
+        ),
+        answers=with_busy(
+            {
+                200: json_answer(
+                    "The applicant",
+                    {
+                        "type": "object",
+                        "properties": {
+                            "tracking_number": {"type": "string"},
+                            "full_name": {"type": "string"},
+                            "national_id": {"type": "string"},
+                            "phone": {"type": "string"},
+                        },
+                        "required": ["tracking_number", "full_name", "national_id", "phone"],
+                    },
+                ),
+                400: error_answer("No reason given", "invalid_fields"),
+                403: _FORBIDDEN,
+                404: _NO_SUCH_REQUEST,
+                **_BODY_REFUSED,
+            }
+        ),
+    ),
+    # erasure
+    ("POST", "/v1/office/requests/{tracking_number}/erasure"): Entry(
+        "Erase who asked, on the data subject's request (manager, audited)",
+        tag="office",
+        description="Deletes the applicant; the request and its history stay, without identity. Asking again "
+        "answers the same and writes nothing.",
+        parameters=(TRACKING_NUMBER_PARAMETER,),
+        body=json_body(
+            "The data subject's request",
+            {"type": "object", "properties": {"reason": {"type": "string"}}, "required": ["reason"]},
+            {"reason": "طلب صاحب البيانات رقم 2026/118 بحذف بياناته"},
+        ),
+        answers=with_busy(
+            {
+                200: json_answer(
+                    "Erased",
+                    {
+                        "type": "object",
+                        "properties": {
+                            "tracking_number": {"type": "string"},
+                            "identity_erased": {"type": "boolean"},
+                            "version": {"type": "integer"},
+                        },
+                        "required": ["tracking_number", "identity_erased", "version"],
+                    },
+                ),
+                400: error_answer("No reason given", "invalid_fields"),
+                403: _FORBIDDEN,
+                404: _NO_SUCH_REQUEST,
+                409: error_answer(
+                    "The identity was already deleted after its retention, or the request changed", "identity_erased"
+                ),
+                **_BODY_REFUSED,
+            }
+        ),
+    ),
+    # transfer
+    ("POST", "/v1/office/requests/{tracking_number}/transfer"): Entry(
+        "Move a misrouted request to another district (hq)",
+        tag="office",
+        description="Version-checked and audited; the citizen is told by SMS; the deadline becomes the later of "
+        "the original one and the service's full deadline counted from the transfer day (README).",
+        parameters=(TRACKING_NUMBER_PARAMETER,),
+        body=json_body(
+            "Where and why",
+            {
+                "type": "object",
+                "properties": {
+                    "to_district": {"type": "string"},
+                    "reason": {"type": "string"},
+                    "version": {"type": "integer"},
+                },
+                "required": ["to_district", "reason", "version"],
+            },
+            {"to_district": "omraniya", "reason": "العقار يقع في نطاق حي العمرانية", "version": 1},
+        ),
+        answers=with_busy(
+            {
+                200: _OFFICE_VIEW,
+                400: error_answer("Invalid district, reason or version", "invalid_fields"),
+                403: _FORBIDDEN,
+                404: _NO_SUCH_REQUEST,
+                409: error_answer("Stale version, the same district, or a finished request", "stale_version"),
+                **_BODY_REFUSED,
+            }
+        ),
+    ),
+    # documents_received
+    ("POST", "/v1/office/requests/{tracking_number}/documents/received"): Entry(
+        "Record paper documents handed in at the window (clerk, manager of the owning district)",
+        tag="office",
+        parameters=(TRACKING_NUMBER_PARAMETER,),
+        body=json_body(
+            "The documents, by their codes",
+            {
+                "type": "object",
+                "properties": {
+                    "documents": {"type": "array", "items": {"type": "string"}},
+                    "version": {"type": "integer"},
+                },
+                "required": ["documents", "version"],
+            },
+            {"documents": ["shop_deed_or_lease"], "version": 1},
+        ),
+        answers=with_busy(
+            {
+                200: _OFFICE_VIEW,
+                400: error_answer("Unknown document codes or no version", "invalid_fields"),
+                403: _FORBIDDEN,
+                404: _NO_SUCH_REQUEST,
+                409: error_answer("Stale version", "stale_version"),
+                **_BODY_REFUSED,
+            }
+        ),
+    ),
+    # open_one_document
+    ("GET", "/v1/office/requests/{tracking_number}/documents/{document_id}"): Entry(
+        "Open a clean document (officer, manager, hq): a presigned link valid for 5 minutes",
+        tag="office",
+        description="Only `clean` documents open; a copy of an identity document only for the member of staff who "
+        "revealed the applicant. Every opening is recorded in the request's history.",
+        parameters=(
+            TRACKING_NUMBER_PARAMETER,
+            Parameter(
+                "document_id",
+                "path",
+                "The document's id (32 hex digits)",
+                required=True,
+                example="0f3c9a1e5b7d4c2a8e6f1b3d5a7c9e0f",
+            ),
+        ),
+        answers=with_busy(
+            {
+                303: redirect_answer("The document itself, through a presigned GET expiring within 5 minutes"),
+                403: _FORBIDDEN,
+                404: _NO_SUCH_REQUEST,
+                409: error_answer("Not checked clean (yet)", "document_not_clean"),
+            }
+        ),
+    ),
+}

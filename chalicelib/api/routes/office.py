@@ -1,0 +1,96 @@
+"""The district offices' API (CONTRACT.md): every route a staff route (routes/staff_access.py).
+
+Each view imports its service when it first runs (see chalicelib/api/routes/citizen.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.http.bodies import json_object
+from chalicelib.api.http.responses import json_response
+from chalicelib.api.routes.staff_access import staff_route
+from chalicelib.domain.staff import StaffMember
+
+office_api = Blueprint(__name__)
+
+
+@staff_route(office_api, "/v1/office/requests", methods=["POST"], takes_body=True)
+def intake(staff: StaffMember) -> Response:
+    from chalicelib.api.http.receipts import render_receipt
+    from chalicelib.domain.idempotency import read_idempotency_key
+    from chalicelib.services.intake import file_at_window
+
+    request = office_api.current_request
+    filed = file_at_window(
+        staff,
+        json_object(request),
+        read_idempotency_key(request.headers.get("idempotency-key")),
+        datetime.now(UTC),
+    )
+    return json_response({**filed.answer, "receipt_html": render_receipt(filed)}, status_code=201)
+
+
+@staff_route(office_api, "/v1/office/requests", methods=["GET"])
+def queue(staff: StaffMember) -> Response:
+    from chalicelib.services.office_queue import view_queue
+
+    return json_response(view_queue(staff, office_api.current_request.query_params or {}, datetime.now(UTC)))
+
+
+@staff_route(office_api, "/v1/office/requests/{tracking_number}", methods=["GET"])
+def one_request(staff: StaffMember, tracking_number: str) -> Response:
+    from chalicelib.services.office import view_request
+
+    return json_response(view_request(staff, tracking_number, datetime.now(UTC)))
+
+
+@staff_route(office_api, "/v1/office/requests/{tracking_number}/transitions", methods=["POST"], takes_body=True)
+def transition(staff: StaffMember, tracking_number: str) -> Response:
+    from chalicelib.services.office import move_request
+
+    body = json_object(office_api.current_request)
+    return json_response(move_request(staff, tracking_number, body, datetime.now(UTC)))
+
+
+@staff_route(office_api, "/v1/office/requests/{tracking_number}/identity", methods=["POST"], takes_body=True)
+def identity(staff: StaffMember, tracking_number: str) -> Response:
+    from chalicelib.services.office import reveal_identity
+
+    body = json_object(office_api.current_request)
+    return json_response(reveal_identity(staff, tracking_number, body, datetime.now(UTC)))
+
+
+@staff_route(office_api, "/v1/office/requests/{tracking_number}/erasure", methods=["POST"], takes_body=True)
+def erasure(staff: StaffMember, tracking_number: str) -> Response:
+    """A data subject's request to erase their identity: a manager of the district, audited."""
+    from chalicelib.services.office import erase_identity
+
+    body = json_object(office_api.current_request)
+    return json_response(erase_identity(staff, tracking_number, body, datetime.now(UTC)))
+
+
+@staff_route(office_api, "/v1/office/requests/{tracking_number}/transfer", methods=["POST"], takes_body=True)
+def transfer(staff: StaffMember, tracking_number: str) -> Response:
+    from chalicelib.services.office import transfer_request
+
+    body = json_object(office_api.current_request)
+    return json_response(transfer_request(staff, tracking_number, body, datetime.now(UTC)))
+
+
+@staff_route(office_api, "/v1/office/requests/{tracking_number}/documents/received", methods=["POST"], takes_body=True)
+def documents_received(staff: StaffMember, tracking_number: str) -> Response:
+    from chalicelib.services.office_documents import record_paper
+
+    body = json_object(office_api.current_request)
+    return json_response(record_paper(staff, tracking_number, body, datetime.now(UTC)))
+
+
+@staff_route(office_api, "/v1/office/requests/{tracking_number}/documents/{document_id}", methods=["GET"])
+def open_one_document(staff: StaffMember, tracking_number: str, document_id: str) -> Response:
+    from chalicelib.services.office_documents import open_document
+
+    link = open_document(staff, tracking_number, document_id, datetime.now(UTC))
+    return Response(body="", status_code=303, headers={"Location": link, "Cache-Control": "no-store"})
