@@ -17,7 +17,8 @@ moto that starts creating one of them fails here and the test can then ask its A
 - CloudWatch alarms and log metric filters; SNS topic policies and subscriptions; S3 bucket
   policies; the API Gateway stage (so its throttling, tracing and access logs) and account; WAF
   web ACLs, their association and logging; the CloudFront distribution, its cache and
-  response-headers policies and origin access control; GuardDuty's malware protection plan.
+  response-headers policies, origin access control and function (its code is run under node by
+  tests/infra/test_portal_not_found.py); GuardDuty's malware protection plan.
   `!Ref RestAPI.Stage` is resolved by the SAM translator (to the stage resource RestAPI<Stage>Stage),
   which moto then stands in for.
 None of these exists in moto, so none is asked of an API. What is checked of them is what moto
@@ -84,7 +85,7 @@ APP_NOT_EMULATED = {
     "AWS::CloudWatch::Alarm", "AWS::Logs::MetricFilter", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription",
     "AWS::S3::BucketPolicy", "AWS::ApiGateway::Stage", "AWS::ApiGateway::Account", "AWS::WAFv2::WebACL",
     "AWS::WAFv2::WebACLAssociation", "AWS::CloudFront::Distribution", "AWS::CloudFront::CachePolicy",
-    "AWS::CloudFront::ResponseHeadersPolicy", "AWS::CloudFront::OriginAccessControl",
+    "AWS::CloudFront::ResponseHeadersPolicy", "AWS::CloudFront::OriginAccessControl", "AWS::CloudFront::Function",
     "AWS::GuardDuty::MalwareProtectionPlan",
 }  # fmt: skip
 
