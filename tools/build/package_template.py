@@ -28,8 +28,8 @@ from tools.build import portal_not_found
 INFRA = PROJECT / "infra"
 # Merged over infra/resources.yaml in this order; each file's header says what it adds.
 MERGED = (
-    "parameters.yaml", "functions.yaml", "api.yaml", "portal.yaml", "operations.yaml", "wiring.yaml",
-    "dashboards.yaml", "alarms.yaml",
+    "parameters.yaml", "functions.yaml", "api.yaml", "portal.yaml", "operations.yaml", "personal-data.yaml",
+    "wiring.yaml", "dashboards.yaml", "alarms.yaml",
 )  # fmt: skip
 INTEGRATION = "x-amazon-apigateway-integration"
 
