@@ -14,8 +14,8 @@ from tests.conftest import PROJECT
 STAGES = ("dev", "prod")
 # What a packaged template is made from: newer than the template means it must be made again.
 INPUTS = (
-    "infra", ".chalice", "tools/build/package_template.py", "tools/build/byte_compile.py", "app.py", "chalicelib",
-    "requirements.txt",
+    "infra", ".chalice", "tools/build/package_template.py", "tools/build/portal_not_found.py",
+    "tools/build/byte_compile.py", "app.py", "chalicelib", "portal_site/build.py", "requirements.txt",
 )  # fmt: skip
 
 

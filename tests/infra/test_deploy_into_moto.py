@@ -17,7 +17,8 @@ moto that starts creating one of them fails here and the test can then ask its A
 - CloudWatch alarms and log metric filters; SNS topic policies and subscriptions; S3 bucket
   policies; the API Gateway stage (so its throttling, tracing and access logs) and account; WAF
   web ACLs, their association and logging; the CloudFront distribution, its cache and
-  response-headers policies and origin access control; GuardDuty's malware protection plan.
+  response-headers policies, origin access control and function (its code is run under node by
+  tests/infra/test_portal_not_found.py); GuardDuty's malware protection plan.
   `!Ref RestAPI.Stage` is resolved by the SAM translator (to the stage resource RestAPI<Stage>Stage),
   which moto then stands in for.
 None of these exists in moto, so none is asked of an API. What is checked of them is what moto
@@ -84,7 +85,7 @@ APP_NOT_EMULATED = {
     "AWS::CloudWatch::Alarm", "AWS::Logs::MetricFilter", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription",
     "AWS::S3::BucketPolicy", "AWS::ApiGateway::Stage", "AWS::ApiGateway::Account", "AWS::WAFv2::WebACL",
     "AWS::WAFv2::WebACLAssociation", "AWS::CloudFront::Distribution", "AWS::CloudFront::CachePolicy",
-    "AWS::CloudFront::ResponseHeadersPolicy", "AWS::CloudFront::OriginAccessControl",
+    "AWS::CloudFront::ResponseHeadersPolicy", "AWS::CloudFront::OriginAccessControl", "AWS::CloudFront::Function",
     "AWS::GuardDuty::MalwareProtectionPlan",
 }  # fmt: skip
 
@@ -269,6 +270,27 @@ def test_the_topics_are_encrypted_with_the_operations_key(deployed: Deployment) 
         assert sns.get_topic_attributes(TopicArn=arn)["Attributes"]["KmsMasterKeyId"] == key, name
 
 
+def test_the_applicants_table_is_under_the_personal_data_key_only_its_four_roles_use(deployed: Deployment) -> None:
+    dynamodb, kms, iam = deployed.client("dynamodb"), deployed.client("kms"), deployed.client("iam")
+    key = kms.describe_key(KeyId=deployed.physical["PersonalDataKey"])["KeyMetadata"]
+    table = dynamodb.describe_table(TableName=deployed.physical["ApplicantsTable"])["Table"]
+
+    assert table["SSEDescription"]["KMSMasterKeyArn"] == key["Arn"]
+    assert kms.get_key_rotation_status(KeyId=key["KeyId"])["KeyRotationEnabled"] is True
+    assert kms.describe_key(KeyId=f"alias/shobbak-{deployed.stage}-personal-data")["KeyMetadata"]["Arn"] == key["Arn"]
+    policy = json.loads(kms.get_key_policy(KeyId=key["KeyId"], PolicyName="default")["Policy"])
+    [users] = [statement for statement in policy["Statement"] if "aws:PrincipalArn" in str(statement)]
+    named = users["Condition"]["ArnEquals"]["aws:PrincipalArn"]
+    roles = [iam.get_role(RoleName=arn.rsplit("/", 1)[1])["Role"] for arn in named]  # each exists, by that name
+    assert sorted(role["Arn"] for role in roles) == sorted(named)
+    for role in roles:
+        grant = json.loads(json.dumps(iam.get_role_policy(RoleName=role["RoleName"],
+                                                          PolicyName="applicants-key-through-dynamodb")))  # fmt: skip
+        [statement] = grant["PolicyDocument"]["Statement"]
+        assert statement["Resource"] == key["Arn"], role["RoleName"]
+    assert len(roles) == 4
+
+
 def test_every_log_group_is_kept_ninety_days_and_encrypted(deployed: Deployment) -> None:
     logs, lambda_ = deployed.client("logs"), deployed.client("lambda")
     groups = {group["logGroupName"]: group for group in logs.describe_log_groups()["logGroups"]}
@@ -351,7 +373,7 @@ def _exists(deployed: Deployment, arn: str, parameters_told: set[str]) -> bool |
         return None
     service, resource = arn.split(":")[2], arn.split(":", 5)[5]
     if service == "kms":
-        return arn.endswith(f":key/{deployed.physical['OperationsKey']}")
+        return any(arn.endswith(f":key/{deployed.physical[key]}") for key in ("OperationsKey", "PersonalDataKey"))
     if service != "ssm" and f"shobbak-{deployed.stage}-" not in resource:  # the other stage's, in the same account
         return False
     try:

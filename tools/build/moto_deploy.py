@@ -152,7 +152,8 @@ def _mended(moto_create: Any) -> Any:
       whose parts moto reads are the same in OpenAPI 3), so the Body is imported as OpenAPI 3.
     - AWS::DynamoDB::Table: moto ignores PointInTimeRecoverySpecification (applied here through
       moto's own UpdateContinuousBackups, as CloudFormation applies it) and reads SSESpecification
-      by the API's key (Enabled) rather than CloudFormation's (SSEEnabled).
+      by the API's key (Enabled) rather than CloudFormation's (SSEEnabled); a customer key
+      (KMSMasterKeyId) is kept, so that DescribeTable names it.
     - AWS::Lambda::Function: moto passes a handful of properties to its Lambda and drops
       TracingConfig, which its Lambda does model (its CreateFunction takes it): it is set.
     - AWS::IAM::Role: moto stores an inline policy's document (an object) as Python's repr of it,
@@ -175,7 +176,10 @@ def _mended(moto_create: Any) -> Any:
             if isinstance(properties.get("KeyPolicy"), dict):
                 properties["KeyPolicy"] = json.dumps(properties["KeyPolicy"])
         if kind == "AWS::DynamoDB::Table" and "SSEEnabled" in properties.get("SSESpecification", {}):
-            properties["SSESpecification"] = {"Enabled": properties["SSESpecification"]["SSEEnabled"]}
+            given = properties["SSESpecification"]
+            properties["SSESpecification"] = {"Enabled": given["SSEEnabled"]}
+            if "KMSMasterKeyId" in given:
+                properties["SSESpecification"]["KMSMasterKeyId"] = given["KMSMasterKeyId"]
         if kind == "AWS::IAM::Role":
             for policy in properties.get("Policies", []):
                 if isinstance(policy["PolicyDocument"], dict):
@@ -296,7 +300,7 @@ def create_stack(
         StackName=name,
         TemplateBody=body,
         Parameters=[{"ParameterKey": key, "ParameterValue": value} for key, value in parameters.items()],
-        Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
+        Capabilities=["CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
     )
     # moto in process creates before it answers; the moto server need not. On a failure the
     # status and the failed resources' reasons (below) say more than the waiter's error.

@@ -2,7 +2,8 @@
 
 `merge --stage S OUT`: the template `chalice package --merge-template` takes: infra/resources.yaml
 with the deployment's files merged over it (MERGED, in order), intrinsic functions kept, written as
-JSON, its Stage parameter fixed to S so that the template cannot be deployed as another stage.
+JSON, its Stage parameter fixed to S so that the template cannot be deployed as another stage, and
+the portal's not-found function given its code for S (tools/build/portal_not_found.py).
 
 `finish SAM`: what Chalice cannot express, done on its output in place: each function declaring
 `Metadata: {SameCodeAs: X, ApiRoutesUnder: /prefix/}` (infra/functions.yaml) becomes a copy of
@@ -22,12 +23,13 @@ from typing import Any
 import yaml
 from cfnlint.decode import cfn_yaml
 from tools import PROJECT
+from tools.build import portal_not_found
 
 INFRA = PROJECT / "infra"
 # Merged over infra/resources.yaml in this order; each file's header says what it adds.
 MERGED = (
-    "parameters.yaml", "functions.yaml", "api.yaml", "portal.yaml", "operations.yaml", "wiring.yaml",
-    "dashboards.yaml", "alarms.yaml",
+    "parameters.yaml", "functions.yaml", "api.yaml", "portal.yaml", "operations.yaml", "personal-data.yaml",
+    "wiring.yaml", "dashboards.yaml", "alarms.yaml",
 )  # fmt: skip
 INTEGRATION = "x-amazon-apigateway-integration"
 
@@ -51,6 +53,9 @@ def merge_template(stage: str) -> dict[str, Any]:
         body = resource.get("Properties", {}).get("DashboardBody")
         if isinstance(body, dict):  # written as YAML in infra/dashboards.yaml; CloudFormation wants a JSON string
             resource["Properties"]["DashboardBody"] = {"Fn::Sub": json.dumps(body, ensure_ascii=False)}
+    not_found = template["Resources"]["PortalNotFoundFunction"]["Properties"]
+    security_headers = template["Resources"]["PortalSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+    not_found["FunctionCode"] = portal_not_found.function_code(stage, security_headers["SecurityHeadersConfig"])
     template["Parameters"]["Stage"] = {
         "Type": "String",
         "AllowedValues": [stage],
