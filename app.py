@@ -14,6 +14,7 @@ from chalicelib.api.payments import payments_api
 from chalicelib.api.performance import performance_api
 from chalicelib.api.portal_pages import portal_api
 from chalicelib.api.preferences import preferences_api
+from chalicelib.api.routes.console import console
 from chalicelib.api.schedules import scheduled
 from chalicelib.api.startup import startup_guard
 from chalicelib.config import require_deployment_settings
@@ -39,5 +40,6 @@ app.register_blueprint(open311_api)
 app.register_blueprint(startup_guard)
 app.register_blueprint(performance_api)
 app.register_blueprint(office_screen)
+app.register_blueprint(console)
 app.register_middleware(log_each_request, "http")
 app.register_middleware(trace_each_invocation, "all")
