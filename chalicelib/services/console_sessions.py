@@ -168,8 +168,8 @@ def end_session(cookie_id: str, record: ConsoleSessionRecord | None = None) -> N
     if record is None:
         return
     store.forget(SESSION, cookie_id)
-    if record.access_token and record.refresh_token:
-        staff_pool.sign_out(record.access_token, record.refresh_token)
+    if record.access_token:
+        staff_pool.sign_out(record.access_token)
 
 
 def keep_sign_in(

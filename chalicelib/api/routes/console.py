@@ -242,16 +242,18 @@ def sign_out(page: ConsolePage) -> Response:
     return see_other(HOME, session_cookie("", ends=True))
 
 
-@console.route("/v1/console/password", methods=["GET", "POST"], content_types=FORM_TYPES)
+@console.route("/v1/console/password", methods=["GET"])
+@documented("Forgotten password: the form that asks for a code", tag="console", answers={200: html_answer("A page")})
+def forgotten_password_form() -> Response:
+    current, cookie = _signed_out_cookie(console.current_request)
+    return page_answer(pages.render("password.html.j2", csrf=csrf_token(current), step="ask", email=""), 200, cookie)
+
+
+@console.route("/v1/console/password", methods=["POST"], content_types=FORM_TYPES)
 @documented("Forgotten password: asks for a code, then sets a new password with it (a form)", tag="console",
             answers={200: html_answer("A page")})  # fmt: skip
 def forgotten_password() -> Response:
     request = console.current_request
-    if request.method == "GET":
-        current, cookie = _signed_out_cookie(request)
-        return page_answer(
-            pages.render("password.html.j2", csrf=csrf_token(current), step="ask", email=""), 200, cookie
-        )
     posted = _posted(request)
     if isinstance(posted, Response):
         return posted
