@@ -217,6 +217,7 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
         wait_until_answering(f"http://127.0.0.1:{ports.inbox}/", inbox)
 
         active = [district.name_en for district in catalogue.districts() if district.active]
+        resources = [name for key, name in tables.items() if key != "StaffTokenJwksUrl"]
         print(
             "\nShobbak is running (Ctrl-C stops everything):\n"
             f"  AWS emulation (moto server)  http://127.0.0.1:{ports.aws}   dashboard: /moto-api/\n"
@@ -224,7 +225,8 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
             f"  Portal (as CloudFront)       http://127.0.0.1:{ports.portal}   and the API under /v1/\n"
             f"  Payment gateways (simulated) http://127.0.0.1:{ports.gateways}   Fawry and Paymob\n"
             f"  Message inbox (SMS, voice)   http://127.0.0.1:{ports.inbox}\n"
-            f"  Resources: {', '.join(sorted(name.rsplit(':', 1)[-1] for name in tables.values()))}\n"
+            f"  Resources: {', '.join(sorted(name.rsplit(':', 1)[-1] for name in resources))}, "
+            "the staff pool shobbak-local-staff\n"
             f"  Catalogue: {len(catalogue.districts())} units ({', '.join(active)} open), "
             f"{len(catalogue.services(on=cairo_today(datetime.now(UTC))))} services\n"
             f"  Office console               {portal_url}/v1/console/   e.g. officer.dokki@staff.shobbak.local,\n"
