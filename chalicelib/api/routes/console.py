@@ -152,7 +152,7 @@ def _code(form: dict[str, str]) -> str:
 @console.route("/v1/console", methods=["GET"])  # and /v1/console/: API Gateway drops a trailing slash
 @documented("The office console: its home signed in, its sign-in page signed out", tag="console",
             answers={200: html_answer("A page")})  # fmt: skip
-def home() -> Response:
+def console_home() -> Response:
     request = console.current_request
     session = console_sessions.current_session(cookie_id(request))
     if session is None:
@@ -165,7 +165,7 @@ def home() -> Response:
 
 @console.route("/v1/console/sign-in", methods=["POST"], content_types=FORM_TYPES)
 @documented("Signs in with email and password (a form)", tag="console", answers={200: html_answer("The next step")})
-def sign_in() -> Response:
+def console_sign_in() -> Response:
     posted = _posted(console.current_request)
     if isinstance(posted, Response):
         return posted
@@ -204,7 +204,7 @@ def _challenge_step(expected: str, template: str, answer_it) -> Response:  # typ
 
 @console.route("/v1/console/sign-in/new-password", methods=["POST"], content_types=FORM_TYPES)
 @documented("First sign-in: sets the new password (a form)", tag="console", answers={200: html_answer("The next step")})
-def new_password() -> Response:
+def console_new_password() -> Response:
     def answer(state: SignIn, form: dict[str, str]) -> staff_pool.Tokens | staff_pool.Challenge:
         if form.get("new_password", "") != form.get("confirm_password", ""):
             raise staff_pool.PoolRefusal("mismatch")
@@ -216,7 +216,7 @@ def new_password() -> Response:
 @console.route("/v1/console/sign-in/enrol", methods=["POST"], content_types=FORM_TYPES)
 @documented("First sign-in: confirms the authenticator app with a code (a form)", tag="console",
             answers={303: Answer("Signed in: to the console")})  # fmt: skip
-def enrol() -> Response:
+def console_enrol() -> Response:
     def answer(state: SignIn, form: dict[str, str]) -> staff_pool.Tokens | staff_pool.Challenge:
         return staff_pool.finish_enrolment(state.challenge_session, state.email, _code(form))
 
@@ -226,7 +226,7 @@ def enrol() -> Response:
 @console.route("/v1/console/sign-in/code", methods=["POST"], content_types=FORM_TYPES)
 @documented("Signs in: the authenticator app's code (a form)", tag="console",
             answers={303: Answer("Signed in: to the console")})  # fmt: skip
-def code() -> Response:
+def console_code() -> Response:
     def answer(state: SignIn, form: dict[str, str]) -> staff_pool.Tokens | staff_pool.Challenge:
         return staff_pool.answer_code(state.challenge_session, state.email, _code(form))
 
@@ -237,14 +237,14 @@ def code() -> Response:
 @documented("Signs out: the session and the pool's tokens revoked (a form)", tag="console",
             answers={303: Answer("To the sign-in page")})  # fmt: skip
 @console_page(console)
-def sign_out(page: ConsolePage) -> Response:
+def console_sign_out(page: ConsolePage) -> Response:
     console_sessions.end_session(page.session.cookie_id)
     return see_other(HOME, session_cookie("", ends=True))
 
 
 @console.route("/v1/console/password", methods=["GET"])
 @documented("Forgotten password: the form that asks for a code", tag="console", answers={200: html_answer("A page")})
-def forgotten_password_form() -> Response:
+def console_forgotten_password_form() -> Response:
     current, cookie = _signed_out_cookie(console.current_request)
     return page_answer(pages.render("password.html.j2", csrf=csrf_token(current), step="ask", email=""), 200, cookie)
 
@@ -252,7 +252,7 @@ def forgotten_password_form() -> Response:
 @console.route("/v1/console/password", methods=["POST"], content_types=FORM_TYPES)
 @documented("Forgotten password: asks for a code, then sets a new password with it (a form)", tag="console",
             answers={200: html_answer("A page")})  # fmt: skip
-def forgotten_password() -> Response:
+def console_forgotten_password() -> Response:
     request = console.current_request
     posted = _posted(request)
     if isinstance(posted, Response):
@@ -284,12 +284,12 @@ def _static(body: str, content_type: str) -> Response:
 @console.route("/v1/console/console.css", methods=["GET"])
 @documented("The console's stylesheet", tag="console",
             answers={200: Answer("The stylesheet", {"text/css": {"schema": {"type": "string"}}})})  # fmt: skip
-def stylesheet() -> Response:
+def console_stylesheet() -> Response:
     return _static(pages.stylesheet(), "text/css; charset=utf-8")
 
 
 @console.route("/v1/console/console.js", methods=["GET"])
 @documented("The console's script (it only enhances)", tag="console",
             answers={200: Answer("The script", {"text/javascript": {"schema": {"type": "string"}}})})  # fmt: skip
-def script() -> Response:
+def console_script() -> Response:
     return _static(pages.script(), "text/javascript; charset=utf-8")
