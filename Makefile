@@ -8,7 +8,7 @@ STAGE ?= prod
 SHORT ?=
 SHORT_FLAG := $(if $(SHORT),--short)
 
-.PHONY: run test lint unit bench package packages publish lock token clean portal browser lighthouse load capacity demo
+.PHONY: run test lint unit bench package packages publish lock token totp clean portal browser lighthouse load capacity demo
 
 # The virtual environment is rebuilt whenever a requirements file changes, from the lock file:
 # exactly the versions and files (hashes) that `make lock` resolved.
@@ -115,6 +115,11 @@ demo: $(VENV)/.installed
 token:
 	@$(MAKE) --no-print-directory -s $(VENV)/.installed >&2
 	@$(BIN)/python -m tools.local.staff_token --role "$(ROLE)" --district "$(DISTRICT)"
+
+# The current TOTP code of a local staff account (make run creates them), and nothing else on stdout.
+totp:
+	@$(MAKE) --no-print-directory -s $(VENV)/.installed >&2
+	@$(BIN)/python -m tools.local.staff_pool totp "$(USER)"
 
 clean:
 	rm -rf build portal_site/build test-artifacts .pytest_cache .ruff_cache .hypothesis

@@ -59,9 +59,11 @@ def aws() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def signing_key() -> SigningKey:
-    """The local stage's key pair (.local/, made on first use), which .chalice/config.json trusts."""
+    """Made for every session, used or not: it writes the JWKS the local stage trusts (.local/).
+
+    The local stage's key pair (.local/, made on first use), which .chalice/config.json trusts."""
     return local_signing_key()
 
 

@@ -77,6 +77,13 @@ def _staff_member(claims: dict[str, Any]) -> StaffMember:
 def _signing_key(kid: str, settings: StaffTokenSettings) -> Any:
     import jwt
 
+    # The pool's published keys when its URL is known (deployed, and `make run`'s API); the file of
+    # them otherwise (the tests and benchmarks in process, with no server to ask).
+    if settings.jwks_url:
+        try:
+            return _jwks_client(settings.jwks_url).get_signing_key(kid).key
+        except jwt.PyJWKClientError:
+            raise InvalidToken("unknown key id") from None
     if settings.jwks_file:
         try:
             keys = _keys_from_file(settings.jwks_file, Path(settings.jwks_file).stat().st_mtime_ns)
@@ -85,11 +92,6 @@ def _signing_key(kid: str, settings: StaffTokenSettings) -> Any:
         if kid not in keys:
             raise InvalidToken("unknown key id")
         return keys[kid]
-    if settings.jwks_url:
-        try:
-            return _jwks_client(settings.jwks_url).get_signing_key(kid).key
-        except jwt.PyJWKClientError:
-            raise InvalidToken("unknown key id") from None
     raise InvalidToken("no staff token keys configured")
 
 

@@ -30,7 +30,7 @@ from chalicelib.adapters.staff_tokens import (
 )
 from chalicelib.config import StaffTokenSettings
 from chalicelib.domain.staff import Role, StaffMember
-from tools.local.staff_token import local_signing_key, mint_token
+from tools.local.staff_token import LOCAL_AUDIENCE, LOCAL_ISSUER, local_signing_key, mint_token
 
 ISSUER = "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_TestPool"
 AUDIENCE = "test-office-app-client"
@@ -158,8 +158,8 @@ def test_groups_besides_the_one_role_are_ignored(settings: StaffTokenSettings, r
 def test_a_token_minted_by_make_token_is_accepted_with_the_key_it_publishes(tmp_path: Path) -> None:
     signing_key = local_signing_key(tmp_path)
     local = StaffTokenSettings(
-        issuer="https://shobbak.local/staff",
-        audience="shobbak-local-office",
+        issuer=LOCAL_ISSUER,  # the local staff pool's (tools/local/staff_pool.py)
+        audience=LOCAL_AUDIENCE,
         jwks_url=None,
         jwks_file=str(tmp_path / "staff-jwks.json"),
     )

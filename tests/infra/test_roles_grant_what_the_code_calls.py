@@ -81,6 +81,14 @@ CALLS: dict[str, list[tuple[str, str]]] = {
         ("s3:PutObject", "DocumentsBucket/uploads/*"),  # the retention copy onto itself
         ("dynamodb:Query", FIGURES),
         ("ssm:GetParameter", "parameter/lookup-hmac-key"),
+        # the office console (issue 21): its sessions (store/console_sessions.py) and signing in
+        # through the staff pool (adapters/staff_pool.py; the pool's other calls are not IAM's)
+        ("dynamodb:GetItem", "ConsoleSessionsTable"),
+        ("dynamodb:PutItem", "ConsoleSessionsTable"),
+        ("dynamodb:UpdateItem", "ConsoleSessionsTable"),
+        ("dynamodb:DeleteItem", "ConsoleSessionsTable"),
+        ("cognito-idp:AdminInitiateAuth", "import/staff-pool-arn"),
+        ("cognito-idp:AdminRespondToAuthChallenge", "import/staff-pool-arn"),
     ],
     "PaymentCallbacksHandler": [
         ("dynamodb:GetItem", "RequestsTable"),
@@ -113,9 +121,16 @@ CALLS: dict[str, list[tuple[str, str]]] = {
 
 def arn_pattern(resource: Any) -> str:
     """A statement's resource as a pattern over this file's names: a table, bucket or topic by
-    its logical name ("RequestsTable", "RequestsTable/index/queue"), a parameter by its last part."""
+    its logical name ("RequestsTable", "RequestsTable/index/queue"), a parameter by its last part,
+    another stack's export by the end of its name."""
     if isinstance(resource, str):
         return resource
+    if "Fn::ImportValue" in resource:  # another stack's export ("import/staff-pool-arn")
+        exported = resource["Fn::ImportValue"]
+        return (
+            "import/"
+            + str(exported.get("Fn::Sub", exported) if isinstance(exported, dict) else exported).split("}-")[-1]
+        )
     if "Fn::Sub" in resource:
         text = resource["Fn::Sub"].replace("${AWS::Partition}", "aws")
         text = re.sub(r"\$\{(\w+)\.Arn\}", r"\1", text)

@@ -6,8 +6,8 @@ JSON, its Stage parameter fixed to S so that the template cannot be deployed as 
 the portal's not-found function given its code for S (tools/build/portal_not_found.py).
 
 `finish SAM`: what Chalice cannot express, done on its output in place: each function declaring
-`Metadata: {SameCodeAs: X, ApiRoutesUnder: /prefix/}` (infra/functions.yaml) becomes a copy of
-function X (same code, same handler) and answers the API routes under that prefix, so that the
+`Metadata: {SameCodeAs: X, ApiRoutesUnder: /prefix/}` (or a list of prefixes; infra/functions.yaml)
+becomes a copy of function X (same code, same handler) and answers the API routes under them, so that the
 API's routes are split between functions of their own concurrency and role.
 """
 
@@ -72,7 +72,7 @@ def split_api_functions(template: dict[str, Any]) -> list[str]:
     split = []
     for name, resource in list(resources.items()):
         metadata = resource.get("Metadata") or {}
-        source_name, prefix = metadata.get("SameCodeAs"), metadata.get("ApiRoutesUnder")
+        source_name, prefixes = metadata.get("SameCodeAs"), metadata.get("ApiRoutesUnder")
         if not source_name:
             continue
         source = resources[source_name]
@@ -80,7 +80,7 @@ def split_api_functions(template: dict[str, Any]) -> list[str]:
         resource["Properties"].pop("Events", None)
         routed = 0
         for path, methods in paths.items():
-            if not path.startswith(prefix):
+            if not path.startswith(tuple(prefixes if isinstance(prefixes, list) else [prefixes])):
                 continue
             for method in methods.values():
                 integration = method.get(INTEGRATION, {})
@@ -91,7 +91,7 @@ def split_api_functions(template: dict[str, Any]) -> list[str]:
                     }
                     routed += 1
         if not routed:
-            raise SystemExit(f"{name}: no API route under {prefix} to answer")
+            raise SystemExit(f"{name}: no API route under {prefixes} to answer")
         permission = copy.deepcopy(resources[f"{source_name}InvokePermission"])
         permission["Properties"]["FunctionName"] = {"Ref": name}
         resources[f"{name}InvokePermission"] = permission

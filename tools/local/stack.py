@@ -31,6 +31,7 @@ from chalicelib.services.catalogue import current_catalogue
 from portal_site.build import build as build_portal
 from tools import PROJECT
 from tools.local.resources import deploy_resources
+from tools.local.staff_pool import local_pool_environment, set_up_local_pool
 from tools.local.staff_token import local_signing_key
 
 BIN = Path(sys.executable).parent
@@ -103,10 +104,15 @@ def start_aws(
     aws_port: int, environment: dict[str, str], processes: list[subprocess.Popen[bytes]], *, log: Path | None = None
 ) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
     """The AWS emulation on `aws_port`, with infra/resources.yaml deployed into it (the tables, the
-    topic, the bucket), and the staff tokens' key pair that chalice local trusts (made on first use).
+    topic, the bucket) and infra/staff-pool.yaml's staff pool with its local accounts
+    (tools/local/staff_pool.py), and the pool's keys written where `make token` and the tests read them.
     Its process is added to `processes` as soon as it starts, for the caller to stop; returned with
-    the deployed outputs."""
-    aws = start([sys.executable, "-m", "tools.local.emulation.server", "--port", str(aws_port)], environment, log=log)
+    the deployed outputs, the staff pool's `StaffTokenJwksUrl` among them."""
+    aws = start(
+        [sys.executable, "-m", "tools.local.emulation.server", "--port", str(aws_port)],
+        {**environment, **local_pool_environment()},
+        log=log,
+    )
     processes.append(aws)
     wait_until_answering(f"http://127.0.0.1:{aws_port}/moto-api/", aws)
 
@@ -117,8 +123,10 @@ def start_aws(
         )  # fmt: skip
 
     outputs = deploy_resources(client("cloudformation"), STAGE, client("s3"))
+    active = [district.code for district in current_catalogue().districts() if district.active]
+    pool = set_up_local_pool(client("cognito-idp"), active)
     local_signing_key()
-    return aws, outputs
+    return aws, {**outputs, "StaffTokenJwksUrl": pool.jwks_url(environment["AWS_ENDPOINT_URL"])}
 
 
 def stop(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -161,6 +169,9 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
             "PAYMOB_INTEGRATION_ID": "1",
             "PAYMOB_IFRAME_ID": "1",
             "DOCUMENTS_BUCKET": tables["DocumentsBucketName"],
+            # As deployed, the API reads the staff pool's keys from its JWKS URL (.chalice/config.json
+            # names the pool's issuer and client, the same on every run).
+            "STAFF_TOKEN_JWKS_URL": tables["StaffTokenJwksUrl"],
         }
         # chalice local restarts on any new or changed file in the project (a .pyc, a screenshot), dropping
         # requests in flight: tests turn that off.
@@ -206,6 +217,7 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
         wait_until_answering(f"http://127.0.0.1:{ports.inbox}/", inbox)
 
         active = [district.name_en for district in catalogue.districts() if district.active]
+        resources = [name for key, name in tables.items() if key != "StaffTokenJwksUrl"]
         print(
             "\nShobbak is running (Ctrl-C stops everything):\n"
             f"  AWS emulation (moto server)  http://127.0.0.1:{ports.aws}   dashboard: /moto-api/\n"
@@ -213,9 +225,12 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
             f"  Portal (as CloudFront)       http://127.0.0.1:{ports.portal}   and the API under /v1/\n"
             f"  Payment gateways (simulated) http://127.0.0.1:{ports.gateways}   Fawry and Paymob\n"
             f"  Message inbox (SMS, voice)   http://127.0.0.1:{ports.inbox}\n"
-            f"  Resources: {', '.join(sorted(name.rsplit(':', 1)[-1] for name in tables.values()))}\n"
+            f"  Resources: {', '.join(sorted(name.rsplit(':', 1)[-1] for name in resources))}, "
+            "the staff pool shobbak-local-staff\n"
             f"  Catalogue: {len(catalogue.districts())} units ({', '.join(active)} open), "
             f"{len(catalogue.services(on=cairo_today(datetime.now(UTC))))} services\n"
+            f"  Office console               {portal_url}/v1/console/   e.g. officer.dokki@staff.shobbak.local,\n"
+            "    password LOCAL_STAFF_PASSWORD (docs/office-console.md), code: make totp USER=<email>\n"
             "  Staff token: make token ROLE=officer DISTRICT=dokki  (roles: clerk, officer, manager, hq)\n",
             flush=True,
         )

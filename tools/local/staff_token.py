@@ -1,8 +1,13 @@
 """`make token ROLE=<role> DISTRICT=<code>`: a signed staff token for the local stage.
 
-The local stage trusts one RSA key pair kept in .local/ (never committed, made on first
-use); deployed stages trust only their Cognito user pool. The token has the shape of a
-Cognito ID token, so the same verifier checks both.
+The local stage trusts its staff pool (tools/local/staff_pool.py), the one of infra/staff-pool.yaml
+made in moto: the API checks a token against that pool's issuer, its app client and its published
+keys (docs/office-console.md). moto signs every pool's tokens with one RSA key shipped in its
+package, so a script's token is signed here with that same key and carries the pool's issuer and
+client: the API cannot tell it from one the pool issued at sign-in, and no stack need be running.
+The pool's public keys are also written to .local/staff-jwks.json, which the tests and the
+benchmarks (in process, no moto server to ask) read instead of the pool's JWKS URL.
+Deployed stages trust only their Cognito user pool, whose private key nobody holds.
 """
 
 from __future__ import annotations
@@ -16,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jwt
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+from moto.utilities.utils import load_resource
 
 from chalicelib.adapters.staff_tokens import ALGORITHM, DISTRICT_CLAIM, ROLE_CLAIM
 from chalicelib.domain.staff import Role
@@ -26,8 +31,11 @@ from chalicelib.services.catalogue import current_catalogue
 from tools import PROJECT
 
 LOCAL_KEYS = PROJECT / ".local"
-LOCAL_ISSUER = "https://shobbak.local/staff"
-LOCAL_AUDIENCE = "shobbak-local-office"
+# The local pool's issuer and app client (tools/local/staff_pool.py makes them the same on every
+# run; tests/tools/test_staff_pool.py checks these against a pool made from the template).
+LOCAL_POOL_ID = "eu-central-1_b98da6469e7dc6e5e18f86d373794eebb3969938a7"
+LOCAL_ISSUER = f"https://cognito-idp.eu-central-1.amazonaws.com/{LOCAL_POOL_ID}"
+LOCAL_AUDIENCE = "81f9ed7dc637c7f276b52100ab"
 WORKING_DAY_S = 8 * 3600
 
 
@@ -38,24 +46,18 @@ class SigningKey:
 
 
 def local_signing_key(directory: Path = LOCAL_KEYS) -> SigningKey:
-    """The local stage's key pair, made on first use; its public half is published as a JWKS."""
-    private_path, jwks_path = directory / "staff-signing-key.pem", directory / "staff-jwks.json"
-    if not private_path.exists():
+    """The local pool's signing key (moto's), its public half written to `directory` as a JWKS."""
+    private_jwk = load_resource("cognitoidp/resources/jwks-private.json")
+    public_keys = load_resource("cognitoidp/resources/jwks-public.json")
+    jwks_path = directory / "staff-jwks.json"
+    published = json.dumps(public_keys, indent=2)
+    if not jwks_path.exists() or jwks_path.read_text(encoding="utf-8") != published:
         directory.mkdir(parents=True, exist_ok=True)
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        private_path.touch(mode=0o600)
-        private_path.write_bytes(pem)
-        public_jwk = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
-        public_jwk.update(kid=f"local-{uuid.uuid4().hex[:12]}", alg=ALGORITHM, use="sig")
-        jwks_path.write_text(json.dumps({"keys": [public_jwk]}, indent=2), encoding="utf-8")
-    private_key = serialization.load_pem_private_key(private_path.read_bytes(), password=None)
-    kid = json.loads(jwks_path.read_text(encoding="utf-8"))["keys"][0]["kid"]
+        jwks_path.write_text(published, encoding="utf-8")
+    private_key = RSAAlgorithm.from_jwk(json.dumps(private_jwk))
     if not isinstance(private_key, rsa.RSAPrivateKey):
-        raise TypeError(f"{private_path} does not hold an RSA private key")
-    return SigningKey(private_key=private_key, kid=kid)
+        raise TypeError("moto's pool key is not an RSA private key")
+    return SigningKey(private_key=private_key, kid=str(private_jwk["kid"]))
 
 
 def mint_token(

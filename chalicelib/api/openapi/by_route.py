@@ -7,6 +7,7 @@ from chalice.app import RouteEntry
 
 from chalicelib.api.openapi import (
     citizen,
+    console,
     description,
     documents,
     figures,
@@ -19,7 +20,19 @@ from chalicelib.api.openapi import (
 )
 from chalicelib.api.openapi.entries import Entry
 
-AREAS = (citizen, description, documents, figures, figures_screen, office, open311, payments, portal_pages, preferences)
+AREAS = (
+    citizen,
+    console,
+    description,
+    documents,
+    figures,
+    figures_screen,
+    office,
+    open311,
+    payments,
+    portal_pages,
+    preferences,
+)
 
 
 def _by_route() -> dict[tuple[str, str], Entry]:

@@ -16,6 +16,10 @@ TAGS = [
     {"name": "portal", "description": "صفحات البوابة بدون جافاسكربت — the portal's forms, answered with pages"},
     {"name": "payments", "description": "الدفع — card payments and the gateways' signed callbacks"},
     {"name": "office", "description": "مكاتب الأحياء — the district offices, behind the staff token"},
+    {
+        "name": "console",
+        "description": "وحدة عمل الموظفين — the office console's pages, signed in through the staff pool",
+    },
     {"name": "open311", "description": "Open311 GeoReport v2, jurisdiction `giza.gov.eg`"},
     {"name": "meta", "description": "This description"},
 ]
