@@ -61,9 +61,8 @@ def aws() -> Iterator[None]:
 
 @pytest.fixture(scope="session", autouse=True)
 def signing_key() -> SigningKey:
-    """Made for every session, used or not: it writes the JWKS the local stage trusts (.local/).
-
-    The local stage's key pair (.local/, made on first use), which .chalice/config.json trusts."""
+    """The local staff pool's signing key. Made for every session, used or not, because making it
+    writes the JWKS the local stage trusts (.local/staff-jwks.json): the console's sign-in reads it."""
     return local_signing_key()
 
 
