@@ -1,4 +1,4 @@
-"""Shobbak's API: wiring only. The work lives in chalicelib/ (see README.md for its layers)."""
+"""Shobbak's API: wiring only. The work lives in chalicelib/ (docs/architecture.md says its layers)."""
 
 from chalice import Chalice
 

@@ -1,1 +1,1 @@
-"""Shobbak's benchmarks: `python -m bench.run` writes bench/results.json (CONTRACT.md)."""
+"""Shobbak's benchmarks: `python -m bench.run` writes bench/results.json (docs/interfaces.md#benchmark-results)."""

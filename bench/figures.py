@@ -1,5 +1,5 @@
 """`make bench`: DynamoDB calls of the office's district figures page, GET /v1/office/performance
-(reported as dynamodb_calls.performance_page, the key CONTRACT.md names).
+(reported as dynamodb_calls.performance_page, the key docs/interfaces.md#benchmark-results names).
 
 Kept apart from the rest of the bench, which calls it with one line (bench/latency.py): a district
 manager's page of the district's figures, through the handler, counted call by call. The contract allows one read

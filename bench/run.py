@@ -1,4 +1,4 @@
-"""Shobbak's benchmarks: writes bench/results.json (CONTRACT.md) and prints a short table.
+"""Shobbak's benchmarks: writes bench/results.json (docs/interfaces.md#benchmark-results) and prints a short table.
 
 Run from the repository's root: `.venv/bin/python -m bench.run` (`make bench`).
 

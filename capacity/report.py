@@ -272,7 +272,7 @@ def growth_section(rows: list[RouteAtSize]) -> list[str]:
         "10⁶ computed from the same access patterns. Latency is computed (DynamoDB calls × the assumed "
         f"{a.DYNAMODB_CALL_MS.value:g} ms): moto's own latency grows with its table (DOMAIN.md) and measures "
         "moto. The office's performance figures (`GET /v1/office/performance`, issue 9) are not in this "
-        "code yet: CONTRACT.md bounds them to one read per district.",
+        "code yet: bench/figures.py holds them to one read per district.",
         "",
         "| route | history | DynamoDB calls | items read | read units | write units | latency (ms) | |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",

@@ -17,7 +17,7 @@ LAMBDA_FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME"
 
 class UnknownStage(RuntimeError):
     """A deployed function was not told its stage: it must not guess (and never guess "local",
-    whose secrets are published in README.md)."""
+    whose secrets are published in docs/interfaces.md#local-secrets)."""
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,7 @@ class DocumentSettings:
 
 # moto's account: the local stage's bucket, like the deployed ones, carries its account's id.
 LOCAL_ACCOUNT_ID = "123456789012"
-# A presigned GET for staff expires within 5 minutes (CONTRACT.md); an upload form in an hour.
+# A presigned GET for staff expires within 5 minutes (docs/interfaces.md#documents); an upload form in an hour.
 DOWNLOAD_LINK_SECONDS = 300
 
 

@@ -5,7 +5,7 @@ Idempotency-Key, and now and then a double click that sends it again); the payme
 posts signed Fawry notices for invoices the citizens were given (and sometimes repeats one,
 as gateways do); one officer per active district pages through the queues, opens requests
 and moves them on, approving a request once the district's window has recorded the paper
-documents the citizen handed in. Anything but the answer CONTRACT.md promises counts as a failure.
+documents the citizen handed in. Anything but the answer docs/interfaces.md promises counts as a failure.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from chalicelib.config import running_in_lambda, stage
 from chalicelib.domain.errors import Unavailable
 from chalicelib.observability.logs import logger
 
-# The local stage's defaults (README.md); never used by any other stage.
+# The local stage's defaults (docs/interfaces.md#local-secrets); never used by any other stage.
 LOCAL_DEFAULTS = {
     "PAYMOB_HMAC_SECRET": "local-paymob-hmac-secret",
     "PAYMOB_API_KEY": "local-paymob-api-key",

@@ -1,6 +1,6 @@
 """District figures: what a request adds to them, and how they are summed up. Plain Python.
 
-The definitions (CONTRACT.md, the same for the office API, the screens and the open data):
+The definitions (docs/interfaces.md#district-figures, the same for the office API, the screens and the open data):
 - received: requests submitted on a Cairo day (counted under the district and service they
   belong to now, so a transfer moves them);
 - completed: requests closed on a Cairo day; on time when that day is on or before their

@@ -63,7 +63,7 @@ def citizen_view(
     sla_due_date: str,
     payment_status: str | None,
 ) -> dict[str, Any]:
-    """A request as its citizen's inquiry shows it (CONTRACT.md), but for its number, which the
+    """A request as its citizen's inquiry shows it (docs/interfaces.md#inquiry), but for its number, which the
     citizen gave, the status's Arabic name, read when asked (names may be reworded), and the
     history (citizen_entry)."""
     return {

@@ -7,7 +7,7 @@ its dates, and never a name, an ID, a phone, an address or any answer given in t
 - The jurisdiction is Giza Governorate, `giza.gov.eg` (its web domain, as Open311 suggests).
 - A service is a catalogue service offered in at least one active district; which district
   handles a request is the `district_code` attribute (a list of the active districts offering it).
-- Filing maps Open311's arguments onto the citizen's own application (CONTRACT.md):
+- Filing maps Open311's arguments onto the citizen's own application (docs/interfaces.md#submission):
   `first_name` + `last_name` → the applicant's full name, `phone` → the phone, and the
   attributes `national_id`, `district_code`, `consent`, `notify_by` and each of the service's
   fields. Location, email, media and free description are not part of an application and are
@@ -173,7 +173,7 @@ def _attribute(
 
 
 def application_from_form(form: Mapping[str, str]) -> dict[str, Any]:
-    """The citizen's application (CONTRACT.md) that an Open311 POST stands for; the submission
+    """The citizen's application (docs/interfaces.md#submission) that an Open311 POST stands for; the submission
     service validates it exactly as it validates the portal's."""
     attributes = {match.group(1): value for key, value in form.items() if (match := _ATTRIBUTE.fullmatch(key))}
     first, last = form.get("first_name", "").strip(), form.get("last_name", "").strip()

@@ -99,7 +99,7 @@ class Invoice:
 
     reference: str
     amount_piasters: int
-    status: str  # "unpaid", "paid" or "refunded" (CONTRACT.md's payment_status)
+    status: str  # "unpaid", "paid" or "refunded" (docs/interfaces.md#inquiry's payment_status)
     expires_at: datetime
     paid_by: str | None  # the key of the notice applied
     paid_with: str | None  # the payment it was (GatewayNotice.payment)

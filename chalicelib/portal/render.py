@@ -247,7 +247,7 @@ def confirmation_page(
     documents: Sequence[Any] = (),
     national_id_last4: str = "",
 ) -> str:
-    """`answer`: the submission's answer (CONTRACT.md) with its tracking number; `documents`: each
+    """`answer`: the submission's answer (docs/interfaces.md#submission) with its tracking number; `documents`: each
     listed document's state (services.documents.DocumentState), offered for upload when missing."""
     return _render(
         "confirmation.html.j2",
@@ -268,7 +268,7 @@ def track_result_page(
     national_id_last4: str = "",
     documents: Sequence[Any] = (),
 ) -> str:
-    """`result`: the inquiry's answer (CONTRACT.md); with the digits that proved it, a fee still
+    """`result`: the inquiry's answer (docs/interfaces.md#inquiry); with the digits that proved it, a fee still
     due can be paid by card from the page."""
     return _render(
         "track_result.html.j2",

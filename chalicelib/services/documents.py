@@ -53,7 +53,7 @@ SAVE_ATTEMPTS = 5
 @dataclass(frozen=True)
 class UploadOffer:
     """An upload slot offered: the request and the catalogue's document it is for, and the answer
-    of CONTRACT.md (the slot's id and the presigned POST that fills it)."""
+    of docs/interfaces.md#documents (the slot's id and the presigned POST that fills it)."""
 
     tracking_number: str
     document: Document
@@ -62,7 +62,7 @@ class UploadOffer:
 
 def request_upload(tracking_number: str, body: Mapping[str, Any], now: datetime, api_base_url: str) -> dict[str, Any]:
     """A new upload slot for one of the request's documents, and the presigned POST that fills it
-    (CONTRACT.md)."""
+    (docs/interfaces.md#documents)."""
     return offer_upload(tracking_number, body, now, api_base_url).answer
 
 
@@ -258,7 +258,7 @@ def missing_documents(request: RequestRecord) -> list[Document]:
 
 
 def office_document_list(tracking_number: str) -> list[dict[str, Any]]:
-    """What the office view lists (CONTRACT.md): every upload that arrived and every paper received."""
+    """What the office view lists (docs/interfaces.md#documents): every upload that arrived and every paper received."""
     return [
         {
             "document_id": record.document_id,

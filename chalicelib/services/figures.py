@@ -1,6 +1,6 @@
 """District figures: keeping them as requests change, recounting the overdue requests, and
 answering the office API's figures and overdue-list questions (GET /v1/office/performance and
-its overdue list, CONTRACT.md)."""
+its overdue list, docs/interfaces.md#district-figures)."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ def recount_overdue(now: datetime) -> dict[str, int]:
 
 
 def figures_report(staff: StaffMember, params: Mapping[str, str], now: datetime) -> dict[str, Any]:
-    """GET /v1/office/performance (CONTRACT.md): one Query of the kept figures per district."""
+    """GET /v1/office/performance (docs/interfaces.md#district-figures): one Query of the kept figures per district."""
     if not staff.may(Action.VIEW_PERFORMANCE):
         raise Forbidden
     today = cairo_today(now)

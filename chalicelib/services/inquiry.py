@@ -12,7 +12,7 @@ from chalicelib.services.limits import proven
 
 
 def inquire(body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """The request's public state (CONTRACT.md), read from its proof, which is kept with the
+    """The request's public state (docs/interfaces.md#inquiry), read from its proof, which is kept with the
     request as its citizen may see it (store/requests/proof.py); NotFound alike for an unknown number
     and wrong digits, and TooManyRequests alike for both after too many failed attempts."""
     inquiry = read_inquiry(body)

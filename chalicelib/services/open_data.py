@@ -1,4 +1,4 @@
-"""The district figures, published: the public page and its open data (CONTRACT.md:
+"""The district figures, published: the public page and its open data (docs/interfaces.md#open-data:
 /performance.html, /open-data/performance.json and .csv), from the kept figures.
 
 Per district and month: received, completed, completed on time, the on-time rate and the

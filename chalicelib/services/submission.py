@@ -50,7 +50,7 @@ ONLINE = Filing(channel=ONLINE_CHANNEL, actor_role="citizen")
 def submit_request(
     body: Mapping[str, Any], idempotency_key: str | None, filing: Filing, now: datetime
 ) -> dict[str, Any]:
-    """The answer to a submission (CONTRACT.md), for the first attempt and every retry of it."""
+    """The answer to a submission (docs/interfaces.md#submission), for the first attempt and every retry of it."""
     catalogue = current_catalogue()
     application = read_application(body, catalogue, cairo_today(now))
     digest = body_digest(body)
@@ -99,7 +99,7 @@ def submit_request(
 
 
 def _alert_provisional_deadline(request: RequestRecord, holidays: frozenset[date]) -> None:
-    """Operations must add the coming year's holidays (README.md, "Public holidays")."""
+    """Operations must add the coming year's holidays (docs/runbook.md#11-public-holidays)."""
     known_until = holidays_known_until(holidays)
     logger.error(
         "deadline counted past the last known public holiday",

@@ -20,7 +20,7 @@ from chalicelib.store.requests.checkout_attempts import reserve_checkout_attempt
 from tests.api.calls import post_json
 from tests.factories import national_id, submission
 
-# The local stage's documented defaults (README.md, chalicelib/adapters/secrets.py).
+# The local stage's documented defaults (docs/interfaces.md#local-secrets, chalicelib/adapters/secrets.py).
 FAWRY_SECURE_KEY = "local-fawry-secure-key"
 PAYMOB_HMAC_SECRET = "local-paymob-hmac-secret"
 

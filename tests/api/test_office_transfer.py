@@ -50,7 +50,7 @@ def test_headquarters_moves_a_request_to_the_district_that_should_handle_it(
     assert entry["event"] == "transferred"
     assert (entry["from_district"], entry["to_district"], entry["note"]) == ("dokki", "omraniya", REASON)
     assert (entry["actor"], entry["actor_role"], entry["office"]) == ("hq-rania", "hq", "hq")
-    # The rule (README): the full deadline again from the transfer day, never earlier than promised.
+    # The rule (docs/architecture.md): the full deadline again from the transfer day, never earlier than promised.
     catalogue = load_catalogue(rollout_phase=1)
     service = catalogue.service(free_service_code(), on=CATALOGUE_DAY)
     assert service is not None

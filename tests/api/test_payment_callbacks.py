@@ -1,4 +1,4 @@
-"""The payment gateways' callbacks (CONTRACT.md) through the Chalice test client, on moto.
+"""The payment gateways' callbacks (docs/interfaces.md#payment-callbacks) through the Chalice test client, on moto.
 
 Every notice is signed here by hand as DOMAIN.md says each gateway signs it, with the local
 stage's default secrets. A genuine notice is applied once; a repeat answers 200 and changes

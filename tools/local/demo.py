@@ -14,7 +14,7 @@ run the same day finds nothing due that was not taken (a run on a later day brin
 up to that day).
 
 The requests are played by a few worker processes side by side, as Lambda containers work; with
-the emulation's fixes (tools/local/emulation/server.py) a thousand take a few minutes (README, make demo).
+the emulation's fixes (tools/local/emulation/server.py) a thousand take a few minutes (docs/local.md, make demo).
 Then the same workers send what the history told the citizens (SMS and voice calls, through the
 outbox's own delivery), as the deployed outbox stream sends each message at once; the stack's
 relay, a hundred messages every two seconds, would take many minutes more.

@@ -1,4 +1,4 @@
-"""How the catalogue is shown over the API (CONTRACT.md), with a few extra keys clients may use."""
+"""How the catalogue is shown over the API (docs/interfaces.md#catalogue), with a few extra keys clients may use."""
 
 from __future__ import annotations
 

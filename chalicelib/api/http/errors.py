@@ -1,6 +1,6 @@
 """The one table of how each refusal is answered: the domain's error -> the status, the code and
 the Arabic and English message. Three renderers read it: JSON (responses.py, the error shape of
-CONTRACT.md), the portal's pages (pages.py) and Open311's error list (routes/open311.py)."""
+docs/interfaces.md#error-shape), the portal's pages (pages.py) and Open311's error list (routes/open311.py)."""
 
 from __future__ import annotations
 

@@ -70,7 +70,7 @@ def form_fields(request: Request) -> dict[str, str]:
 
 
 def application_body(fields: Mapping[str, str]) -> dict[str, Any]:
-    """The JSON API's submission body (CONTRACT.md) from the application form's fields."""
+    """The JSON API's submission body (docs/interfaces.md#submission) from the application form's fields."""
     return {
         "service_code": fields.get("service_code", ""),
         "district_code": fields.get("district_code", ""),
@@ -84,7 +84,7 @@ def application_body(fields: Mapping[str, str]) -> dict[str, Any]:
 
 
 def inquiry_body(fields: Mapping[str, str]) -> dict[str, str]:
-    """The JSON API's inquiry body (CONTRACT.md) from the track form's fields."""
+    """The JSON API's inquiry body (docs/interfaces.md#inquiry) from the track form's fields."""
     return {
         "tracking_number": fields.get("tracking_number", ""),
         "national_id_last4": fields.get("national_id_last4", ""),

@@ -1,4 +1,4 @@
-"""The shapes every answer takes: JSON bodies, and the one error shape of CONTRACT.md (its renderer)."""
+"""The shapes every answer takes: JSON bodies, and the one error shape of docs/interfaces.md#error-shape (its renderer)."""
 
 from __future__ import annotations
 

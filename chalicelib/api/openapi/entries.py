@@ -125,7 +125,7 @@ def json_answer(description: str, schema: Mapping[str, Any], example: Any = None
 
 
 def error_answer(description: str, example_code: str | None = None) -> Answer:
-    """The one error shape of CONTRACT.md."""
+    """The one error shape of docs/interfaces.md#error-shape."""
     example = None
     if example_code is not None:
         example = {"error": {"code": example_code, **_ERROR_EXAMPLES.get(example_code, _ERROR_EXAMPLES["*"])}}

@@ -225,7 +225,7 @@ ENTRIES: dict[tuple[str, str], Entry] = {
         "Move a misrouted request to another district (hq)",
         tag="office",
         description="Version-checked and audited; the citizen is told by SMS; the deadline becomes the later of "
-        "the original one and the service's full deadline counted from the transfer day (README).",
+        "the original one and the service's full deadline counted from the transfer day (docs/architecture.md).",
         parameters=(TRACKING_NUMBER_PARAMETER,),
         body=json_body(
             "Where and why",

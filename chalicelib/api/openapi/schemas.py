@@ -17,7 +17,7 @@ _STATUS = STATUS_SCHEMA
 
 def digits(count: str, description: str) -> dict[str, Any]:
     """`count` digits (a regex quantifier) in ASCII, Arabic-Indic or Persian, with spaces and
-    dashes anywhere (CONTRACT.md). The server also drops invisible bidi marks, which this leaves out."""
+    dashes anywhere (docs/interfaces.md#digits). The server also drops invisible bidi marks, which this leaves out."""
     return {
         "type": "string",
         "pattern": f"^[-\\s]*(?:[0-9٠-٩۰-۹][-\\s]*){{{count}}}$",

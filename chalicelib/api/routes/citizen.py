@@ -1,4 +1,4 @@
-"""The citizen API of CONTRACT.md: the catalogue, submissions and inquiries.
+"""The citizen API of docs/interfaces.md#citizen-api: the catalogue, submissions and inquiries.
 
 Each view imports its service when it first runs: a fresh Lambda container pays for the code
 of the route it answers, not for every route's (bench/cold_start.py measures it).

@@ -1,4 +1,4 @@
-"""GET /v1/openapi.json: the API's OpenAPI 3.1 description (CONTRACT.md)."""
+"""GET /v1/openapi.json: the API's OpenAPI 3.1 description (docs/interfaces.md#openapi)."""
 
 from __future__ import annotations
 

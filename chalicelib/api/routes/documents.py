@@ -1,4 +1,4 @@
-"""Documents online (CONTRACT.md "Documents"): the citizen's upload forms and the page S3 returns to.
+"""Documents online (docs/interfaces.md#documents): the citizen's upload forms and the page S3 returns to.
 
 Without JavaScript: the confirmation and track pages offer, per missing document, a small form
 (which document, which kind of file) that posts here; the answer is a page whose form posts the

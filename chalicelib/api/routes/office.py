@@ -1,4 +1,4 @@
-"""The district offices' API (CONTRACT.md): every route a staff route (routes/staff_access.py).
+"""The district offices' API (docs/interfaces.md#office-api): every route a staff route (routes/staff_access.py).
 
 Each view imports its service when it first runs (see chalicelib/api/routes/citizen.py).
 """

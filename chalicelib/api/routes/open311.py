@@ -1,4 +1,4 @@
-"""Open311 GeoReport v2 under /open311/v2/ (CONTRACT.md), in JSON and in XML.
+"""Open311 GeoReport v2 under /open311/v2/ (docs/interfaces.md#open311), in JSON and in XML.
 
 API Gateway's path parameters fill whole path segments, so `services/{service_code}.json` is
 routed as `services/{service_file}` and the format is read from the file name's extension.

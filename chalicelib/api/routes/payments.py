@@ -1,4 +1,4 @@
-"""Payment routes (CONTRACT.md): the gateways' callbacks, and starting a card payment.
+"""Payment routes (docs/interfaces.md#payment-callbacks): the gateways' callbacks, and starting a card payment.
 
 Each view imports its service when it first runs (see chalicelib/api/routes/citizen.py).
 """

@@ -18,8 +18,8 @@ from chalicelib.domain.statuses import (
 
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
-# CONTRACT.md, "Request statuses".
-CONTRACT_STATUSES = [
+# docs/interfaces.md#request-statuses.
+INTERFACE_STATUSES = [
     "submitted",
     "awaiting_payment",
     "in_review",
@@ -47,10 +47,10 @@ def reachable_from(starts: Iterable[Status]) -> set[Status]:
 
 
 def test_the_statuses_are_exactly_those_of_the_contract() -> None:
-    assert [status.value for status in Status] == CONTRACT_STATUSES
+    assert [status.value for status in Status] == INTERFACE_STATUSES
 
 
-@pytest.mark.parametrize("value", CONTRACT_STATUSES)
+@pytest.mark.parametrize("value", INTERFACE_STATUSES)
 def test_each_contract_status_exists_and_has_an_arabic_name(value: str) -> None:
     status = Status(value)
     assert status == value
