@@ -143,7 +143,9 @@ WAF_RULES = sourced(6, "rules", "issue 11: two managed groups and four rate-base
 
 LAMBDA_MEMORY_GB = sourced(0.5, "GB", ".chalice/config.json lambda_memory_size 512")
 DYNAMODB_CALL_MS = guess(6.0, "ms per DynamoDB call in-region", "single-digit ms as AWS states for key lookups")
-PORTAL_PAGE_BYTES = sourced(14_336, "bytes / page view at most", "the portal's 14 KB gzipped budget (docs/architecture.md)")
+PORTAL_PAGE_BYTES = sourced(
+    14_336, "bytes / page view at most", "the portal's 14 KB gzipped budget (docs/architecture.md)"
+)
 LOG_BYTES_PER_REQUEST = guess(1_200, "bytes / API request", "two JSON lines per request (request handled, outcome)")
 HISTORY_ENTRY_BYTES = guess(350, "bytes", "one history entry item, as the simulation measures them")
 

@@ -1,4 +1,4 @@
-"""The shapes every answer takes: JSON bodies, and the one error shape of docs/interfaces.md#error-shape (its renderer)."""
+"""The shapes every answer takes: JSON bodies, and the one error shape (docs/interfaces.md#error-shape)."""
 
 from __future__ import annotations
 
