@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from pathlib import Path
@@ -13,10 +15,13 @@ from pathlib import Path
 import boto3
 import pytest
 from moto import mock_aws
+from moto.core.model_instances import reset_model_data
+from moto.core.models import reset_responses_mock, responses_mock
 
 from chalicelib.domain.calendar import CAIRO, cairo_today
 from chalicelib.domain.limits import attempts_hour
 from tests.faults import FAULTS, DynamoDBFaults
+from tests.moto_state import SavedState
 from tools.local.resources import deploy_resources
 from tools.local.staff_token import SigningKey, local_signing_key
 
@@ -47,22 +52,64 @@ def local_stage_environment() -> dict[str, str]:
     return {**config["environment_variables"], **config["stages"]["local"]["environment_variables"]}
 
 
-@pytest.fixture
-def aws() -> Iterator[None]:
-    """moto in process, holding the stack of infra/resources.yaml for the local stage."""
-    with mock_aws():
+class MotoStack:
+    """moto in process holding the stack of infra/resources.yaml for the local stage: deployed
+    by the first test that asks for it, put back as deployed before every other (tests/moto_state.py),
+    and deployed again only after a test's own `mock_aws()` has reset moto."""
+
+    def __init__(self) -> None:
+        self._mock = mock_aws()
+        self._deployed: SavedState | None = None
+
+    def start(self) -> None:
+        reset_responses_mock(responses_mock)  # the URLs start() registers, once rather than once per test
+        self._mock.start(reset=False)
+        if self._deployed is not None and self._deployed.is_current():
+            self._deployed.restore()
+            reset_model_data()
+            return
+        self._mock.reset()
         deploy_resources(
             boto3.client("cloudformation", region_name=TEST_REGION),
             "local",
             boto3.client("s3", region_name=TEST_REGION),
         )
+        self._deployed = SavedState()
+
+    def stop(self) -> None:
+        self._mock.stop(remove_data=False)  # left for the next test to put back
+
+
+@pytest.fixture(scope="session")
+def moto_stack() -> MotoStack:
+    return MotoStack()
+
+
+@pytest.fixture
+def aws(moto_stack: MotoStack) -> Iterator[None]:
+    """moto in process, holding the stack of infra/resources.yaml for the local stage, as just deployed."""
+    moto_stack.start()
+    try:
         yield
+    finally:
+        moto_stack.stop()
+
+
+@contextmanager
+def one_process_at_a_time(lock_file: Path) -> Iterator[None]:
+    """For what every pytest-xdist worker would otherwise do at the same moment on a fresh
+    checkout (make the local key pair, package a stage): the first does it, the others wait."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield  # released when the file is closed
 
 
 @pytest.fixture(scope="session")
 def signing_key() -> SigningKey:
     """The local stage's key pair (.local/, made on first use), which .chalice/config.json trusts."""
-    return local_signing_key()
+    with one_process_at_a_time(PROJECT / ".local" / "signing-key.lock"):
+        return local_signing_key()
 
 
 @pytest.fixture
