@@ -14,6 +14,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from hypothesis import HealthCheck, settings
 from moto import mock_aws
 from moto.core.model_instances import reset_model_data
 from moto.core.models import reset_responses_mock, responses_mock
@@ -24,6 +25,14 @@ from tests.faults import FAULTS, DynamoDBFaults
 from tests.moto_state import SavedState
 from tools.local.resources import deploy_resources
 from tools.local.staff_token import SigningKey, local_signing_key
+
+# In a pytest-xdist worker, Hypothesis times nothing: how fast it draws inputs and runs an
+# example measures how busy the other workers keep the cores, not the code (a health check
+# failed for 1.25 s spent drawing 9 national IDs with the second worker busy). Every example
+# and assertion runs as before; run serially, the defaults (200 ms deadline, health checks) apply.
+if "PYTEST_XDIST_WORKER" in os.environ:
+    settings.register_profile("xdist-worker", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile("xdist-worker")
 
 TEST_REGION = "eu-central-1"
 PROJECT = Path(__file__).resolve().parent.parent
