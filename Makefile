@@ -8,7 +8,7 @@ STAGE ?= prod
 SHORT ?=
 SHORT_FLAG := $(if $(SHORT),--short)
 
-.PHONY: run test lint unit bench package packages publish lock token totp clean portal browser lighthouse load capacity demo
+.PHONY: run test lint unit integration bench package packages publish lock token totp clean portal browser lighthouse load capacity demo
 
 # The virtual environment is rebuilt whenever a requirements file changes, from the lock file:
 # exactly the versions and files (hashes) that `make lock` resolved.
@@ -46,8 +46,17 @@ lint: $(VENV)/.installed
 	$(BIN)/cfn-lint infra/resources.yaml infra/staff-pool.yaml infra/edge-waf.yaml  # the rest is linted merged, by make package
 	$(BIN)/python -m tools.build.check_locks
 
+# Everything: first in parallel, a process per core, each with its own moto in process and its own
+# ports (--dist loadfile keeps a module's servers in one process); then, one at a time, the tests
+# marked `serial` (tests/e2e, tests/concurrency: stacks and browsers timed as if alone). The 15
+# slowest tests of both passes are printed at the end.
+PYTEST_PARALLEL := $(BIN)/python -m pytest -n auto --dist loadfile
+TEST_RESULTS := test-artifacts/results
 test: $(VENV)/.installed lint browser node_modules/.installed packages
-	$(BIN)/python -m pytest
+	rm -rf $(TEST_RESULTS)
+	$(PYTEST_PARALLEL) -m "not serial" --junitxml=$(TEST_RESULTS)/parallel.xml
+	$(BIN)/python -m pytest -m serial --junitxml=$(TEST_RESULTS)/serial.xml
+	$(BIN)/python -m tools.testing.slowest 15 $(TEST_RESULTS)/parallel.xml $(TEST_RESULTS)/serial.xml
 
 # The portal's static pages into portal_site/build/ (`make run` builds them too, for its own ports).
 portal: $(VENV)/.installed
@@ -66,8 +75,14 @@ node_modules/.installed: package.json package-lock.json
 lighthouse: $(VENV)/.installed browser node_modules/.installed
 	$(BIN)/python -m tools.testing.lighthouse
 
+# The domain, observability and the adapters: no server, no deploy (the few adapter tests that
+# call AWS call moto in process, the stack deployed once).
 unit: $(VENV)/.installed
-	$(BIN)/python -m pytest tests/unit
+	$(BIN)/python -m pytest tests/unit tests/adapters
+
+# The API, the services and the store against moto in process (the stack deployed once per process).
+integration: $(VENV)/.installed
+	$(PYTEST_PARALLEL) tests/api tests/services tests/store
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run $(SHORT_FLAG)

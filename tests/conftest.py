@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from pathlib import Path
 
 import boto3
 import pytest
+from hypothesis import HealthCheck, settings
 from moto import mock_aws
+from moto.core.model_instances import reset_model_data
+from moto.core.models import reset_responses_mock, responses_mock
 
 from chalicelib.domain.calendar import CAIRO, cairo_today
 from chalicelib.domain.limits import attempts_hour
 from tests.faults import FAULTS, DynamoDBFaults
+from tests.moto_state import SavedState
 from tools.local.resources import deploy_resources
 from tools.local.staff_token import SigningKey, local_signing_key
+
+# In a pytest-xdist worker, Hypothesis times nothing: how fast it draws inputs and runs an
+# example measures how busy the other workers keep the cores, not the code (a health check
+# failed for 1.25 s spent drawing 9 national IDs with the second worker busy). Every example
+# and assertion runs as before; run serially, the defaults (200 ms deadline, health checks) apply.
+if "PYTEST_XDIST_WORKER" in os.environ:
+    settings.register_profile("xdist-worker", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile("xdist-worker")
 
 TEST_REGION = "eu-central-1"
 PROJECT = Path(__file__).resolve().parent.parent
@@ -47,23 +61,65 @@ def local_stage_environment() -> dict[str, str]:
     return {**config["environment_variables"], **config["stages"]["local"]["environment_variables"]}
 
 
-@pytest.fixture
-def aws() -> Iterator[None]:
-    """moto in process, holding the stack of infra/resources.yaml for the local stage."""
-    with mock_aws():
+class MotoStack:
+    """moto in process holding the stack of infra/resources.yaml for the local stage: deployed
+    by the first test that asks for it, put back as deployed before every other (tests/moto_state.py),
+    and deployed again only after a test's own `mock_aws()` has reset moto."""
+
+    def __init__(self) -> None:
+        self._mock = mock_aws()
+        self._deployed: SavedState | None = None
+
+    def start(self) -> None:
+        reset_responses_mock(responses_mock)  # the URLs start() registers, once rather than once per test
+        self._mock.start(reset=False)
+        if self._deployed is not None and self._deployed.is_current():
+            self._deployed.restore()
+            reset_model_data()
+            return
+        self._mock.reset()
         deploy_resources(
             boto3.client("cloudformation", region_name=TEST_REGION),
             "local",
             boto3.client("s3", region_name=TEST_REGION),
         )
+        self._deployed = SavedState()
+
+    def stop(self) -> None:
+        self._mock.stop(remove_data=False)  # left for the next test to put back
+
+
+@pytest.fixture(scope="session")
+def moto_stack() -> MotoStack:
+    return MotoStack()
+
+
+@pytest.fixture
+def aws(moto_stack: MotoStack) -> Iterator[None]:
+    """moto in process, holding the stack of infra/resources.yaml for the local stage, as just deployed."""
+    moto_stack.start()
+    try:
         yield
+    finally:
+        moto_stack.stop()
+
+
+@contextmanager
+def one_process_at_a_time(lock_file: Path) -> Iterator[None]:
+    """For what every pytest-xdist worker would otherwise do at the same moment on a fresh
+    checkout (make the local key pair, package a stage): the first does it, the others wait."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield  # released when the file is closed
 
 
 @pytest.fixture(scope="session", autouse=True)
 def signing_key() -> SigningKey:
     """The local staff pool's signing key. Made for every session, used or not, because making it
     writes the JWKS the local stage trusts (.local/staff-jwks.json): the console's sign-in reads it."""
-    return local_signing_key()
+    with one_process_at_a_time(PROJECT / ".local" / "signing-key.lock"):
+        return local_signing_key()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -26,6 +26,7 @@ import pytest
 from tests.api.fake_paymob import FakePaymob
 from tests.conftest import PROJECT, TEST_REGION, local_stage_environment
 from tools.local.resources import deploy_resources
+from tools.testing.ports import free_port
 
 BIN = os.path.dirname(sys.executable)
 READY_TIMEOUT_S = 90
@@ -98,12 +99,6 @@ class Stack:
     def sms_sent(self) -> list[dict[str, Any]]:
         with urllib.request.urlopen(f"{self.aws_url}/moto-api/data.json", timeout=30) as answer:
             return json.load(answer)["sns"].get("SMS", [])
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _start(command: list[str], environment: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -182,3 +177,12 @@ def stack(running_stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Stack:
         if name.startswith("AWS_"):
             monkeypatch.setenv(name, value)
     return running_stack
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test` runs these in its serial pass, after the parallel one (the `serial` marker):
+    bursts of requests timed against one stack, which a second worker's load would distort."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.serial)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tools.testing.ports import free_port
+
 PROJECT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 90
 
@@ -29,12 +31,6 @@ class LocalStack:
     inbox_url: str
     process: subprocess.Popen[str]
     ports: tuple[int, ...]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def port_is_open(port: int) -> bool:
@@ -103,3 +99,12 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=30)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test` runs these in its serial pass, after the parallel one (the `serial` marker):
+    each test starts or drives a whole local stack and a browser, whose timeouts assume the machine to itself."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.serial)

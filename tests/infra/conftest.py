@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, one_process_at_a_time
 
 STAGES = ("dev", "prod")
 # What a packaged template is made from: newer than the template means it must be made again.
@@ -29,8 +29,9 @@ def packaged(stage: str) -> Path:
     """build/<stage>/sam.yaml, made again by `make package` when anything it is made from changed
     (`make test` has just made both, so this only packages when pytest is run on its own)."""
     sam = PROJECT / "build" / stage / "sam.yaml"
-    if not sam.exists() or sam.stat().st_mtime < _newest_input():
-        subprocess.run(["make", "--no-print-directory", "package", f"STAGE={stage}"], cwd=PROJECT, check=True)
+    with one_process_at_a_time(PROJECT / "build" / f"{stage}.lock"):
+        if not sam.exists() or sam.stat().st_mtime < _newest_input():
+            subprocess.run(["make", "--no-print-directory", "package", f"STAGE={stage}"], cwd=PROJECT, check=True)
     return sam
 
 

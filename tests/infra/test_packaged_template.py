@@ -53,6 +53,7 @@ def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def test_every_function_has_a_role_of_its_own(template: dict[str, Any]) -> None:
     roles = {name: referenced(function["Properties"]["Role"]) for name, function in functions(template).items()}
 
+    assert roles, "the template has no functions"
     assert len(set(roles.values())) == len(roles), roles
     for role in roles.values():
         assert template["Resources"][role]["Type"] == "AWS::IAM::Role"
@@ -61,8 +62,10 @@ def test_every_function_has_a_role_of_its_own(template: dict[str, Any]) -> None:
 def test_each_role_is_its_functions_own_narrow_policy(template: dict[str, Any]) -> None:
     """Chalice's roles carry the stage's whole policy file, written with "*" for region and account;
     each must have been replaced by its function's own (infra/functions.yaml)."""
+    assert functions(template), "the template has no functions"
     for name, function in functions(template).items():
         role = template["Resources"][referenced(function["Properties"]["Role"])]
+        assert statements(role), name
         for statement in statements(role):
             for resource in as_list(statement.get("Resource", [])):  # NotResource: test_real_deployment.py
                 assert not (isinstance(resource, str) and ":*:*:" in resource), (name, statement["Sid"])
@@ -91,6 +94,7 @@ def test_every_function_is_traced_and_logs_to_a_kept_encrypted_group(template: d
         group["Properties"]["LogGroupName"]["Fn::Sub"]: group
         for group in of_type(template, "AWS::Logs::LogGroup").values()
     }
+    assert functions(template), "the template has no functions"
     for name, function in functions(template).items():
         properties = function["Properties"]
         assert properties["Tracing"] == "Active", name
@@ -151,6 +155,7 @@ def test_every_topic_has_an_access_policy_and_a_customer_key(template: dict[str,
     covered = {referenced(topic) for policy in of_type(template, "AWS::SNS::TopicPolicy").values()
                for topic in policy["Properties"]["Topics"]}  # fmt: skip
 
+    assert topics, "the template has no topics"
     assert set(topics) <= covered
     for topic in topics.values():
         assert template["Resources"][referenced(topic["Properties"]["KmsMasterKeyId"])]["Type"] == "AWS::KMS::Key"
@@ -277,6 +282,7 @@ def test_no_value_is_left_to_edit_by_hand(template: dict[str, Any], stage: str) 
     text = packaged(stage).read_text(encoding="utf-8")
     assert "SET-" not in text
     shared = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert functions(template), "the template has no functions"
     for name, function in functions(template).items():
         variables = {**shared, **function["Properties"]["Environment"]["Variables"]}
         # A Ref or an import stands for a value the deploy must give (parameters are pattern-checked).

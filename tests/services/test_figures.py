@@ -22,7 +22,6 @@ import boto3
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from moto import mock_aws
 
 from chalicelib.domain.calendar import CAIRO, is_working_day
 from chalicelib.domain.catalogue import load_catalogue
@@ -34,11 +33,10 @@ from chalicelib.services.payments import handle_fawry_notice
 from chalicelib.services.submission import ONLINE, submit_request
 from chalicelib.store.requests.request import load_request_record
 from tests.api.gateway_notices import fawry_notice
-from tests.conftest import TEST_REGION
+from tests.conftest import TEST_REGION, MotoStack
 from tests.factories import CATALOGUE_DAY, hand_in_paper, submission
 from tools.local.figures_feeder import stream_changes
 from tools.local.requests_stream import RequestsStream
-from tools.local.resources import deploy_resources
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 HISTORY_STARTS = NOW - timedelta(days=45)
@@ -81,21 +79,15 @@ steps = st.lists(
 
 
 @pytest.fixture
-def fresh_aws() -> Iterator[None]:
-    """A new moto per example (Hypothesis runs many in one test)."""
-
-    def deploy() -> Any:
-        stack = mock_aws()
-        stack.start()
-        deploy_resources(boto3.client("cloudformation", region_name=TEST_REGION), "local")
-        return stack
-
-    started: list[Any] = []
+def fresh_aws(moto_stack: MotoStack) -> Iterator[None]:
+    """The stack as just deployed, again for each example (Hypothesis runs many in one test)."""
+    started: list[MotoStack] = []
 
     def new() -> None:
         if started:
             started.pop().stop()
-        started.append(deploy())
+        moto_stack.start()
+        started.append(moto_stack)
 
     yield new  # type: ignore[misc]
     if started:
