@@ -27,7 +27,6 @@ import platform
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,7 @@ from typing import Any
 from bench.load.traffic import active_districts, idempotency_key, offered_services, service_named, staff_token
 from chalicelib.domain.staff import Role
 from tools.local.stack import local_aws_environment, start, start_aws, stop, wait_until_answering
+from tools.testing.ports import free_port
 from tools.testing.synthetic import drawn_application, fawry_paid_notice, paper_documents
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -65,12 +65,6 @@ class Settings:
 # A citizen beside the fixed users (two gateway senders, three officers), for a few seconds.
 SHORT = Settings(users=6, spawn_rate=6.0, duration_s=6, seeded_requests=12, stop_timeout_s=4)
 SHORT_RESULTS_PATH = Path(tempfile.gettempdir()) / "shobbak-short" / "load.json"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def cpu_seconds(pid: int) -> float:
