@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from moto.core.base_backend import BackendDict
+from moto.s3.models import s3_backends
 
 
 def _new_condition(condition: threading.Condition, memo: dict[int, Any]) -> threading.Condition:
@@ -64,6 +65,9 @@ class SavedState:
                     self._backends.append((backend_dict, account, region, backend))
         with _locks_copied_as_new():
             self._attributes = copy.deepcopy([vars(backend) for *_, backend in self._backends])
+        # S3's bucket names are global: moto keeps who owns each name beside the backends, and a
+        # name left there by a test's bucket would make the next test's bucket "already exist".
+        self._bucket_owners = dict(s3_backends.bucket_accounts)
 
     def is_current(self) -> bool:
         """False once another `mock_aws()` has reset moto (its backends are then new objects)."""
@@ -94,3 +98,5 @@ class SavedState:
             attributes = copy.deepcopy(self._attributes)
         for (*_, backend), state in zip(self._backends, attributes, strict=True):
             backend.__dict__ = state
+        s3_backends.bucket_accounts.clear()
+        s3_backends.bucket_accounts.update(self._bucket_owners)

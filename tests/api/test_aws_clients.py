@@ -169,6 +169,15 @@ def _one_request_of_every_route(client: Client, staff: StaffHeaders) -> set[tupl
     assert ask("GET", overdue, f"{overdue}?district=dokki", **hq).status_code == 200
     for screen in ("/v1/screens/performance", "/v1/screens/performance.js", "/v1/screens/performance.css"):
         assert ask("GET", screen).status_code == 200
+    # The console's pages, signed out: each answers (its sign-in page, or a refused form) without
+    # signing anyone in, so the pool's client is never made; tests/api/test_console*.py sign in.
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for route, methods in app.routes.items():
+        if route.startswith("/v1/console"):
+            path = route.replace("{tracking_number}", number).replace("{document_id}", "0" * 32)
+            for method in methods:
+                answered = ask(method, route, path, "", **(form if method == "POST" else {}))
+                assert answered.status_code < 500, (method, route, answered.status_code)
     return asked
 
 

@@ -7,6 +7,8 @@ import random
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bench.load.run import RESULTS_PATH, SHORT, route_figures
 from bench.load.traffic import active_districts, offered_services
 from chalicelib.adapters.fawry import read_fawry_notice
@@ -16,6 +18,10 @@ from chalicelib.domain.calendar import cairo_today
 from chalicelib.services.catalogue import current_catalogue
 from tools.testing.short_mode import run_short
 from tools.testing.synthetic import drawn_application, fawry_paid_notice
+
+# The short load is seconds of traffic timed against one stack: in make test's serial pass, where
+# no second worker starves it (under a parallel worker's load it once finished no request at all).
+pytestmark = pytest.mark.serial
 
 
 def test_every_application_the_load_sends_is_one_the_api_accepts() -> None:
