@@ -49,6 +49,9 @@ from chalicelib.store.requests.changes import StoredRequest, VersionConflict, lo
 from chalicelib.store.requests.history import HistoryEntry, record_event
 from chalicelib.store.requests.request import PaymentTerms, RequestRecord
 
+# The moves a request whose fee was refunded in full is held from (issue 23, item 11).
+HELD_WHEN_REFUNDED = frozenset({Status.APPROVED, Status.READY, Status.CLOSED})
+
 
 def view_request(staff: StaffMember, tracking_number: str, now: datetime) -> dict[str, Any]:
     _require(staff, Action.VIEW_REQUEST)
@@ -72,6 +75,18 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
         )
     if not staff.may_move(current, move.target):
         raise Forbidden
+    if move.target in HELD_WHEN_REFUNDED and request.payment is not None and request.payment.status == "refunded":
+        # Held, not cancelled by the gateway's notice: a refund is made from the gateway's own
+        # dashboard, and may be a mistake or meant for a duplicate; cancelling is final and starts
+        # the applicant's deletion clock, so a person decides (reject with a reason, or move it
+        # back for a new invoice), and meanwhile nothing unpaid is approved or handed over.
+        raise Conflict(
+            code="payment_refunded",
+            message_ar="رُدّت رسوم هذا الطلب كاملة، فلا يُوافق عليه ولا يُسلَّم. ارفضه مع ذكر السبب أو راجع الإدارة المالية.",
+            message_en="This request's fee was refunded in full: it is neither approved nor handed over. "
+            "Reject it with a reason, or refer it to the finance office.",
+            current=blind_view(stored, now),
+        )
     # Only an approval and a call for information depend on the documents: one query, for those alone.
     missing = missing_documents(request) if move.target in (Status.APPROVED, Status.NEEDS_INFO) else []
     if move.target is Status.APPROVED and missing:

@@ -167,3 +167,26 @@ def test_a_second_fawry_refund_on_the_same_payment_is_counted_and_a_repeat_is_no
     assert (view["payment"]["status"], view["payment"]["refunded_egp"]) == ("refunded", fee)
     summary = reconcile(client)
     assert (summary["received_piasters"], summary["refunded_piasters"]) == (fee * 100, fee * 100)
+
+
+def test_a_request_refunded_in_full_is_held_from_approval_and_may_be_rejected(
+    client: Client, staff: StaffHeaders
+) -> None:
+    """Issue 23, item 11: held, not cancelled by the notice; a person decides."""
+    from tests.api.calls import hand_in_every_document, post_json
+
+    invoice = submit(client)
+    tracking_number = invoice["tracking_number"]
+    assert fawry(client, invoice, invoice["fee_egp"], "889") == "paid"
+    assert fawry(client, invoice, invoice["fee_egp"], "889", status="REFUNDED") == "refunded"
+    officer = staff("officer", "dokki")
+    version = hand_in_every_document(client, staff("manager", "dokki"), tracking_number).json_body["version"]
+    path = f"/v1/office/requests/{tracking_number}/transitions"
+
+    approved = post_json(client, path, {"to": "approved", "note": "موافقة", "version": version}, officer)
+    rejected = post_json(client, path, {"to": "rejected", "note": "رُدّت الرسوم", "version": version,
+                                        "message_to_citizen": "رُدّت الرسوم فلا يُستكمل الطلب"}, officer)  # fmt: skip
+
+    assert (approved.status_code, approved.json_body["error"]["code"]) == (409, "payment_refunded")
+    assert approved.json_body["current"]["status"] == "in_review"
+    assert rejected.status_code == 200, rejected.body
