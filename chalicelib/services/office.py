@@ -50,7 +50,8 @@ from chalicelib.store.requests.history import HistoryEntry, record_event
 from chalicelib.store.requests.request import PaymentTerms, RequestRecord
 
 # The moves a request whose fee was refunded in full is held from (issue 23, item 11).
-HELD_WHEN_REFUNDED = frozenset({Status.APPROVED, Status.READY, Status.CLOSED})
+# Closing stays open: a rejected request is closed once the refund has gone out.
+HELD_WHEN_REFUNDED = frozenset({Status.APPROVED, Status.READY})
 
 
 def view_request(staff: StaffMember, tracking_number: str, now: datetime) -> dict[str, Any]:
@@ -78,8 +79,8 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
     if move.target in HELD_WHEN_REFUNDED and request.payment is not None and request.payment.status == "refunded":
         # Held, not cancelled by the gateway's notice: a refund is made from the gateway's own
         # dashboard, and may be a mistake or meant for a duplicate; cancelling is final and starts
-        # the applicant's deletion clock, so a person decides (reject with a reason, or move it
-        # back for a new invoice), and meanwhile nothing unpaid is approved or handed over.
+        # the applicant's deletion clock, so a person decides (reject it with a reason, then close it),
+        # and meanwhile nothing unpaid is approved or made ready for handing over.
         raise Conflict(
             code="payment_refunded",
             message_ar="رُدّت رسوم هذا الطلب كاملة، فلا يُوافق عليه ولا يُسلَّم. ارفضه مع ذكر السبب أو راجع الإدارة المالية.",

@@ -190,3 +190,5 @@ def test_a_request_refunded_in_full_is_held_from_approval_and_may_be_rejected(
     assert (approved.status_code, approved.json_body["error"]["code"]) == (409, "payment_refunded")
     assert approved.json_body["current"]["status"] == "in_review"
     assert rejected.status_code == 200, rejected.body
+    closed = post_json(client, path, {"to": "closed", "note": "أُغلق", "version": version + 1}, officer)
+    assert closed.status_code == 200, closed.body
