@@ -8,11 +8,15 @@ a call throttled, or a request that timed out. Being at the HTTP layer, a fault 
 botocore's own retry handling exactly as a real one would (throttling and timeouts retried,
 conflicts not). ANSWER_LOST lets the call reach moto
 and then loses the answer: the write happened, and the caller cannot know.
+
+Every DynamoDB call is also held to the service's limits on key values (tests/dynamodb_limits.py),
+which moto checks only on writes: one out of bounds gets DynamoDB's ValidationException.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import Counter, deque
 from io import BytesIO
@@ -23,10 +27,14 @@ from botocore.exceptions import ReadTimeoutError
 from botocore.handlers import BUILTIN_HANDLERS
 from moto.core.models import botocore_stubber
 
+from tests.dynamodb_limits import refusal
+
 CONFLICT = "TransactionConflict"
 THROTTLED = "Throttled"
 TIMEOUT = "Timeout"
 ANSWER_LOST = "AnswerLost"  # after the write is made
+UNTOUCHED = "Untouched"  # the call goes through as it is: a fault planned after it hits a later call
+_SIGNED_REGION = re.compile(r"Credential=[^/]+/[0-9]{8}/([a-z0-9-]+)/dynamodb/")
 
 
 class _Body(BytesIO):
@@ -63,8 +71,13 @@ class DynamoDBFaults:
     def before_send(self, request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | None:
         target = request.headers.get("X-Amz-Target", b"")
         target = target.decode() if isinstance(target, bytes) else target
+        headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "injected-fault"}
+        if target.startswith("DynamoDB_"):
+            invalid = refusal(target.split(".", 1)[1], _region_of(request), request.body)
+            if invalid is not None:
+                return AWSResponse(request.url, 400, headers, _Body(json.dumps(invalid).encode()))
         fault = self._next(target.split(".", 1)[1]) if target.startswith("DynamoDB_") else None
-        if fault is None:
+        if fault is None or fault == UNTOUCHED:
             return botocore_stubber(request=request, **kwargs)  # moto, as if the hook were not there
         if fault == TIMEOUT:
             raise ReadTimeoutError(endpoint_url=request.url)
@@ -90,8 +103,15 @@ class DynamoDBFaults:
                 "__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException",
                 "message": "Rate of requests exceeds the allowed throughput.",
             }
-        headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "injected-fault"}
         return AWSResponse(request.url, 400, headers, _Body(json.dumps(body).encode()))
+
+
+def _region_of(request: AWSPreparedRequest) -> str:
+    """The region the request is signed for (its endpoint may be a local address)."""
+    authorization = request.headers.get("Authorization", b"")
+    authorization = authorization.decode() if isinstance(authorization, bytes) else authorization
+    found = _SIGNED_REGION.search(authorization)
+    return found.group(1) if found else "us-east-1"
 
 
 FAULTS = DynamoDBFaults()

@@ -10,7 +10,12 @@ from chalicelib.aws_clients import aws_client
 from chalicelib.domain.documents import LARGEST_FILE_BYTES
 
 # The tag the bucket's lifecycle rule deletes by (infra/resources.yaml): set when the request closes.
-RETENTION_TAG = "retention=request-closed"
+RETENTION_TAG_KEY, RETENTION_TAG_VALUE = "retention", "request-closed"
+RETENTION_TAG = f"{RETENTION_TAG_KEY}={RETENTION_TAG_VALUE}"
+
+
+class StorageUnavailable(Exception):
+    """S3 refused or did not answer: what was asked of it may be only partly done; ask again."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,8 @@ def size_of(bucket: str, key: str) -> int | None:
 def download_link(
     bucket: str, key: str, version_id: str | None, content_type: str, file_name: str, expires_s: int
 ) -> str:
-    """A presigned GET of exactly the checked version, shown inline under the citizen's file name."""
+    """A presigned GET of exactly the checked version, shown inline under `file_name` (a name
+    built from the document's kind: it is part of the URL, which must carry no personal data)."""
     parameters: dict[str, Any] = {
         "Bucket": bucket,
         "Key": key,
@@ -106,3 +112,41 @@ def start_retention_clock(bucket: str, key: str, version_id: str | None) -> str 
         Tagging=RETENTION_TAG,
     )
     return copied.get("VersionId")
+
+
+def is_retention_copy(bucket: str, key: str, version_id: str) -> bool:
+    """Whether this version is the copy that started the retention clock (its tag says so: no
+    presigned POST can set a tag, its policy names every field it takes)."""
+    tags = _s3().get_object_tagging(Bucket=bucket, Key=key, VersionId=version_id)["TagSet"]
+    return {"Key": RETENTION_TAG_KEY, "Value": RETENTION_TAG_VALUE} in tags
+
+
+def delete_version(bucket: str, key: str, version_id: str) -> None:
+    """Deletes one version for good (the version before it, if any, is current again)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        _s3().delete_object(Bucket=bucket, Key=key, VersionId=version_id)
+    except (BotoCoreError, ClientError) as error:
+        raise StorageUnavailable(str(error)) from error
+
+
+def delete_every_version(bucket: str, key: str) -> int:
+    """Deletes every version of the object, and every delete marker, for good; how many there were."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        found = []
+        for page in _s3().get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=key):
+            found += [
+                {"Key": entry["Key"], "VersionId": entry["VersionId"]}
+                for entry in page.get("Versions", []) + page.get("DeleteMarkers", [])
+                if entry["Key"] == key  # the prefix would also match a longer key
+            ]
+        for start in range(0, len(found), 1000):  # DeleteObjects takes at most 1,000 at a time
+            answer = _s3().delete_objects(Bucket=bucket, Delete={"Objects": found[start : start + 1000], "Quiet": True})
+            if answer.get("Errors"):
+                raise StorageUnavailable(f"{len(answer['Errors'])} versions were not deleted")
+    except (BotoCoreError, ClientError) as error:
+        raise StorageUnavailable(str(error)) from error
+    return len(found)

@@ -70,16 +70,26 @@ def read_fawry_notice(notice: Mapping[str, Any], secure_key: str) -> GatewayNoti
     amount = piasters(notice["paymentAmount"])
     if amount is None:
         raise UnverifiedNotice("fawry notice without an amount")
+    kind = _KINDS[notice["orderStatus"].upper()]
     return GatewayNotice(
         gateway=GATEWAY,
         transaction_id=notice["fawryRefNumber"],
-        kind=_KINDS[notice["orderStatus"].upper()],
+        kind=kind,
         amount_piasters=amount,
         # Fawry settles in pounds only, and does not sign any currency field a notice may carry.
         currency=CURRENCY,
         method=str(notice["paymentMethod"]),
         reference=str(notice["merchantRefNumber"]),
+        told_apart_by=_refund_of(amount, notice) if kind is NoticeKind.REFUNDED else None,
     )
+
+
+def _refund_of(amount_piasters: int, notice: Mapping[str, Any]) -> str:
+    """Fawry reports each refund of a payment under the payment's own fawryRefNumber, and both
+    refund statuses mean money back: a refund is told apart by its amount and Fawry's payment
+    reference, both covered by the signature (an unsigned field would let a replayed notice
+    count twice). A repeat of the same notice has the same of both, and changes nothing."""
+    return f"{amount_piasters}#{notice.get('paymentRefrenceNumber') or ''}"
 
 
 def _check_shapes(notice: Mapping[str, Any]) -> None:

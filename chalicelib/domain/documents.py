@@ -8,20 +8,20 @@ the malware scan decides (`clean` or `rejected`). Paper handed in at the window 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain.catalogue import Document, Service
-from chalicelib.domain.digits import clean_text
 from chalicelib.domain.errors import FieldProblem, invalid_fields
+from chalicelib.domain.statuses import Status
 
 # What a file may be, by the type its first bytes show, and the name the citizen reads.
 ACCEPTED_TYPES: dict[str, str] = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 LARGEST_FILE_BYTES = 10 * 1024 * 1024
-FILE_NAME_LIMIT = 120
+# The extension of the name a stored file is shown under, by its type.
+_EXTENSIONS: dict[str, str] = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 # The bytes each accepted type begins with; all three are at most 8 long.
 _SIGNATURES: dict[bytes, str] = {
     b"%PDF-": "application/pdf",
@@ -29,8 +29,12 @@ _SIGNATURES: dict[bytes, str] = {
     b"\x89PNG\r\n\x1a\n": "image/png",
 }
 SNIFFED_BYTES = 8
-# A file name keeps letters, digits, spaces and a few marks: it is shown back, never a path.
-_UNSAFE_IN_NAME = re.compile(r"[^\w .()\-\u0600-\u06ff]")
+# A request takes documents while it is being worked on; once reviewed (approved, rejected,
+# ready) or finished, no more.
+TAKES_UPLOADS = frozenset({Status.SUBMITTED, Status.AWAITING_PAYMENT, Status.IN_REVIEW, Status.NEEDS_INFO})
+# Upload slots a request is offered in all: each listed document (a handful) with room for a few
+# rejected files; a citizen beyond it hands the rest in at the window.
+UPLOAD_OFFERS_PER_REQUEST = 20
 
 
 class DocumentStatus(StrEnum):
@@ -74,7 +78,7 @@ class UploadRequest:
     """An upload a citizen announces: which document, and as what kind of file."""
 
     document: Document
-    file_name: str | None  # None from a plain HTML form, which cannot know it before the file is chosen
+    file_name: str  # built from the document's kind (document_file_name), never the citizen's own
     content_type: str
 
 
@@ -98,16 +102,20 @@ def read_upload_request(body: Mapping[str, Any], service: Service) -> UploadRequ
         problems["size_bytes"] = FieldProblem(
             "حجم الملف يجب ألا يزيد على 10 ميجابايت.", "A file must be larger than 0 bytes and at most 10 MB."
         )
-    file_name = safe_file_name(body["file_name"], str(content_type)) if body.get("file_name") else None
     if problems or document is None:
         raise invalid_fields(problems)
-    return UploadRequest(document=document, file_name=file_name, content_type=str(content_type))
+    # The citizen's own `file_name` is read by nobody: it may hold a national ID ("بطاقة 2900….png").
+    return UploadRequest(
+        document=document,
+        file_name=document_file_name(document.code, str(content_type)),
+        content_type=str(content_type),
+    )
 
 
-def safe_file_name(raw: Any, content_type: str) -> str:
-    """The citizen's name for the file, fit to show back; a plain one when none is usable."""
-    name = _UNSAFE_IN_NAME.sub("", clean_text(raw) if isinstance(raw, str) else "").strip(" .")
-    return name[:FILE_NAME_LIMIT] or f"file.{ACCEPTED_TYPES.get(content_type, 'bin').lower()}"
+def document_file_name(code: str, content_type: str) -> str:
+    """The name a stored file is shown and downloaded under: its document's kind and its type,
+    never the name the citizen gave it (which may hold personal data)."""
+    return f"{code}.{_EXTENSIONS.get(content_type, 'bin')}"
 
 
 def sniffed_type(first_bytes: bytes) -> str | None:

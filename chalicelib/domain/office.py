@@ -23,6 +23,8 @@ REVEAL_REASON_MINIMUM = 10
 DEFAULT_PAGE_SIZE = 25
 LARGEST_PAGE_SIZE = 100
 _QUEUE_ORDER = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}#[0-9]{12,14}")
+# encode_cursor's longest: {"after": "<date>#<14 digits>"} in base64 is 60 characters.
+LONGEST_CURSOR = 120
 
 
 @dataclass(frozen=True)
@@ -152,9 +154,13 @@ def encode_cursor(queue_order: str) -> str:
 
 
 def decode_cursor(cursor: str) -> str | None:
+    """The queue order a cursor of encode_cursor names; None for anything else. Its length is
+    bounded before it is parsed: JSON nested thousands deep exhausts Python's recursion."""
+    if len(cursor) > LONGEST_CURSOR:
+        return None
     try:
         decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
         return None
     after = decoded.get("after") if isinstance(decoded, dict) else None
     return after if isinstance(after, str) and _QUEUE_ORDER.fullmatch(after) else None

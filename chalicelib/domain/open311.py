@@ -43,6 +43,10 @@ _ATTRIBUTE = re.compile(r"attribute\[([^\[\]]{1,80})\]")
 _CONSENT_GIVEN = "true"
 # Before any request of this service; keeps date arithmetic away from year 1.
 _EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
+# The moments a listing may name: any further is no request's, and near year 1 or 9999 date
+# arithmetic overflows.
+_FIRST_MOMENT = datetime(1970, 1, 1, tzinfo=UTC)
+_LAST_MOMENT = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -331,15 +335,22 @@ def read_request_query(params: Mapping[str, str], now: datetime) -> RequestQuery
 
 
 def _read_moment(text: str | None, name: str) -> datetime | None:
+    """A W3C moment in UTC, between _FIRST_MOMENT and _LAST_MOMENT: at the calendar's ends an
+    offset alone (0001-01-01T00:00:00+14:00) leaves the years Python can count."""
     if not text:
         return None
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
+        moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
+        moment = None
+    if moment is None or not _FIRST_MOMENT <= moment <= _LAST_MOMENT:
         raise refusal(
-            400, f"اكتب {name} بصيغة W3C مثل 2026-01-31T00:00:00Z.", f"Write {name} as W3C, e.g. 2026-01-31T00:00:00Z."
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            400,
+            f"اكتب {name} بصيغة W3C مثل 2026-01-31T00:00:00Z، بين عامي 1970 و2999.",
+            f"Write {name} as W3C, e.g. 2026-01-31T00:00:00Z, between the years 1970 and 2999.",
+        )
+    return moment
 
 
 def months_between(start: datetime, end: datetime) -> list[str]:

@@ -77,12 +77,17 @@ class GatewayNotice:
     method: str
     reference: str  # the invoice reference the notice names
     card_order_id: str | None = None  # Paymob's signed order id, checked against the invoice
+    # What the gateway signs that tells this notice from another of the same transaction and
+    # kind: Fawry reports every refund of a payment under the payment's one reference number.
+    told_apart_by: str | None = None
 
     @property
     def key(self) -> str:
-        """One key per gateway transaction and what happened to it: the same notice twice
-        has the same key, so it can be recorded only once."""
-        return f"{self.gateway}#{self.transaction_id}#{self.kind.value}"
+        """One key per gateway transaction, what happened to it and, where the gateway sends
+        several alike (Fawry's refunds), what tells them apart: the same notice twice has the
+        same key, so it can be recorded only once, and a second refund has another."""
+        key = f"{self.gateway}#{self.transaction_id}#{self.kind.value}"
+        return f"{key}#{self.told_apart_by}" if self.told_apart_by else key
 
     @property
     def payment(self) -> str:

@@ -9,8 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import PynamoDBException
 
 from chalicelib.adapters import document_storage
+from chalicelib.adapters.document_storage import StorageUnavailable
 from chalicelib.config import document_settings
 from chalicelib.domain.calendar import iso_utc
 from chalicelib.domain.catalogue import Document, Service
@@ -18,9 +20,12 @@ from chalicelib.domain.documents import (
     PRESENT,
     REJECTIONS_AR,
     SNIFFED_BYTES,
+    TAKES_UPLOADS,
+    UPLOAD_OFFERS_PER_REQUEST,
     DocumentStatus,
     Rejection,
     check_arrival,
+    document_file_name,
     read_upload_request,
     scan_verdict,
 )
@@ -32,7 +37,7 @@ from chalicelib.domain.inquiry import read_inquiry
 from chalicelib.domain.staff import StaffMember
 from chalicelib.domain.statuses import FINAL_STATUSES, Status
 from chalicelib.observability.logs import logger
-from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.catalogue import service_in_force
 from chalicelib.services.limits import proven_request
 from chalicelib.store.documents import (
     UPLOAD_PREFIX,
@@ -68,15 +73,14 @@ def request_upload(tracking_number: str, body: Mapping[str, Any], now: datetime,
 
 def offer_upload(tracking_number: str, body: Mapping[str, Any], now: datetime, api_base_url: str) -> UploadOffer:
     """The upload slot with what a page needs to show it. The tracking number and the national ID's
-    last four digits open it, as for an inquiry; a finished request takes no more documents."""
+    last four digits open it, as for an inquiry. Only a request still being worked on takes
+    documents, a document already accepted only when the office asked for more (needs_info), and a
+    request only so many slots."""
     request = _request_of_citizen(tracking_number, body, now)
-    if Status(request.status) in FINAL_STATUSES:
-        raise Conflict(
-            code="request_finished",
-            message_ar="انتهى هذا الطلب، فلا تُرفع له مستندات.",
-            message_en="This request is finished and takes no more documents.",
-        )
+    _require_open_for_uploads(request)
     upload = read_upload_request(body, _service_of(request))  # a plain form cannot know the file's name yet
+    records = documents_of(request.tracking_number)
+    _require_room_for(request, upload.document, records)
     settings = document_settings()
     document_id = DocumentRecord.new_id()
     key = DocumentRecord.key_for(document_id)
@@ -103,13 +107,47 @@ def offer_upload(tracking_number: str, body: Mapping[str, Any], now: datetime, a
     return UploadOffer(request.tracking_number, upload.document, answer)
 
 
+def _require_open_for_uploads(request: RequestRecord) -> None:
+    status = Status(request.status)
+    if status in FINAL_STATUSES:
+        raise Conflict(
+            code="request_finished",
+            message_ar="انتهى هذا الطلب، فلا تُرفع له مستندات.",
+            message_en="This request is finished and takes no more documents.",
+        )
+    if status not in TAKES_UPLOADS:
+        raise Conflict(
+            code="documents_closed",
+            message_ar="راجع الموظف المختص هذا الطلب، فلا تُرفع له مستندات أخرى.",
+            message_en="This request has been reviewed and takes no more documents.",
+        )
+
+
+def _require_room_for(request: RequestRecord, document: Document, records: list[DocumentRecord]) -> None:
+    """A document accepted already is replaced only when the office asks for more (needs_info);
+    and a request is offered UPLOAD_OFFERS_PER_REQUEST slots at most, whatever becomes of them."""
+    accepted = any(record.document == document.code and DocumentStatus(record.status) in PRESENT for record in records)
+    if accepted and Status(request.status) is not Status.NEEDS_INFO:
+        raise Conflict(
+            code="document_accepted",
+            message_ar="قُبل هذا المستند من قبل، فلا يُرفع مرة أخرى.",
+            message_en="This document was accepted already and is not uploaded again.",
+        )
+    if sum(1 for record in records if record.received_by is None) >= UPLOAD_OFFERS_PER_REQUEST:
+        raise Conflict(
+            code="too_many_uploads",
+            message_ar="بلغ هذا الطلب الحد الأقصى لرفع المستندات. سلّم باقي المستندات ورقيًا في مركز الخدمات.",
+            message_en="This request has reached its limit of uploads; hand in the rest at the service centre.",
+        )
+
+
 @dataclass(frozen=True)
 class UploadOutcome:
     """What the page S3 redirects to tells the citizen."""
 
     tracking_number: str
     document: Document
-    file_name: str | None
+    file_name: str  # built from the document's kind, never the citizen's own name for the file
     size_bytes: int | None  # None: nothing arrived
     status: DocumentStatus
     rejection_ar: str | None
@@ -123,7 +161,7 @@ def upload_outcome(tracking_number: str, document_id: str) -> UploadOutcome:
     """After S3's redirect: which document, and whether the file is there. The random document id
     is the capability; the answer names no person."""
     record = load_document(document_id)
-    if record is None or record.tracking_number != tracking_number or record.object_key is None:
+    if record is None or record.tracking_number != tracking_number or record.object_key is None or record.erased_at:
         raise NotFound()
     stored = load_request(tracking_number)
     if stored is None:
@@ -140,7 +178,7 @@ def upload_outcome(tracking_number: str, document_id: str) -> UploadOutcome:
     return UploadOutcome(
         tracking_number=tracking_number,
         document=document,
-        file_name=record.file_name,
+        file_name=document_file_name(record.document, record.content_type or ""),
         size_bytes=None if size is None else int(size),
         status=status,
         rejection_ar=rejection,
@@ -148,28 +186,67 @@ def upload_outcome(tracking_number: str, document_id: str) -> UploadOutcome:
 
 
 def document_arrived(bucket: str, key: str, version_id: str | None, now: datetime) -> str:
-    """S3 says an object was created: check its size and first bytes against what was declared."""
+    """S3 says an object was created: check its size and first bytes against what was declared.
+    A slot takes one version, the first checked; any other (a form posted again, or after the
+    request finished, or after an erasure) is deleted, so that nothing unchecked lingers."""
     record = _record_of_object(bucket, key)
     if record is None:
         return "ignored"
+    if not _takes(record, version_id):
+        return _refuse_version(record, bucket, key, version_id)
     arrival = document_storage.look_at(bucket, key, version_id, SNIFFED_BYTES)
     rejection = check_arrival(record.content_type or "", arrival.size_bytes, arrival.first_bytes)
 
     def checked(current: DocumentRecord) -> None:
+        if not _takes(current, version_id):
+            raise _SlotTaken(current)
         current.checked_version = version_id
         current.size_bytes = arrival.size_bytes
         current.arrival_rejection = rejection.value if rejection else None
 
-    saved = _update(record.document_id, checked, now)
+    try:
+        saved = _update(record.document_id, checked, now)
+    except _SlotTaken as taken:
+        return _refuse_version(taken.record, bucket, key, version_id)
     logger.info("document arrived", extra={"document_id": saved.document_id, "status": saved.status})
     return saved.status
 
 
+class _SlotTaken(Exception):
+    def __init__(self, record: DocumentRecord) -> None:
+        self.record = record
+
+
+def _takes(record: DocumentRecord, version_id: str | None) -> bool:
+    """Whether the slot takes this version: it is still open, and none other was checked."""
+    open_slot = record.closed_at is None and record.erased_at is None
+    return open_slot and record.checked_version in (None, version_id)
+
+
+def _refuse_version(record: DocumentRecord, bucket: str, key: str, version_id: str | None) -> str:
+    """Deletes a version the slot does not take; the retention copy made at closure is left be."""
+    if version_id is None or version_id == record.checked_version:
+        return record.status
+    try:
+        if document_storage.is_retention_copy(bucket, key, version_id):
+            return record.status
+        document_storage.delete_version(bucket, key, version_id)
+    except (BotoCoreError, ClientError, StorageUnavailable):
+        logger.warning("alert", extra={"alert": "refused_upload_not_deleted", "document_id": record.document_id})
+        raise
+    logger.info("upload refused", extra={"document_id": record.document_id, "status": record.status})
+    return record.status
+
+
 def document_scanned(bucket: str, key: str, version_id: str | None, scan_status: str, now: datetime) -> str:
-    """The malware scan's verdict on one version (GuardDuty's event; locally the simulated scanner)."""
+    """The malware scan's verdict on one version (GuardDuty's event; locally the simulated scanner).
+    A verdict on a version other than the one checked (the retention copy, a version refused)
+    changes nothing."""
     record = _record_of_object(bucket, key)
     if record is None:
         return "ignored"
+    if record.checked_version is not None and version_id != record.checked_version:
+        return record.status
     decided, _ = scan_verdict(scan_status)
     if not decided:
         logger.warning("alert", extra={"alert": "document_scan_failed", "document_id": record.document_id,
@@ -302,19 +379,49 @@ def citizen_document_states(tracking_number: str, service: Service) -> list[Docu
     return states
 
 
-def schedule_deletion(tracking_number: str) -> None:
-    """Starts the bucket's lifecycle clock on every upload of a request that has just finished.
-    A failure here loses nothing the citizen needs; it is alerted so that it can be redone."""
+def schedule_deletion(tracking_number: str, now: datetime) -> None:
+    """Closes every slot of a request that has just finished (a version still posted is deleted
+    on arrival) and starts the bucket's lifecycle clock on every checked upload. A failure here
+    loses nothing the citizen needs; it is alerted so that it can be redone."""
     bucket = document_settings().bucket
     for record in documents_of(tracking_number):
-        if record.object_key is None or record.status == DocumentStatus.AWAITING_UPLOAD.value:
-            continue
+        if record.object_key is None:
+            continue  # paper handed in at a window
+
+        def close(current: DocumentRecord) -> None:
+            current.closed_at = current.closed_at or now
+
         try:
-            document_storage.start_retention_clock(bucket, record.object_key, record.checked_version)
-        except (BotoCoreError, ClientError):
+            _update(record.document_id, close, now)
+            if record.checked_version is not None:
+                document_storage.start_retention_clock(bucket, record.object_key, record.checked_version)
+        except (BotoCoreError, ClientError, PynamoDBException):
             logger.warning(
                 "alert", extra={"alert": "document_retention_not_started", "document_id": record.document_id}
             )
+
+
+def erase_identity_documents(request: RequestRecord, now: datetime) -> int:
+    """An erasure's documents: every version of every identity document's object deleted and
+    the document locked (it never opens again), and no file name kept on any document. Safe to
+    run again: the erasure reruns it, so that one stopped half way is finished. Returns how many
+    object versions were deleted; StorageUnavailable when S3 did not do it all."""
+    identity = {document.code for document in _service_of(request).documents if document.identity}
+    bucket = document_settings().bucket
+    deleted = 0
+    for record in documents_of(request.tracking_number):
+        is_identity = record.document in identity
+
+        def forget(current: DocumentRecord, is_identity: bool = is_identity) -> None:
+            current.file_name = None
+            if is_identity:
+                current.erased_at = current.erased_at or now
+
+        if record.file_name is not None or (is_identity and record.erased_at is None):
+            _update(record.document_id, forget, now)  # locked first: it no longer opens
+        if is_identity and record.object_key is not None:
+            deleted += document_storage.delete_every_version(bucket, record.object_key)
+    return deleted
 
 
 def _request_of_citizen(tracking_number: str, body: Mapping[str, Any], now: datetime) -> RequestRecord:
@@ -324,7 +431,7 @@ def _request_of_citizen(tracking_number: str, body: Mapping[str, Any], now: date
 
 
 def _service_of(request: RequestRecord) -> Service:
-    service = current_catalogue().service(request.service_code, on=request.submitted_at.date())
+    service = service_in_force(request.service_code, request.submitted_at)
     if service is None:
         raise RuntimeError(f"a stored request names an unknown service {request.service_code}")
     return service

@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from chalicelib.adapters.document_storage import StorageUnavailable
 from chalicelib.config import settings
 from chalicelib.domain.calendar import cairo_today, iso_utc
 from chalicelib.domain.digits import digits_only
 from chalicelib.domain.documents import needs_info_message
-from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, invalid_fields, no_such_request
+from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, Unavailable, invalid_fields, no_such_request
 from chalicelib.domain.messages import EVENT_FOR_STATUS, Event
 from chalicelib.domain.office import (
     due_date_after_transfer,
@@ -33,8 +34,13 @@ from chalicelib.domain.tracking import is_valid_tracking_number
 from chalicelib.observability.audit import audit
 from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
-from chalicelib.services.catalogue import current_catalogue
-from chalicelib.services.documents import missing_documents, office_document_list, schedule_deletion
+from chalicelib.services.catalogue import current_catalogue, service_in_force
+from chalicelib.services.documents import (
+    erase_identity_documents,
+    missing_documents,
+    office_document_list,
+    schedule_deletion,
+)
 from chalicelib.services.intents import intent
 from chalicelib.services.limits import count_reveal
 from chalicelib.store.applicants import load_applicant
@@ -42,6 +48,10 @@ from chalicelib.store.outbox import OutboxMessage
 from chalicelib.store.requests.changes import StoredRequest, VersionConflict, load_request, record_erasure, record_move
 from chalicelib.store.requests.history import HistoryEntry, record_event
 from chalicelib.store.requests.request import PaymentTerms, RequestRecord
+
+# The moves a request whose fee was refunded in full is held from (issue 23, item 11).
+# Closing stays open: a rejected request is closed once the refund has gone out.
+HELD_WHEN_REFUNDED = frozenset({Status.APPROVED, Status.READY})
 
 
 def view_request(staff: StaffMember, tracking_number: str, now: datetime) -> dict[str, Any]:
@@ -66,6 +76,18 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
         )
     if not staff.may_move(current, move.target):
         raise Forbidden
+    if move.target in HELD_WHEN_REFUNDED and request.payment is not None and request.payment.status == "refunded":
+        # Held, not cancelled by the gateway's notice: a refund is made from the gateway's own
+        # dashboard, and may be a mistake or meant for a duplicate; cancelling is final and starts
+        # the applicant's deletion clock, so a person decides (reject it with a reason, then close it),
+        # and meanwhile nothing unpaid is approved or made ready for handing over.
+        raise Conflict(
+            code="payment_refunded",
+            message_ar="رُدّت رسوم هذا الطلب كاملة، فلا يُوافق عليه ولا يُسلَّم. ارفضه مع ذكر السبب أو راجع الإدارة المالية.",
+            message_en="This request's fee was refunded in full: it is neither approved nor handed over. "
+            "Reject it with a reason, or refer it to the finance office.",
+            current=blind_view(stored, now),
+        )
     # Only an approval and a call for information depend on the documents: one query, for those alone.
     missing = missing_documents(request) if move.target in (Status.APPROVED, Status.NEEDS_INFO) else []
     if move.target is Status.APPROVED and missing:
@@ -107,12 +129,12 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
             applicant_expires_at=now + retention if closes else None,
         )
     except VersionConflict:
-        fresh = load_request(tracking_number)
+        fresh = load_request(request.tracking_number)
         raise stale(fresh, now) if fresh else no_such_request() from None
     logger.info(
         "request moved",
         extra={
-            "tracking_number": tracking_number,
+            "tracking_number": request.tracking_number,
             "from": current.value,
             "to": move.target.value,
             "role": staff.role.value,
@@ -126,7 +148,7 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
             by=request.district_code,
         )
     if move.target in FINAL_STATUSES:
-        schedule_deletion(tracking_number)
+        schedule_deletion(request.tracking_number, now)
     return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)
 
 
@@ -143,7 +165,7 @@ def transfer_request(
     request = stored.request
     catalogue = current_catalogue()
     target = catalogue.district(transfer.to_district)
-    service = catalogue.service(request.service_code, on=request.submitted_at.date())
+    service = service_in_force(request.service_code, request.submitted_at)
     if target is None or not target.active or service is None or not service.offered_in(target.code):
         raise invalid_fields(
             {
@@ -180,12 +202,12 @@ def transfer_request(
     try:
         record_move(request, entry, expected_version=transfer.version, outbox=[message])
     except VersionConflict:
-        fresh = load_request(tracking_number)
+        fresh = load_request(request.tracking_number)
         raise stale(fresh, now) if fresh else no_such_request() from None
     logger.info(
         "request transferred",
         extra={
-            "tracking_number": tracking_number,
+            "tracking_number": request.tracking_number,
             "from": from_district,
             "to": target.code,
             "version": request.version,
@@ -208,15 +230,15 @@ def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str,
     reason = read_reveal_reason(body)
     request = load_visible(staff, tracking_number).request
     if request.identity_erased:
-        raise _identity_gone(request)
+        raise identity_gone(request)
     record_event(HistoryEntry.by_staff(request, HistoryEntry.IDENTITY_REVEALED, staff, now, note=reason))
-    applicant = load_applicant(tracking_number)
+    applicant = load_applicant(request.tracking_number)
     if applicant is None:
-        raise _identity_gone(request)
-    audit("identity_revealed", tracking_number=tracking_number, role=staff.role.value, actor=staff.principal)
+        raise identity_gone(request)
+    audit("identity_revealed", tracking_number=request.tracking_number, role=staff.role.value, actor=staff.principal)
     count_reveal(staff.principal, now)
     return {
-        "tracking_number": tracking_number,
+        "tracking_number": request.tracking_number,
         "full_name": applicant.full_name,
         "national_id": applicant.national_id,
         "phone": applicant.phone,
@@ -224,14 +246,17 @@ def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str,
 
 
 def erase_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """A data subject's request: who asked is deleted; the request and its history stay,
-    without identity (not even the keyed check of the national ID's last four digits).
-    The erasure is recorded in the history and audited; asking again changes nothing."""
+    """A data subject's request: who asked is deleted, and so is every copy of an identity
+    document (every version of its object) and every file name; the request and its history
+    stay, without identity (not even the keyed check of the national ID's last four digits).
+    The erasure is recorded in the history and audited; asking again changes nothing more,
+    but finishes the documents' part if S3 left it undone (503) the first time."""
     _require(staff, Action.ERASE_IDENTITY)
     reason = read_erasure_reason(body)
     stored = load_visible(staff, tracking_number)
     request = stored.request
     if request.identity_erased:
+        _erase_documents(staff, request, now)
         return _erased(request)
     read_version = request.version
     request.version = read_version + 1  # a change of the request: an office view read before it is stale
@@ -244,16 +269,34 @@ def erase_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, 
         fresh = load_request(request.tracking_number)
         raise stale(fresh, now) if fresh else no_such_request() from None
     if not erased:
-        raise _identity_gone(request)
+        raise identity_gone(request)
     audit("identity_erased", tracking_number=request.tracking_number, role=staff.role.value, actor=staff.principal)
+    _erase_documents(staff, request, now)
     return _erased(request)
+
+
+def _erase_documents(staff: StaffMember, request: RequestRecord, now: datetime) -> None:
+    try:
+        versions = erase_identity_documents(request, now)
+    except StorageUnavailable as failure:
+        logger.warning(
+            "alert", extra={"alert": "identity_documents_not_erased", "tracking_number": request.tracking_number}
+        )
+        raise Unavailable(
+            "documents_not_erased",
+            "حُذفت بيانات مقدم الطلب، وتعذر حذف صور مستندات الهوية الآن. أعد طلب الحذف بعد قليل.",
+            "The applicant was erased, but the identity documents could not be deleted now; ask again shortly.",
+        ) from failure
+    if versions:
+        audit("identity_documents_erased", tracking_number=request.tracking_number, role=staff.role.value,
+              actor=staff.principal, versions=versions)  # fmt: skip
 
 
 def _erased(request: RequestRecord) -> dict[str, Any]:
     return {"tracking_number": request.tracking_number, "identity_erased": True, "version": request.version}
 
 
-def _identity_gone(request: RequestRecord) -> Conflict:
+def identity_gone(request: RequestRecord) -> Conflict:
     """Who asked is no longer kept: erased on request, or deleted after the retention period."""
     return Conflict(
         code="identity_erased",

@@ -8,13 +8,13 @@ from typing import Any
 
 from chalicelib.adapters import document_storage
 from chalicelib.config import document_settings
-from chalicelib.domain.documents import DocumentStatus, read_paper_received
+from chalicelib.domain.documents import DocumentStatus, document_file_name, read_paper_received
 from chalicelib.domain.errors import Conflict, Forbidden, NotFound, RevealFirst
-from chalicelib.domain.staff import Action, StaffMember
+from chalicelib.domain.staff import Action, Reveal, StaffMember, opens_identity_copy
 from chalicelib.observability.logs import logger
-from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.catalogue import service_in_force
 from chalicelib.services.documents import document_of_service, record_received_at_window
-from chalicelib.services.office import blind_view, load_visible, stale
+from chalicelib.services.office import blind_view, identity_gone, load_visible, stale
 from chalicelib.store.documents import load_document
 from chalicelib.store.requests.changes import StoredRequest
 from chalicelib.store.requests.history import HistoryEntry, record_event
@@ -22,13 +22,17 @@ from chalicelib.store.requests.history import HistoryEntry, record_event
 
 def open_document(staff: StaffMember, tracking_number: str, document_id: str, now: datetime) -> str:
     """A presigned GET of a clean upload, valid for at most 5 minutes; every opening is audited.
-    A copy of an identity document opens only for the member of staff who revealed the applicant."""
+    A copy of an identity document opens only for a manager of the request's district who
+    revealed the applicant a short while ago (domain/staff.py, opens_identity_copy), and never
+    once the identity is erased."""
     if not staff.may(Action.OPEN_DOCUMENT):
         raise Forbidden
     stored = load_visible(staff, tracking_number)
     record = load_document(document_id)
     if record is None or record.tracking_number != stored.request.tracking_number or record.object_key is None:
         raise NotFound("لا يوجد مستند بهذا الرقم في هذا الطلب.", "This request has no document with this id.")
+    if record.erased_at is not None:
+        raise identity_gone(stored.request)
     if record.status != DocumentStatus.CLEAN.value:
         raise Conflict(
             code="document_not_clean",
@@ -37,7 +41,7 @@ def open_document(staff: StaffMember, tracking_number: str, document_id: str, no
             current={"document_id": record.document_id, "status": record.status},
         )
     document = document_of_service(stored.request, record.document)
-    if document.identity and not _revealed_by(stored, staff):
+    if document.identity and not opens_identity_copy(staff, _reveals(stored), stored.request.district_code, now):
         raise RevealFirst
     _audit(stored, staff, HistoryEntry.DOCUMENT_OPENED, f"{record.document} {record.document_id}", now)
     logger.info("document opened", extra={"tracking_number": tracking_number, "document": record.document,
@@ -48,7 +52,7 @@ def open_document(staff: StaffMember, tracking_number: str, document_id: str, no
         record.object_key,
         record.checked_version,
         record.content_type or "application/octet-stream",
-        record.file_name or record.document,
+        document_file_name(record.document, record.content_type or ""),
         settings.download_link_seconds,
     )
 
@@ -59,7 +63,7 @@ def record_paper(staff: StaffMember, tracking_number: str, body: Mapping[str, An
         raise Forbidden
     stored = load_visible(staff, tracking_number)
     request = stored.request
-    service = current_catalogue().service(request.service_code, on=request.submitted_at.date())
+    service = service_in_force(request.service_code, request.submitted_at)
     if service is None:
         raise RuntimeError(f"a stored request names an unknown service {request.service_code}")
     received = read_paper_received(body, service)
@@ -72,10 +76,12 @@ def record_paper(staff: StaffMember, tracking_number: str, body: Mapping[str, An
     return blind_view(StoredRequest(request=request, history=entries), now)
 
 
-def _revealed_by(stored: StoredRequest, staff: StaffMember) -> bool:
-    return any(
-        entry.event == HistoryEntry.IDENTITY_REVEALED and entry.actor == staff.principal for entry in stored.history
-    )
+def _reveals(stored: StoredRequest) -> list[Reveal]:
+    return [
+        Reveal(principal=entry.actor, office_code=entry.office, at=entry.at)
+        for entry in stored.history
+        if entry.event == HistoryEntry.IDENTITY_REVEALED
+    ]
 
 
 def _audit(stored: StoredRequest, staff: StaffMember, event: str, note: str, now: datetime) -> HistoryEntry:

@@ -27,7 +27,7 @@ from chalicelib.domain.open311 import (
     service_entry,
     service_notice,
 )
-from chalicelib.services.catalogue import current_catalogue
+from chalicelib.services.catalogue import current_catalogue, service_in_force
 from chalicelib.services.submission import Filing, submit_request
 from chalicelib.store.requests.request import RequestRecord, requests_by_number, requests_filed_between
 
@@ -84,7 +84,7 @@ def find_requests(params: Mapping[str, str], now: datetime) -> list[dict[str, An
 
 def _public(record: RequestRecord) -> dict[str, Any]:
     catalogue = current_catalogue()
-    service = catalogue.service(record.service_code, on=record.submitted_at.date())
+    service = service_in_force(record.service_code, record.submitted_at)
     district = catalogue.district(record.district_code)
     return public_view(
         PublicRequest(

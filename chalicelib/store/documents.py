@@ -7,12 +7,14 @@ documents table (`document_id`, random, also the S3 key's only variable part):
   Each record carries `revision` (PynamoDB's VersionAttribute): two handlers racing on one
   upload (the arrival check and the malware verdict) never overwrite each other.
 Paper received at a window is keyed by the request and the document's code, so that
-recording it twice records it once.
+recording it twice records it once. An upload slot takes one version of its object: the first
+whose arrival is checked (`checked_version`); any other is deleted when S3 reports it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
@@ -22,6 +24,9 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from chalicelib.store.base import StoredModel, TableMeta
 
 UPLOAD_PREFIX = "uploads/"
+# Every id new_id and window_id make: nothing else is looked up (a key over DynamoDB's 2,048
+# bytes, or an empty one, is refused by DynamoDB with a ValidationException).
+_DOCUMENT_ID = re.compile(r"(window-)?[0-9a-f]{32}")
 
 
 class RequestDocumentsIndex(GlobalSecondaryIndex["DocumentRecord"]):
@@ -52,6 +57,11 @@ class DocumentRecord(StoredModel):
     scan_status = UnicodeAttribute(null=True)  # GuardDuty's word for it
     rejection = UnicodeAttribute(null=True)
     received_by = UnicodeAttribute(null=True)  # the clerk who took the paper in
+    # The request finished: no version is taken any more, and one that still comes is deleted.
+    closed_at = UTCDateTimeAttribute(null=True)
+    # The applicant's identity was erased: an identity document's every version is deleted and
+    # it never opens again (services/documents.py, erase_identity_documents).
+    erased_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     created_order = UnicodeAttribute()
@@ -98,6 +108,9 @@ def save_document(record: DocumentRecord) -> None:
 
 
 def load_document(document_id: str) -> DocumentRecord | None:
+    """The record of this id; None when there is none, or the text is no document id at all."""
+    if not _DOCUMENT_ID.fullmatch(document_id):
+        return None
     try:
         return DocumentRecord.get(document_id, consistent_read=True)
     except DocumentRecord.DoesNotExist:

@@ -138,14 +138,19 @@ def load_card_order(order_id: str) -> CardOrder | None:
 
 
 def record_card_order(attempt: CheckoutAttempt, order_id: str, now: datetime) -> None:
-    """The Paymob order on its checkout attempt and under its own id, together or not at all."""
+    """The Paymob order on its checkout attempt and under its own id, together or not at all.
+    Sent with one client request token for all its tries, so that DynamoDB answers a retry of a
+    transaction that did commit (a timeout after the commit) with success; and should the token
+    have lapsed (or a store ignore it), the retry's failed conditions are read for what they
+    are: this very order already on the attempt and filed."""
     order = CardOrder(
         CardOrder.key_for(order_id), tracking_number=attempt.tracking_number, reference=attempt.reference,
         registered_at=now,
     )  # fmt: skip
+    token = str(uuid.uuid4())
 
     def write() -> None:
-        with TransactWrite(connection=shared_connection()) as transaction:
+        with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
             transaction.update(
                 attempt,
                 actions=[CheckoutAttempt.order_id.set(order_id), CheckoutAttempt.registered_at.set(now)],
@@ -153,7 +158,22 @@ def record_card_order(attempt: CheckoutAttempt, order_id: str, now: datetime) ->
             )
             transaction.save(order, condition=CardOrder.key.does_not_exist())
 
-    retry_transient(write)
+    try:
+        retry_transient(write)
+    except TransactWriteError:
+        if not _card_order_recorded(attempt, order_id):
+            raise
+
+
+def _card_order_recorded(attempt: CheckoutAttempt, order_id: str) -> bool:
+    filed = load_card_order(order_id)
+    if filed is None or filed.tracking_number != attempt.tracking_number or filed.reference != attempt.reference:
+        return False
+    try:
+        stored = CheckoutAttempt.get(attempt.tracking_number, attempt.item, consistent_read=True)
+    except CheckoutAttempt.DoesNotExist:
+        return False
+    return stored.order_id == order_id
 
 
 def notices_of_day(day: str) -> list[PaymentNotice]:

@@ -210,7 +210,10 @@ def test_events_out_of_order_or_repeated_settle_the_same(client: Client, trackin
     assert outcomes == [{"status": "awaiting_upload"}] + [{"status": "clean"}] * 3
 
 
-def test_a_failed_scan_decides_nothing_and_a_new_version_is_checked_again(client: Client, tracking_number: str) -> None:
+def test_a_failed_scan_decides_nothing_and_a_second_version_through_the_slot_is_refused(
+    client: Client, tracking_number: str
+) -> None:
+    """A slot takes one version, the first checked (issue 23, item 4): a replacement is deleted."""
     _, key = uploaded(client, tracking_number, codes(client)["first"], PDF)
     deliver_events(client, key)
     version = boto3.client("s3").head_object(Bucket=BUCKET, Key=key)["VersionId"]
@@ -220,7 +223,8 @@ def test_a_failed_scan_decides_nothing_and_a_new_version_is_checked_again(client
     replaced = deliver_events(client, key, scan=False)
 
     assert failed == {"status": "clean"}
-    assert replaced == [{"status": "uploaded"}]
+    assert replaced == [{"status": "clean"}]
+    assert boto3.client("s3").head_object(Bucket=BUCKET, Key=key)["VersionId"] == version
 
 
 def test_objects_of_no_document_are_ignored(client: Client) -> None:
@@ -379,5 +383,6 @@ def test_the_page_after_an_upload_says_what_was_received(client: Client, trackin
     assert page.status_code == 200
     text = page.body.decode()
     assert "استلمنا المستند" in text
-    assert "scan.pdf" in text
+    assert f"{codes(client)['first']}.pdf" in text  # named by its kind (issue 23, item 5)
+    assert "scan.pdf" not in text  # never by the citizen's own name for it
     assert unknown.status_code == 404

@@ -472,7 +472,8 @@ def test_a_refund_after_payment_marks_the_payment_refunded(
     assert (request["version"], request["payment"]["status"]) == (3, "refunded")
     assert {n["key"]: n["outcome"] for n in recorded_notices()} == {
         "notice#fawry#777#paid": "paid",
-        "notice#fawry#777#refunded": "refunded",
+        # A refund's key adds its signed amount and Fawry's payment reference (issue 23, item 3).
+        f"notice#fawry#777#refunded#{invoice['fee_egp'] * 100}#FWR-0001": "refunded",
     }
 
 

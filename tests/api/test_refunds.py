@@ -137,3 +137,58 @@ def test_a_refund_or_void_for_an_unknown_invoice_is_never_counted_as_money_recei
     assert summary["received_piasters"] == paid["fee_egp"] * 100
     assert summary["refunded_piasters"] == 100_000 + 50_000
     assert sorted(flag["outcome"] for flag in summary["flags"]) == ["refund_unknown_invoice"] * 2
+
+
+def test_a_second_fawry_refund_on_the_same_payment_is_counted_and_a_repeat_is_not(
+    client: Client, staff: StaffHeaders
+) -> None:
+    """Issue 23, item 3: Fawry sends both refunds under the payment's one fawryRefNumber; each is
+    told apart by what the signature covers (its amount and Fawry's payment reference)."""
+    invoice = submit(client)  # 1000 EGP
+    fee = invoice["fee_egp"]
+    reference = invoice["payment"]["reference"]
+    assert fawry(client, invoice, fee, "888") == "paid"
+
+    def refund(egp: float, status: str, payment_reference: str) -> str:
+        notice = fawry_notice(reference, egp, status=status, fawry_ref="888", payment_reference=payment_reference)
+        response = post_fawry(client, notice)
+        assert response.status_code == 200, response.body
+        return response.json_body["outcome"]
+
+    outcomes = [
+        refund(fee * 0.4, "PARTIAL_REFUNDED", "RFD-1"),
+        refund(fee * 0.4, "PARTIAL_REFUNDED", "RFD-1"),  # the same notice again
+        refund(fee * 0.6, "REFUNDED", "RFD-2"),
+        refund(fee * 0.6, "REFUNDED", "RFD-2"),
+    ]
+
+    assert outcomes == ["partially_refunded", "already_applied", "refunded", "already_applied"]
+    view = office_payment(client, staff, invoice["tracking_number"])
+    assert (view["payment"]["status"], view["payment"]["refunded_egp"]) == ("refunded", fee)
+    summary = reconcile(client)
+    assert (summary["received_piasters"], summary["refunded_piasters"]) == (fee * 100, fee * 100)
+
+
+def test_a_request_refunded_in_full_is_held_from_approval_and_may_be_rejected(
+    client: Client, staff: StaffHeaders
+) -> None:
+    """Issue 23, item 11: held, not cancelled by the notice; a person decides."""
+    from tests.api.calls import hand_in_every_document, post_json
+
+    invoice = submit(client)
+    tracking_number = invoice["tracking_number"]
+    assert fawry(client, invoice, invoice["fee_egp"], "889") == "paid"
+    assert fawry(client, invoice, invoice["fee_egp"], "889", status="REFUNDED") == "refunded"
+    officer = staff("officer", "dokki")
+    version = hand_in_every_document(client, staff("manager", "dokki"), tracking_number).json_body["version"]
+    path = f"/v1/office/requests/{tracking_number}/transitions"
+
+    approved = post_json(client, path, {"to": "approved", "note": "موافقة", "version": version}, officer)
+    rejected = post_json(client, path, {"to": "rejected", "note": "رُدّت الرسوم", "version": version,
+                                        "message_to_citizen": "رُدّت الرسوم فلا يُستكمل الطلب"}, officer)  # fmt: skip
+
+    assert (approved.status_code, approved.json_body["error"]["code"]) == (409, "payment_refunded")
+    assert approved.json_body["current"]["status"] == "in_review"
+    assert rejected.status_code == 200, rejected.body
+    closed = post_json(client, path, {"to": "closed", "note": "أُغلق", "version": version + 1}, officer)
+    assert closed.status_code == 200, closed.body

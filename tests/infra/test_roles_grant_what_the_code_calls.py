@@ -79,6 +79,8 @@ CALLS: dict[str, list[tuple[str, str]]] = {
         ("dynamodb:Query", "DocumentsTable/index/request_documents"),
         ("s3:GetObject", "DocumentsBucket/uploads/*"),  # presigned GET
         ("s3:PutObject", "DocumentsBucket/uploads/*"),  # the retention copy onto itself
+        ("s3:DeleteObjectVersion", "DocumentsBucket/uploads/*"),  # an erased identity document's versions
+        ("s3:ListBucketVersions", "DocumentsBucket"),  # finding them
         ("dynamodb:Query", FIGURES),
         ("ssm:GetParameter", "parameter/lookup-hmac-key"),
         # the office console (issue 21): its sessions (store/console_sessions.py) and signing in
@@ -114,6 +116,8 @@ CALLS: dict[str, list[tuple[str, str]]] = {
         ("dynamodb:GetItem", "DocumentsTable"),
         ("dynamodb:PutItem", "DocumentsTable"),
         ("s3:GetObject", "DocumentsBucket/uploads/*"),
+        ("s3:GetObjectVersionTagging", "DocumentsBucket/uploads/*"),  # is it the retention copy?
+        ("s3:DeleteObjectVersion", "DocumentsBucket/uploads/*"),  # a version a used slot refuses
     ],
     "DocumentScanned": [("dynamodb:GetItem", "DocumentsTable"), ("dynamodb:PutItem", "DocumentsTable")],
 }

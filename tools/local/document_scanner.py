@@ -4,8 +4,8 @@
 documents bucket of the moto server; for each new object version it invokes the application's
 own `document_arrived` handler with an EventBridge "Object Created" event built as S3 builds it,
 then scans the object (a simulated scanner: the EICAR test file is a threat, anything else is
-clean), tags it as GuardDuty does, and invokes `document_scanned` with GuardDuty's
-"Object Scan Result" event. The functions invoked are the ones Lambda runs in AWS.
+clean), tags it as GuardDuty does (its tag added beside the object's others), and invokes
+`document_scanned` with GuardDuty's "Object Scan Result" event. The functions invoked are the ones Lambda runs in AWS.
 """
 
 from __future__ import annotations
@@ -99,14 +99,21 @@ class Scanner:
         )
         content = self._s3.get_object(Bucket=self._bucket, Key=key, VersionId=version_id)["Body"].read()
         status = simulated_scan(content)
+        self._tag(key, version_id, status)
+        self._handlers["document_scanned"](scan_result_event(self._bucket, key, version_id, status), self._context)
+        print(f"document scanner: {key} {status}", flush=True)
+
+    def _tag(self, key: str, version_id: str, status: str) -> None:
+        """GuardDuty adds its tag beside the object's others (PutObjectTagging replaces the whole
+        set, so the set is read first): the retention tag must survive a scan."""
+        tags = self._s3.get_object_tagging(Bucket=self._bucket, Key=key, VersionId=version_id)["TagSet"]
+        kept = [tag for tag in tags if tag["Key"] != GUARDDUTY_STATUS_TAG]
         self._s3.put_object_tagging(
             Bucket=self._bucket,
             Key=key,
             VersionId=version_id,
-            Tagging={"TagSet": [{"Key": GUARDDUTY_STATUS_TAG, "Value": status}]},
+            Tagging={"TagSet": [*kept, {"Key": GUARDDUTY_STATUS_TAG, "Value": status}]},
         )
-        self._handlers["document_scanned"](scan_result_event(self._bucket, key, version_id, status), self._context)
-        print(f"document scanner: {key} {status}", flush=True)
 
     def run_forever(self) -> None:
         while True:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.etree import ElementTree
 
@@ -15,6 +16,12 @@ ITEM_NAMES = {
     "endpoints": "endpoint",
     "formats": "format",
 }
+
+
+# What XML 1.0 does not allow in a document (its Char production): most control characters,
+# lone surrogates, U+FFFE and U+FFFF. A client's input (a field's name, echoed in an error)
+# may hold any of them; each becomes U+FFFD, the replacement character.
+_NOT_XML_1_0 = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def to_xml(root: str, value: Any) -> str:
@@ -34,4 +41,4 @@ def _fill(element: ElementTree.Element, value: Any) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = _NOT_XML_1_0.sub("\ufffd", str(value))

@@ -153,7 +153,7 @@ def track_request(request: Request) -> Response:
     """The track result page, or the track form again with what is wrong (404: nothing matches)."""
     from chalicelib.domain.digits import digits_only
     from chalicelib.portal import render
-    from chalicelib.services.catalogue import current_catalogue
+    from chalicelib.services.catalogue import current_catalogue, service_in_force
     from chalicelib.services.documents import citizen_document_states
     from chalicelib.services.inquiry import inquire
 
@@ -168,8 +168,8 @@ def track_request(request: Request) -> Response:
         page = render.track_page(site(), fields, message=limited.message_ar)
         return html_response(page, 429, {"Retry-After": retry_after_seconds(limited)})
     catalogue = current_catalogue()
-    submitted_on = datetime.fromisoformat(result["submitted_at"].replace("Z", "+00:00")).date()
-    service = catalogue.service(result["service_code"], on=submitted_on)
+    filed_at = datetime.fromisoformat(result["submitted_at"].replace("Z", "+00:00"))
+    service = service_in_force(result["service_code"], filed_at)
     district = catalogue.district(result["district_code"])
     page = render.track_result_page(
         site(),

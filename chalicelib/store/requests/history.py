@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import PutError
 
 from chalicelib.store.requests.partition import RequestPartitionItem
 from chalicelib.store.retries import retry_transient
@@ -70,5 +71,19 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
 
 
 def record_event(entry: HistoryEntry) -> None:
-    """Appends an entry that changes nothing else (an identity reveal, say)."""
-    retry_transient(lambda: entry.save(condition=HistoryEntry.tracking_number.does_not_exist()))
+    """Appends an entry that changes nothing else (an identity reveal, say). A save resent after
+    its answer was lost finds its own entry under the key (version and microsecond): that is
+    success, not a clash; any other entry there is one."""
+    try:
+        retry_transient(lambda: entry.save(condition=HistoryEntry.tracking_number.does_not_exist()))
+    except PutError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException" or not _already_saved(entry):
+            raise
+
+
+def _already_saved(entry: HistoryEntry) -> bool:
+    try:
+        found = HistoryEntry.get(entry.tracking_number, entry.item, consistent_read=True)
+    except HistoryEntry.DoesNotExist:
+        return False
+    return found.attribute_values == entry.attribute_values

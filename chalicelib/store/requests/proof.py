@@ -24,12 +24,16 @@ nothing opens any more, once someone guesses at it).
 DynamoDB applies the writes of one item one at a time, so however many attempts arrive
 together, a right guess is answered only while fewer than the limit have failed before it,
 and no more than the limit are ever answered "wrong" in an hour (issue 10).
+Each attempt's writes also set `last_attempt`, a random id of the attempt, on condition that it
+is not already this one: an update sent again after its answer was lost (botocore and
+retry_transient both resend a timed-out call) finds its own id and counts nothing twice.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -59,6 +63,7 @@ class RequestProof(RequestPartitionItem, discriminator="proof"):
     check = UnicodeAttribute(null=True)  # None: a number never issued, or its identity erased
     attempts_hour = UnicodeAttribute(null=True)  # "YYYY-MM-DDTHH", UTC
     attempts = NumberAttribute(null=True)
+    last_attempt = UnicodeAttribute(null=True)  # the id of the attempt last counted
     expires_at = TTLAttribute(null=True)  # a number never issued only
     # The request as its citizen may see it (None on a number never issued).
     shown = UnicodeAttribute(null=True)  # JSON of domain/inquiry.py's citizen_view
@@ -76,6 +81,7 @@ class StoodProof:
     attempts: int
     shown: str | None
     history: list[str]
+    last_attempt: str | None = None
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> StoodProof:
@@ -85,6 +91,7 @@ class StoodProof:
             attempts=int(item["attempts"]["N"]) if "attempts" in item else 0,
             shown=item["shown"]["S"] if "shown" in item else None,
             history=[entry["S"] for entry in item["history"]["L"]] if "history" in item else [],
+            last_attempt=item["last_attempt"]["S"] if "last_attempt" in item else None,
         )
 
     def citizen_view(self) -> dict[str, Any]:
@@ -97,22 +104,23 @@ class AttemptsExhausted(Exception):
 
 
 # The attempt's two updates. `#check` is not optional: CHECK is one of DynamoDB's reserved words.
-_ATTEMPT_NAMES = {"#hour": "attempts_hour", "#attempts": "attempts", "#check": "check"}
+_ATTEMPT_NAMES = {"#hour": "attempts_hour", "#attempts": "attempts", "#check": "check", "#last": "last_attempt"}
 _NOT_PROVED_BY_GUESS = "(attribute_not_exists(#check) OR #check <> :guess)"
+_NOT_THIS_ATTEMPT = "(attribute_not_exists(#last) OR #last <> :attempt)"
 _COUNT_IN_HOUR = {
-    "UpdateExpression": "ADD #attempts :one",
-    "ConditionExpression": f"#hour = :hour AND #attempts < :limit AND {_NOT_PROVED_BY_GUESS}",
+    "UpdateExpression": "ADD #attempts :one SET #last = :attempt",
+    "ConditionExpression": f"#hour = :hour AND #attempts < :limit AND {_NOT_PROVED_BY_GUESS} AND {_NOT_THIS_ATTEMPT}",
     "ExpressionAttributeNames": _ATTEMPT_NAMES,
 }
 _BEFORE_HOUR = "(attribute_not_exists(#hour) OR #hour < :hour)"
 _START_HOUR_OF_ISSUED = {
-    "UpdateExpression": "SET #hour = :hour, #attempts = :one",
-    "ConditionExpression": f"{_BEFORE_HOUR} AND {_NOT_PROVED_BY_GUESS}",
+    "UpdateExpression": "SET #hour = :hour, #attempts = :one, #last = :attempt",
+    "ConditionExpression": f"{_BEFORE_HOUR} AND {_NOT_PROVED_BY_GUESS} AND {_NOT_THIS_ATTEMPT}",
     "ExpressionAttributeNames": _ATTEMPT_NAMES,
 }
 _START_HOUR_OF_NEVER_ISSUED = {
-    "UpdateExpression": "SET #hour = :hour, #attempts = :one, #kind = :kind, #expires = :expires",
-    "ConditionExpression": f"{_BEFORE_HOUR} AND attribute_not_exists(#check)",
+    "UpdateExpression": "SET #hour = :hour, #attempts = :one, #last = :attempt, #kind = :kind, #expires = :expires",
+    "ConditionExpression": f"{_BEFORE_HOUR} AND attribute_not_exists(#check) AND {_NOT_THIS_ATTEMPT}",
     "ExpressionAttributeNames": {**_ATTEMPT_NAMES, "#kind": "kind", "#expires": "expires_at"},
 }
 
@@ -122,9 +130,10 @@ def judge_attempt(tracking_number: str, guess: str, hour: str, limit: int, expir
     its citizen may see it, when `guess` is its check; None when it is not, and the attempt is
     counted. AttemptsExhausted once `limit` attempts failed in the hour, right guess or wrong.
     `expires_at`: when the item of a number never issued may go."""
+    attempt = uuid.uuid4().hex
     for _ in range(ROUNDS):
         values = {":one": {"N": "1"}, ":hour": {"S": hour}, ":limit": {"N": str(limit)}, ":guess": {"S": guess}}
-        counted, proof = _update_or_read(tracking_number, _COUNT_IN_HOUR, values)
+        counted, proof = _update_or_read(tracking_number, attempt, _COUNT_IN_HOUR, values)
         if counted:
             return None
         if proof is not None and proof.attempts_hour is not None and proof.attempts_hour > hour:
@@ -136,7 +145,7 @@ def judge_attempt(tracking_number: str, guess: str, hour: str, limit: int, expir
         if proof is not None and proof.check is not None and hmac.compare_digest(proof.check, guess):
             return proof
         new_hour = proof is None or proof.attempts_hour != hour
-        if new_hour and _start_hour(tracking_number, guess, hour, None if _issued(proof) else expires_at):
+        if new_hour and _start_hour(tracking_number, attempt, guess, hour, None if _issued(proof) else expires_at):
             return None
     raise Busy(contended=True)
 
@@ -180,7 +189,7 @@ def _issued(proof: StoodProof | None) -> bool:
     return proof is not None and proof.check is not None
 
 
-def _start_hour(tracking_number: str, guess: str, hour: str, expires_at: datetime | None) -> bool:
+def _start_hour(tracking_number: str, attempt: str, guess: str, hour: str, expires_at: datetime | None) -> bool:
     """Starts `hour` with one failed attempt, on condition that no attempt started it first.
     With `expires_at` (a number never issued), only while it is still not issued."""
     values: dict[str, Any] = {":one": {"N": "1"}, ":hour": {"S": hour}}
@@ -189,15 +198,16 @@ def _start_hour(tracking_number: str, guess: str, hour: str, expires_at: datetim
     else:
         expression = _START_HOUR_OF_NEVER_ISSUED
         values[":kind"], values[":expires"] = {"S": RequestProof.ITEM}, {"N": str(int(expires_at.timestamp()))}
-    counted, _ = _update_or_read(tracking_number, expression, values)
+    counted, _ = _update_or_read(tracking_number, attempt, expression, values)
     return counted
 
 
 def _update_or_read(
-    tracking_number: str, expression: dict[str, Any], values: dict[str, Any]
+    tracking_number: str, attempt: str, expression: dict[str, Any], values: dict[str, Any]
 ) -> tuple[bool, StoodProof | None]:
-    """One conditional UpdateItem of the proof: (True, None) when it was written; (False, the
-    item as it stood, None if there was none) when its condition failed.
+    """One conditional UpdateItem of the proof for the attempt `attempt`: (True, None) when it was
+    written, by this call or by an earlier sending of it whose answer was lost; (False, the item
+    as it stood, None if there was none) when its condition failed.
 
     Sent through the process's one botocore client rather than PynamoDB's Model.update, which
     neither asks for ReturnValuesOnConditionCheckFailure nor keeps the item DynamoDB sends back.
@@ -206,7 +216,7 @@ def _update_or_read(
         "TableName": RequestProof.Meta.table_name,
         "Key": {"tracking_number": {"S": tracking_number}, "item": {"S": RequestProof.ITEM}},
         **expression,
-        "ExpressionAttributeValues": values,
+        "ExpressionAttributeValues": {**values, ":attempt": {"S": attempt}},
         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
     }
 
@@ -216,8 +226,10 @@ def _update_or_read(
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
                 raise UpdateError("Failed to update a request's proof", error) from error
-            stood = error.response.get("Item")
-            return False, StoodProof.from_item(stood) if stood else None
+            stood = StoodProof.from_item(error.response["Item"]) if error.response.get("Item") else None
+            if stood is not None and stood.last_attempt == attempt:
+                return True, None  # this very update was made before, and its answer lost
+            return False, stood
         return True, None
 
     return retry_transient(send)

@@ -11,11 +11,11 @@ from chalicelib.domain.documents import (
     LARGEST_FILE_BYTES,
     Rejection,
     check_arrival,
+    document_file_name,
     missing_documents,
     needs_info_message,
     read_paper_received,
     read_upload_request,
-    safe_file_name,
     scan_verdict,
     sniffed_type,
 )
@@ -100,11 +100,17 @@ def test_an_upload_request_names_a_listed_document_and_an_accepted_type() -> Non
         assert set(refused.value.fields) == {"document", "content_type"}
 
 
-def test_a_file_name_is_made_safe_to_show() -> None:
-    assert safe_file_name("  ‏عقد الإيجار.pdf ", "application/pdf") == "عقد الإيجار.pdf"
-    assert safe_file_name("<script>.pdf", "application/pdf") == "script.pdf"
-    assert safe_file_name(None, "image/jpeg") == "file.jpeg"
-    assert len(safe_file_name("a" * 500, "application/pdf")) == 120
+def test_a_file_name_is_built_from_the_documents_kind_never_the_citizens() -> None:
+    """Issue 23, item 5: the citizen's name may hold a national ID; it is never kept."""
+    assert SHOP is not None
+    code = SHOP.documents[1].code
+    upload = read_upload_request(
+        {"document": code, "content_type": "image/png", "file_name": "بطاقة 29001012196801.png"}, SHOP
+    )
+
+    assert upload.file_name == f"{code}.png"
+    assert document_file_name(code, "application/pdf") == f"{code}.pdf"
+    assert document_file_name(code, "image/jpeg") == f"{code}.jpg"
 
 
 def test_paper_received_names_documents_by_code_on_a_version() -> None:
