@@ -33,6 +33,9 @@ class Move:
     note: str
     version: int
     citizen_message: str | None
+    # With needs_info: the codes of the service's documents the officer names as missing, besides
+    # those never handed in or uploaded (which are named anyway).
+    missing_documents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,15 @@ def read_move(body: Mapping[str, Any]) -> Move:
     note = _text(body.get("note"), NOTE_LIMIT, "note", problems, required=True)
     citizen_message = _text(body.get("message_to_citizen"), CITIZEN_MESSAGE_LIMIT, "message_to_citizen", problems)
     version = _version(body.get("version"), problems)
+    missing = body.get("missing_documents", [])
+    if not isinstance(missing, list) or not all(isinstance(code, str) for code in missing):
+        problems["missing_documents"] = FieldProblem(
+            "اختر المستندات الناقصة من قائمة الخدمة.", "missing_documents is a list of the service's document codes."
+        )
     if problems or target is None or note is None or version is None:
         raise invalid_fields(problems)
-    return Move(target=target, note=note, version=version, citizen_message=citizen_message)
+    return Move(target=target, note=note, version=version, citizen_message=citizen_message,
+                missing_documents=tuple(dict.fromkeys(missing)))  # fmt: skip
 
 
 def read_transfer(body: Mapping[str, Any]) -> Transfer:

@@ -14,6 +14,7 @@ from typing import Any
 
 from chalicelib.config import settings
 from chalicelib.domain.calendar import cairo_today, iso_utc
+from chalicelib.domain.catalogue import Document
 from chalicelib.domain.digits import digits_only
 from chalicelib.domain.documents import needs_info_message
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, invalid_fields, no_such_request
@@ -68,6 +69,8 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
         raise Forbidden
     # Only an approval and a call for information depend on the documents: one query, for those alone.
     missing = missing_documents(request) if move.target in (Status.APPROVED, Status.NEEDS_INFO) else []
+    if move.target is Status.NEEDS_INFO and move.missing_documents:
+        missing = _with_named_documents(request, missing, move.missing_documents)
     if move.target is Status.APPROVED and missing:
         raise Conflict(
             code="documents_missing",
@@ -128,6 +131,24 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
     if move.target in FINAL_STATUSES:
         schedule_deletion(tracking_number)
     return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)
+
+
+def _with_named_documents(request: RequestRecord, missing: list[Document], codes: tuple[str, ...]) -> list[Document]:
+    """The documents missing from the request, and those the officer names, in the service's order;
+    a code the service does not list is refused."""
+    service = current_catalogue().service(request.service_code, on=cairo_today(request.submitted_at))
+    listed = {document.code: document for document in (service.documents if service else ())}
+    unknown = [code for code in codes if code not in listed]
+    if unknown:
+        raise invalid_fields(
+            {
+                "missing_documents": FieldProblem(
+                    "اختر المستندات الناقصة من قائمة الخدمة.", "Name documents from the service's list."
+                )
+            }
+        )
+    named = {document.code for document in missing} | set(codes)
+    return [document for code, document in listed.items() if code in named]
 
 
 def transfer_request(
