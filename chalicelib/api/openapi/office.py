@@ -131,6 +131,12 @@ ENTRIES: dict[tuple[str, str], Entry] = {
                     "note": {"type": "string"},
                     "message_to_citizen": {"type": "string"},
                     "version": {"type": "integer"},
+                    "missing_documents": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "With needs_info: codes of the service's documents named as missing, "
+                        "besides those never received (named anyway)",
+                    },
                 },
                 "required": ["to", "note", "version"],
             },
