@@ -48,6 +48,14 @@ class Transfer:
 
 
 @dataclass(frozen=True)
+class Assignment:
+    """Who is to hold a request: an officer's principal or email, on the version seen."""
+
+    officer: str
+    version: int
+
+
+@dataclass(frozen=True)
 class QueueQuery:
     """Which page of which queue a member of staff asks for."""
 
@@ -91,6 +99,15 @@ def read_transfer(body: Mapping[str, Any]) -> Transfer:
     if problems or reason is None or version is None or not isinstance(to_district, str):
         raise invalid_fields(problems)
     return Transfer(to_district=to_district, reason=reason, version=version)
+
+
+def read_assignment(body: Mapping[str, Any]) -> Assignment:
+    problems: dict[str, FieldProblem] = {}
+    officer = _text(body.get("officer"), NOTE_LIMIT, "officer", problems, required=True)
+    version = _version(body.get("version"), problems)
+    if problems or officer is None or version is None:
+        raise invalid_fields(problems)
+    return Assignment(officer=officer, version=version)
 
 
 def due_date_after_transfer(original_due: date, transferred_on: date, sla_days: int, holidays: frozenset[date]) -> date:
