@@ -23,6 +23,7 @@ EVENT_NAMES_AR = {
     "transferred": "تحويل إلى حي آخر",
     "documents_received": "استلام مستندات ورقية",
     "document_opened": "فتح مستند",
+    "assigned": "إسناد",
 }
 
 
@@ -70,6 +71,8 @@ def timeline(view: Mapping[str, Any]) -> list[dict[str, str]]:
         what = EVENT_NAMES_AR.get(entry["event"], entry["event"])
         if entry["event"] == "status_change" and entry["from"] != entry["to"]:
             what = f"{status_name(entry['from']) or 'جديد'} ← {status_name(entry['to'])}"
+        if entry["event"] == "assigned":
+            what = f"{what} إلى {entry.get('assignee') or ''}"
         if entry["event"] == "transferred":
             what = f"{what}: {entry['from_district']} ← {entry['to_district']}"
         rows.append(

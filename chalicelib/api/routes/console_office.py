@@ -87,7 +87,7 @@ def console_queue(page: ConsolePage) -> Response:
 
 def _request_page(
     page: ConsolePage, view: dict[str, Any], *, status_code: int = 200, problem: str | None = None,
-    kept: dict[str, str] | None = None, notice: str | None = None,
+    kept: dict[str, str] | None = None, notice: str | None = None, identity: dict[str, str] | None = None,
 ) -> Response:  # fmt: skip
     from chalicelib.services.catalogue import current_catalogue
 
@@ -110,6 +110,11 @@ def _request_page(
     ]
     body = pages.render(
         "office/request.html.j2", session=page.session, csrf=page.csrf, view=view, problem=problem, notice=notice,
+        open=status not in FINAL_STATUSES, role=staff.role.value, me=staff.principal, identity=identity,
+        officers=_officers(view["district_code"]) if staff.role is Role.MANAGER and status not in FINAL_STATUSES
+        else [],
+        districts=[district for district in catalogue.districts() if district.active
+                   and district.code != view["district_code"]] if staff.may(Action.TRANSFER) else [],
         grouped=office_views.grouped(view["tracking_number"]), moves=moves, statuses=STATUS_NAMES_AR,
         due=office_views.due_state(status, date.fromisoformat(view["sla_due_date"]), today, catalogue.holidays(),
                                    status in FINAL_STATUSES),
@@ -119,6 +124,17 @@ def _request_page(
         document_statuses={status.value: name for status, name in DOCUMENT_STATUS_NAMES_AR.items()},
     )  # fmt: skip
     return page.html(body, status_code)
+
+
+def _officers(district_code: str) -> list[Any]:
+    """Whom a manager may assign to: the pool's officers of the district (one Cognito call, no
+    DynamoDB one); none when the pool cannot be reached, and the page says so."""
+    from chalicelib.adapters.staff_pool import PoolRefusal, officers_of
+
+    try:
+        return officers_of(district_code)
+    except PoolRefusal:
+        return []
 
 
 @console_office.route("/v1/console/requests/{tracking_number}", methods=["GET"])
@@ -196,3 +212,151 @@ def console_open_document(page: ConsolePage, tracking_number: str, document_id: 
     except REFUSED as error:
         return _refused_page(page, error)
     return Response(body="", status_code=303, headers={"Location": link, "Cache-Control": "no-store"})
+
+
+def _version_of(page: ConsolePage) -> int:
+    version = page.form.get("version", "")
+    return int(version) if version.isascii() and version.isdigit() else 0
+
+
+def _acted(
+    page: ConsolePage, tracking_number: str, act: Any, body: dict[str, Any], done: str, kept: tuple[str, ...] = ()
+) -> Response:
+    """Runs an office service on the request and answers its view: the notice `done`; a 409 the
+    request as it now stands with the form's `kept` fields; a refusal of the input, explained."""
+    from chalicelib.services.office import view_request
+
+    form_kept = {name: page.form[name] for name in kept if name in page.form}
+    try:
+        view = act(page.staff, tracking_number, body, datetime.now(UTC))
+    except Conflict as conflict:
+        if conflict.current and "history" in conflict.current:
+            return _request_page(page, conflict.current, status_code=409, problem=conflict.message_ar, kept=form_kept)
+        return _refused_page(page, conflict)
+    except InvalidInput as invalid:
+        current = view_request(page.staff, tracking_number, datetime.now(UTC))
+        problem = " ".join(invalid.fields.values()) or invalid.message_ar
+        return _request_page(page, current, status_code=400, problem=problem, kept=form_kept)
+    except REFUSED as error:
+        return _refused_page(page, error)
+    if "history" not in view:  # the service answered something else: the request as it now is
+        view = view_request(page.staff, tracking_number, datetime.now(UTC))
+    return _request_page(page, view, notice=done)
+
+
+@console_office.route("/v1/console/requests/{tracking_number}/assignment", methods=["POST"], content_types=FORM_TYPES)
+@console_page(console_office)
+def console_assign(page: ConsolePage, tracking_number: str) -> Response:
+    """Take (an officer, for themself: the form names their own email) or assign (a manager)."""
+    from chalicelib.services.office import assign_request
+
+    officer = page.form.get("officer") or page.session.email
+    body = {"officer": officer, "version": _version_of(page)}
+    return _acted(page, tracking_number, assign_request, body, "أُسند الطلب.")
+
+
+@console_office.route("/v1/console/requests/{tracking_number}/identity", methods=["POST"], content_types=FORM_TYPES)
+@console_page(console_office)
+def console_reveal(page: ConsolePage, tracking_number: str) -> Response:
+    """Who asked, for a manager: a stated reason and a sign-in within 5 minutes; recorded on the
+    timeline before it is shown."""
+    from chalicelib.services.office import reveal_identity, view_request
+
+    if (again := page.require_fresh()) is not None:
+        return again
+    try:
+        identity = reveal_identity(page.staff, tracking_number, {"reason": page.form.get("reason", "")},
+                                   datetime.now(UTC))  # fmt: skip
+        view = view_request(page.staff, tracking_number, datetime.now(UTC))
+    except InvalidInput as invalid:
+        current = view_request(page.staff, tracking_number, datetime.now(UTC))
+        problem = " ".join(invalid.fields.values()) or invalid.message_ar
+        kept = {"reason": page.form.get("reason", "")}
+        return _request_page(page, current, status_code=400, problem=problem, kept=kept)
+    except REFUSED as error:
+        return _refused_page(page, error)
+    return _request_page(page, view, notice="كُشفت هوية مقدم الطلب وسُجّل ذلك في السجل.", identity=identity)
+
+
+@console_office.route("/v1/console/requests/{tracking_number}/erasure", methods=["POST"], content_types=FORM_TYPES)
+@console_page(console_office)
+def console_erase(page: ConsolePage, tracking_number: str) -> Response:
+    """Erases who asked on the data subject's request: a manager, a sign-in within 5 minutes."""
+    from chalicelib.services.office import erase_identity
+
+    if (again := page.require_fresh()) is not None:
+        return again
+    body = {"reason": page.form.get("erasure_reason", "")}
+    return _acted(page, tracking_number, erase_identity, body, "مُحيت هوية مقدم الطلب.", ("erasure_reason",))
+
+
+@console_office.route("/v1/console/requests/{tracking_number}/transfer", methods=["POST"], content_types=FORM_TYPES)
+@console_page(console_office)
+def console_transfer(page: ConsolePage, tracking_number: str) -> Response:
+    """Headquarters sends a misrouted request to the district that should handle it, with a reason."""
+    from chalicelib.services.office import transfer_request
+
+    body = {"to_district": page.form.get("to_district", ""), "reason": page.form.get("transfer_reason", ""),
+            "version": _version_of(page)}  # fmt: skip
+    return _acted(page, tracking_number, transfer_request, body, "حُوّل الطلب.", ("to_district", "transfer_reason"))
+
+
+@console_office.route("/v1/console/search", methods=["GET"])
+@console_page(console_office)
+def console_search(page: ConsolePage) -> Response:
+    """A tracking number (Arabic-Indic digits and spaces allowed) to its request view: across every
+    district for headquarters, the member's own district otherwise (the view decides)."""
+    from chalicelib.api.http.console_session import see_other
+    from chalicelib.domain.digits import digits_only
+
+    number = digits_only((page.request.query_params or {}).get("tracking_number", ""))
+    if not (number.isascii() and number.isdigit()):
+        return page.html(pages.render("problem.html.j2", session=page.session, csrf=page.csrf,
+                                      title="البحث", message="اكتب رقم المتابعة."), 400)  # fmt: skip
+    return see_other(f"/v1/console/requests/{number}")
+
+
+def _rows(entries: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    from chalicelib.services.catalogue import current_catalogue
+
+    catalogue, today = current_catalogue(), cairo_today(now)
+    holidays = catalogue.holidays()
+    rows = []
+    for entry in entries:
+        status = Status(entry["status"])
+        service = catalogue.service(entry["service_code"], on=today)
+        due = office_views.due_state(status, date.fromisoformat(entry["sla_due_date"]), today, holidays, False)
+        rows.append({**entry, "grouped": office_views.grouped(entry["tracking_number"]), "due": due,
+                     "service_name_ar": service.name_ar if service else entry["service_code"],
+                     "status_ar": STATUS_NAMES_AR[status]})  # fmt: skip
+    return rows
+
+
+@console_office.route("/v1/console/my-work", methods=["GET"])
+@console_page(console_office)
+def console_my_work(page: ConsolePage) -> Response:
+    """The open requests the officer (or manager) holds, most urgent first."""
+    from chalicelib.services.office_queue import my_work
+
+    now = datetime.now(UTC)
+    try:
+        entries = my_work(page.staff, now)
+    except REFUSED as error:
+        return _refused_page(page, error)
+    body = pages.render("office/my_work.html.j2", session=page.session, csrf=page.csrf, rows=_rows(entries, now))
+    return page.html(body)
+
+
+@console_office.route("/v1/console/workload", methods=["GET"])
+@console_page(console_office)
+def console_workload(page: ConsolePage) -> Response:
+    """The district's open and overdue requests per officer who holds them (manager, hq)."""
+    from chalicelib.services.office_queue import workload
+
+    district = (page.request.query_params or {}).get("district")
+    try:
+        load = workload(page.staff, district, datetime.now(UTC))
+    except REFUSED as error:
+        return _refused_page(page, error)
+    body = pages.render("office/workload.html.j2", session=page.session, csrf=page.csrf, load=load)
+    return page.html(body)
