@@ -182,3 +182,32 @@ def reset_password(email: str, code: str, new_password: str) -> None:
         _cognito().confirm_forgot_password, ClientId=client_id, Username=email, ConfirmationCode=code,
         Password=new_password,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Officer:
+    """An officer's account in the pool: `principal` is its `sub`, what its tokens name."""
+
+    principal: str
+    email: str
+
+
+def officers_of(district_code: str) -> list[Officer]:
+    """The officers of a district: the pool's `officer` group, those whose `custom:district` is it
+    (ListUsersInGroup, granted to the API's role for this alone), by email.
+
+    The pool is the register of who is an officer where; the requests' history would name only
+    those who have already touched one, and by `sub` alone."""
+    pool_id, _ = _pool()
+    officers: list[Officer] = []
+    parameters: dict[str, Any] = {"UserPoolId": pool_id, "GroupName": "officer", "Limit": 60}
+    while True:
+        answer = _calling(_cognito().list_users_in_group, **parameters)
+        for user in answer.get("Users", []):
+            attributes = {attribute["Name"]: attribute["Value"] for attribute in user.get("Attributes", [])}
+            if user.get("Enabled", True) and attributes.get("custom:district") == district_code and "sub" in attributes:
+                officers.append(Officer(principal=attributes["sub"], email=attributes.get("email", user["Username"])))
+        if not answer.get("NextToken"):
+            break
+        parameters["NextToken"] = answer["NextToken"]
+    return sorted(officers, key=lambda officer: officer.email)

@@ -89,3 +89,17 @@ ARABIC_MONTHS = (
 def arabic_date(day: date) -> str:
     """A day as citizens read it on a receipt or a page: "27 نوفمبر 2026"."""
     return f"{day.day} {ARABIC_MONTHS[day.month - 1]} {day.year}"
+
+
+def working_days_left(today: date, due: date, holidays: frozenset[date]) -> int:
+    """Working days from `today` to `due`: 0 when due today (or today is the last working day
+    before it), negative when overdue (the working days since `due`)."""
+    _require_plain_date(today)
+    _require_plain_date(due)
+    step, sign = (timedelta(days=1), 1) if due >= today else (timedelta(days=-1), -1)
+    count, day = 0, today
+    while day != due:
+        day += step
+        if is_working_day(day, holidays):
+            count += 1
+    return sign * count

@@ -35,6 +35,9 @@ class Move:
     note: str
     version: int
     citizen_message: str | None
+    # With needs_info: the codes of the service's documents the officer names as missing, besides
+    # those never handed in or uploaded (which are named anyway).
+    missing_documents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,14 @@ class Transfer:
 
     to_district: str
     reason: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Who is to hold a request: an officer's principal or email, on the version seen."""
+
+    officer: str
     version: int
 
 
@@ -63,9 +74,15 @@ def read_move(body: Mapping[str, Any]) -> Move:
     note = _text(body.get("note"), NOTE_LIMIT, "note", problems, required=True)
     citizen_message = _text(body.get("message_to_citizen"), CITIZEN_MESSAGE_LIMIT, "message_to_citizen", problems)
     version = _version(body.get("version"), problems)
+    missing = body.get("missing_documents", [])
+    if not isinstance(missing, list) or not all(isinstance(code, str) for code in missing):
+        problems["missing_documents"] = FieldProblem(
+            "اختر المستندات الناقصة من قائمة الخدمة.", "missing_documents is a list of the service's document codes."
+        )
     if problems or target is None or note is None or version is None:
         raise invalid_fields(problems)
-    return Move(target=target, note=note, version=version, citizen_message=citizen_message)
+    return Move(target=target, note=note, version=version, citizen_message=citizen_message,
+                missing_documents=tuple(dict.fromkeys(missing)))  # fmt: skip
 
 
 def read_transfer(body: Mapping[str, Any]) -> Transfer:
@@ -84,6 +101,15 @@ def read_transfer(body: Mapping[str, Any]) -> Transfer:
     if problems or reason is None or version is None or not isinstance(to_district, str):
         raise invalid_fields(problems)
     return Transfer(to_district=to_district, reason=reason, version=version)
+
+
+def read_assignment(body: Mapping[str, Any]) -> Assignment:
+    problems: dict[str, FieldProblem] = {}
+    officer = _text(body.get("officer"), NOTE_LIMIT, "officer", problems, required=True)
+    version = _version(body.get("version"), problems)
+    if problems or officer is None or version is None:
+        raise invalid_fields(problems)
+    return Assignment(officer=officer, version=version)
 
 
 def due_date_after_transfer(original_due: date, transferred_on: date, sla_days: int, holidays: frozenset[date]) -> date:

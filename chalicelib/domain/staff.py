@@ -93,6 +93,16 @@ class StaffMember:
     def sees_district(self, district_code: str) -> bool:
         return self.role is Role.HQ or district_code == self.district_code
 
+    @property
+    def works_queues(self) -> bool:
+        """Who may hold work: those who both read the queues and move requests (officers and
+        managers; not the window's clerk, nor headquarters, which moves nothing)."""
+        return self.may(Action.VIEW_QUEUE) and self.may(Action.TRANSITION)
+
+    def may_assign_to(self, principal: str) -> bool:
+        """A manager hands work to any officer of the district; an officer takes it for themself."""
+        return self.works_queues and (self.role is Role.MANAGER or principal == self.principal)
+
     def may_move(self, current: Status, target: Status) -> bool:
         return (current, target) in MOVES_BY_ROLE[self.role]
 

@@ -13,8 +13,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib.adapters.document_storage import StorageUnavailable
+from chalicelib.adapters.staff_pool import Officer, PoolRefusal, officers_of
 from chalicelib.config import settings
 from chalicelib.domain.calendar import cairo_today, iso_utc
+from chalicelib.domain.catalogue import Document
 from chalicelib.domain.digits import digits_only
 from chalicelib.domain.documents import needs_info_message
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, Unavailable, invalid_fields, no_such_request
@@ -22,6 +24,7 @@ from chalicelib.domain.messages import EVENT_FOR_STATUS, Event
 from chalicelib.domain.office import (
     due_date_after_transfer,
     is_overdue,
+    read_assignment,
     read_erasure_reason,
     read_move,
     read_reveal_reason,
@@ -90,6 +93,8 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
         )
     # Only an approval and a call for information depend on the documents: one query, for those alone.
     missing = missing_documents(request) if move.target in (Status.APPROVED, Status.NEEDS_INFO) else []
+    if move.target is Status.NEEDS_INFO and move.missing_documents:
+        missing = _with_named_documents(request, missing, move.missing_documents)
     if move.target is Status.APPROVED and missing:
         raise Conflict(
             code="documents_missing",
@@ -150,6 +155,24 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
     if move.target in FINAL_STATUSES:
         schedule_deletion(request.tracking_number, now)
     return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)
+
+
+def _with_named_documents(request: RequestRecord, missing: list[Document], codes: tuple[str, ...]) -> list[Document]:
+    """The documents missing from the request, and those the officer names, in the service's order;
+    a code the service does not list is refused."""
+    service = current_catalogue().service(request.service_code, on=cairo_today(request.submitted_at))
+    listed = {document.code: document for document in (service.documents if service else ())}
+    unknown = [code for code in codes if code not in listed]
+    if unknown:
+        raise invalid_fields(
+            {
+                "missing_documents": FieldProblem(
+                    "اختر المستندات الناقصة من قائمة الخدمة.", "Name documents from the service's list."
+                )
+            }
+        )
+    named = {document.code for document in missing} | set(codes)
+    return [document for code, document in listed.items() if code in named]
 
 
 def transfer_request(
@@ -214,6 +237,60 @@ def transfer_request(
         },
     )
     return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)
+
+
+def assign_request(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """Who holds an open request: an officer takes it, a manager assigns or reassigns it to an
+    officer of the request's district (the pool's register of them). A change of the request like
+    a move: on the version the caller read, with its history entry in the same transaction, and
+    audited."""
+    if not staff.works_queues:
+        raise Forbidden
+    assignment = read_assignment(body)
+    stored = load_visible(staff, tracking_number)
+    request = stored.request
+    if request.version != assignment.version:
+        raise stale(stored, now)
+    if Status(request.status) in FINAL_STATUSES:
+        raise Conflict(
+            code="assignment_not_allowed",
+            message_ar="انتهى هذا الطلب، فلا يُسند إلى أحد.",
+            message_en="A finished request is not assigned to anyone.",
+            current=blind_view(stored, now),
+        )
+    officer = _officer_of(request.district_code, assignment.officer)
+    if not staff.may_assign_to(officer.principal):
+        raise Forbidden
+    request.assignee, request.assignee_email = officer.principal, officer.email
+    request.version = assignment.version + 1
+    request.updated_at = now
+    entry = HistoryEntry.by_staff(request, HistoryEntry.ASSIGNED, staff, now, assignee=officer.email)
+    try:
+        record_move(request, entry, expected_version=assignment.version, outbox=[])
+    except VersionConflict:
+        fresh = load_request(tracking_number)
+        raise stale(fresh, now) if fresh else no_such_request() from None
+    audit("request_assigned", tracking_number=tracking_number, role=staff.role.value, actor=staff.principal,
+          assignee=officer.principal)  # fmt: skip
+    return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)
+
+
+def _officer_of(district_code: str, named: str) -> Officer:
+    """The officer of the district named by principal or email; refused when there is none."""
+    try:
+        officers = officers_of(district_code)
+    except PoolRefusal:
+        raise Unavailable(
+            code="staff_pool_unavailable",
+            message_ar="تعذّر الوصول إلى سجل الموظفين الآن؛ أعد المحاولة بعد قليل.",
+            message_en="The staff pool cannot be reached now; try again shortly.",
+        ) from None
+    for officer in officers:
+        if named == officer.principal or named.lower() == officer.email.lower():
+            return officer
+    raise invalid_fields(
+        {"officer": FieldProblem("اختر موظفاً من موظفي فحص هذا الحي.", "Name an officer of the request's district.")}
+    )
 
 
 def _intents_of_move(request: RequestRecord, target: Status, now: datetime) -> list[OutboxMessage]:
@@ -332,6 +409,7 @@ def blind_view(stored: StoredRequest, now: datetime) -> dict[str, Any]:
         "details": request.details.as_dict(),
         "documents_received": list(request.documents_received or []),
         "identity_erased": bool(request.identity_erased),
+        "assignee": {"officer": request.assignee, "email": request.assignee_email} if request.assignee else None,
         "documents": office_document_list(request.tracking_number),
         "history": [_office_entry(entry) for entry in stored.history],
     }
@@ -350,7 +428,9 @@ def _payment_view(payment: PaymentTerms) -> dict[str, Any]:
 
 
 def _office_entry(entry: HistoryEntry) -> dict[str, Any]:
+    assigned = {"assignee": entry.assignee} if entry.event == HistoryEntry.ASSIGNED else {}
     return {
+        **assigned,
         "event": entry.event,
         "version": entry.version,
         "at": iso_utc(entry.at),

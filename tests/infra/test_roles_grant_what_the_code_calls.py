@@ -91,6 +91,7 @@ CALLS: dict[str, list[tuple[str, str]]] = {
         ("dynamodb:DeleteItem", "ConsoleSessionsTable"),
         ("cognito-idp:AdminInitiateAuth", "import/staff-pool-arn"),
         ("cognito-idp:AdminRespondToAuthChallenge", "import/staff-pool-arn"),
+        ("cognito-idp:ListUsersInGroup", "import/staff-pool-arn"),  # officers of a district (assignment)
     ],
     "PaymentCallbacksHandler": [
         ("dynamodb:GetItem", "RequestsTable"),

@@ -131,6 +131,12 @@ ENTRIES: dict[tuple[str, str], Entry] = {
                     "note": {"type": "string"},
                     "message_to_citizen": {"type": "string"},
                     "version": {"type": "integer"},
+                    "missing_documents": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "With needs_info: codes of the service's documents named as missing, "
+                        "besides those never received (named anyway)",
+                    },
                 },
                 "required": ["to", "note", "version"],
             },
@@ -148,6 +154,35 @@ ENTRIES: dict[tuple[str, str], Entry] = {
                 403: _FORBIDDEN,
                 404: _NO_SUCH_REQUEST,
                 409: error_answer("Stale version, or a move the status does not allow", "stale_version"),
+                **_BODY_REFUSED,
+            }
+        ),
+    ),
+    # assignment
+    ("POST", "/v1/office/requests/{tracking_number}/assignment"): Entry(
+        "Who holds an open request: an officer takes it, a manager assigns it (officer, manager)",
+        tag="office",
+        description="`officer` is an officer of the request's district, by principal (the token's `sub`) or "
+        "email; an officer may name only themself. Version-checked like a move, recorded in the history "
+        "(`event: assigned`) and audited.",
+        parameters=(TRACKING_NUMBER_PARAMETER,),
+        body=json_body(
+            "Whom, on the version read",
+            {
+                "type": "object",
+                "properties": {"officer": {"type": "string"}, "version": {"type": "integer"}},
+                "required": ["officer", "version"],
+            },
+            {"officer": "officer.dokki@staff.shobbak.local", "version": 2},
+        ),
+        answers=with_busy(
+            {
+                200: _OFFICE_VIEW,
+                400: error_answer("No officer of the district by that name, or no version", "invalid_fields"),
+                403: _FORBIDDEN,
+                404: _NO_SUCH_REQUEST,
+                409: error_answer("Stale version, or a finished request", "stale_version"),
+                503: error_answer("The staff pool cannot be reached", "staff_pool_unavailable"),
                 **_BODY_REFUSED,
             }
         ),

@@ -177,6 +177,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "details": {"type": "object"},
             "documents_received": {"type": "array", "items": _TEXT},
             "filed_at_office": {"type": ["string", "null"]},
+            "assignee": {
+                "type": ["object", "null"],
+                "description": "The officer who holds the request: `officer` (principal) and `email`",
+            },
             "documents": {
                 "type": "array",
                 "items": _object(

@@ -55,6 +55,15 @@ def transition(staff: StaffMember, tracking_number: str) -> Response:
     return json_response(move_request(staff, tracking_number, body, datetime.now(UTC)))
 
 
+@staff_route(office_api, "/v1/office/requests/{tracking_number}/assignment", methods=["POST"], takes_body=True)
+def assignment(staff: StaffMember, tracking_number: str) -> Response:
+    """Who holds the request: an officer takes it, a manager assigns it to an officer of the district."""
+    from chalicelib.services.office import assign_request
+
+    body = json_object(office_api.current_request)
+    return json_response(assign_request(staff, tracking_number, body, datetime.now(UTC)))
+
+
 @staff_route(office_api, "/v1/office/requests/{tracking_number}/identity", methods=["POST"], takes_body=True)
 def identity(staff: StaffMember, tracking_number: str) -> Response:
     from chalicelib.services.office import reveal_identity

@@ -31,6 +31,7 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
     TRANSFERRED = "transferred"
     DOCUMENTS_RECEIVED = "documents_received"
     DOCUMENT_OPENED = "document_opened"
+    ASSIGNED = "assigned"
 
     event = UnicodeAttribute(default=STATUS_CHANGE)
     version = NumberAttribute()
@@ -48,6 +49,8 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
     note = UnicodeAttribute(null=True)
     # What the citizen is told with this change (what is missing, why it was refused).
     citizen_message = UnicodeAttribute(null=True)
+    # An assignment's officer, by email (the principal is the request's own `assignee`).
+    assignee = UnicodeAttribute(null=True)
 
     @classmethod
     def item_for(cls, version: int, at: datetime) -> str:

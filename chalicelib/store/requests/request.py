@@ -112,6 +112,10 @@ class RequestRecord(RequestPartitionItem, discriminator="request"):
     sla_provisional = BooleanAttribute(null=True)
     # Set when a manager erased the applicant's identity at their request (the request stays).
     identity_erased = BooleanAttribute(null=True)
+    # The officer who holds the request (taken, or assigned by a manager): their principal (the
+    # token's `sub`, what "my work" filters on) and their email (what pages show).
+    assignee = UnicodeAttribute(null=True)
+    assignee_email = UnicodeAttribute(null=True)
     queue = UnicodeAttribute()
     department_queue = UnicodeAttribute()
     queue_order = UnicodeAttribute()
@@ -203,6 +207,26 @@ def overdue_page(district_code: str, today: date, after: str | None, page_size: 
     page = found[:page_size]
     more = more or len(found) > page_size
     return OverduePage(requests=page, last_queue_order=page[-1].queue_order if page and more else None)
+
+
+def open_requests(district_code: str, assignee: str | None = None) -> list[RequestRecord]:
+    """Every open request of a district, most urgent first: a query of each open status's partition
+    of the `queue` index; with `assignee`, only those that officer holds.
+
+    "My work" is this filter rather than an index of its own: an index keyed by assignee would be
+    one query, but a new index of the requests table (infra/resources.yaml, its role's grants, the
+    capacity model) is more than a district's open work needs: a few hundred requests at most,
+    read in one query per open status (five), each filtered on the server."""
+    condition = RequestRecord.assignee == assignee if assignee is not None else None
+    found: list[RequestRecord] = []
+    for status in OPEN_STATUSES:
+        found += retry_transient(
+            lambda status=status: list(
+                RequestRecord.queue_index.query(f"{district_code}#{status.value}", filter_condition=condition)
+            )
+        )
+    found.sort(key=lambda request: request.queue_order)
+    return found
 
 
 def requests_by_number(tracking_numbers: Iterable[str]) -> list[RequestRecord]:

@@ -1,0 +1,362 @@
+"""The back office in the console (issue 21, sections 3 to 5): the district's queues, the blind
+request view and its moves. Each page calls the office API's own services (services/office_queue.py,
+services/office.py) as the member of staff signed in, so the permission matrix and district
+isolation are the API's: another district's request answers as if it did not exist.
+
+A refusal is the API's (api/http/errors.py) told in Arabic on a page; a 409 (someone moved the
+request first) shows the request as it now stands, with the note typed kept in the form.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.http.console_session import FORM_TYPES, ConsolePage, console_page
+from chalicelib.api.http.errors import refusal_of
+from chalicelib.console import office_views
+from chalicelib.console import render as pages
+from chalicelib.domain.calendar import cairo_today
+from chalicelib.domain.documents import STATUS_NAMES_AR as DOCUMENT_STATUS_NAMES_AR
+from chalicelib.domain.errors import Busy, Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests, Unavailable
+from chalicelib.domain.staff import Action, Role
+from chalicelib.domain.statuses import ALLOWED_MOVES, FINAL_STATUSES, STATUS_NAMES_AR, Status
+
+console_office = Blueprint(__name__)
+QUEUE = "/v1/console/queue"
+REFUSED = (InvalidInput, NotFound, Forbidden, Conflict, Busy, Unavailable, TooManyRequests)
+
+
+def _refused_page(page: ConsolePage, error: Exception) -> Response:
+    refusal = refusal_of(error)
+    body = pages.render("problem.html.j2", session=page.session, csrf=page.csrf, title="تعذّر الإجراء",
+                        message=refusal.message_ar)  # fmt: skip
+    return page.html(body, refusal.status)
+
+
+def _departments(district_code: str | None, today: date) -> list[str]:
+    from chalicelib.services.catalogue import current_catalogue
+
+    services = current_catalogue().services(on=today, district_code=district_code)
+    return sorted({service.department for service in services})
+
+
+@console_office.route(QUEUE, methods=["GET"])
+@console_page(console_office)
+def console_queue(page: ConsolePage) -> Response:
+    """A queue page: filters in the URL (a GET form), one DynamoDB Query a page."""
+    from chalicelib.services.catalogue import current_catalogue
+    from chalicelib.services.office_queue import view_queue
+
+    params = dict(page.request.query_params or {})
+    params.setdefault("status", Status.IN_REVIEW.value)
+    now = datetime.now(UTC)
+    try:
+        queue = view_queue(page.staff, params, now)
+    except REFUSED as error:
+        return _refused_page(page, error)
+    catalogue, today = current_catalogue(), cairo_today(now)
+    holidays = catalogue.holidays()
+    rows = []
+    for entry in queue["requests"]:
+        status = Status(entry["status"])
+        service = catalogue.service(entry["service_code"], on=today)
+        rows.append(
+            {
+                **entry,
+                "grouped": office_views.grouped(entry["tracking_number"]),
+                "service_name_ar": service.name_ar if service else entry["service_code"],
+                "due": office_views.due_state(
+                    status, date.fromisoformat(entry["sla_due_date"]), today, holidays, status in FINAL_STATUSES
+                ),
+            }
+        )
+    filters = {name: params[name] for name in ("status", "department", "district") if params.get(name)}
+    next_link = f"{QUEUE}?{urlencode({**filters, 'cursor': queue['next_cursor']})}" if queue["next_cursor"] else None
+    body = pages.render(
+        "office/queue.html.j2", session=page.session, csrf=page.csrf, rows=rows, queue=queue, filters=filters,
+        statuses=STATUS_NAMES_AR, departments=_departments(queue["district_code"], today), next_link=next_link,
+        districts=[district for district in catalogue.districts() if district.active]
+        if page.staff.role is Role.HQ else [],
+    )  # fmt: skip
+    return page.html(body)
+
+
+def _request_page(
+    page: ConsolePage, view: dict[str, Any], *, status_code: int = 200, problem: str | None = None,
+    kept: dict[str, str] | None = None, notice: str | None = None, identity: dict[str, str] | None = None,
+) -> Response:  # fmt: skip
+    from chalicelib.services.catalogue import current_catalogue
+
+    now = datetime.now(UTC)
+    catalogue, today = current_catalogue(), cairo_today(now)
+    status = Status(view["status"])
+    service = catalogue.service(view["service_code"], on=date.fromisoformat(view["submitted_at"][:10]))
+    staff = page.staff
+    allowed = ALLOWED_MOVES[status] if staff.may(Action.TRANSITION) else frozenset()
+    moves = [target for target in Status if target in allowed and staff.may_move(status, target)]
+    present = {document["document"] for document in view["documents"] if document["status"] != "rejected"}
+    received = set(view["documents_received"])  # handed in at a window: by name, as on the receipt
+    documents = [
+        {
+            "code": document.code,
+            "name_ar": document.name_ar,
+            "missing": document.code not in present and document.name_ar not in received,
+        }
+        for document in (service.documents if service else ())
+    ]
+    body = pages.render(
+        "office/request.html.j2", session=page.session, csrf=page.csrf, view=view, problem=problem, notice=notice,
+        open=status not in FINAL_STATUSES, role=staff.role.value, me=staff.principal, identity=identity,
+        officers=_officers(view["district_code"]) if staff.role is Role.MANAGER and status not in FINAL_STATUSES
+        else [],
+        districts=[district for district in catalogue.districts() if district.active
+                   and district.code != view["district_code"]] if staff.may(Action.TRANSFER) else [],
+        grouped=office_views.grouped(view["tracking_number"]), moves=moves, statuses=STATUS_NAMES_AR,
+        due=office_views.due_state(status, date.fromisoformat(view["sla_due_date"]), today, catalogue.holidays(),
+                                   status in FINAL_STATUSES),
+        timeline=office_views.timeline(view), documents=documents, cairo=office_views.cairo_moment,
+        kept=kept or page.session.kept_form or {},
+        document_names={document.code: document.name_ar for document in (service.documents if service else ())},
+        document_statuses={status.value: name for status, name in DOCUMENT_STATUS_NAMES_AR.items()},
+    )  # fmt: skip
+    return page.html(body, status_code)
+
+
+def _officers(district_code: str) -> list[Any]:
+    """Whom a manager may assign to: the pool's officers of the district (one Cognito call, no
+    DynamoDB one); none when the pool cannot be reached, and the page says so."""
+    from chalicelib.adapters.staff_pool import PoolRefusal, officers_of
+
+    try:
+        return officers_of(district_code)
+    except PoolRefusal:
+        return []
+
+
+@console_office.route("/v1/console/requests/{tracking_number}", methods=["GET"])
+@console_page(console_office)
+def console_request(page: ConsolePage, tracking_number: str) -> Response:
+    """The blind request view: everything but who asked, in at most 2 DynamoDB calls."""
+    from chalicelib.services.office import view_request
+
+    try:
+        view = view_request(page.staff, tracking_number, datetime.now(UTC))
+    except REFUSED as error:
+        return _refused_page(page, error)
+    return _request_page(page, view)
+
+
+@console_office.route("/v1/console/requests/{tracking_number}/move", methods=["POST"], content_types=FORM_TYPES)
+@console_page(console_office)
+def console_move(page: ConsolePage, tracking_number: str) -> Response:
+    """A move from the request view, on the version the page carried; a 409 answers the request as
+    it now stands, explained, with the note kept."""
+    from chalicelib.services.office import move_request
+
+    form = page.form
+    version = form.get("version", "")
+    body: dict[str, Any] = {
+        "to": form.get("to", ""),
+        "note": form.get("note", ""),
+        "version": int(version) if version.isascii() and version.isdigit() else 0,
+    }
+    if form.get("message_to_citizen"):
+        body["message_to_citizen"] = form["message_to_citizen"]
+    missing = _all_values(page, "missing")
+    if missing:
+        body["missing_documents"] = missing
+    try:
+        view = move_request(page.staff, tracking_number, body, datetime.now(UTC))
+    except Conflict as conflict:
+        kept = {name: value for name, value in form.items() if name in ("to", "note", "message_to_citizen")}
+        explained = (
+            "سبقك أحد إلى تغيير هذا الطلب، فلم يُحفظ ما أرسلته. هذه حالته الآن؛ ملاحظتك محفوظة في النموذج، "
+            "راجعها ثم أرسلها من جديد إن كانت ما زالت مناسبة."
+            if conflict.code == "stale_version"
+            else conflict.message_ar
+        )
+        if conflict.current and "history" in conflict.current:
+            return _request_page(page, conflict.current, status_code=409, problem=explained, kept=kept)
+        return _refused_page(page, conflict)
+    except InvalidInput as invalid:
+        from chalicelib.services.office import view_request
+
+        current = view_request(page.staff, tracking_number, datetime.now(UTC))
+        problem = " ".join(invalid.fields.values()) or invalid.message_ar
+        return _request_page(page, current, status_code=400, problem=problem, kept=dict(form))
+    except REFUSED as error:
+        return _refused_page(page, error)
+    return _request_page(page, view, notice=f"نُقل الطلب إلى «{STATUS_NAMES_AR[Status(view['status'])]}».")
+
+
+def _all_values(page: ConsolePage, name: str) -> list[str]:
+    """Every value of a repeated field (checkboxes); page.form keeps the last one only."""
+    from urllib.parse import parse_qsl
+
+    raw = page.request.raw_body or b""
+    return [value for key, value in parse_qsl(raw.decode("utf-8", errors="replace")) if key == name]
+
+
+@console_office.route("/v1/console/requests/{tracking_number}/documents/{document_id}", methods=["GET"])
+@console_page(console_office)
+def console_open_document(page: ConsolePage, tracking_number: str, document_id: str) -> Response:
+    """Opens a clean document as the office API does: audited, then to a short-lived link."""
+    from chalicelib.services.office_documents import open_document
+
+    try:
+        link = open_document(page.staff, tracking_number, document_id, datetime.now(UTC))
+    except REFUSED as error:
+        return _refused_page(page, error)
+    return Response(body="", status_code=303, headers={"Location": link, "Cache-Control": "no-store"})
+
+
+def _version_of(page: ConsolePage) -> int:
+    version = page.form.get("version", "")
+    return int(version) if version.isascii() and version.isdigit() else 0
+
+
+def _acted(
+    page: ConsolePage, tracking_number: str, act: Any, body: dict[str, Any], done: str, kept: tuple[str, ...] = ()
+) -> Response:
+    """Runs an office service on the request and answers its view: the notice `done`; a 409 the
+    request as it now stands with the form's `kept` fields; a refusal of the input, explained."""
+    from chalicelib.services.office import view_request
+
+    form_kept = {name: page.form[name] for name in kept if name in page.form}
+    try:
+        view = act(page.staff, tracking_number, body, datetime.now(UTC))
+    except Conflict as conflict:
+        if conflict.current and "history" in conflict.current:
+            return _request_page(page, conflict.current, status_code=409, problem=conflict.message_ar, kept=form_kept)
+        return _refused_page(page, conflict)
+    except InvalidInput as invalid:
+        current = view_request(page.staff, tracking_number, datetime.now(UTC))
+        problem = " ".join(invalid.fields.values()) or invalid.message_ar
+        return _request_page(page, current, status_code=400, problem=problem, kept=form_kept)
+    except REFUSED as error:
+        return _refused_page(page, error)
+    if "history" not in view:  # the service answered something else: the request as it now is
+        view = view_request(page.staff, tracking_number, datetime.now(UTC))
+    return _request_page(page, view, notice=done)
+
+
+@console_office.route("/v1/console/requests/{tracking_number}/assignment", methods=["POST"], content_types=FORM_TYPES)
+@console_page(console_office)
+def console_assign(page: ConsolePage, tracking_number: str) -> Response:
+    """Take (an officer, for themself: the form names their own email) or assign (a manager)."""
+    from chalicelib.services.office import assign_request
+
+    officer = page.form.get("officer") or page.session.email
+    body = {"officer": officer, "version": _version_of(page)}
+    return _acted(page, tracking_number, assign_request, body, "أُسند الطلب.")
+
+
+@console_office.route("/v1/console/requests/{tracking_number}/identity", methods=["POST"], content_types=FORM_TYPES)
+@console_page(console_office)
+def console_reveal(page: ConsolePage, tracking_number: str) -> Response:
+    """Who asked, for a manager: a stated reason and a sign-in within 5 minutes; recorded on the
+    timeline before it is shown."""
+    from chalicelib.services.office import reveal_identity, view_request
+
+    if (again := page.require_fresh()) is not None:
+        return again
+    try:
+        identity = reveal_identity(page.staff, tracking_number, {"reason": page.form.get("reason", "")},
+                                   datetime.now(UTC))  # fmt: skip
+        view = view_request(page.staff, tracking_number, datetime.now(UTC))
+    except InvalidInput as invalid:
+        current = view_request(page.staff, tracking_number, datetime.now(UTC))
+        problem = " ".join(invalid.fields.values()) or invalid.message_ar
+        kept = {"reason": page.form.get("reason", "")}
+        return _request_page(page, current, status_code=400, problem=problem, kept=kept)
+    except REFUSED as error:
+        return _refused_page(page, error)
+    return _request_page(page, view, notice="كُشفت هوية مقدم الطلب وسُجّل ذلك في السجل.", identity=identity)
+
+
+@console_office.route("/v1/console/requests/{tracking_number}/erasure", methods=["POST"], content_types=FORM_TYPES)
+@console_page(console_office)
+def console_erase(page: ConsolePage, tracking_number: str) -> Response:
+    """Erases who asked on the data subject's request: a manager, a sign-in within 5 minutes."""
+    from chalicelib.services.office import erase_identity
+
+    if (again := page.require_fresh()) is not None:
+        return again
+    body = {"reason": page.form.get("erasure_reason", "")}
+    return _acted(page, tracking_number, erase_identity, body, "مُحيت هوية مقدم الطلب.", ("erasure_reason",))
+
+
+@console_office.route("/v1/console/requests/{tracking_number}/transfer", methods=["POST"], content_types=FORM_TYPES)
+@console_page(console_office)
+def console_transfer(page: ConsolePage, tracking_number: str) -> Response:
+    """Headquarters sends a misrouted request to the district that should handle it, with a reason."""
+    from chalicelib.services.office import transfer_request
+
+    body = {"to_district": page.form.get("to_district", ""), "reason": page.form.get("transfer_reason", ""),
+            "version": _version_of(page)}  # fmt: skip
+    return _acted(page, tracking_number, transfer_request, body, "حُوّل الطلب.", ("to_district", "transfer_reason"))
+
+
+@console_office.route("/v1/console/search", methods=["GET"])
+@console_page(console_office)
+def console_search(page: ConsolePage) -> Response:
+    """A tracking number (Arabic-Indic digits and spaces allowed) to its request view: across every
+    district for headquarters, the member's own district otherwise (the view decides)."""
+    from chalicelib.api.http.console_session import see_other
+    from chalicelib.domain.digits import digits_only
+
+    number = digits_only((page.request.query_params or {}).get("tracking_number", ""))
+    if not (number.isascii() and number.isdigit()):
+        return page.html(pages.render("problem.html.j2", session=page.session, csrf=page.csrf,
+                                      title="البحث", message="اكتب رقم المتابعة."), 400)  # fmt: skip
+    return see_other(f"/v1/console/requests/{number}")
+
+
+def _rows(entries: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    from chalicelib.services.catalogue import current_catalogue
+
+    catalogue, today = current_catalogue(), cairo_today(now)
+    holidays = catalogue.holidays()
+    rows = []
+    for entry in entries:
+        status = Status(entry["status"])
+        service = catalogue.service(entry["service_code"], on=today)
+        due = office_views.due_state(status, date.fromisoformat(entry["sla_due_date"]), today, holidays, False)
+        rows.append({**entry, "grouped": office_views.grouped(entry["tracking_number"]), "due": due,
+                     "service_name_ar": service.name_ar if service else entry["service_code"],
+                     "status_ar": STATUS_NAMES_AR[status]})  # fmt: skip
+    return rows
+
+
+@console_office.route("/v1/console/my-work", methods=["GET"])
+@console_page(console_office)
+def console_my_work(page: ConsolePage) -> Response:
+    """The open requests the officer (or manager) holds, most urgent first."""
+    from chalicelib.services.office_queue import my_work
+
+    now = datetime.now(UTC)
+    try:
+        entries = my_work(page.staff, now)
+    except REFUSED as error:
+        return _refused_page(page, error)
+    body = pages.render("office/my_work.html.j2", session=page.session, csrf=page.csrf, rows=_rows(entries, now))
+    return page.html(body)
+
+
+@console_office.route("/v1/console/workload", methods=["GET"])
+@console_page(console_office)
+def console_workload(page: ConsolePage) -> Response:
+    """The district's open and overdue requests per officer who holds them (manager, hq)."""
+    from chalicelib.services.office_queue import workload
+
+    district = (page.request.query_params or {}).get("district")
+    try:
+        load = workload(page.staff, district, datetime.now(UTC))
+    except REFUSED as error:
+        return _refused_page(page, error)
+    body = pages.render("office/workload.html.j2", session=page.session, csrf=page.csrf, load=load)
+    return page.html(body)
