@@ -126,6 +126,9 @@ def _one_request_of_every_route(client: Client, staff: StaffHeaders) -> set[tupl
         200,
         409,
     )
+    nobody = {"officer": "", "version": 1}  # refused before the staff pool is asked who its officers are
+    assigning = office + "/{tracking_number}/assignment"
+    assert ask("POST", assigning, f"{one}/assignment", nobody, **officer).status_code in (400, 403, 409)
     service = load_catalogue(rollout_phase=1).service(paid_service_code(), on=CATALOGUE_DAY)
     assert service is not None
     code = service.documents[1].code
