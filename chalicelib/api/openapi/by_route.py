@@ -8,6 +8,7 @@ from chalice.app import RouteEntry
 from chalicelib.api.openapi import (
     citizen,
     console,
+    console_counter,
     description,
     documents,
     figures,
@@ -23,6 +24,7 @@ from chalicelib.api.openapi.entries import Entry
 AREAS = (
     citizen,
     console,
+    console_counter,
     description,
     documents,
     figures,
