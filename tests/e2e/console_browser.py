@@ -129,6 +129,7 @@ def assert_focus_visible(page: Page) -> None:
         assert focused["shown"], f"{page.url}: no visible focus on {focused['what']}"
         assert focused["inView"], f"{page.url}: focus off the screen on {focused['what']}"
         assert focused["notHidden"], f"{page.url}: focus hidden under something on {focused['what']}"
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
 
 
 def small_targets(page: Page) -> list[str]:
