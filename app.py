@@ -4,6 +4,7 @@ from chalice import Chalice
 
 from chalicelib.api.routes.citizen import citizen_api
 from chalicelib.api.routes.console import console
+from chalicelib.api.routes.console_counter import console_counter
 from chalicelib.api.routes.console_office import console_office
 from chalicelib.api.routes.deliveries import deliveries
 from chalicelib.api.routes.description import description_api
@@ -44,6 +45,7 @@ app.register_blueprint(startup_guard)
 app.register_blueprint(figures_api)
 app.register_blueprint(figures_screen_api)
 app.register_blueprint(console)
+app.register_blueprint(console_counter)
 app.register_blueprint(console_office)
 app.register_middleware(log_each_request, "http")
 app.register_middleware(trace_each_invocation, "all")

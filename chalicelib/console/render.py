@@ -18,6 +18,7 @@ from chalicelib.domain.calendar import CAIRO
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
 PORTAL_CSS = Path(__file__).resolve().parent.parent / "portal" / "static" / "portal.css"
+PORTAL_TEMPLATES = Path(__file__).resolve().parent.parent / "portal" / "templates"  # its form macros
 BASE_PATH = "/v1/console/"
 
 ROLE_NAMES_AR = {
@@ -33,7 +34,7 @@ def _environment() -> Any:
     import jinja2
 
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader([TEMPLATES, PORTAL_TEMPLATES]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -41,6 +42,12 @@ def _environment() -> Any:
     )
     environment.filters["cairo_time"] = lambda epoch: datetime.fromtimestamp(int(epoch), CAIRO).strftime("%H:%M")
     environment.globals.update(base=BASE_PATH, role_names=ROLE_NAMES_AR)
+    # The portal's form macros (_macros.html.j2, the counter's fields) compile only with its filters.
+    from chalicelib.portal.render import _environment as portal_environment
+
+    environment.filters.update(
+        {name: f for name, f in portal_environment().filters.items() if name not in environment.filters}
+    )
     return environment
 
 
@@ -54,7 +61,8 @@ def render(template: str, **context: Any) -> str:
 @functools.cache
 def stylesheet() -> str:
     """The portal's stylesheet and the console's additions, one file (one request)."""
-    return PORTAL_CSS.read_text(encoding="utf-8") + "\n" + (STATIC / "console.css").read_text(encoding="utf-8")
+    files = (PORTAL_CSS, STATIC / "console.css", STATIC / "counter.css")
+    return "\n".join(path.read_text(encoding="utf-8") for path in files)
 
 
 @functools.cache

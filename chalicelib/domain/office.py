@@ -227,21 +227,29 @@ def _text(raw: Any, limit: int, name: str, problems: dict[str, FieldProblem], re
 
 
 def read_documents_received(raw: Any, documents: tuple[Document, ...]) -> tuple[Document, ...]:
-    """The documents a clerk took in, given as their positions in the service's list
-    (as GET /v1/services shows it), in the list's order."""
+    """The documents a clerk took in, given by their codes in the service's list (as the paper
+    route takes them), in the list's order. Their positions in the list (`[0, 1]`) are still
+    read for one release, deprecated in OpenAPI: a list is all codes or all positions."""
     if raw is None:
         return ()
-    positions_valid = isinstance(raw, list) and all(
-        isinstance(position, int) and not isinstance(position, bool) and 0 <= position < len(documents)
-        for position in raw
-    )
-    if not positions_valid or len(set(raw)) != len(raw):
+    codes = {document.code: document for document in documents}
+    by_code = isinstance(raw, list) and bool(raw) and all(isinstance(code, str) for code in raw)
+    if by_code:
+        valid = all(code in codes for code in raw)
+    else:
+        valid = isinstance(raw, list) and all(
+            isinstance(position, int) and not isinstance(position, bool) and 0 <= position < len(documents)
+            for position in raw
+        )
+    if not valid or len(set(raw)) != len(raw):
         raise invalid_fields(
             {
                 "documents_received": FieldProblem(
                     "اختر المستندات المستلمة من قائمة مستندات الخدمة.",
-                    "List the documents received by their positions in the service's document list.",
+                    "List the documents received by their codes in the service's document list.",
                 )
             }
         )
+    if by_code:
+        return tuple(document for document in documents if document.code in set(raw))
     return tuple(documents[position] for position in sorted(raw))

@@ -115,3 +115,21 @@ def test_a_window_files_for_another_district_and_the_receipt_says_where_it_will_
     services = client.http.get("/v1/services?district=dokki").json_body["services"]
     shop = next(service for service in services if service["code"] == "shop_licence")["documents"]
     assert received == sorted([shop[0]["code"], shop[2]["code"]])
+
+
+def test_the_window_takes_documents_by_code_and_still_by_position(client: Client, staff: StaffHeaders) -> None:
+    clerk = staff("clerk", "dokki")
+
+    by_code = post_json(
+        client, "/v1/office/requests", at_the_window(documents_received=["tax_card", "shop_sketch"]), clerk
+    )
+    mixed = post_json(client, "/v1/office/requests", at_the_window(documents_received=["tax_card", 0]), clerk)
+    unknown = post_json(client, "/v1/office/requests", at_the_window(documents_received=["passport"]), clerk)
+
+    assert by_code.status_code == 201
+    seen = client.http.get(
+        f"/v1/office/requests/{by_code.json_body['tracking_number']}", headers=staff("officer", "dokki")
+    )
+    assert seen.json_body["documents_received"] == ["رسم كروكي لموقع المحل ومساحته", "صورة البطاقة الضريبية"]
+    assert [mixed.status_code, unknown.status_code] == [400, 400]
+    assert "documents_received" in unknown.json_body["error"]["fields"]

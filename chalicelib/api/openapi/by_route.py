@@ -8,6 +8,7 @@ from chalice.app import RouteEntry
 from chalicelib.api.openapi import (
     citizen,
     console,
+    console_counter,
     console_office,
     description,
     documents,
@@ -24,6 +25,7 @@ from chalicelib.api.openapi.entries import Entry
 AREAS = (
     citizen,
     console,
+    console_counter,
     console_office,
     description,
     documents,

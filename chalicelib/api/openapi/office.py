@@ -40,19 +40,32 @@ ENTRIES: dict[tuple[str, str], Entry] = {
         parameters=(IDEMPOTENCY_KEY_PARAMETER,),
         body=json_body(
             "An application for any active district (any window serves the governorate), with the paper "
-            "documents handed in, by their positions in the service's document list",
+            "documents handed in, by their codes in the service's document list",
             {
                 "allOf": [
                     ref("Application"),
                     {
                         "type": "object",
                         "properties": {
-                            "documents_received": {"type": "array", "items": {"type": "integer", "minimum": 0}}
+                            "documents_received": {
+                                "description": "The codes of the documents handed in on paper. Deprecated: "
+                                "their positions in the service's list (`[0, 2]`) are still read until the "
+                                "next release; a list is all codes or all positions.",
+                                "oneOf": [
+                                    {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+                                    {
+                                        "type": "array",
+                                        "items": {"type": "integer", "minimum": 0},
+                                        "uniqueItems": True,
+                                        "deprecated": True,
+                                    },
+                                ],
+                            }
                         },
                     },
                 ]
             },
-            {**EXAMPLE_APPLICATION, "documents_received": [0, 2]},
+            {**EXAMPLE_APPLICATION, "documents_received": ["national_id_copy", "shop_sketch"]},
         ),
         answers=with_busy(
             {

@@ -1,0 +1,273 @@
+"""The counter in the office console (issue 21, section 2): a walk-in filed for any active
+district, its receipt and the receipt printed again, through Chalice's test client signed in
+through the staff pool made in moto (as tests/api/test_console.py does)."""
+
+from __future__ import annotations
+
+import gzip
+import html
+import re
+from typing import Any
+
+import boto3
+import pytest
+from chalice.test import Client
+
+from chalicelib.domain.staff import Role
+from chalicelib.domain.tracking import grouped_for_reading
+from tests.api.conftest import StaffHeaders
+from tests.api.test_console import Browser
+from tests.conftest import TEST_REGION
+from tests.factories import national_id, submission
+from tools.local.staff_pool import create_account, create_pool, local_pool_environment, local_staff_password
+
+CLERK = "clerk.dokki@staff.shobbak.local"
+OTHER_CLERK = "clerk.warraq@staff.shobbak.local"
+OFFICER = "officer.dokki@staff.shobbak.local"
+PORTAL = "http://127.0.0.1:8080"
+
+
+@pytest.fixture
+def secrets(aws: None, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    for name, value in local_pool_environment().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("PORTAL_BASE_URL", PORTAL)
+    cognito = boto3.client("cognito-idp", region_name=TEST_REGION)
+    pool = create_pool(cognito)
+    accounts = {CLERK: (Role.CLERK, "dokki"), OTHER_CLERK: (Role.CLERK, "warraq"), OFFICER: (Role.OFFICER, "dokki")}
+    return {
+        email: create_account(cognito, pool, email, role, district, local_staff_password())
+        for email, (role, district) in accounts.items()
+    }
+
+
+def signed_in(client: Client, secrets: dict[str, str], email: str) -> Browser:
+    from tools.local.staff_pool import totp_code
+
+    browser = Browser(client)
+    browser.get("/v1/console/")
+    browser.post("/v1/console/sign-in", {"email": email, "password": local_staff_password()})
+    browser.post("/v1/console/sign-in/code", {"code": totp_code(secrets[email])})
+    return browser
+
+
+def walk_in(**changes: str) -> dict[str, str]:
+    """The shop_licence form's fields as a clerk types them, for another district (warraq)."""
+    body = submission("shop_licence", "warraq")
+    fields = {"district_code": "warraq", "notify_by": "sms", "consent": "yes"}
+    fields |= {f"applicant.{name}": str(value) for name, value in body["applicant"].items()}
+    fields |= {f"details.{name}": str(value) for name, value in body["details"].items()}
+    fields |= {"document.national_id_copy": "yes", "document.shop_sketch": "yes"}
+    return fields | changes
+
+
+def idempotency_key(page: str) -> str:
+    return re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+
+
+def file_walk_in(browser: Browser, **changes: str) -> Any:
+    form = browser.get("/v1/console/counter/services/shop_licence").body.decode()
+    return browser.post(
+        "/v1/console/counter/services/shop_licence", {"idempotency_key": idempotency_key(form), **walk_in(**changes)}
+    )
+
+
+def tracking_number_of(page: str) -> str:
+    grouped = re.search(r'<p class="receipt-number">رقم المتابعة<strong dir="ltr">([0-9 ]+)</strong>', page).group(1)
+    return grouped.replace(" ", "")
+
+
+def test_the_service_is_found_by_typing_and_one_match_opens_its_form(client: Client, secrets: dict[str, str]) -> None:
+    browser = signed_in(client, secrets, CLERK)
+    search = browser.get("/v1/console/counter")
+    assert search.status_code == 200
+    assert 'type="search"' in search.body.decode()
+
+    one = browser.get("/v1/console/counter?q=" + "ترخيص محل")  # the test client sends the query as typed
+    assert one.status_code == 303
+    assert one.headers["Location"] == "/v1/console/counter/services/shop_licence"
+    several = browser.get("/v1/console/counter?q=" + "ترخيص").body.decode()
+    assert "ترخيص محل عام" in several
+    assert "/v1/console/counter/services/shop_licence" in several
+    # Hamzas, ة/ه and Arabic-Indic digits are typed every which way.
+    assert browser.get("/v1/console/counter?q=" + "رخصه هدم").status_code == 303
+
+
+def test_a_clerk_files_a_walk_in_for_another_district_and_gets_the_receipt(
+    client: Client, secrets: dict[str, str], staff: StaffHeaders
+) -> None:
+    browser = signed_in(client, secrets, CLERK)
+
+    answer = file_walk_in(browser)
+
+    page = answer.body.decode()
+    assert answer.status_code == 201, page
+    number = tracking_number_of(page)
+    assert grouped_for_reading(number) in page
+    assert "ترخيص محل عام" in page
+    assert "شباك التقديم</dt><dd>الدقي" in page
+    assert "الحي الذي يفحصه</dt><dd>الوراق" in page
+    assert "صورة بطاقة الرقم القومي" in page
+    assert "رسم كروكي لموقع المحل ومساحته" in page
+    assert "عقد ملكية المحل" not in page
+    assert "بتوقيت القاهرة" in page
+    assert not re.search("[\u0660-\u0669]", page)  # Western digits
+    assert "نسخة</strong>" not in page
+    assert national_id() not in page
+    assert PORTAL in page
+
+    officer = client.http.get(f"/v1/office/requests/{number}", headers=staff("officer", "warraq"))
+    assert officer.json_body["channel"] == "window"
+    assert officer.json_body["documents_received"] == ["صورة بطاقة الرقم القومي", "رسم كروكي لموقع المحل ومساحته"]
+    assert officer.json_body["district_code"] == "warraq"
+
+
+def test_the_receipt_shows_the_fee_how_to_pay_and_a_qr_code_of_the_track_page(
+    client: Client, secrets: dict[str, str]
+) -> None:
+    browser = signed_in(client, secrets, CLERK)
+    page = file_walk_in(browser).body.decode()
+    number = tracking_number_of(page)
+
+    reference = re.search(r'<bdi dir="ltr" class="receipt-reference">([0-9 ]+)</bdi>', page).group(1)
+    assert reference.replace(" ", "").startswith(number)
+    assert reference == grouped_for_reading(reference)
+    assert "جنيه مصري" in page
+    assert "فوري" in page
+    assert "قبل " in page
+    qr = re.search(r'<img class="receipt-qr" src="(data:image/svg\+xml[^"]+)"', page).group(1)
+    track_url = f"{PORTAL}/track.html?tracking_number={number}"
+    assert decoded_qr(html.unescape(qr), track_url) == track_url
+
+
+def decoded_qr(data_uri: str, expected: str) -> str:
+    """No QR decoder is installed: segno's code is deterministic, so the image is compared with
+    segno's code of the expected URL (and of a near miss, which must differ)."""
+    from chalicelib.api.routes.console_counter import track_qr_data_uri
+
+    assert track_qr_data_uri(expected + "0") != data_uri
+    return expected if track_qr_data_uri(expected) == data_uri else ""
+
+
+def test_a_receipt_printed_again_is_marked_copy(client: Client, secrets: dict[str, str]) -> None:
+    browser = signed_in(client, secrets, CLERK)
+    number = tracking_number_of(file_walk_in(browser).body.decode())
+
+    again = browser.get(f"/v1/console/counter/receipts?tracking_number={number}")
+
+    page = again.body.decode()
+    assert again.status_code == 200
+    assert "نسخة</strong>" in page
+    assert grouped_for_reading(number) in page
+    assert "صورة بطاقة الرقم القومي" in page
+    assert "<bdi>منى أحمد عبد الله</bdi>" in page
+
+
+def test_a_clerk_of_another_district_cannot_reprint_or_read_the_request(
+    client: Client, secrets: dict[str, str]
+) -> None:
+    number = tracking_number_of(file_walk_in(signed_in(client, secrets, CLERK)).body.decode())
+    other = signed_in(client, secrets, OTHER_CLERK)  # warraq examines it, but dokki's window filed it
+
+    refused = other.get(f"/v1/console/counter/receipts?tracking_number={number}")
+
+    assert refused.status_code == 404
+    assert "منى" not in refused.body.decode()
+    assert grouped_for_reading(number) not in refused.body.decode()
+
+
+def test_an_officer_has_no_counter(client: Client, secrets: dict[str, str]) -> None:
+    officer = signed_in(client, secrets, OFFICER)
+
+    assert officer.get("/v1/console/counter").status_code == 403
+    assert officer.get("/v1/console/counter/services/shop_licence").status_code == 403
+
+
+def test_mistakes_come_back_in_arabic_naming_each_field_and_linking_to_it(
+    client: Client, secrets: dict[str, str]
+) -> None:
+    browser = signed_in(client, secrets, CLERK)
+
+    answer = file_walk_in(browser, **{"applicant.phone": "123", "applicant.full_name": "", "consent": ""})
+
+    page = answer.body.decode()
+    assert answer.status_code == 400
+    assert "<title>خطأ:" in page
+    assert '<a href="#f-applicant-phone">رقم الهاتف المحمول:' in page
+    assert '<a href="#f-applicant-full_name">الاسم الكامل:' in page
+    assert '<a href="#f-consent">' in page
+    assert 'id="f-applicant-phone"' in page
+    assert 'value="123"' in page  # what was typed comes back
+    assert "checked" in page  # and the documents ticked
+    # The national ID typed is read back: birth date and governorate, Western digits.
+    assert "1 يناير 1990" in page
+    assert "الجيزة" in page
+
+
+def test_arabic_indic_digits_are_read_as_the_portal_reads_them(client: Client, secrets: dict[str, str]) -> None:
+    browser = signed_in(client, secrets, CLERK)
+    indic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+    answer = file_walk_in(
+        browser, **{"applicant.national_id": national_id().translate(indic), "applicant.phone": "٠١٠١٢٣٤٥٦٧٨"}
+    )
+
+    assert answer.status_code == 201
+
+
+def test_a_wrong_check_digit_or_a_landline_is_refused_like_on_the_portal(
+    client: Client, secrets: dict[str, str]
+) -> None:
+    browser = signed_in(client, secrets, CLERK)
+    wrong_length = file_walk_in(browser, **{"applicant.national_id": national_id()[:-1]})
+    assert wrong_length.status_code == 400
+    assert '<a href="#f-applicant-national_id">الرقم القومي:' in wrong_length.body.decode()
+
+
+def test_sending_the_form_twice_files_once(client: Client, secrets: dict[str, str]) -> None:
+    browser = signed_in(client, secrets, CLERK)
+    form = browser.get("/v1/console/counter/services/shop_licence").body.decode()
+    fields = {"idempotency_key": idempotency_key(form), **walk_in()}
+
+    first = browser.post("/v1/console/counter/services/shop_licence", fields)
+    second = browser.post("/v1/console/counter/services/shop_licence", fields)
+
+    assert tracking_number_of(first.body.decode()) == tracking_number_of(second.body.decode())
+
+
+def test_filing_without_the_csrf_token_files_nothing(client: Client, secrets: dict[str, str]) -> None:
+    browser = signed_in(client, secrets, CLERK)
+    browser.get("/v1/console/counter/services/shop_licence")
+
+    forged = browser.post("/v1/console/counter/services/shop_licence", walk_in(), csrf="")
+
+    assert forged.status_code == 403
+    requests = boto3.client("dynamodb", region_name=TEST_REGION)
+    assert requests.scan(TableName="shobbak-local-requests", Select="COUNT")["Count"] == 0
+
+
+def test_the_counter_s_pages_are_small_strict_and_keyboard_ready(client: Client, secrets: dict[str, str]) -> None:
+    browser = signed_in(client, secrets, CLERK)
+    pages = {
+        "search": browser.get("/v1/console/counter"),
+        "form": browser.get("/v1/console/counter/services/shop_licence"),
+    }
+    pages["receipt"] = file_walk_in(browser)
+    pages["mistakes"] = file_walk_in(browser, **{"applicant.phone": "1"})
+
+    for name, answer in pages.items():
+        page = answer.body.decode()
+        assert len(gzip.compress(answer.body)) <= 14 * 1024, name
+        assert "script-src 'self'" in answer.headers["Content-Security-Policy"], name
+        assert "<script>" not in page, name
+        assert "style=" not in page, name
+        assert "<style" not in page, name
+        assert '<html lang="ar" dir="rtl">' in page, name
+    form = pages["form"].body.decode()
+    assert 'autocomplete="name"' in form
+    assert 'autocomplete="tel-national"' in form
+    assert form.count('type="submit"') == 2  # sign-out's, in its own form, and the filing's: Enter files
+    assert 'name="csrf"' in form
+    stylesheet = browser.get("/v1/console/console.css").body.decode()
+    assert "@media print" in stylesheet
+    assert "@page" in stylesheet
