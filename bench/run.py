@@ -127,12 +127,14 @@ def print_table(results: dict[str, Any], path: Path) -> None:
 
 
 def measure_sms() -> dict[str, int]:
-    """Every message text, rendered with the longest values it can take, in SMS segments."""
+    """Every message text, rendered with the longest values it can take, in SMS segments
+    ("received" twice: with a fee it says how to pay, without one it names the request)."""
+    from dataclasses import replace
     from datetime import date
 
     from chalicelib.domain.calendar import ARABIC_MONTHS
     from chalicelib.domain.catalogue import load_catalogue
-    from chalicelib.domain.messages import Event, MessageValues, sms_segments, sms_text
+    from chalicelib.domain.messages import PORTAL_ADDRESS_MAX, Event, MessageValues, sms_segments, sms_text
 
     longest_month = max(range(12), key=lambda month: len(ARABIC_MONTHS[month]))
     worst = MessageValues(
@@ -141,8 +143,11 @@ def measure_sms() -> dict[str, int]:
         amount_egp=99_999,
         pay_by=date(2026, longest_month + 1, 28),
         district_name_ar=max((d.name_ar for d in load_catalogue(rollout_phase=99).districts()), key=len),
+        portal_address="p" * PORTAL_ADDRESS_MAX,
     )
-    return {"templates": len(Event), "max_segments": max(sms_segments(sms_text(event, worst)) for event in Event)}
+    texts = [sms_text(event, worst) for event in Event]
+    texts.append(sms_text(Event.SUBMITTED, replace(worst, reference=None, amount_egp=None)))
+    return {"templates": len(texts), "max_segments": max(sms_segments(text) for text in texts)}
 
 
 def main() -> None:

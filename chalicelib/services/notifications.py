@@ -24,7 +24,7 @@ from chalicelib.adapters.voice import VoiceCaller, VoiceCallRequests
 from chalicelib.aws_clients import aws_client
 from chalicelib.config import messaging_settings
 from chalicelib.domain.calendar import CAIRO
-from chalicelib.domain.messages import Event, MessageValues, sms_text, voice_ssml
+from chalicelib.domain.messages import RETIRED_EVENTS, Event, MessageValues, sms_text, voice_ssml
 from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.limits import give_back_message_slot, take_message_slot
@@ -72,7 +72,7 @@ def deliver(key: str, now: datetime, senders: Senders | None = None) -> str:
     if message is None:
         return "not_due_or_taken"
     applicant = load_applicant(message.tracking_number)
-    if applicant is None or applicant.notify_by == "none":
+    if applicant is None or applicant.notify_by == "none" or message.event in RETIRED_EVENTS:
         settle(message, OutboxMessage.SKIPPED)
         return "skipped"
     if message.event == Event.PAYMENT_REMINDER and _too_late_to_remind(message.tracking_number, now):
@@ -144,6 +144,7 @@ def _values(message: OutboxMessage) -> MessageValues:
         amount_egp=int(amount) if amount is not None else None,
         pay_by=date.fromisoformat(pay_by) if pay_by else None,
         district_name_ar=values.get("district_name_ar"),
+        portal_address=messaging_settings().portal_address,
     )
 
 

@@ -8,6 +8,7 @@ import boto3
 from chalice.test import Client
 
 from chalicelib.domain.tracking import grouped_for_reading
+from chalicelib.store.models import OutboxMessage
 from tests.api.calls import post_json
 from tests.api.conftest import StaffHeaders
 from tests.factories import national_id, submission
@@ -115,3 +116,23 @@ def test_a_window_files_for_another_district_and_the_receipt_says_where_it_will_
     services = client.http.get("/v1/services?district=dokki").json_body["services"]
     shop = next(service for service in services if service["code"] == "shop_licence")["documents"]
     assert received == sorted([shop[0]["code"], shop[2]["code"]])
+
+
+def events_written(tracking_number: str) -> list[str]:
+    return sorted(message.event for message in OutboxMessage.scan(OutboxMessage.tracking_number == tracking_number))
+
+
+def test_a_window_filing_sends_no_received_message_unless_the_citizen_asks(client: Client, staff: StaffHeaders) -> None:
+    """The citizen leaves with the printed receipt (tracking number, fee and Fawry reference), so
+    "received" by message would say nothing new (docs/messages.md); the reminder still comes."""
+    clerk = staff("clerk", "dokki")
+
+    silent = post_json(client, "/v1/office/requests", at_the_window(), clerk).json_body["tracking_number"]
+    asked = post_json(client, "/v1/office/requests", at_the_window(receipt_by_message=True), clerk)
+    refused = post_json(client, "/v1/office/requests", at_the_window(receipt_by_message="yes"), clerk)
+
+    assert events_written(silent) == ["payment_reminder"]
+    assert asked.status_code == 201
+    assert events_written(asked.json_body["tracking_number"]) == ["payment_reminder", "submitted"]
+    assert refused.status_code == 400
+    assert "receipt_by_message" in refused.json_body["error"]["fields"]
