@@ -112,7 +112,17 @@ PER_APPLICATION = {
     "request_views": guess(1.2, "office request views / move", "opened before each move, sometimes twice"),
     "voice_share": guess(0.05, "share of citizens who choose voice calls", "older or unlettered citizens"),
     "opt_out_share": guess(0.05, "share of citizens who choose no messages", "notify_by = none"),
+    "whatsapp_share": guess(0.5, "share of citizens who choose WhatsApp (its mix only)",
+                            "issue 25's case: half the citizens on WhatsApp, which most Egyptians read before SMS; "
+                            "Shobbak has no figure of its own yet"),
+    "whatsapp_fallback_share": guess(0.10, "share of WhatsApp messages that fall back to SMS",
+                                     "numbers not on WhatsApp, phones off past the wait, failures; not measured yet"),
 }  # fmt: skip
+# What a fee-bearing application cost before issue 25 cut the messages, the figure its targets are
+# measured against (70% with all SMS, 35% with half on WhatsApp).
+COST_PER_APPLICATION_BEFORE = sourced(
+    1.09, "USD / application", "docs/capacity.md before issue 25 (commit 8c2eb73): today's mix, $0.25 a part"
+)
 # The path of an application through the office after payment (shares of applications).
 OUTCOMES = {
     "approved": guess(0.85, "share", "most complete applications are approved"),
