@@ -97,9 +97,11 @@ _OFFICE_VIEW = json_answer("The request as the back office sees it", ref("Office
     parameters=(IDEMPOTENCY_KEY_PARAMETER,),
     body=json_body(
         "An application for any active district (any window serves the governorate), with the paper "
-        "documents handed in, by their positions in the service's document list",
+        "documents handed in, by their positions in the service's document list; `receipt_by_message` "
+        "when the citizen wants 'received' by message besides the printed receipt",
         {"allOf": [ref("Application"), {"type": "object", "properties": {
-            "documents_received": {"type": "array", "items": {"type": "integer", "minimum": 0}}}}]},
+            "documents_received": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+            "receipt_by_message": {"type": "boolean"}}}]},
         {**EXAMPLE_APPLICATION, "documents_received": [0, 2]},
     ),
     answers=with_busy({
