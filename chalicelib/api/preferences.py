@@ -18,13 +18,14 @@ preferences_api = Blueprint(__name__)
     "/v1/requests/{tracking_number}/notifications", methods=["POST"], content_types=ACCEPTED_MEDIA_TYPES, cors=True
 )
 @documented(
-    "Choose how to be told about a request: SMS, a voice call, or nothing",
+    "Choose how to be told about a request: SMS, WhatsApp, a voice call, or nothing",
     tag="citizen",
     parameters=(TRACKING_NUMBER_PARAMETER,),
     body=json_body(
         "Proof that the request is yours, and the choice",
-        {"type": "object", "properties": {"national_id_last4": NATIONAL_ID_LAST4,
-                                          "notify_by": {"type": "string", "enum": ["sms", "voice", "none"]}},
+        {"type": "object", "properties": {
+            "national_id_last4": NATIONAL_ID_LAST4,
+            "notify_by": {"type": "string", "enum": ["sms", "voice", "whatsapp", "none"]}},
          "required": ["national_id_last4", "notify_by"]},
         {"national_id_last4": "٢٣٤٩", "notify_by": "voice"},
     ),

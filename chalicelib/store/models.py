@@ -336,7 +336,9 @@ class OutboxMessage(StoredModel):
     status = UnicodeAttribute()
     due_at = UTCDateTimeAttribute()
     attempts = NumberAttribute(default=0)
-    channel = UnicodeAttribute(null=True)  # how it went out: sms or voice
+    # How it went out: sms, voice or whatsapp; "whatsapp" on a pending message: sent on WhatsApp,
+    # waiting for its receipt, and due for the SMS fallback when the wait is over.
+    channel = UnicodeAttribute(null=True)
     provider_message_id = UnicodeAttribute(null=True)
     last_error = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
