@@ -10,6 +10,7 @@ whose statuses carry back the message's `biz_opaque_callback_data`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,13 +22,15 @@ META_API_VERSION = "v20.0"
 class WhatsAppSender:
     """Sends one template message from the governorate's WhatsApp business number."""
 
-    social: Any  # a boto3 socialmessaging client
+    # Gives the boto3 socialmessaging client, made on the first WhatsApp message only: a process
+    # that sends none (most of them) never pays for parsing the service's model.
+    social: Callable[[], Any]
     phone_number_id: str  # the business number's id in End User Messaging Social (phone-number-id-...)
 
     def send(self, message: dict[str, Any]) -> str:
         """Hands the message (Meta's Cloud API message object) over; returns its message id.
         Raises botocore's errors when the service refuses it or cannot be reached."""
-        answer = self.social.send_whatsapp_message(
+        answer = self.social().send_whatsapp_message(
             originationPhoneNumberId=self.phone_number_id,
             message=json.dumps(message, ensure_ascii=False).encode("utf-8"),
             metaApiVersion=META_API_VERSION,

@@ -73,7 +73,7 @@ def default_senders() -> Senders:
     return Senders(
         sms=SmsSender(sns, configured.sms_sender_id),
         voice=VoiceCallRequests(sns, configured.voice_calls_topic_arn),
-        whatsapp=WhatsAppSender(aws_client("socialmessaging"), configured.whatsapp_phone_number_id),
+        whatsapp=WhatsAppSender(lambda: aws_client("socialmessaging"), configured.whatsapp_phone_number_id),
     )
 
 

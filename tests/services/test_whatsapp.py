@@ -85,7 +85,7 @@ def senders(social: SocialMessaging) -> Senders:
     return Senders(
         sms=SmsSender(sns, SENDER_ID),
         voice=VoiceCallRequests(sns, TOPIC_ARN),
-        whatsapp=WhatsAppSender(social, PHONE_NUMBER_ID),
+        whatsapp=WhatsAppSender(lambda: social, PHONE_NUMBER_ID),
     )
 
 
