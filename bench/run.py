@@ -8,6 +8,9 @@ machine, so that the machine's speed cancels out:
     route, the handler's against plain boto3 sending the same DynamoDB calls;
   * latency, dynamodb_calls (bench/latency.py): the warm handler through Chalice's test client
     against moto, over plain boto3 sending the same calls against the same tables.
+Two figures are counts, not ratios: `sms` (every text's SMS segments, target 1) and
+`messages_per_application` (bench/messages.py: the messages `make demo`'s history sends, per
+application; `messages` says what it was measured over).
 The baseline's calls are recorded from the handler itself, so they carry the very items its
 PynamoDB models serialized and cannot drift from them.
 
@@ -123,16 +126,22 @@ def print_table(results: dict[str, Any], path: Path) -> None:
     )
     sms = results["sms"]
     print(f"SMS: {sms['templates']} texts, at most {sms['max_segments']} segment(s) each (target 1)")
+    print(
+        f"Messages: {results['messages_per_application']} per application over make demo's first "
+        f"{results['messages']['applications']} requests ({results['messages']['sent_by_channel']})"
+    )
     print(f"written to {path}")
 
 
 def measure_sms() -> dict[str, int]:
-    """Every message text, rendered with the longest values it can take, in SMS segments."""
+    """Every message text, rendered with the longest values it can take, in SMS segments
+    ("received" twice: with a fee it says how to pay, without one it names the request)."""
+    from dataclasses import replace
     from datetime import date
 
     from chalicelib.domain.calendar import ARABIC_MONTHS
     from chalicelib.domain.catalogue import load_catalogue
-    from chalicelib.domain.messages import Event, MessageValues, sms_segments, sms_text
+    from chalicelib.domain.messages import PORTAL_ADDRESS_MAX, Event, MessageValues, sms_segments, sms_text
 
     longest_month = max(range(12), key=lambda month: len(ARABIC_MONTHS[month]))
     worst = MessageValues(
@@ -141,8 +150,11 @@ def measure_sms() -> dict[str, int]:
         amount_egp=99_999,
         pay_by=date(2026, longest_month + 1, 28),
         district_name_ar=max((d.name_ar for d in load_catalogue(rollout_phase=99).districts()), key=len),
+        portal_address="p" * PORTAL_ADDRESS_MAX,
     )
-    return {"templates": len(Event), "max_segments": max(sms_segments(sms_text(event, worst)) for event in Event)}
+    texts = [sms_text(event, worst) for event in Event]
+    texts.append(sms_text(Event.SUBMITTED, replace(worst, reference=None, amount_egp=None)))
+    return {"templates": len(texts), "max_segments": max(sms_segments(text) for text in texts)}
 
 
 def main() -> None:
@@ -158,12 +170,17 @@ def main() -> None:
     from bench.latency import measure_requests
 
     latency, dynamodb_calls = measure_requests(rounds)
+    from bench.messages import APPLICATIONS, SHORT_APPLICATIONS, measure_messages
+
+    messages = measure_messages(SHORT_APPLICATIONS if arguments.short else APPLICATIONS)
     results = {
         "cold_start": cold["cold_start"],
         "memory": cold["memory"],
         "latency": latency,
         "dynamodb_calls": dynamodb_calls,
         "sms": measure_sms(),
+        "messages_per_application": messages.pop("messages_per_application"),
+        "messages": messages,
         "portal": measure_portal(rounds.portal_builds),
     }
     write_results(results, output)

@@ -5,6 +5,9 @@
   * "recalled": a public figure as remembered, not read again here (this machine reaches no
     web site): check it before relying on it;
   * "guess": a stated guess, to be replaced by the governorate's own figures.
+The message prices (SMS, voice, WhatsApp) were looked for on AWS's and Meta's own pricing pages on
+PRICES_LOOKED_UP, through a search of stored public pages (this machine browses no web site): what
+was found, and where, is in each one's `source`; what was not found stays a guess and says so.
 The model (demand.py, costs.py) and the hot-key simulation (hotkeys.py) use nothing else.
 """
 
@@ -13,6 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PRICES_DATE = "2026-11-30"  # the day these prices were written down for the model
+PRICES_LOOKED_UP = "2026-12-07"  # the day the message prices were looked for (issue 25)
+AWS_MESSAGING_PRICES = "https://aws.amazon.com/end-user-messaging/pricing/"
+META_WHATSAPP_PRICES = "https://developers.facebook.com/documentation/business-messaging/whatsapp/pricing"
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,17 @@ PER_APPLICATION = {
     "request_views": guess(1.2, "office request views / move", "opened before each move, sometimes twice"),
     "voice_share": guess(0.05, "share of citizens who choose voice calls", "older or unlettered citizens"),
     "opt_out_share": guess(0.05, "share of citizens who choose no messages", "notify_by = none"),
+    "whatsapp_share": guess(0.5, "share of citizens who choose WhatsApp (its mix only)",
+                            "issue 25's case: half the citizens on WhatsApp, which most Egyptians read before SMS; "
+                            "Shobbak has no figure of its own yet"),
+    "whatsapp_fallback_share": guess(0.10, "share of WhatsApp messages that fall back to SMS",
+                                     "numbers not on WhatsApp, phones off past the wait, failures; not measured yet"),
 }  # fmt: skip
+# What a fee-bearing application cost before issue 25 cut the messages, the figure its targets are
+# measured against (70% with all SMS, 35% with half on WhatsApp).
+COST_PER_APPLICATION_BEFORE = sourced(
+    1.09, "USD / application", "docs/capacity.md before issue 25 (commit 8c2eb73): today's mix, $0.25 a part"
+)
 # The path of an application through the office after payment (shares of applications).
 OUTCOMES = {
     "approved": guess(0.85, "share", "most complete applications are approved"),
@@ -125,12 +141,31 @@ PRICES = {
     "dynamodb_storage_gb_month": recalled(0.306, "USD / GB-month", "DynamoDB standard table class, Frankfurt"),
     "dynamodb_pitr_gb_month": recalled(0.2448, "USD / GB-month", "DynamoDB continuous backups, Frankfurt"),
     "sms_part_egypt": guess(0.25, "USD / SMS part",
-                            f"not read from AWS's SMS price list (unreachable from here) on {PRICES_DATE}: Egypt "
-                            "is among the dearest A2P destinations; a 2026 third-party plan quotes USD 0.3959 a "
-                            "message through Twilio; check AWS End User Messaging's page for Egypt before use"),
+                            f"NOT FOUND on {PRICES_LOOKED_UP}: AWS's price list for Egypt ({AWS_MESSAGING_PRICES}, "
+                            "which SNS's SMS pricing also points to: SNS sends SMS through End User Messaging) "
+                            "is a per-country table the search reached no copy of; only the billing pages "
+                            "(usage type OutboundSMS-EG, billed per part) were found. Egypt is among the dearest "
+                            "A2P destinations; a 2026 third-party plan quotes USD 0.3959 a message through Twilio. "
+                            "Still a guess: read the Egypt row of that page before use"),
     "voice_minute_egypt": guess(0.10, "USD / minute",
-                                f"AWS End User Messaging voice to Egyptian mobiles, {PRICES_DATE}: not read here"),
+                                f"NOT FOUND on {PRICES_LOOKED_UP}: AWS End User Messaging voice to Egyptian mobiles "
+                                f"({AWS_MESSAGING_PRICES}, the voice tab): no copy of the table was reached"),
     "voice_minutes_per_call": guess(1.0, "minutes / call", "a ~40 s message is billed as a whole minute"),
+    "whatsapp_utility_egypt": guess(0.0036, "USD / delivered utility template",
+                                    f"Meta's own rate card NOT READ on {PRICES_LOOKED_UP}: its pricing page "
+                                    f"({META_WHATSAPP_PRICES}) was found (per delivered template message since "
+                                    "2025-07-01, by category and the recipient's country code; failed or "
+                                    "undelivered ones are not charged) but not its rate table. Third-party copies "
+                                    "of the card: AED 0.0132 for Egypt utility effective 2026-10-01 (Meta's AED "
+                                    "card transcribed in huggingface.co/datasets/tobachat/whatsapp-api-rates), "
+                                    "USD 0.0036 at the AED's peg of 3.6725; older copies say USD 0.0057 "
+                                    "(help.eazybe.com/pt/waba/pricing, undated) before Meta's October 2025 cut "
+                                    "for Egypt"),
+    "whatsapp_aws_message": recalled(0.005, "USD / WhatsApp message sent",
+                                     f"AWS End User Messaging Social's own fee per message, beside Meta's "
+                                     f"(docs.aws.amazon.com/social-messaging/latest/userguide/billing.html names "
+                                     f"the two lines, MessageFee and MetaTemplateMessageFee); the figure is "
+                                     f"remembered from {AWS_MESSAGING_PRICES}, not read there on {PRICES_LOOKED_UP}"),
     "sns_publish": recalled(0.50 / 1e6, "USD / publish", "SNS requests beyond the free tier (voice topic)"),
     "cloudfront_gb": recalled(0.110, "USD / GB", "CloudFront data out, Middle East, first 10 TB"),
     "cloudfront_request": recalled(0.0125 / 10_000, "USD / HTTPS request", "CloudFront, Middle East"),

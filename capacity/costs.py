@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,27 @@ UNMEASURED_CPU_MS = 5.0
 SNS_PUBLISH_MS = 20.0  # a guess: one HTTPS call to SNS in the region
 
 
+SMS_LINE, VOICE_LINE, WHATSAPP_LINE = "SMS (SNS, Egypt)", "Voice calls", "WhatsApp"
+MESSAGE_LINES = (SMS_LINE, VOICE_LINE, WHATSAPP_LINE)
+
+
+def channel_mixes() -> dict[str, dict[str, float]]:
+    """The shares of citizens on each channel (notify_by) the report prices: everyone on SMS,
+    today's choices, and a stated share on WhatsApp (a guess), the rest as today."""
+    per = a.PER_APPLICATION
+    voice, none, whatsapp = (per[name].value for name in ("voice_share", "opt_out_share", "whatsapp_share"))
+    return {
+        "all SMS": {"sms": 1.0},
+        "today's (SMS, voice, none)": {"sms": 1 - voice - none, "voice": voice, "none": none},
+        f"{whatsapp:.0%} on WhatsApp (a guess)": {
+            "whatsapp": whatsapp, "sms": 1 - whatsapp - voice - none, "voice": voice, "none": none,
+        },
+    }  # fmt: skip
+
+
+TODAYS_MIX = "today's (SMS, voice, none)"
+
+
 @dataclass(frozen=True)
 class KindCost:
     per_day: float  # operations a day
@@ -58,6 +80,7 @@ class Bill:
     read_units_a_month: float
     sms_parts_a_month: float
     voice_calls_a_month: float
+    whatsapp_messages_a_month: float
     storage_gb_after_a_year: float
 
     @property
@@ -70,8 +93,12 @@ class Bill:
 
     @property
     def per_1000_without_messages(self) -> float:
-        messages = self.lines["SMS (SNS, Egypt)"] + self.lines["Voice calls"]
+        messages = sum(self.lines[line] for line in MESSAGE_LINES)
         return 1000 * (self.total - messages) / self.citizen_requests_a_month
+
+    @property
+    def per_application(self) -> float:
+        return self.total / self.applications_a_month
 
     def largest(self, count: int = 3) -> list[tuple[str, float]]:
         return sorted(self.lines.items(), key=lambda line: -line[1])[:count]
@@ -135,9 +162,14 @@ def messages_per_application(recording: Recording) -> tuple[float, float]:
 
 
 def monthly_bill(
-    recording: Recording, factor: float, stored_bytes_per_application: float, cpu: dict[str, float] | None = None
+    recording: Recording,
+    factor: float,
+    stored_bytes_per_application: float,
+    cpu: dict[str, float] | None = None,
+    mix: Mapping[str, float] | None = None,
 ) -> Bill:
-    """The bill of a month at `factor` × today's average load, with the peak hour's rates."""
+    """The bill of a month at `factor` × today's average load, with the peak hour's rates, the
+    citizens choosing their channels as `mix` says (today's choices unless given)."""
     demand = average_day()
     cpu = route_cpu_ms() if cpu is None else cpu
     costs = kind_costs(recording, demand, cpu, factor)
@@ -155,17 +187,23 @@ def monthly_bill(
     reads = sum(cost.per_day * cost.read_units for cost in costs.values()) * month
 
     messages, parts = messages_per_application(recording)
-    voice_share, opt_out = a.PER_APPLICATION["voice_share"].value, a.PER_APPLICATION["opt_out_share"].value
-    sms_parts = applications * messages * (1 - voice_share - opt_out) * parts
-    voice_calls = applications * messages * voice_share
+    shares = channel_mixes()[TODAYS_MIX] if mix is None else mix
+    fallback = a.PER_APPLICATION["whatsapp_fallback_share"].value
+    whatsapp_messages = applications * messages * shares.get("whatsapp", 0.0)
+    # A WhatsApp message that fails, or is not delivered in time, goes again as one SMS.
+    sms_parts = (applications * messages * shares.get("sms", 0.0) + whatsapp_messages * fallback) * parts
+    voice_calls = applications * messages * shares.get("voice", 0.0)
     page_views = applications * a.PER_APPLICATION["portal_page_views"].value
     edge_requests = page_views + api_requests
     year_of_storage_gb = applications * 12 * stored_bytes_per_application / 1e9
 
     lines = {
-        "SMS (SNS, Egypt)": sms_parts * price["sms_part_egypt"],
-        "Voice calls": voice_calls
+        SMS_LINE: sms_parts * price["sms_part_egypt"],
+        VOICE_LINE: voice_calls
         * (price["voice_minute_egypt"] * price["voice_minutes_per_call"] + price["sns_publish"]),
+        # AWS's fee on every message sent; Meta's only on those delivered.
+        WHATSAPP_LINE: whatsapp_messages
+        * (price["whatsapp_aws_message"] + (1 - fallback) * price["whatsapp_utility_egypt"]),
         "Lambda": invocations * price["lambda_request"] + gb_seconds * price["lambda_gb_second"],
         "API Gateway": api_requests * price["api_gateway_request"],
         "DynamoDB requests": writes * price["dynamodb_write_unit"] + reads * price["dynamodb_read_unit"],
@@ -195,5 +233,6 @@ def monthly_bill(
         read_units_a_month=reads,
         sms_parts_a_month=sms_parts,
         voice_calls_a_month=voice_calls,
+        whatsapp_messages_a_month=whatsapp_messages,
         storage_gb_after_a_year=year_of_storage_gb,
     )

@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from capacity import assumptions as a
-from capacity.costs import LOAD_RESULTS, Bill, monthly_bill, route_cpu_ms
+from capacity.costs import (
+    LOAD_RESULTS,
+    MESSAGE_LINES,
+    Bill,
+    channel_mixes,
+    messages_per_application,
+    monthly_bill,
+    route_cpu_ms,
+)
 from capacity.demand import all_units, average_day, peak_hour_share, services_in
 from capacity.footprints import Recording, record_footprints
 from capacity.growth import RouteAtSize, growth_table
@@ -44,10 +52,11 @@ RECONCILIATION_KEY = "<the day reconciled>"
 
 # What would make each line smaller: reasoning about this system, kept beside the figures.
 CUTS = {
-    "SMS (SNS, Egypt)": "Fewer messages, since every text already fits one UCS-2 part: fold the 'how to pay' "
-    "text into 'received' (one SMS instead of two for each fee-bearing application), and skip 'received' for "
-    "applications filed at the window, whose applicant leaves with a printed receipt. Then the price: a direct "
-    "contract with an Egyptian aggregator or operator for the registered sender ID.",
+    "SMS (SNS, Egypt)": "Every text fits one UCS-2 part and says something the citizen needs (docs/messages.md: "
+    "'how to pay' is part of 'received', 'paid' is cut, the window's receipt is printed). Next, the channel: "
+    "WhatsApp for the citizens who choose it, at a fraction of an SMS (see the channel mixes below); then the "
+    "price: AWS's Egypt rate read and compared with a direct contract with an Egyptian aggregator for the "
+    "registered sender ID.",
     "Voice calls": "Keep calls for those who ask for them (notify_by = voice) and the events that need action "
     "(needs_info, ready); a short script billed under a minute where the carrier bills per second.",
     "Lambda": "Less CPU per request (issue 12's cold-start and import work; the inquiry's and submission's "
@@ -60,6 +69,8 @@ CUTS = {
     "DynamoDB storage and PITR": "Projections narrower than ALL on the queue indexes, and TTL on closed "
     "requests once the retention period (Law 151/2020) is decided, with an export to S3 for the archive.",
     "CloudFront": "Pages are already within 14 KB; longer caching of content-hashed assets (issue 11).",
+    "WhatsApp": "Utility templates only (Meta's cheapest business-initiated category), no marketing; fewer "
+    "fallbacks to SMS as numbers known not to be on WhatsApp are told to choose SMS.",
     "WAF": "Mostly the fixed monthly fee and rules; fewer custom rules if the managed groups suffice.",
     "CloudWatch Logs": "One log line per request instead of two, a shorter retention, and the INFO level off in "
     "prod for the routes whose metrics say enough.",
@@ -188,6 +199,7 @@ def bill_section(today: Bill, grown: Bill) -> list[str]:
         ),
         ("SMS parts a month", number(today.sms_parts_a_month), number(grown.sms_parts_a_month)),
         ("voice calls a month", number(today.voice_calls_a_month), number(grown.voice_calls_a_month)),
+        ("WhatsApp messages a month", number(today.whatsapp_messages_a_month), number(grown.whatsapp_messages_a_month)),
     ]
     lines += [f"| {name} | {now} | {later} |" for name, now, later in rows]
     lines += ["", "| cost a month (USD) | today | at 10× |", "| --- | ---: | ---: |"]
@@ -199,8 +211,7 @@ def bill_section(today: Bill, grown: Bill) -> list[str]:
         f"**{usd(grown.per_1000_citizen_requests)}** |",
         f"| per 1,000 citizen requests, without SMS and voice | {usd(today.per_1000_without_messages)} | "
         f"{usd(grown.per_1000_without_messages)} |",
-        f"| per application | {usd(today.total / today.applications_a_month)} | "
-        f"{usd(grown.total / grown.applications_a_month)} |",
+        f"| per application | {usd(today.per_application)} | {usd(grown.per_application)} |",
         "",
         f"SMS are priced at {usd(a.PRICES['sms_part_egypt'].value)} a part ({a.PRICES['sms_part_egypt'].basis}, "
         f"{a.PRICES_DATE}): {a.PRICES['sms_part_egypt'].source}.",
@@ -212,6 +223,51 @@ def bill_section(today: Bill, grown: Bill) -> list[str]:
         share = cost / today.total
         lines.append(f"1. **{name}**: {usd(cost)} a month today ({share:.0%}). {CUTS[name]}")
     return [*lines, ""]
+
+
+def mix_section(recording: Recording, stored: float, cpu: dict[str, float]) -> list[str]:
+    """The cost of an application, and of 1,000 citizen requests, by the channels citizens choose."""
+    before = a.COST_PER_APPLICATION_BEFORE.value
+    messages, _ = messages_per_application(recording)
+    per = a.PER_APPLICATION
+    prices = a.PRICES
+    lines = [
+        "### By channel mix",
+        "",
+        f"Messages per application, as the recording sent them: {messages:.2f} (every application here is filed "
+        "online; one filed at the window sends no 'received' unless asked, so fewer). The same messages, the "
+        f"citizens choosing their channel as each mix says; against {usd(before)} an application before issue 25 "
+        f"({a.COST_PER_APPLICATION_BEFORE.source}). A WhatsApp message costs AWS's "
+        f"{usd(prices['whatsapp_aws_message'].value * 1000)} a thousand ({prices['whatsapp_aws_message'].basis}) and, "
+        f"delivered, Meta's {usd(prices['whatsapp_utility_egypt'].value * 1000)} a thousand "
+        f"({prices['whatsapp_utility_egypt'].basis}); {per['whatsapp_fallback_share'].value:.0%} of them "
+        f"({per['whatsapp_fallback_share'].basis}) fall back to one SMS.",
+        "",
+        "| channel mix | SMS parts a month | WhatsApp a month | messages a month (USD) | per application | "
+        "per 1,000 citizen requests | against before |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, shares in channel_mixes().items():
+        bill = monthly_bill(recording, 1.0, stored, cpu, shares)
+        messaging = sum(bill.lines[line] for line in MESSAGE_LINES)
+        mix = ", ".join(f"{channel} {share:.0%}" for channel, share in shares.items())
+        lines.append(
+            f"| {name}: {mix} | {number(bill.sms_parts_a_month)} | {number(bill.whatsapp_messages_a_month)} | "
+            f"{usd(messaging)} | {usd(bill.per_application)} | {usd(bill.per_1000_citizen_requests)} | "
+            f"{bill.per_application / before:.0%} |"
+        )
+    all_sms = monthly_bill(recording, 1.0, stored, cpu, channel_mixes()["all SMS"]).per_application / before
+    whatsapp_name = next(name for name in channel_mixes() if "WhatsApp" in name)
+    whatsapp = monthly_bill(recording, 1.0, stored, cpu, channel_mixes()[whatsapp_name]).per_application / before
+    lines += [
+        "",
+        f"Issue 25's targets: all SMS at most 70% of before, from fewer messages alone: **{all_sms:.0%}** "
+        f"({'met' if all_sms <= 0.70 else 'missed'}); half on WhatsApp at most 35%: **{whatsapp:.0%}** "
+        f"({'met' if whatsapp <= 0.35 else 'missed'}). The SMS and voice prices are still guesses "
+        "(see the assumptions): both shares move with them.",
+        "",
+    ]
+    return lines
 
 
 def hotkey_section(report: HotKeyReport, today: HotKeyReport) -> list[str]:
@@ -330,6 +386,7 @@ def render(
             *assumptions_section(),
             *demand_section(),
             *bill_section(today, grown),
+            *mix_section(recording, stored, cpu),
             *footprint,
             *hotkey_section(hotkeys, hotkeys_today),
             *growth_section(growth),

@@ -166,18 +166,39 @@ def card_orders_per_invoice() -> int:
 
 @dataclass(frozen=True)
 class MessagingSettings:
-    """Who SMS messages come from, and where voice calls are asked for and placed from."""
+    """Who SMS messages come from, where voice calls are asked for and placed from, which
+    WhatsApp business number sends and how long its receipt is waited for before the SMS, and the
+    portal's short address that texts send citizens to for the details."""
 
     sms_sender_id: str | None
     voice_calls_topic_arn: str
     voice_origination_identity: str
+    portal_address: str
+    whatsapp_phone_number_id: str
+    whatsapp_receipt_wait_minutes: int
+
+
+# The portal's own domain (infra/parameters.yaml, PortalDomainName), as short as a text needs it.
+DEFAULT_PORTAL_ADDRESS = "shobbak.giza.gov.eg"
+
+
+class PortalAddressTooLong(ValueError):
+    """PORTAL_SHORT_ADDRESS would push a text past one SMS segment."""
 
 
 def messaging_settings() -> MessagingSettings:
+    from chalicelib.domain.messages import PORTAL_ADDRESS_MAX
+
+    portal_address = os.environ.get("PORTAL_SHORT_ADDRESS") or DEFAULT_PORTAL_ADDRESS
+    if len(portal_address) > PORTAL_ADDRESS_MAX:
+        raise PortalAddressTooLong(f"PORTAL_SHORT_ADDRESS takes {PORTAL_ADDRESS_MAX} characters at most")
     return MessagingSettings(
         sms_sender_id=os.environ.get("SMS_SENDER_ID") or None,
         voice_calls_topic_arn=os.environ.get("VOICE_CALLS_TOPIC_ARN", ""),
         voice_origination_identity=os.environ.get("VOICE_ORIGINATION_IDENTITY", ""),
+        portal_address=portal_address,
+        whatsapp_phone_number_id=os.environ.get("WHATSAPP_PHONE_NUMBER_ID", ""),
+        whatsapp_receipt_wait_minutes=int(os.environ.get("WHATSAPP_RECEIPT_WAIT_MINUTES", "30")),
     )
 
 

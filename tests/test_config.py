@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from chalicelib.adapters.secrets import MissingSecret, secret
-from chalicelib.config import UnknownStage, settings
+from chalicelib.config import DEFAULT_PORTAL_ADDRESS, PortalAddressTooLong, UnknownStage, messaging_settings, settings
 from tests.conftest import PROJECT
 from tests.test_config_deployment import COMPLETE as COMPLETE_DEPLOYMENT
 
@@ -65,3 +65,15 @@ def test_the_handler_refuses_to_start_in_lambda_without_a_stage() -> None:
     assert refused.returncode != 0
     assert "SHOBBAK_STAGE" in refused.stderr
     assert started.returncode == 0, started.stderr
+
+
+def test_the_portal_address_texts_name_is_configured_and_kept_within_one_segment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("PORTAL_SHORT_ADDRESS", raising=False)
+    assert messaging_settings().portal_address == DEFAULT_PORTAL_ADDRESS
+    monkeypatch.setenv("PORTAL_SHORT_ADDRESS", "giza.gov.eg/s")
+    assert messaging_settings().portal_address == "giza.gov.eg/s"
+    monkeypatch.setenv("PORTAL_SHORT_ADDRESS", "shobbak.giza.gov.eg/track")  # would push a text past 70
+    with pytest.raises(PortalAddressTooLong):
+        messaging_settings()

@@ -43,7 +43,7 @@ class Applicant:
         return "Applicant(<redacted>)"
 
 
-NOTIFY_BY = ("sms", "voice", "none")
+NOTIFY_BY = ("sms", "voice", "whatsapp", "none")
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,8 @@ def read_application(body: Mapping[str, Any], catalogue: Catalogue, today: date)
     notify_by = body.get("notify_by", "sms")
     if notify_by not in NOTIFY_BY:
         problems["notify_by"] = FieldProblem(
-            "اختر طريقة إبلاغك: رسالة نصية أو مكالمة صوتية أو بدون.",
-            "Choose how to be told: sms, voice or none.",
+            "اختر طريقة إبلاغك: رسالة نصية أو واتساب أو مكالمة صوتية أو بدون.",
+            "Choose how to be told: sms, whatsapp, voice or none.",
         )
     if body.get("consent") is not True:
         problems["consent"] = FieldProblem(

@@ -1,5 +1,10 @@
 """What Shobbak tells a citizen, by SMS or by voice, at each event of their request.
 
+Only what the citizen needs, or must act on, is sent (docs/messages.md gives the reason for each):
+"received" carries how to pay when there is a fee, a payment is not confirmed (the gateway's own
+receipt does that, and the reminder comes if the money never reached us), and a text that sends
+the citizen to the portal names its short address (configured: MessagingSettings.portal_address).
+
 Each SMS fits one segment: any Arabic letter makes an SMS UCS-2, 70 characters in a single
 message (DOMAIN.md), and every extra segment is billed. The texts carry the tracking number,
 and for payment the Fawry reference and amount; never a national ID, never a phone number.
@@ -34,16 +39,23 @@ _GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")
 
 
 class Event(StrEnum):
-    SUBMITTED = "submitted"
-    AWAITING_PAYMENT = "awaiting_payment"
-    PAID = "paid"
+    SUBMITTED = "submitted"  # with a fee, it says how to pay as well
     NEEDS_INFO = "needs_info"
     APPROVED = "approved"
     REJECTED = "rejected"
     READY = "ready"
     PAYMENT_REMINDER = "payment_reminder"
     TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"
 
+
+# Events written by earlier versions and no longer sent: "how to pay" (now part of "received") and
+# "paid". A message of theirs still waiting in the outbox is skipped (services/notifications.py).
+RETIRED_EVENTS = frozenset({"awaiting_payment", "paid"})
+# The texts whose details are on the portal, behind the tracking number: they name its address.
+SENDS_TO_PORTAL = frozenset({Event.NEEDS_INFO, Event.REJECTED, Event.CANCELLED})
+# The longest short portal address the texts leave room for, within one segment.
+PORTAL_ADDRESS_MAX = 19
 
 # The statuses a citizen hears about when a member of staff moves their request there.
 EVENT_FOR_STATUS = {
@@ -51,6 +63,7 @@ EVENT_FOR_STATUS = {
     Status.APPROVED: Event.APPROVED,
     Status.REJECTED: Event.REJECTED,
     Status.READY: Event.READY,
+    Status.CANCELLED: Event.CANCELLED,
 }
 
 
@@ -63,6 +76,11 @@ class MessageValues:
     amount_egp: int | None = None
     pay_by: date | None = None
     district_name_ar: str | None = None
+    portal_address: str | None = None  # where the details are: the portal's short address
+
+
+class NoPortalAddress(ValueError):
+    """A text that sends the citizen to the portal was asked for without the portal's address."""
 
 
 LTR_ISOLATE, POP_ISOLATE = "\u2066", "\u2069"
@@ -74,18 +92,24 @@ def left_to_right(number: str) -> str:
 
 
 def sms_text(event: Event, values: MessageValues) -> str:
+    if event in SENDS_TO_PORTAL and not values.portal_address:
+        raise NoPortalAddress(event.value)
     tracking = left_to_right(grouped_for_reading(values.tracking_number))
     reference = left_to_right(grouped_for_reading(values.reference or ""))
+    portal = values.portal_address
+    if event is Event.SUBMITTED and values.reference is not None:
+        # Received, and how to pay: one text. The reference begins with the tracking number, and
+        # the confirmation page (or the window's printed receipt) showed both.
+        return f"شباك: استلمنا طلبك، سدد {values.amount_egp} ج عبر فوري بالرقم {reference}"
     texts = {
         Event.SUBMITTED: f"شباك: استلمنا طلبك رقم {tracking}، وسنبلغك بكل جديد.",
-        Event.AWAITING_PAYMENT: f"شباك: سدد {values.amount_egp} ج عبر فوري بالرقم {reference}",
-        Event.PAID: f"شباك: سُددت رسوم طلبك {tracking} وبدأ فحصه.",
-        Event.NEEDS_INFO: f"شباك: طلبك {tracking} ينقصه بيان، التفاصيل على بوابة شباك.",
+        Event.NEEDS_INFO: f"شباك: طلبك {tracking} ينقصه بيان، راجع {portal}",
         Event.APPROVED: f"شباك: تمت الموافقة على طلبك {tracking}.",
-        Event.REJECTED: f"شباك: رُفض طلبك {tracking}، والسبب على بوابة شباك.",
+        Event.REJECTED: f"شباك: رُفض طلبك {tracking}، والسبب على {portal}",
         Event.READY: f"شباك: طلبك {tracking} جاهز للاستلام من مركز {values.district_name_ar}.",
         Event.PAYMENT_REMINDER: f"شباك: سدد رسوم طلبك قبل {_day(values.pay_by)} بالرقم {reference}",
         Event.TRANSFERRED: f"شباك: حُوّل طلبك {tracking} إلى {values.district_name_ar} للفحص.",
+        Event.CANCELLED: f"شباك: أُلغي طلبك {tracking}، والسبب على {portal}",
     }
     return texts[event]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.catalogue import District, Document, Service
-from chalicelib.domain.errors import Forbidden
+from chalicelib.domain.errors import FieldProblem, Forbidden, invalid_fields
 from chalicelib.domain.names import normalise_full_name
 from chalicelib.domain.office import read_documents_received
 from chalicelib.domain.staff import Action, StaffMember
@@ -52,6 +52,7 @@ def file_at_window(staff: StaffMember, body: Mapping[str, Any], idempotency_key:
         actor=staff.principal,
         documents_received=tuple(document.name_ar for document in documents),
         office=office.code,
+        receipt_by_message=_receipt_by_message(body.get("receipt_by_message", False)),
     )
     answer = submit_request(body, idempotency_key, filing, now)
     district = catalogue.district(str(body.get("district_code")))
@@ -67,3 +68,12 @@ def file_at_window(staff: StaffMember, body: Mapping[str, Any], idempotency_key:
         documents_received=documents,
         full_name=normalise_full_name(body["applicant"]["full_name"]),
     )
+
+
+def _receipt_by_message(raw: object) -> bool:
+    """Whether the citizen at the window asked for "received" by message as well as on paper."""
+    if not isinstance(raw, bool):
+        raise invalid_fields({"receipt_by_message": FieldProblem(
+            "اختر إن كان المواطن يريد رسالة بالاستلام أيضًا.", "receipt_by_message is true or false."
+        )})  # fmt: skip
+    return raw

@@ -34,14 +34,16 @@ def intent(request: RequestRecord, event: Event, now: datetime, due_at: datetime
     return message
 
 
-def submission_intents(request: RequestRecord, now: datetime) -> list[OutboxMessage]:
-    """Received; and for a fee, how to pay, and a reminder the day before the invoice expires."""
-    intents = [intent(request, Event.SUBMITTED, now)]
+def submission_intents(request: RequestRecord, now: datetime, *, receipt: bool = True) -> list[OutboxMessage]:
+    """Received (for a fee, with how to pay), unless `receipt` is False: filed at the window, the
+    citizen holds the printed receipt, which says as much. For a fee, a reminder the day before
+    the invoice expires, in every case: paid by then, it is skipped."""
     payment = request.payment
+    intents = []
+    if receipt:
+        paying = {"reference": payment.reference, "amount_egp": payment.amount_egp} if payment else {}
+        intents.append(intent(request, Event.SUBMITTED, now, **paying))
     if payment is not None:
-        intents.append(
-            intent(request, Event.AWAITING_PAYMENT, now, reference=payment.reference, amount_egp=payment.amount_egp)
-        )
         intents.append(
             intent(
                 request, Event.PAYMENT_REMINDER, now, due_at=max(now, payment.expires_at - REMINDER_BEFORE_EXPIRY),

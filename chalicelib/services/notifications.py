@@ -1,5 +1,5 @@
 """Telling citizens: intents written with the change they are about (services/intents.py),
-delivered exactly once (here).
+delivered exactly once (here), by the channel the citizen chose.
 
 Why a DynamoDB stream: an intent must exist if and only if its change does, so it is an
 item written in the change's own transaction (an SQS message cannot join a DynamoDB
@@ -8,6 +8,13 @@ transaction). The table's stream hands each new intent to `deliver` at once; the
 backoff; a voice call deferred out of the night; a reminder. A message is claimed by a
 conditional write before it is sent, so a handler run twice on one record sends it once.
 A failing SNS fails no request: the request was saved long before, and its messages wait.
+
+WhatsApp says only later whether a message arrived. A message handed to it stays in the outbox,
+pending, marked "whatsapp", due when the wait for its receipt (WHATSAPP_RECEIPT_WAIT_MINUTES)
+is over: a `delivered` or `read` receipt settles it as sent; a `failed` one makes it due at once;
+and when it falls due it is claimed like any other and sent by SMS, once (the claim is the same
+conditional write). So a message is never lost between the two channels, and never sent by SMS
+twice; it reaches the citizen twice only when WhatsApp delivers it after the wait is over.
 """
 
 from __future__ import annotations
@@ -21,15 +28,27 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.adapters.sms import SmsSender
 from chalicelib.adapters.voice import VoiceCaller, VoiceCallRequests
+from chalicelib.adapters.whatsapp import WhatsAppSender, receipts
 from chalicelib.aws_clients import aws_client
 from chalicelib.config import messaging_settings
 from chalicelib.domain.calendar import CAIRO
-from chalicelib.domain.messages import Event, MessageValues, sms_text, voice_ssml
+from chalicelib.domain.messages import RETIRED_EVENTS, Event, MessageValues, sms_text, voice_ssml
+from chalicelib.domain.whatsapp import cloud_api_message
 from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.limits import give_back_message_slot, take_message_slot
 from chalicelib.store.applicants import load_applicant
-from chalicelib.store.outbox import OutboxMessage, claim, due_messages, put_back, settle
+from chalicelib.store.outbox import (
+    WHATSAPP,
+    OutboxMessage,
+    await_receipt,
+    claim,
+    delivered_on_whatsapp,
+    due_messages,
+    failed_on_whatsapp,
+    put_back,
+    settle,
+)
 from chalicelib.store.requests.request import load_request_record
 
 # Minutes to wait after each failed attempt; past the last, the message is failed and alarmed.
@@ -46,6 +65,7 @@ class Senders:
 
     sms: SmsSender
     voice: VoiceCallRequests
+    whatsapp: WhatsAppSender
 
 
 def default_senders() -> Senders:
@@ -54,6 +74,7 @@ def default_senders() -> Senders:
     return Senders(
         sms=SmsSender(sns, configured.sms_sender_id),
         voice=VoiceCallRequests(sns, configured.voice_calls_topic_arn),
+        whatsapp=WhatsAppSender(lambda: aws_client("socialmessaging"), configured.whatsapp_phone_number_id),
     )
 
 
@@ -72,14 +93,15 @@ def deliver(key: str, now: datetime, senders: Senders | None = None) -> str:
     if message is None:
         return "not_due_or_taken"
     applicant = load_applicant(message.tracking_number)
-    if applicant is None or applicant.notify_by == "none":
+    if applicant is None or applicant.notify_by == "none" or message.event in RETIRED_EVENTS:
         settle(message, OutboxMessage.SKIPPED)
         return "skipped"
     if message.event == Event.PAYMENT_REMINDER and _too_late_to_remind(message.tracking_number, now):
         settle(message, OutboxMessage.SKIPPED)
         return "skipped"
-    by_voice = applicant.notify_by == "voice"
-    if by_voice and _quiet_hours(now):
+    # Sent on WhatsApp before, and no receipt settled it in time: this claim is its one SMS.
+    channel = "sms" if message.channel == WHATSAPP else applicant.notify_by
+    if channel == "voice" and _quiet_hours(now):
         put_back(message, _next_morning(now), None, attempted=False)
         return "deferred"
     slot = take_message_slot(applicant.phone, now)
@@ -91,21 +113,66 @@ def deliver(key: str, now: datetime, senders: Senders | None = None) -> str:
         return "deferred"
     event, values = Event(message.event), _values(message)
     senders = senders or default_senders()
+    if channel == WHATSAPP:
+        return _hand_to_whatsapp(message, applicant.phone, event, values, now, senders, slot)
     # A failure to hand the message over (SNS down, throttled, refusing) leaves it waiting.
     try:
-        if by_voice:
+        if channel == "voice":
             provider_id = senders.voice.request_call(applicant.phone, voice_ssml(event, values), message.key)
         else:
             provider_id = senders.sms.send(applicant.phone, sms_text(event, values))
     except (BotoCoreError, ClientError) as failure:
         give_back_message_slot(slot)
-        count(Metric.MESSAGE_FAILED, by="voice" if by_voice else "sms")
+        count(Metric.MESSAGE_FAILED, by=channel)
         return _after_failure(message, now, failure)
-    settle(message, OutboxMessage.SENT, channel="voice" if by_voice else "sms", provider_message_id=provider_id)
+    # An SMS that stands in for a WhatsApp message keeps why: refused, failed, or no receipt in time.
+    fell_back = (message.last_error or "whatsapp_no_receipt") if message.channel == WHATSAPP else None
+    settle(message, OutboxMessage.SENT, channel=channel, provider_message_id=provider_id, error=fell_back)
     logger.info("message sent", extra={"tracking_number": message.tracking_number, "event": message.event,
-                                       "channel": "voice" if by_voice else "sms"})  # fmt: skip
-    count(Metric.MESSAGE_SENT, by="voice" if by_voice else "sms")
+                                       "channel": channel})  # fmt: skip
+    count(Metric.MESSAGE_SENT, by=channel)
     return "sent"
+
+
+def _hand_to_whatsapp(message: OutboxMessage, phone: str, event: Event, values: MessageValues, now: datetime,
+                      senders: Senders, slot: Any) -> str:  # fmt: skip
+    """Sends the template and leaves the message waiting for its receipt; refused at once (the
+    service down, the template paused), the message falls due for its SMS now, and is sent so."""
+    try:
+        provider_id = senders.whatsapp.send(cloud_api_message(phone, event, values, callback=message.key))
+    except (BotoCoreError, ClientError) as failure:
+        give_back_message_slot(slot)
+        count(Metric.MESSAGE_FAILED, by=WHATSAPP)
+        await_receipt(message, now, None, error=type(failure).__name__)
+        logger.warning("WhatsApp refused a message: it goes by SMS", extra={
+            "tracking_number": message.tracking_number, "event": message.event, "reason": type(failure).__name__,
+        })  # fmt: skip
+        return deliver(message.key, now, senders)
+    wait = timedelta(minutes=messaging_settings().whatsapp_receipt_wait_minutes)
+    await_receipt(message, now + wait, provider_id)
+    logger.info("message sent", extra={"tracking_number": message.tracking_number, "event": message.event,
+                                       "channel": WHATSAPP})  # fmt: skip
+    count(Metric.MESSAGE_SENT, by=WHATSAPP)
+    return "awaiting_receipt"
+
+
+def record_receipts(sns_message: str, now: datetime, senders: Senders | None = None) -> Counter[str]:
+    """The WhatsApp event destination's subscriber: each receipt settles its message (delivered,
+    read) or sends it by SMS now (failed); `sent` says nothing yet. A receipt for a message that
+    no longer waits (seen before, or its SMS already claimed) changes nothing."""
+    outcomes: Counter[str] = Counter()
+    for receipt in receipts(sns_message):
+        if receipt.status in ("delivered", "read"):
+            outcomes["delivered" if delivered_on_whatsapp(receipt.callback) else "already_settled"] += 1
+        elif receipt.status == "failed":
+            if failed_on_whatsapp(receipt.callback, now, f"whatsapp_failed:{receipt.error}"):
+                count(Metric.MESSAGE_FAILED, by=WHATSAPP)
+                outcomes[f"fallback_{deliver(receipt.callback, now, senders)}"] += 1
+            else:
+                outcomes["already_settled"] += 1
+        else:
+            outcomes["ignored"] += 1
+    return outcomes
 
 
 def deliver_due(now: datetime, senders: Senders | None = None) -> Counter[str]:
@@ -144,6 +211,7 @@ def _values(message: OutboxMessage) -> MessageValues:
         amount_egp=int(amount) if amount is not None else None,
         pay_by=date.fromisoformat(pay_by) if pay_by else None,
         district_name_ar=values.get("district_name_ar"),
+        portal_address=messaging_settings().portal_address,
     )
 
 

@@ -26,7 +26,6 @@ from chalicelib.config import card_orders_per_invoice, paymob_settings
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.errors import Busy, InvalidInput, Unavailable
 from chalicelib.domain.inquiry import read_inquiry
-from chalicelib.domain.messages import Event
 from chalicelib.domain.payments import (
     APPLIED,
     FLAGGED,
@@ -42,7 +41,6 @@ from chalicelib.domain.statuses import Status
 from chalicelib.domain.tracking import is_valid_tracking_number
 from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
-from chalicelib.services.intents import intent
 from chalicelib.services.limits import proven_request
 from chalicelib.store.payments import (
     NoticeAlreadyRecorded,
@@ -87,9 +85,9 @@ def apply_notice(notice: GatewayNotice, now: datetime) -> Outcome:
         if outcome is Outcome.ALREADY_APPLIED:
             return outcome
         moved = _what_it_does(request, notice, outcome, now)
-        told = [intent(moved[0], Event.PAID, now)] if moved is not None and outcome in APPLIED else []
+        # No message: the gateway's receipt confirms the payment, and the reminder comes if it never reached us.
         try:
-            record_notice(_notice_record(notice, request, outcome, now), moved, told)
+            record_notice(_notice_record(notice, request, outcome, now), moved)
         except NoticeAlreadyRecorded:
             return Outcome.ALREADY_APPLIED
         except VersionConflict:

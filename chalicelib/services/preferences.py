@@ -1,4 +1,4 @@
-"""A citizen's choice of how to hear about their request: SMS, a voice call, or nothing."""
+"""A citizen's choice of how to hear about their request: SMS, WhatsApp, a voice call, or nothing."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def choose_notifications(tracking_number: str, body: Mapping[str, Any], now: dat
     notify_by = body.get("notify_by")
     if notify_by not in NOTIFY_BY:
         raise invalid_fields({"notify_by": FieldProblem(
-            "اختر طريقة إبلاغك: رسالة نصية أو مكالمة صوتية أو بدون.", "Choose how to be told: sms, voice or none."
+            "اختر طريقة إبلاغك: رسالة نصية أو واتساب أو مكالمة صوتية أو بدون.",
+            "Choose how to be told: sms, whatsapp, voice or none.",
         )})  # fmt: skip
     proven_request(inquiry, now)
     set_notify_by(inquiry.tracking_number, notify_by)

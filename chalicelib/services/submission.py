@@ -41,6 +41,9 @@ class Filing:
     actor: str | None = None
     documents_received: tuple[str, ...] = ()
     office: str | None = None  # the district office whose window filed it
+    # "Received" by message too: online always; at the window only when the citizen asks, since
+    # they leave holding the printed receipt (docs/messages.md).
+    receipt_by_message: bool = True
 
 
 ONLINE_CHANNEL = "portal"
@@ -67,7 +70,7 @@ def submit_request(
                 _first_history_entry(request, filing),
                 _applicant_record(tracking_number, application),
                 _idempotency_record(idempotency_key, digest, answer, now) if idempotency_key else None,
-                submission_intents(request, now),
+                submission_intents(request, now, receipt=filing.receipt_by_message),
                 stored_inquiry_check(tracking_number, application.applicant.national_id.last4),
                 phone_count.counted_against if phone_count else None,
             )

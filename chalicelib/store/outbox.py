@@ -1,5 +1,6 @@
 """The outbox: one OutboxMessage per intent to tell a citizen something, and its life: claimed
-once, then sent, skipped, failed, or put back to wait.
+once, then sent, skipped, failed, or put back to wait; a WhatsApp message waits for its receipt,
+pending, until a receipt settles it or the wait ends in an SMS.
 
 outbox table (`key` = "<tracking number>#<version>#<event>"): written in the transaction of the
 change it is about (requests/changes.py, store/payments.py), so it exists if and only if the
@@ -46,7 +47,9 @@ class OutboxMessage(StoredModel):
     status = UnicodeAttribute()
     due_at = UTCDateTimeAttribute()
     attempts = NumberAttribute(default=0)
-    channel = UnicodeAttribute(null=True)  # how it went out: sms or voice
+    # How it went out: sms, voice or whatsapp; "whatsapp" on a pending message: sent on WhatsApp,
+    # waiting for its receipt, and due for the SMS fallback when the wait is over.
+    channel = UnicodeAttribute(null=True)
     provider_message_id = UnicodeAttribute(null=True)
     last_error = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
@@ -130,6 +133,65 @@ def put_back(message: OutboxMessage, until: datetime, error: str | None, *, atte
         ],
         condition=OutboxMessage.status == OutboxMessage.SENDING,
     ))  # fmt: skip
+
+
+WHATSAPP = "whatsapp"
+
+
+def await_receipt(message: OutboxMessage, until: datetime, provider_message_id: str | None,
+                  error: str | None = None) -> None:  # fmt: skip
+    """A claimed message handed to WhatsApp: pending again, marked as sent on WhatsApp, and due
+    at `until`, when (no receipt having settled it) it is claimed once more and sent by SMS.
+    `until` is now when WhatsApp refused it at once (`error`)."""
+    message.wait_until(until)
+    retry_transient(lambda: message.update(
+        actions=[
+            OutboxMessage.status.set(OutboxMessage.PENDING),
+            OutboxMessage.channel.set(WHATSAPP),
+            OutboxMessage.provider_message_id.set(provider_message_id),
+            OutboxMessage.due_at.set(message.due_at),
+            OutboxMessage.due_queue.set(message.due_queue),
+            OutboxMessage.due_order.set(message.due_order),
+            OutboxMessage.last_error.set(error),
+        ],
+        condition=OutboxMessage.status == OutboxMessage.SENDING,
+    ))  # fmt: skip
+
+
+def _waiting_for_receipt() -> Any:
+    return (OutboxMessage.status == OutboxMessage.PENDING) & (OutboxMessage.channel == WHATSAPP)
+
+
+def delivered_on_whatsapp(key: str) -> bool:
+    """WhatsApp delivered it: sent, and no SMS. False when it no longer waits for its receipt (its
+    fallback already claimed or sent, or a receipt seen before): receipts come more than once."""
+    message = OutboxMessage(key)
+    return _conditional(message, [
+        OutboxMessage.status.set(OutboxMessage.SENT),
+        OutboxMessage.due_queue.remove(),
+        OutboxMessage.due_order.remove(),
+    ])  # fmt: skip
+
+
+def failed_on_whatsapp(key: str, now: datetime, error: str) -> bool:
+    """WhatsApp could not deliver it: due now for its SMS fallback. False when it no longer waits."""
+    message = OutboxMessage(key)
+    message.wait_until(now)
+    return _conditional(message, [
+        OutboxMessage.due_at.set(message.due_at),
+        OutboxMessage.due_order.set(message.due_order),
+        OutboxMessage.last_error.set(error),
+    ])  # fmt: skip
+
+
+def _conditional(message: OutboxMessage, actions: list[Any]) -> bool:
+    try:
+        retry_transient(lambda: message.update(actions=actions, condition=_waiting_for_receipt()))
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def due_messages(now: datetime, limit: int) -> list[str]:

@@ -8,6 +8,7 @@ import boto3
 from chalice.test import Client
 
 from chalicelib.domain.tracking import grouped_for_reading
+from chalicelib.store.outbox import OutboxMessage
 from tests.api.calls import post_json
 from tests.api.conftest import StaffHeaders
 from tests.factories import national_id, submission
@@ -133,3 +134,23 @@ def test_the_window_takes_documents_by_code_and_still_by_position(client: Client
     assert seen.json_body["documents_received"] == ["رسم كروكي لموقع المحل ومساحته", "صورة البطاقة الضريبية"]
     assert [mixed.status_code, unknown.status_code] == [400, 400]
     assert "documents_received" in unknown.json_body["error"]["fields"]
+
+
+def events_written(tracking_number: str) -> list[str]:
+    return sorted(message.event for message in OutboxMessage.scan(OutboxMessage.tracking_number == tracking_number))
+
+
+def test_a_window_filing_sends_no_received_message_unless_the_citizen_asks(client: Client, staff: StaffHeaders) -> None:
+    """The citizen leaves with the printed receipt (tracking number, fee and Fawry reference), so
+    "received" by message would say nothing new (docs/messages.md); the reminder still comes."""
+    clerk = staff("clerk", "dokki")
+
+    silent = post_json(client, "/v1/office/requests", at_the_window(), clerk).json_body["tracking_number"]
+    asked = post_json(client, "/v1/office/requests", at_the_window(receipt_by_message=True), clerk)
+    refused = post_json(client, "/v1/office/requests", at_the_window(receipt_by_message="yes"), clerk)
+
+    assert events_written(silent) == ["payment_reminder"]
+    assert asked.status_code == 201
+    assert events_written(asked.json_body["tracking_number"]) == ["payment_reminder", "submitted"]
+    assert refused.status_code == 400
+    assert "receipt_by_message" in refused.json_body["error"]["fields"]

@@ -40,6 +40,7 @@ def values(tracking: str) -> MessageValues:
         amount_egp=1000,
         pay_by=date(2026, 12, 4),
         district_name_ar=LONGEST_DISTRICT,
+        portal_address="shobbak.giza.gov.eg",
     )
 
 

@@ -29,6 +29,7 @@ from moto.sns.models import sns_backends
 from pynamodb.exceptions import GetError, TransactWriteError
 
 from app import app
+from chalicelib.config import DEFAULT_PORTAL_ADDRESS
 from chalicelib.domain.calendar import CAIRO
 from chalicelib.domain.messages import Event, MessageValues, sms_text, voice_ssml
 from chalicelib.domain.staff import Role
@@ -321,7 +322,7 @@ def next_cairo(hour: int, after: datetime) -> datetime:
 # --- 1. the intent is written with the change, in its transaction ----------------------------
 
 
-def test_a_fee_bearing_submission_writes_its_three_intents_in_its_one_transaction(
+def test_a_fee_bearing_submission_writes_received_with_how_to_pay_and_the_reminder_in_its_one_transaction(
     messaging: None, calls: list[ApiCall]
 ) -> None:
     answer = submit_request(applied(), None, ONLINE, NOW)
@@ -329,23 +330,21 @@ def test_a_fee_bearing_submission_writes_its_three_intents_in_its_one_transactio
 
     [written] = transactions(calls)
     assert tables_written(written) == Counter(
-        {REQUESTS_TABLE: 3, APPLICANTS_TABLE: 1, OUTBOX_TABLE: 3, "shobbak-local-limits": 1}
+        {REQUESTS_TABLE: 3, APPLICANTS_TABLE: 1, OUTBOX_TABLE: 2, "shobbak-local-limits": 1}
     )
     assert sorted(outbox_puts(written)) == sorted(
-        key(tracking_number, 1, event) for event in (Event.SUBMITTED, Event.AWAITING_PAYMENT, Event.PAYMENT_REMINDER)
+        key(tracking_number, 1, event) for event in (Event.SUBMITTED, Event.PAYMENT_REMINDER)
     )
     messages = by_event(tracking_number)
     expires_at = load_request_record(tracking_number).payment.expires_at
     reference = answer["payment"]["reference"]
     assert {event: message.status for event, message in messages.items()} == {
         "submitted": "pending",
-        "awaiting_payment": "pending",
         "payment_reminder": "pending",
     }
+    # "Received" and "how to pay" are one message (docs/messages.md).
     assert messages["submitted"].due_at == NOW
-    assert messages["submitted"].values.as_dict() == {}
-    assert messages["awaiting_payment"].due_at == NOW
-    assert messages["awaiting_payment"].values.as_dict() == {"reference": reference, "amount_egp": answer["fee_egp"]}
+    assert messages["submitted"].values.as_dict() == {"reference": reference, "amount_egp": answer["fee_egp"]}
     assert messages["payment_reminder"].due_at == expires_at - timedelta(hours=24)
     assert messages["payment_reminder"].values.as_dict() == {
         "reference": reference,
@@ -374,8 +373,8 @@ def test_a_refused_or_replayed_submission_writes_no_intent(client: Client, calls
     assert refused.status_code == 400
     assert first.status_code == replayed.status_code == 201
     assert replayed.json_body == first.json_body
-    assert written == 3
-    assert len(outbox()) == 3
+    assert written == 2
+    assert len(outbox()) == 2
     assert len(transactions(calls)) == 2  # the first, and the replay's refused attempt
 
 
@@ -396,7 +395,7 @@ def test_the_intents_exist_if_and_only_if_their_request_does(messaging: None, mo
     assert {message.tracking_number for message in outbox().values()} == {"1234567890128", "9876543210984"}
     assert list(by_event("1234567890128")) == ["submitted"]
     assert by_event("1234567890128")["submitted"].due_at == NOW
-    assert sorted(by_event("9876543210984")) == ["awaiting_payment", "payment_reminder", "submitted"]
+    assert sorted(by_event("9876543210984")) == ["payment_reminder", "submitted"]
     for message in outbox().values():
         assert load_request_record(message.tracking_number) is not None
 
@@ -417,7 +416,7 @@ def test_the_intents_exist_if_and_only_if_their_request_does(messaging: None, mo
             id="needs-info-approved-ready",
         ),
         pytest.param([("in_review", None), ("rejected", Event.REJECTED), ("closed", None)], 2, id="rejected"),
-        pytest.param([("cancelled", None)], 1, id="cancelled"),
+        pytest.param([("cancelled", Event.CANCELLED)], 2, id="cancelled"),
     ],
 )
 def test_a_staff_move_writes_one_intent_in_its_transaction_only_for_the_statuses_citizens_hear_of(
@@ -457,19 +456,19 @@ def test_a_stale_move_writes_no_intent(client: Client, signing_key: SigningKey) 
     assert list(by_event(tracking_number)) == ["submitted"]
 
 
-def test_a_payment_writes_paid_in_its_transaction_once(client: Client, calls: list[ApiCall]) -> None:
+def test_a_payment_writes_no_message_the_gateways_receipt_confirms_it(client: Client, calls: list[ApiCall]) -> None:
     answer = submit(client, applied())
     tracking_number = answer["tracking_number"]
 
     before = len(calls)
     assert pay(client, answer).status_code == 200
     [written] = transactions(calls[before:])
-    assert outbox_puts(written) == [key(tracking_number, 2, Event.PAID)]
+    assert outbox_puts(written) == []
     again = len(calls)
     assert pay(client, answer).status_code == 200  # the gateway repeats its notice
 
     assert all(outbox_puts(items) == [] for items in transactions(calls[again:]))
-    assert sorted(by_event(tracking_number)) == ["awaiting_payment", "paid", "payment_reminder", "submitted"]
+    assert sorted(by_event(tracking_number)) == ["payment_reminder", "submitted"]
 
 
 # --- 2. delivery: the stream, the sweeper, exactly once --------------------------------------
@@ -485,8 +484,8 @@ def test_the_stream_handler_sends_each_new_intent_once_as_an_sms_to_the_e164_num
     outcome = stream.deliver(client)
 
     values = MessageValues(tracking_number, answer["payment"]["reference"], answer["fee_egp"])
-    expected = [sms_text(Event.SUBMITTED, values), sms_text(Event.AWAITING_PAYMENT, values)]
-    assert outcome == {"sent": 2, "not_due_or_taken": 1}  # the reminder waits for its day
+    expected = [sms_text(Event.SUBMITTED, values)]
+    assert outcome == {"sent": 1, "not_due_or_taken": 1}  # the reminder waits for its day
     assert sorted(sms_sent()) == sorted((PHONE, text) for text in expected)
     publishes = [params for service, operation, params in calls if (service, operation) == ("sns", "Publish")]
     assert sorted(publishes, key=lambda params: params["Message"]) == sorted(
@@ -494,7 +493,7 @@ def test_the_stream_handler_sends_each_new_intent_once_as_an_sms_to_the_e164_num
         key=lambda params: params["Message"],
     )
     sent = {message.event: message for message in outbox(tracking_number).values() if message.status == "sent"}
-    assert sorted(sent) == ["awaiting_payment", "submitted"]
+    assert sorted(sent) == ["submitted"]
     assert {message.channel for message in sent.values()} == {"sms"}
     assert {message.provider_message_id for message in sent.values()} == set(
         sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages
@@ -505,12 +504,12 @@ def test_the_stream_handler_sends_each_new_intent_once_as_an_sms_to_the_e164_num
 
     # Lambda retries a batch, the same record comes twice in one batch, other records come too.
     [event] = stream.events
-    assert client.lambda_.invoke("deliver_messages", event).payload == {"not_due_or_taken": 3}
+    assert client.lambda_.invoke("deliver_messages", event).payload == {"not_due_or_taken": 2}
     doubled = {"Records": event["Records"] + event["Records"]}
-    assert client.lambda_.invoke("deliver_messages", doubled).payload == {"not_due_or_taken": 6}
+    assert client.lambda_.invoke("deliver_messages", doubled).payload == {"not_due_or_taken": 4}
     for other in ("MODIFY", "REMOVE"):
         assert client.lambda_.invoke("deliver_messages", stream_event(list(outbox()), other)).payload == {}
-    assert len(sms_sent()) == 2
+    assert len(sms_sent()) == 1
 
 
 def test_the_sweeper_sends_the_reminder_on_its_day_and_only_then(messaging: None) -> None:
@@ -519,7 +518,7 @@ def test_the_sweeper_sends_the_reminder_on_its_day_and_only_then(messaging: None
     expires_at = load_request_record(tracking_number).payment.expires_at
     reminder_due = expires_at - timedelta(hours=24)
 
-    assert deliver_due(NOW) == Counter(sent=2)
+    assert deliver_due(NOW) == Counter(sent=1)
     assert deliver_due(reminder_due - timedelta(microseconds=1)) == Counter()
     assert deliver_due(reminder_due) == Counter(sent=1)
     assert deliver_due(reminder_due + timedelta(hours=1)) == Counter()
@@ -529,7 +528,7 @@ def test_the_sweeper_sends_the_reminder_on_its_day_and_only_then(messaging: None
     reminder = sms_text(Event.PAYMENT_REMINDER, values)
     assert sms_sent()[-1] == (PHONE, reminder)
     assert grouped_for_reading(answer["payment"]["reference"]) in reminder
-    assert len(sms_sent()) == 3
+    assert len(sms_sent()) == 2
 
 
 def test_the_scheduled_sweeper_sends_what_is_due(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -538,14 +537,13 @@ def test_the_scheduled_sweeper_sends_what_is_due(client: Client, monkeypatch: py
 
     first, second = sweep(client), sweep(client)
 
-    assert first == {"sent": 3}
+    assert first == {"sent": 2}
     assert second == {}
     assert sorted(message.event for message in outbox(tracking_number).values() if message.status == "sent") == [
-        "awaiting_payment",
         "payment_reminder",
         "submitted",
     ]
-    assert len(sms_sent()) == 3
+    assert len(sms_sent()) == 2
 
 
 @pytest.mark.parametrize("settled_by", ["payment", "cancellation"])
@@ -561,7 +559,7 @@ def test_a_reminder_is_skipped_once_the_invoice_no_longer_waits(
 
     outcome = deliver_due(datetime.now(UTC) + REMINDER_DAY)
 
-    told = 3 if settled_by == "payment" else 2  # submitted, awaiting payment (and paid)
+    told = 1 if settled_by == "payment" else 2  # received with how to pay (and the cancellation)
     assert outcome == Counter(sent=told, skipped=1)
     assert by_event(tracking_number)["payment_reminder"].status == "skipped"
     assert not any("قبل" in text for _, text in sms_sent())
@@ -572,7 +570,7 @@ def test_a_citizen_who_chose_none_is_told_nothing(client: Client) -> None:
     tracking_number = submit(client, applied(notify_by="none"))["tracking_number"]
     stream = OutboxStream()
 
-    assert stream.deliver(client) == {"skipped": 2, "not_due_or_taken": 1}
+    assert stream.deliver(client) == {"skipped": 1, "not_due_or_taken": 1}
     assert deliver_due(datetime.now(UTC) + REMINDER_DAY) == Counter(skipped=1)
     assert {message.status for message in outbox(tracking_number).values()} == {"skipped"}
     assert ApplicantRecord.get(tracking_number).notify_by == "none"
@@ -588,7 +586,7 @@ def test_opting_out_stops_the_messages_already_waiting(client: Client) -> None:
     tracking_number = answer["tracking_number"]
     stream = OutboxStream()
     with sns_down():
-        assert stream.deliver(client) == {"retry": 2, "not_due_or_taken": 1}
+        assert stream.deliver(client) == {"retry": 1, "not_due_or_taken": 1}
 
     chosen = choose(client, tracking_number, "none")
     assert pay(client, answer).status_code == 200
@@ -598,8 +596,8 @@ def test_opting_out_stops_the_messages_already_waiting(client: Client) -> None:
 
     assert chosen.status_code == 200
     assert chosen.json_body == {"tracking_number": tracking_number, "notify_by": "none"}
-    assert paid == {"skipped": 1}
-    assert later == Counter(skipped=2)
+    assert paid == {}  # a payment writes no message
+    assert later == Counter(skipped=1)
     assert reminder == Counter(skipped=1)
     assert {message.status for message in outbox(tracking_number).values()} == {"skipped"}
     assert sms_sent() == []
@@ -734,7 +732,7 @@ def test_with_sns_down_every_change_succeeds_and_once_it_is_back_each_message_go
     record_property: Callable[[str, object], None],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Eleven messages to the one phone of these requests in a day: past the daily limit per phone,
+    # Eight messages to the one phone of these requests in a day: past the daily limit per phone,
     # which has its own tests (tests/services/test_flooding.py).
     monkeypatch.setenv("MESSAGES_PER_PHONE_PER_DAY", "100")
     officer = staff(signing_key, "officer")
@@ -774,7 +772,7 @@ def test_with_sns_down_every_change_succeeds_and_once_it_is_back_each_message_go
     reminders = {message_key for message_key in outbox() if message_key not in pending}
     assert handled == Counter(retry=len(pending), not_due_or_taken=len(reminders))
     assert scheduled == {}
-    assert len(pending) == 11
+    assert len(pending) == 8
     assert len(reminders) == 2
     for message in pending.values():
         assert (message.status, message.attempts, message.last_error) == ("pending", 1, "EndpointConnectionError")
@@ -806,8 +804,8 @@ def test_with_sns_down_every_change_succeeds_and_once_it_is_back_each_message_go
     expected = {
         free_1: [Event.SUBMITTED, Event.APPROVED, Event.READY],
         free_2: [Event.SUBMITTED, Event.REJECTED],
-        paid_number: [Event.SUBMITTED, Event.AWAITING_PAYMENT, Event.PAID, Event.NEEDS_INFO],
-        unpaid_number: [Event.SUBMITTED, Event.AWAITING_PAYMENT],
+        paid_number: [Event.SUBMITTED, Event.NEEDS_INFO],  # received with how to pay; no "paid"
+        unpaid_number: [Event.SUBMITTED],
     }
     answers = {paid_number: paid, unpaid_number: unpaid}
     for tracking_number, events in expected.items():
@@ -817,6 +815,7 @@ def test_with_sns_down_every_change_succeeds_and_once_it_is_back_each_message_go
             answer["payment"]["reference"] if answer else None,
             answer["fee_egp"] if answer else None,
             district_name_ar=DISTRICT_AR,
+            portal_address=DEFAULT_PORTAL_ADDRESS,
         )
         assert texts_to(tracking_number) == Counter(sms_text(event, values) for event in events), tracking_number
     assert {phone for phone, _ in sms_sent()} == {PHONE}
@@ -924,15 +923,34 @@ def test_a_delivery_that_dies_after_claiming_its_message_does_not_lose_it(client
     assert texts_to(tracking_number) == Counter([sms_text(Event.SUBMITTED, MessageValues(tracking_number))])
 
 
+def test_a_message_of_an_event_no_longer_sent_still_waiting_from_before_is_skipped(messaging: None) -> None:
+    """ "How to pay" and "paid" were separate messages before docs/messages.md: one still waiting
+    for a retry when this version is deployed is settled as skipped, never sent, never a crash."""
+    tracking_number = submit_request(applied(service_code=free_service_code()), None, ONLINE, NOW)["tracking_number"]
+    for retired in ("awaiting_payment", "paid"):
+        waiting = OutboxMessage(
+            OutboxMessage.key_for(tracking_number, 1, retired), tracking_number=tracking_number, event=retired,
+            values={}, created_at=NOW, expires_at=NOW + timedelta(days=90),
+        )  # fmt: skip
+        waiting.wait_until(NOW)
+        waiting.save()
+
+    assert deliver_due(NOW) == Counter(sent=1, skipped=2)
+    assert {message.event: message.status for message in outbox(tracking_number).values()} == {
+        "submitted": "sent", "awaiting_payment": "skipped", "paid": "skipped",
+    }  # fmt: skip
+    assert texts_to(tracking_number) == Counter([sms_text(Event.SUBMITTED, MessageValues(tracking_number))])
+
+
 def test_a_reminder_that_comes_too_late_for_its_invoice_is_not_sent(messaging: None) -> None:
     answer = submit_request(applied(), None, ONLINE, NOW)
     expires_at = load_request_record(answer["tracking_number"]).payment.expires_at
-    assert deliver_due(NOW) == Counter(sent=2)
+    assert deliver_due(NOW) == Counter(sent=1)
 
     late = deliver_due(expires_at + timedelta(hours=2))  # the first sweep since the reminder fell due
 
     assert late == Counter(skipped=1)
-    assert len(sms_sent()) == 2
+    assert len(sms_sent()) == 1
 
 
 def test_delivery_logs_carry_no_phone_number_or_national_id(
@@ -953,7 +971,7 @@ def test_delivery_logs_carry_no_phone_number_or_national_id(
 
     lines = [json.loads(line) for line in log_lines.getvalue().splitlines()]
     messages = Counter(line["message"] for line in lines)
-    assert messages["message sent"] >= 4
+    assert messages["message sent"] == 2  # received with how to pay, and the call; a payment tells nothing
     assert messages["message will be retried"] >= 2
     logged = {line.get("tracking_number") for line in lines}
     assert {answer["tracking_number"], voice_caller} <= logged

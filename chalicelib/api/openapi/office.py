@@ -40,7 +40,8 @@ ENTRIES: dict[tuple[str, str], Entry] = {
         parameters=(IDEMPOTENCY_KEY_PARAMETER,),
         body=json_body(
             "An application for any active district (any window serves the governorate), with the paper "
-            "documents handed in, by their codes in the service's document list",
+            "documents handed in, by their codes in the service's document list; `receipt_by_message` "
+            "when the citizen wants 'received' by message besides the printed receipt",
             {
                 "allOf": [
                     ref("Application"),
@@ -60,7 +61,8 @@ ENTRIES: dict[tuple[str, str], Entry] = {
                                         "deprecated": True,
                                     },
                                 ],
-                            }
+                            },
+                            "receipt_by_message": {"type": "boolean"},
                         },
                     },
                 ]

@@ -17,7 +17,7 @@ from chalicelib.api.openapi.schemas import (
 ENTRIES: dict[tuple[str, str], Entry] = {
     # notifications
     ("POST", "/v1/requests/{tracking_number}/notifications"): Entry(
-        "Choose how to be told about a request: SMS, a voice call, or nothing",
+        "Choose how to be told about a request: SMS, WhatsApp, a voice call, or nothing",
         tag="citizen",
         parameters=(TRACKING_NUMBER_PARAMETER,),
         body=json_body(
@@ -26,7 +26,7 @@ ENTRIES: dict[tuple[str, str], Entry] = {
                 "type": "object",
                 "properties": {
                     "national_id_last4": NATIONAL_ID_LAST4,
-                    "notify_by": {"type": "string", "enum": ["sms", "voice", "none"]},
+                    "notify_by": {"type": "string", "enum": ["sms", "voice", "whatsapp", "none"]},
                 },
                 "required": ["national_id_last4", "notify_by"],
             },

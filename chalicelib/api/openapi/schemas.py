@@ -27,7 +27,7 @@ def digits(count: str, description: str) -> dict[str, Any]:
 
 NATIONAL_ID_LAST4 = digits("4", "The national ID's last four digits")
 _PHONE = {"type": "string", "description": "An Egyptian mobile number, as people write it: 010…, +20…, 0020…"}
-_NOTIFY_BY = {"type": "string", "enum": ["sms", "voice", "none"]}
+_NOTIFY_BY = {"type": "string", "enum": ["sms", "voice", "whatsapp", "none"]}
 
 
 def _object(properties: dict[str, Any], required: list[str] | None = None, **extra: Any) -> dict[str, Any]:

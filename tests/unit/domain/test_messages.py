@@ -18,8 +18,11 @@ from chalicelib.domain.calendar import ARABIC_MONTHS
 from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.messages import (
     EVENT_FOR_STATUS,
+    PORTAL_ADDRESS_MAX,
+    SENDS_TO_PORTAL,
     Event,
     MessageValues,
+    NoPortalAddress,
     left_to_right,
     sms_segments,
     sms_text,
@@ -39,13 +42,22 @@ LONGEST_MONTH = max(range(1, 13), key=lambda month: len(ARABIC_MONTHS[month - 1]
 # Tracking numbers are 12 to 14 digits (a 14-digit one is the longest that validates); an
 # invoice reference is the tracking number and a 2-digit sequence, so 14 to 16 digits.
 LONGEST_TRACKING = "98765432109876"
+PORTAL = "shobbak.giza.gov.eg"
+LONGEST_PORTAL = "p" * PORTAL_ADDRESS_MAX  # the longest address the configuration accepts
 WORST = MessageValues(
     tracking_number=LONGEST_TRACKING,
     reference=first_invoice_reference(LONGEST_TRACKING),
     amount_egp=99999,
     pay_by=date(2026, LONGEST_MONTH, 28),
     district_name_ar=LONGEST_DISTRICT,
+    portal_address=LONGEST_PORTAL,
 )
+# A request without a fee: "received" then names the request instead of how to pay.
+WORST_FREE = replace(WORST, reference=None, amount_egp=None)
+# Every text there is: each event, and "received" both with a fee and without.
+EVERY_TEXT = [pytest.param(event, WORST, id=event.value) for event in Event] + [
+    pytest.param(Event.SUBMITTED, WORST_FREE, id="submitted-free")
+]
 SPEAK = "speak"
 SAY_AS = "say-as"
 TRACKING = "1357913579135"
@@ -55,16 +67,20 @@ REALISTIC = MessageValues(
     amount_egp=1000,
     pay_by=date(2026, 12, 4),
     district_name_ar="الدقي",
+    portal_address=PORTAL,
 )
+FREE = replace(REALISTIC, reference=None, amount_egp=None)
+# The texts that name the request (given no fee, "received" is one of them) and those that carry
+# the payment reference instead ("received" with a fee, and the reminder).
 WITH_TRACKING_NUMBER = [
     Event.SUBMITTED,
-    Event.PAID,
     Event.NEEDS_INFO,
     Event.APPROVED,
     Event.REJECTED,
     Event.READY,
+    Event.CANCELLED,
 ]
-WITH_REFERENCE = [Event.AWAITING_PAYMENT, Event.PAYMENT_REMINDER]
+WITH_REFERENCE = [Event.SUBMITTED, Event.PAYMENT_REMINDER]
 
 
 def utf16_units(text: str) -> int:
@@ -79,30 +95,32 @@ def test_the_worst_case_values_are_the_longest_the_catalogue_and_calendar_hold()
 
 
 def test_every_event_has_a_text_and_the_staff_moves_that_tell_the_citizen_are_mapped() -> None:
+    # docs/messages.md: "how to pay" is part of "received", a payment is not confirmed by message.
     assert set(Event) == {
         Event.SUBMITTED,
-        Event.AWAITING_PAYMENT,
-        Event.PAID,
         Event.NEEDS_INFO,
         Event.APPROVED,
         Event.REJECTED,
         Event.READY,
         Event.PAYMENT_REMINDER,
         Event.TRANSFERRED,  # headquarters' transfer, not a move of status
+        Event.CANCELLED,
     }
     assert EVENT_FOR_STATUS == {
         Status.NEEDS_INFO: Event.NEEDS_INFO,
         Status.APPROVED: Event.APPROVED,
         Status.REJECTED: Event.REJECTED,
         Status.READY: Event.READY,
+        Status.CANCELLED: Event.CANCELLED,
     }
     for event in Event:
         assert sms_text(event, WORST).startswith("شباك: ")
+    assert sms_text(Event.SUBMITTED, WORST_FREE).startswith("شباك: ")
 
 
-@pytest.mark.parametrize("event", list(Event))
-def test_each_text_with_its_longest_values_fits_one_segment(event: Event) -> None:
-    text = sms_text(event, WORST)
+@pytest.mark.parametrize(("event", "values"), EVERY_TEXT)
+def test_each_text_with_its_longest_values_fits_one_segment(event: Event, values: MessageValues) -> None:
+    text = sms_text(event, values)
 
     assert re.search("[\u0600-\u06ff]", text), "the texts are Arabic, so UCS-2"
     assert utf16_units(text) <= UCS2_SINGLE_SEGMENT, (len(text), text)
@@ -111,13 +129,14 @@ def test_each_text_with_its_longest_values_fits_one_segment(event: Event) -> Non
 
 def test_no_combination_of_district_month_and_number_length_needs_a_second_segment() -> None:
     longest: dict[Event, int] = {}
-    for tracking, reference, district, month in itertools.product(
+    for tracking, reference, district, month, portal in itertools.product(
         ("987654321098", "9876543210987", LONGEST_TRACKING),
-        ("987654321098701", "9876543210987601"),
+        ("987654321098701", "9876543210987601", None),
         DISTRICT_NAMES,
         range(1, 13),
+        (PORTAL, LONGEST_PORTAL),
     ):
-        values = MessageValues(tracking, reference, 99999, date(2026, month, 28), district)
+        values = MessageValues(tracking, reference, 99999, date(2026, month, 28), district, portal)
         for event in Event:
             text = sms_text(event, values)
             longest[event] = max(longest.get(event, 0), utf16_units(text))
@@ -128,11 +147,11 @@ def test_no_combination_of_district_month_and_number_length_needs_a_second_segme
 
 @pytest.mark.parametrize("event", WITH_TRACKING_NUMBER)
 def test_the_texts_name_the_request_by_its_grouped_tracking_number(event: Event) -> None:
-    assert grouped_for_reading(WORST.tracking_number) in sms_text(event, WORST)
+    assert grouped_for_reading(WORST.tracking_number) in sms_text(event, WORST_FREE)
 
 
 def test_the_payment_texts_carry_the_reference_the_amount_and_the_day() -> None:
-    awaiting = sms_text(Event.AWAITING_PAYMENT, REALISTIC)
+    awaiting = sms_text(Event.SUBMITTED, REALISTIC)
     reminder = sms_text(Event.PAYMENT_REMINDER, REALISTIC)
     ready = sms_text(Event.READY, REALISTIC)
 
@@ -141,6 +160,7 @@ def test_the_payment_texts_carry_the_reference_the_amount_and_the_day() -> None:
     assert reference in awaiting
     assert "1000" in awaiting
     assert "فوري" in awaiting
+    assert "استلمنا طلبك" in awaiting, "received and how to pay are one text"
     assert reference in reminder
     assert "4 ديسمبر" in reminder
     assert "الدقي" in ready
@@ -195,6 +215,7 @@ def test_no_text_carries_any_part_of_a_national_id_or_a_phone_number() -> None:
         amount_egp=300,
         pay_by=date(2026, 12, 4),
         district_name_ar=LONGEST_DISTRICT,
+        portal_address=PORTAL,
     )
     forbidden = windows(identity_number, 4) | windows(phone_digits, 4)
 
@@ -204,6 +225,7 @@ def test_no_text_carries_any_part_of_a_national_id_or_a_phone_number() -> None:
         "amount_egp",
         "pay_by",
         "district_name_ar",
+        "portal_address",
     }
     for event in Event:
         for text in (sms_text(event, values), voice_ssml(event, values)):
@@ -219,10 +241,10 @@ def top_level_say_as(root: ET.Element) -> list[ET.Element]:
     return [element for element in root if element.tag == SAY_AS]
 
 
-@pytest.mark.parametrize("event", list(Event))
-def test_every_voice_message_is_well_formed_ssml_within_the_limit(event: Event) -> None:
-    ssml = voice_ssml(event, WORST)
-    root = spoken(event, WORST)
+@pytest.mark.parametrize(("event", "values"), EVERY_TEXT)
+def test_every_voice_message_is_well_formed_ssml_within_the_limit(event: Event, values: MessageValues) -> None:
+    ssml = voice_ssml(event, values)
+    root = spoken(event, values)
 
     assert root.tag == SPEAK
     assert len(ssml) <= SSML_LIMIT
@@ -236,7 +258,7 @@ def test_every_voice_message_is_well_formed_ssml_within_the_limit(event: Event) 
 
 @pytest.mark.parametrize("event", WITH_TRACKING_NUMBER)
 def test_the_tracking_number_is_read_digit_by_digit_and_nowhere_else(event: Event) -> None:
-    root = spoken(event)
+    root = spoken(event, FREE)
 
     read_as_digits = [element.text for element in top_level_say_as(root)]
     assert read_as_digits == [TRACKING, TRACKING]
@@ -268,3 +290,19 @@ def test_the_voice_message_escapes_what_it_reads() -> None:
     assert root.tag == SPEAK
     assert "".join(root.itertext()).count("مركز \"أ\" & 'ب' <ج>") == 2
     assert {element.tag for element in root.iter()} <= {SPEAK, "break", SAY_AS}
+
+
+@pytest.mark.parametrize("event", sorted(SENDS_TO_PORTAL))
+def test_a_text_whose_details_are_on_the_portal_names_its_short_address(event: Event) -> None:
+    assert sms_text(event, REALISTIC).endswith(PORTAL)
+    assert "بوابة شباك" not in sms_text(event, REALISTIC), "the portal's name alone is no address"
+    with pytest.raises(NoPortalAddress):
+        sms_text(event, replace(REALISTIC, portal_address=None))
+
+
+def test_a_cancellation_tells_the_citizen_which_request_and_where_the_reason_is() -> None:
+    text = sms_text(Event.CANCELLED, REALISTIC)
+
+    assert "أُلغي طلبك" in text
+    assert left_to_right(grouped_for_reading(TRACKING)) in text
+    assert PORTAL in text
