@@ -176,7 +176,7 @@ def track_request(request: Request) -> Response:
     from chalicelib.portal import render
     from chalicelib.services.catalogue import current_catalogue
     from chalicelib.services.documents import citizen_document_states
-    from chalicelib.services.inquiry import inquire
+    from chalicelib.services.inquiry import fee_due, inquire
 
     fields = inquiry_body(form_fields(request))
     try:
@@ -199,6 +199,7 @@ def track_request(request: Request) -> Response:
         district_name=district.name_ar if district else result["district_code"],
         national_id_last4=digits_only(fields["national_id_last4"]),
         documents=citizen_document_states(result["tracking_number"], service) if service else (),
+        fee=fee_due(result["tracking_number"]) if result["payment_status"] == "unpaid" else None,
     )
     # Its "pay by card" form posts to the API, which answers 303 to the card gateway's page.
     return html_response(page, leaves_for=card_gateway_origin() if result["payment_status"] == "unpaid" else None)

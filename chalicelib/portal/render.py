@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +111,7 @@ def _environment() -> Any:
         document_status=lambda status: DOCUMENT_STATUS_NAMES_AR[DocumentStatus(status)],
         kilobytes=lambda size: f"{max(1, round(size / 1024))} كيلوبايت",
         month_ar=_month_ar,
+        cairo_moment=_cairo_moment,
     )
     return environment
 
@@ -124,6 +125,13 @@ def _arabic_date(value: str) -> str:
     if "T" in value:
         return arabic_date(datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(CAIRO).date())
     return arabic_date(date.fromisoformat(value))
+
+
+def _cairo_moment(moment: datetime) -> str:
+    """A moment as a citizen in Cairo reads it: "3 ديسمبر 2026، الساعة 2:05 مساءً بتوقيت القاهرة"."""
+    local = moment.astimezone(CAIRO)
+    half = "صباحًا" if local.hour < 12 else "مساءً"
+    return f"{arabic_date(local.date())}، الساعة {(local.hour % 12) or 12}:{local.minute:02d} {half} بتوقيت القاهرة"
 
 
 def _month_ar(month: str) -> str:
@@ -267,9 +275,15 @@ def track_result_page(
     district_name: str,
     national_id_last4: str = "",
     documents: Sequence[Any] = (),
+    fee: Any = None,
+    now: datetime | None = None,
 ) -> str:
-    """`result`: the inquiry's answer (CONTRACT.md); with the digits that proved it, a fee still
-    due can be paid by card from the page."""
+    """`result`: the inquiry's answer (docs/interfaces.md); with the digits that proved it, a fee still
+    due can be paid by card from the page. What the citizen must do now comes first: `fee`, the
+    invoice still due (services.inquiry.FeeDue), with its reference, amount and end; the office's
+    reason and the missing documents when it asks for more; where to collect when it is ready."""
+    history = list(result["history"])
+    latest = history[-1] if history else {}
     return _render(
         "track_result.html.j2",
         site,
@@ -279,6 +293,10 @@ def track_result_page(
         national_id_last4=national_id_last4,
         payment_status=PAYMENT_STATUSES_AR.get(result["payment_status"] or ""),
         documents=documents,
+        missing=[state for state in documents if state.can_upload],
+        fee=fee,
+        fee_expired=fee is not None and fee.expired(now or datetime.now(UTC)),
+        reason=latest.get("message_ar", "") if latest.get("status") == result["status"] else "",
     )
 
 
