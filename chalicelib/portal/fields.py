@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from chalicelib.domain.application import APPLICANT_LABELS_AR, required_problem
 from chalicelib.domain.catalogue import FormField, Service
 
 # The input each kind of question gets. Digits are typed into text inputs, never type=number, which
@@ -59,6 +60,16 @@ class Question:
     def maximum_text(self) -> str:
         return "" if self.maximum is None else f"{self.maximum:g}"
 
+    @property
+    def required_message(self) -> str:
+        """What the summary says when this required question is left empty: the server's words."""
+        return required_problem(self.label, self.kind).message_ar
+
+    @property
+    def detail(self) -> bool:
+        """One of the service's own questions, whose other problems are said after its name."""
+        return self.name.startswith("details.")
+
     def shown(self, value: str) -> str:
         """The answer as the check page shows it: a choice by its label."""
         labels = dict(self.options)
@@ -68,7 +79,7 @@ class Question:
 APPLICANT_QUESTIONS = (
     Question(
         name="applicant.full_name",
-        label="الاسم الكامل",
+        label=APPLICANT_LABELS_AR["full_name"],
         kind="full_name",
         required=True,
         hint="كما هو مدون في بطاقة الرقم القومي.",
@@ -77,14 +88,14 @@ APPLICANT_QUESTIONS = (
     ),
     Question(
         name="applicant.national_id",
-        label="الرقم القومي",
+        label=APPLICANT_LABELS_AR["national_id"],
         kind="national_id",
         required=True,
         hint="أربعة عشر رقمًا كما في البطاقة. يمكنك كتابة الأرقام هكذا ١٢٣ أو هكذا 123.",
     ),
     Question(
         name="applicant.phone",
-        label="رقم الهاتف المحمول",
+        label=APPLICANT_LABELS_AR["phone"],
         kind="phone",
         required=True,
         hint="مثل 01012345678. نرسل إليه رقم المتابعة وكل تغيير في حالة الطلب.",

@@ -129,7 +129,7 @@ def test_a_form_with_mistakes_shows_a_summary_and_keeps_what_was_typed(
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link")).to_have_text(
-        ["الرقم القومي يتكون من أربعة عشر رقمًا فقط، يرجى مراجعته وإعادة إدخاله.", "هذا الحقل مطلوب."]
+        ["الرقم القومي يتكون من أربعة عشر رقمًا فقط، يرجى مراجعته وإعادة إدخاله.", "أدخل مساحة المحل (م²)"]
     )
     assert page.title().startswith("خطأ: ")
     expect(page.get_by_label("الاسم الكامل")).to_have_value("منى أحمد عبد الله")
@@ -140,6 +140,29 @@ def test_a_form_with_mistakes_shows_a_summary_and_keeps_what_was_typed(
 
     summary.get_by_role("link").first.click()
     expect(page.get_by_label("الرقم القومي")).to_be_focused()
+
+
+def summary_links(page: Page) -> list[tuple[str | None, str]]:
+    links = page.locator(".error-summary a")
+    expect(links.first).to_be_visible()
+    return [(link.get_attribute("href"), link.inner_text()) for link in links.all()]
+
+
+def test_the_script_and_the_server_name_the_same_problems_in_the_same_words(
+    local_stack: LocalStack, browser: Browser
+) -> None:
+    said = {}
+    for javascript in (True, False):
+        page = new_page(browser, javascript)
+        open_form(page, local_stack)
+        page.get_by_label("مساحة المحل (م²)").fill("كبيرة")
+        page.get_by_role("button", name="متابعة").click()
+        said[javascript] = summary_links(page)
+        page.context.close()
+
+    assert said[True] == said[False]
+    assert ("#f-applicant-full_name", "أدخل الاسم الكامل") in said[True]
+    assert ("#f-details-area_m2", "مساحة المحل (م²): اكتب رقمًا صحيحًا بالأرقام فقط.") in said[True]
 
 
 def test_with_javascript_the_server_has_the_last_word(local_stack: LocalStack, browser: Browser) -> None:

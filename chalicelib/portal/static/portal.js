@@ -3,7 +3,6 @@
 (function () {
   'use strict';
   var HIDDEN_MARKS = /[\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]/g;
-  var REQUIRED = 'هذا الحقل مطلوب.';
   var busy = false;
 
   // Arabic-Indic (٠-٩) and Persian (۰-۹) digits to ASCII, as the server does before it checks anything.
@@ -18,7 +17,8 @@
     return ascii(text).replace(/[\s\-\u2010-\u2015\u2212]/g, '');
   }
 
-  // The first problem with one answer, in the server's words, or '' when there is none.
+  // The first problem with one answer, in the server's words, or '' when there is none. A service's own
+  // question (data-label) is named before what is wrong with it, as the server names it.
   var CHECKS = {
     full_name: function (value) {
       if (/[0-9]/.test(ascii(value))) return 'لا يجوز أن يحتوي الاسم على أرقام.';
@@ -70,11 +70,12 @@
     if (kind === 'consent') return value ? '' : 'يلزم موافقتك على استخدام بياناتك لغرض هذا الطلب.';
     if (!value.replace(HIDDEN_MARKS, '').trim()) {
       if (kind === 'tracking_number' || kind === 'last4') return CHECKS[kind]('');
-      return control.hasAttribute('data-required') ? REQUIRED : '';
+      return control.getAttribute('data-required') || '';  // the server's words, written into the form
     }
-    var limit = control.getAttribute('data-max-length');
-    if (limit && value.trim().length > +limit) return 'النص أطول من ' + limit + ' حرفًا.';
-    return CHECKS[kind] ? CHECKS[kind](value, control) : '';
+    var limit = control.getAttribute('data-max-length'), label = control.getAttribute('data-label');
+    var problem = limit && value.trim().length > +limit ? 'النص أطول من ' + limit + ' حرفًا.'
+      : CHECKS[kind] ? CHECKS[kind](value, control) : '';
+    return problem && label ? label + ': ' + problem : problem;
   }
 
   function firstInput(control) {
