@@ -165,6 +165,58 @@ def test_the_script_and_the_server_name_the_same_problems_in_the_same_words(
     assert ("#f-details-area_m2", "مساحة المحل (م²): اكتب رقمًا صحيحًا بالأرقام فقط.") in said[True]
 
 
+# Every layout shift from now on, those right after an input too (hadRecentInput), until the form is sent.
+# One kind is told apart: text moving inside the field being typed into (chromium reports the field's
+# inner editor, outside the DOM, so no node): in a right-to-left field each digit typed pushes the ones
+# before it, and an address that starts with digits turns right to left at its first letter. Nothing
+# else moves then; every other shift counts.
+_WATCH_SHIFTS = """() => {
+  window.shifts = []; window.sentAt = null;
+  const within = (rect, box) => rect.left >= box.left - 1 && rect.right <= box.right + 1 &&
+    rect.top >= box.top - 1 && rect.bottom <= box.bottom + 1;
+  new PerformanceObserver(list => list.getEntries().forEach(entry => {
+    const field = document.activeElement.getBoundingClientRect();
+    window.shifts.push({value: entry.value, at: entry.startTime, recent: entry.hadRecentInput,
+      typing: entry.sources.every(source => !source.node && within(source.currentRect, field)),
+      nodes: entry.sources.map(source => source.node && (source.node.id || source.node.nodeName))});
+  })).observe({type: 'layout-shift'});
+  document.addEventListener('submit', () => { window.sentAt = window.sentAt ?? performance.now(); }, true);
+}"""
+_SHIFTS_UNTIL_SENT = "() => window.shifts.filter(shift => shift.at <= window.sentAt)"
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_correcting_a_failed_form_moves_nothing_and_each_control_answers_one_press(
+    local_stack: LocalStack, browser: Browser, width: int
+) -> None:
+    page = new_page(browser, viewport={"width": width, "height": 640 if width == 360 else 800})
+    open_form(page, local_stack)
+    page.get_by_role("button", name="متابعة").click()
+    expect(page.locator(".error-summary a")).to_have_count(8)
+    page.evaluate(_WATCH_SHIFTS)
+
+    answers = {
+        "الاسم الكامل": "منى أحمد عبد الله",
+        "الرقم القومي": national_id(),
+        "رقم الهاتف المحمول": "01012345678",
+        "عنوان المحل": "١٢ شارع التحرير، الدقي",
+        "نشاط المحل": "بقالة",
+        "مساحة المحل (م²)": "45",
+    }
+    for label, answer in answers.items():
+        page.get_by_label(label, exact=True).click()  # one press each
+        page.keyboard.type(answer)
+    page.get_by_label("إيجار").click()
+    expect(page.get_by_label("إيجار")).to_be_checked()
+    page.get_by_label("أوافق على استخدام بياناتي لغرض هذا الطلب وحده").click()
+    expect(page.get_by_label("أوافق على استخدام بياناتي لغرض هذا الطلب وحده")).to_be_checked()
+    page.get_by_role("button", name="متابعة").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("راجع بيانات طلبك قبل إرساله")
+
+    shifts = [shift for shift in page.evaluate(_SHIFTS_UNTIL_SENT) if not shift["typing"]]
+    assert sum(shift["value"] for shift in shifts) == 0, shifts
+
+
 def test_with_javascript_the_server_has_the_last_word(local_stack: LocalStack, browser: Browser) -> None:
     """An answer the page's own checks let through (a birth date in the future) still comes back as an
     error, from the API, in the same place and the same words."""

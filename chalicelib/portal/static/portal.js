@@ -1,4 +1,4 @@
-/* Shobbak's portal: checks answers as they are typed and sends forms without reloading the page.
+/* Shobbak's portal: checks answers when a form is sent and sends forms without reloading the page.
    Everything here is an addition: every form works as plain HTML, posting to the API, without it. */
 (function () {
   'use strict';
@@ -122,15 +122,19 @@
     box.focus();
   }
 
+  // Every answer checked when the form is sent, never while it is being filled in: a message that
+  // appeared or went as a field lost focus would move what the citizen was pressing (issue 24). A form
+  // without problems is left as it stands until the answer replaces it.
   function checkAll(form) {
-    var problems = [];
-    form.querySelectorAll('[data-check]').forEach(function (control) {
+    var problems = [], controls = form.querySelectorAll('[data-check]');
+    controls.forEach(function (control) {
       var message = problemWith(control);
-      mark(control, message);
       if (message) problems.push([firstInput(control).id, message]);
     });
+    if (!problems.length) return true;
+    controls.forEach(function (control) { mark(control, problemWith(control)); });
     summarise(problems);
-    return !problems.length;
+    return false;
   }
 
   // Puts the page the API answered in place of this one, as if it had been loaded.
@@ -187,13 +191,6 @@
     if (!window.fetch || !window.DOMParser || form.hasAttribute('data-navigate')) return;
     event.preventDefault();
     if (!busy) send(form, button);
-  });
-
-  // A field is checked when the citizen leaves it, once there is something in it to check.
-  document.addEventListener('focusout', function (event) {
-    var control = event.target.closest('[data-check]');
-    if (!control || !control.closest('form[data-validate]')) return;
-    if (answerOf(control) || control.closest('.field-error')) mark(control, problemWith(control));
   });
 
   // The summary's links move the focus to the field itself, not only the view.
