@@ -20,6 +20,11 @@ DetailValue = str | int | float
 
 DEFAULT_TEXT_LENGTH = {"text": 200, "textarea": 2000}
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
+# A decision's, a licence's or a registration's number: digit groups joined by "/", "-" or «لسنة».
+_REFERENCE_NUMBER = re.compile(r"[0-9]+(?: *(?:/|-| لسنة | لسنه ) *[0-9]+)*")
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+# The only way a date is written (what <input type="date"> sends), the same rule as the portal's script.
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _LONGEST_NUMBER = 15
 # Beyond any area, count or amount a form asks for, and within what DynamoDB can store.
 _LARGEST_NUMBER = 10**12
@@ -194,6 +199,12 @@ def _read_text(value: Any, form_field: FormField) -> str:
     limit = form_field.max_length or DEFAULT_TEXT_LENGTH[form_field.type]
     if len(text) > limit:
         raise detail_problem(form_field, f"النص أطول من {limit} حرفًا.", f"The text is longer than {limit} characters.")
+    if form_field.format == "reference_number" and not _REFERENCE_NUMBER.fullmatch(text.translate(_DASHES)):
+        raise detail_problem(
+            form_field,
+            "اكتب الرقم بالأرقام، مثل 123 لسنة 2024 أو 123/2024.",
+            "Write the number in digits, as in 123/2024.",
+        )
     return text
 
 
@@ -221,8 +232,11 @@ def _read_date(value: Any, form_field: FormField) -> str:
     problem = detail_problem(form_field, "اكتب التاريخ بالصيغة سنة-شهر-يوم.", "Enter the date as year-month-day.")
     if not isinstance(value, str):
         raise problem
+    text = to_ascii_digits(value).strip()
+    if not _DAY.fullmatch(text):
+        raise problem
     try:
-        return date.fromisoformat(to_ascii_digits(value).strip()).isoformat()
+        return date.fromisoformat(text).isoformat()
     except ValueError:
         raise problem from None
 

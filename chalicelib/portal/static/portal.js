@@ -2,7 +2,13 @@
    Everything here is an addition: every form works as plain HTML, posting to the API, without it. */
 (function () {
   'use strict';
+  // The server's rules (domain/names.py, national_id.py, phone.py, application.py) in the same order and
+  // words: a test feeds the same answers to both (tests/portal_site/test_one_rule.py).
   var HIDDEN_MARKS = /[\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]/g;
+  var LETTER = '[\u0621-\u063a\u0641-\u064a\u0671-\u06d3A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]';
+  var NAME_CHARACTERS = new RegExp('^(?:' + LETTER + "|[ \\-'.])+$");
+  var NAME_PART = new RegExp('^' + LETTER + "+(?:[\\-'.]" + LETTER + '+)*\\.?$');
+  var GOVERNORATES = '01 02 03 04 11 12 13 14 15 16 17 18 19 21 22 23 24 25 26 27 28 29 31 32 33 34 35 88'.split(' ');
   var busy = false;
 
   // Arabic-Indic (٠-٩) and Persian (۰-۹) digits to ASCII, as the server does before it checks anything.
@@ -17,37 +23,88 @@
     return ascii(text).replace(/[\s\-\u2010-\u2015\u2212]/g, '');
   }
 
+  function words(text) {
+    return ascii(text).normalize('NFC').trim().split(/\s+/).filter(Boolean).join(' ');
+  }
+
+  // Cairo's calendar day, as the server's today.
+  function today() {
+    return new Date().toLocaleDateString('en-CA', { timeZone: 'Africa/Cairo' });
+  }
+
+  function isDay(text) {
+    var day = new Date(text + 'T00:00:00Z');
+    return /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text) && !isNaN(day) && day.toISOString().slice(0, 10) === text;
+  }
+
   // The first problem with one answer, in the server's words, or '' when there is none. A service's own
   // question (data-label) is named before what is wrong with it, as the server names it.
   var CHECKS = {
     full_name: function (value) {
-      if (/[0-9]/.test(ascii(value))) return 'لا يجوز أن يحتوي الاسم على أرقام.';
-      if (value.trim().split(/\s+/).length < 2) return 'يرجى كتابة الاسم الكامل، أي الاسم واسم الأب على الأقل.';
+      var name = words(value).normalize('NFKC').replace(/[\u0640\u064b-\u065f\u0670]/g, '')
+        .replace(/[\u2018\u2019\u02bc]/g, "'").trim().split(/\s+/).join(' ');
+      if (/[0-9]/.test(name)) return 'لا يجوز أن يحتوي الاسم على أرقام.';
+      if (!NAME_CHARACTERS.test(name)) return 'يرجى كتابة الاسم بالحروف العربية أو اللاتينية فقط.';
+      if (name.length < 5) return 'الاسم قصير جدًا، يرجى كتابة الاسم الكامل كما هو مدون في بطاقة الرقم القومي.';
+      if (name.length > 100) return 'الاسم طويل جدًا، يرجى ألا يزيد على مئة حرف.';
+      var parts = name.split(' ');
+      if (!parts.every(function (part) { return NAME_PART.test(part); })) {
+        return "يُسمح بالشَّرطة (-) والفاصلة العليا (') والنقطة (.) بين حروف الاسم فقط.";
+      }
+      if (parts.length < 2) return 'يرجى كتابة الاسم الكامل، أي الاسم واسم الأب على الأقل.';
+      if (!parts.every(function (part) {
+        return (part.match(new RegExp(LETTER, 'g')) || []).length >= 2 || /^[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]\.$/.test(part);
+      })) return 'يتكون كل جزء من الاسم من حرفين على الأقل، ويُقبل الحرف اللاتيني الواحد إذا تبعته نقطة مثل M.';
       return '';
     },
     national_id: function (value) {
-      var number = digits(value);
+      var number = digits(value), check = '، يرجى التأكد من الرقم المُدخل.';
       if (!/^[0-9]{14}$/.test(number)) return 'الرقم القومي يتكون من أربعة عشر رقمًا فقط، يرجى مراجعته وإعادة إدخاله.';
-      if (!/^[23]/.test(number)) return 'يبدأ الرقم القومي بالرقم ٢ أو ٣، يرجى التأكد من الرقم المُدخل.';
+      var century = { 2: 19, 3: 20 }[number[0]];
+      if (!century) return 'يبدأ الرقم القومي بالرقم ٢ أو ٣' + check;
+      var born = century + number.slice(1, 3) + '-' + number.slice(3, 5) + '-' + number.slice(5, 7);
+      if (!isDay(born)) return 'تاريخ الميلاد الوارد في الرقم القومي غير صحيح' + check;
+      if (born > today()) return 'تاريخ الميلاد الوارد في الرقم القومي لم يحِن بعد' + check;
+      if (GOVERNORATES.indexOf(number.slice(7, 9)) < 0) return 'رمز محافظة الميلاد الوارد في الرقم القومي غير معروف' + check;
       return '';
     },
     phone: function (value) {
-      var number = ascii(value).replace(/[\s\-().]/g, '').replace(/^(\+|00)?20(?=1)/, '0');
-      return /^01[0125][0-9]{8}$/.test(number) ? '' : 'رقم الهاتف المحمول غير صحيح، يرجى إدخاله على النحو التالي: 01012345678.';
+      var typed = digits(value).replace(/[().]/g, ''), national, abroad = null;
+      var wrong = 'رقم الهاتف المحمول غير صحيح، يرجى إدخاله على النحو التالي: 01012345678.';
+      if (typed[0] === '+') abroad = typed.slice(1);
+      else if (typed.slice(0, 2) === '00') abroad = typed.slice(2);
+      if (abroad !== null) {
+        if (!/^[1-9][0-9]*$/.test(abroad)) return wrong;
+        if (abroad.slice(0, 2) !== '20') return 'يرجى إدخال رقم هاتف محمول مصري، إذ لا يمكن إرسال الرسائل إلى أرقام خارج مصر.';
+        national = abroad.slice(2).replace(/^0/, '');
+      } else if (!/^[0-9]+$/.test(typed)) {
+        return wrong;
+      } else {
+        national = typed[0] === '0' ? typed.slice(1)
+          : /^20/.test(typed) && (typed.length === 11 || typed.length === 12) ? typed.slice(2) : typed;
+      }
+      if (/^1[0125][0-9]{8}$/.test(national)) return '';
+      if (/^1[0125][0-9]*$/.test(national)) return 'رقم الهاتف المحمول يتكون من أحد عشر رقمًا تبدأ بـ 01، يرجى مراجعته وإعادة إدخاله.';
+      if (/^1[0-9]{9}$/.test(national)) return 'يجب أن يبدأ رقم الهاتف المحمول بـ 010 أو 011 أو 012 أو 015، يرجى مراجعته.';
+      if (/^2[0-9]{8}$/.test(national)) return 'هذا رقم أرضي في القاهرة أو الجيزة، والهاتف الأرضي لا يستقبل الرسائل النصية؛ يرجى إدخال رقم محمول.';
+      if (/^[13-9][0-9]{7,8}$/.test(national)) return 'يبدو أن هذا رقم أرضي في إحدى المحافظات، والهاتف الأرضي لا يستقبل الرسائل النصية؛ يرجى إدخال رقم محمول.';
+      return wrong;
     },
     number: function (value, control) {
-      var text = ascii(value).trim().replace('\u066b', '.').replace(/,/g, '');
-      if (!/^[0-9]+(\.[0-9]+)?$/.test(text)) return 'اكتب رقمًا صحيحًا بالأرقام فقط.';
+      var text = ascii(value).trim().replace(/\u066b/g, '.').replace(/,/g, '');
+      if (text.length > 15 || !/^[0-9]+(\.[0-9]+)?$/.test(text)) return 'اكتب رقمًا صحيحًا بالأرقام فقط.';
+      if (+text >= 1e12) return 'الرقم خارج الحدود المقبولة.';
       var min = control.getAttribute('data-min'), max = control.getAttribute('data-max');
       if (min !== null && +text < +min) return 'يجب ألا يقل الرقم عن ' + min + '.';
       if (max !== null && +text > +max) return 'يجب ألا يزيد الرقم على ' + max + '.';
       return '';
     },
+    reference_number: function (value) {
+      return /^[0-9]+(?: *(?:\/|-| لسنة | لسنه ) *[0-9]+)*$/.test(words(value).replace(/[\u2010-\u2015\u2212]/g, '-'))
+        ? '' : 'اكتب الرقم بالأرقام، مثل 123 لسنة 2024 أو 123/2024.';
+    },
     date: function (value) {
-      var text = ascii(value).trim();
-      var day = new Date(text + 'T00:00:00Z');
-      return /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text) && !isNaN(day) && day.toISOString().slice(0, 10) === text
-        ? '' : 'اكتب التاريخ بالصيغة سنة-شهر-يوم.';
+      return isDay(ascii(value).trim()) ? '' : 'اكتب التاريخ بالصيغة سنة-شهر-يوم.';
     },
     tracking_number: function (value) {
       return /^[0-9]{12,14}$/.test(digits(value)) ? '' : 'رقم المتابعة غير صحيح، راجع أرقامه كما وردت في رسالة التأكيد.';
@@ -73,7 +130,8 @@
       return control.getAttribute('data-required') || '';  // the server's words, written into the form
     }
     var limit = control.getAttribute('data-max-length'), label = control.getAttribute('data-label');
-    var problem = limit && value.trim().length > +limit ? 'النص أطول من ' + limit + ' حرفًا.'
+    var free = kind === 'text' || kind === 'textarea' || kind === 'reference_number';
+    var problem = free && limit && words(value).length > +limit ? 'النص أطول من ' + limit + ' حرفًا.'
       : CHECKS[kind] ? CHECKS[kind](value, control) : '';
     return problem && label ? label + ': ' + problem : problem;
   }
@@ -212,4 +270,5 @@
   }
 
   prepare();
+  if (typeof module === 'object') module.exports = { problemWith: problemWith };  // for the rule's test, under node
 }());
