@@ -65,7 +65,8 @@ def upload_form_page(request: Request) -> Response:
     if record is None:
         return html_response(render.problem_page(site(), NotFound().message_ar), 404)
     document = document_of_service(record, body["document"])
-    page = render.upload_page(site(), record.tracking_number, document, body["content_type"], offered["upload"])
+    page = render.upload_page(site(), record.tracking_number, document, body["content_type"], offered["upload"],
+                              national_id_last4=body["national_id_last4"])  # fmt: skip
     target = urlsplit(offered["upload"]["url"])
     return html_response(page, leaves_for=f"{target.scheme}://{target.netloc}")
 

@@ -301,13 +301,16 @@ def track_result_page(
 
 
 def upload_page(site: Site, tracking_number: str, document: Document, content_type: str,
-                upload: Mapping[str, Any]) -> str:  # fmt: skip
-    """The form that posts one file straight to S3 (a presigned POST), without JavaScript."""
+                upload: Mapping[str, Any], national_id_last4: str = "") -> str:  # fmt: skip
+    """The form that posts one file straight to S3 (a presigned POST), without JavaScript. With the
+    digits that proved the request, the script may ask for a form of the chosen file's own type."""
     return _render(
         "upload.html.j2",
         site,
         tracking_number=tracking_number,
         document=document,
+        content_type=content_type,
+        national_id_last4=national_id_last4,
         type_name=ACCEPTED_TYPES[content_type],
         accept={"application/pdf": ".pdf,application/pdf", "image/jpeg": ".jpg,.jpeg,image/jpeg",
                 "image/png": ".png,image/png"}[content_type],
