@@ -157,7 +157,8 @@ def confirm_application(request: Request) -> Response:
         return _form_again(district, service, answers(fields, service), refusal)
     documents = citizen_document_states(answer["tracking_number"], service)
     last4 = digits_only(str(body["applicant"].get("national_id", "")))[-4:]
-    page = render.confirmation_page(site(), district, service, answer, documents, national_id_last4=last4)
+    page = render.confirmation_page(site(), district, service, answer, documents, national_id_last4=last4,
+                                    notify_by=str(body.get("notify_by", "sms")))  # fmt: skip
     return html_response(page, 201)
 
 
