@@ -100,7 +100,8 @@ def test_a_citizen_applies_and_tracks(local_stack: LocalStack, browser: Browser,
     step(page, f"{mode}-7-track")
     page.get_by_role("button", name="اعرض حالة الطلب").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("حالة طلبك: في انتظار سداد الرسوم")
-    expect(page.get_by_text(reference)).to_be_visible()
+    # exact: the Fawry reference below starts with the same digits
+    expect(page.get_by_text(reference, exact=True)).to_be_visible()
     # What to do now comes first: the fee, the Fawry reference in groups, the pay-by moment, the card button.
     due = page.get_by_role("region", name="المطلوب منك الآن")
     expect(due.locator(".due-reference")).to_have_text(re.compile(r"[0-9]{4} [0-9]{4} [0-9]{4} [0-9]{3}"))
