@@ -20,15 +20,37 @@ DetailValue = str | int | float
 
 DEFAULT_TEXT_LENGTH = {"text": 200, "textarea": 2000}
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
+# A decision's, a licence's or a registration's number: digit groups joined by "/", "-" or «لسنة».
+_REFERENCE_NUMBER = re.compile(r"[0-9]+(?: *(?:/|-| لسنة | لسنه ) *[0-9]+)*")
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+# The only way a date is written (what <input type="date"> sends), the same rule as the portal's script.
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _LONGEST_NUMBER = 15
 # Beyond any area, count or amount a form asks for, and within what DynamoDB can store.
 _LARGEST_NUMBER = 10**12
 _ARABIC_DECIMAL_SEPARATOR = "\u066b"
 
-_REQUIRED = FieldProblem("هذا الحقل مطلوب.", "This field is required.")
+_REQUIRED = FieldProblem("هذا الحقل مطلوب.", "This field is required.")  # a hidden field: no label to name
 _NOT_TEXT = FieldProblem("اكتب هذا الحقل نصًا.", "This field must be text.")
 _UNKNOWN_DISTRICT = FieldProblem("اختر حيًا أو مركزًا من القائمة.", "Choose a district from the list.")
 _UNKNOWN_SERVICE = FieldProblem("اختر خدمة من القائمة.", "Choose a service from the list.")
+
+
+# The applicant's questions, by the names the API reads (the portal's labels are these words).
+APPLICANT_LABELS_AR = {"full_name": "الاسم الكامل", "national_id": "الرقم القومي", "phone": "رقم الهاتف المحمول"}
+
+
+def required_problem(label_ar: str, kind: str) -> FieldProblem:
+    """A required answer left empty, naming the question as the summary at the top lists it
+    ("أدخل الاسم الكامل"): the same words on the server's page and from the portal's script,
+    which reads them from the form (portal/fields.py)."""
+    verb = "اختر" if kind == "choice" else "أدخل"
+    return FieldProblem(f"{verb} {label_ar}", "This field is required.")
+
+
+def detail_problem(form_field: FormField, problem: str, english: str) -> FieldProblem:
+    """What is wrong with one of the service's answers, after the question's name."""
+    return FieldProblem(f"{form_field.label_ar}: {problem}", english)
 
 
 @dataclass(frozen=True)
@@ -120,7 +142,7 @@ def _read_applicant(raw: Any, today: date, problems: dict[str, FieldProblem]) ->
         text = raw.get(name)
         try:
             if text is None or (isinstance(text, str) and not text.strip()):
-                raise _REQUIRED
+                raise required_problem(APPLICANT_LABELS_AR[name], name)
             if not isinstance(text, str):
                 raise _NOT_TEXT
             values[name] = read(text)
@@ -150,7 +172,7 @@ def _read_details(raw: Any, service: Service, problems: dict[str, FieldProblem])
         if value is not None:
             details[name] = value
         elif form_field.required:
-            problems[f"details.{name}"] = _REQUIRED
+            problems[f"details.{name}"] = required_problem(form_field.label_ar, form_field.type)
     return details
 
 
@@ -164,7 +186,7 @@ def _read_detail(value: Any, form_field: FormField) -> DetailValue | None:
     if form_field.type == "number":
         return _read_number(value, form_field)
     if form_field.type == "date":
-        return _read_date(value)
+        return _read_date(value, form_field)
     if form_field.type == "choice":
         return _read_choice(value, form_field)
     raise ValueError(f"unknown field type {form_field.type!r}")
@@ -176,38 +198,45 @@ def _read_text(value: Any, form_field: FormField) -> str:
     text = clean_text(value)
     limit = form_field.max_length or DEFAULT_TEXT_LENGTH[form_field.type]
     if len(text) > limit:
-        raise FieldProblem(f"النص أطول من {limit} حرفًا.", f"The text is longer than {limit} characters.")
+        raise detail_problem(form_field, f"النص أطول من {limit} حرفًا.", f"The text is longer than {limit} characters.")
+    if form_field.format == "reference_number" and not _REFERENCE_NUMBER.fullmatch(text.translate(_DASHES)):
+        raise detail_problem(
+            form_field,
+            "اكتب الرقم بالأرقام، مثل 123 لسنة 2024 أو 123/2024.",
+            "Write the number in digits, as in 123/2024.",
+        )
     return text
 
 
 def _read_number(value: Any, form_field: FormField) -> int | float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise FieldProblem("اكتب رقمًا.", "Enter a number.")
+        raise detail_problem(form_field, "اكتب رقمًا.", "Enter a number.")
     if isinstance(value, str):
         text = to_ascii_digits(value).strip().replace(_ARABIC_DECIMAL_SEPARATOR, ".").replace(",", "")
         if len(text) > _LONGEST_NUMBER or not _NUMBER.fullmatch(text):
-            raise FieldProblem("اكتب رقمًا صحيحًا بالأرقام فقط.", "Enter a number, digits only.")
+            raise detail_problem(form_field, "اكتب رقمًا صحيحًا بالأرقام فقط.", "Enter a number, digits only.")
         value = float(text) if "." in text else int(text)
     # An int is compared as an int: float(10**400) would overflow before any comparison.
     if (isinstance(value, float) and not math.isfinite(value)) or abs(value) >= _LARGEST_NUMBER:
-        raise FieldProblem("الرقم خارج الحدود المقبولة.", "The number is out of range.")
+        raise detail_problem(form_field, "الرقم خارج الحدود المقبولة.", "The number is out of range.")
     if form_field.minimum is not None and value < form_field.minimum:
-        raise FieldProblem(
-            f"يجب ألا يقل الرقم عن {form_field.minimum:g}.", f"The number must be at least {form_field.minimum:g}."
-        )
+        least = f"{form_field.minimum:g}"
+        raise detail_problem(form_field, f"يجب ألا يقل الرقم عن {least}.", f"The number must be at least {least}.")
     if form_field.maximum is not None and value > form_field.maximum:
-        raise FieldProblem(
-            f"يجب ألا يزيد الرقم على {form_field.maximum:g}.", f"The number must be at most {form_field.maximum:g}."
-        )
+        most = f"{form_field.maximum:g}"
+        raise detail_problem(form_field, f"يجب ألا يزيد الرقم على {most}.", f"The number must be at most {most}.")
     return value
 
 
-def _read_date(value: Any) -> str:
-    problem = FieldProblem("اكتب التاريخ بالصيغة سنة-شهر-يوم.", "Enter the date as year-month-day.")
+def _read_date(value: Any, form_field: FormField) -> str:
+    problem = detail_problem(form_field, "اكتب التاريخ بالصيغة سنة-شهر-يوم.", "Enter the date as year-month-day.")
     if not isinstance(value, str):
         raise problem
+    text = to_ascii_digits(value).strip()
+    if not _DAY.fullmatch(text):
+        raise problem
     try:
-        return date.fromisoformat(to_ascii_digits(value).strip()).isoformat()
+        return date.fromisoformat(text).isoformat()
     except ValueError:
         raise problem from None
 
@@ -215,5 +244,5 @@ def _read_date(value: Any) -> str:
 def _read_choice(value: Any, form_field: FormField) -> str:
     allowed = {option.value for option in form_field.options}
     if not isinstance(value, str) or value not in allowed:
-        raise FieldProblem("اختر إحدى الإجابات المعروضة.", "Choose one of the answers offered.")
+        raise detail_problem(form_field, "اختر إحدى الإجابات المعروضة.", "Choose one of the answers offered.")
     return value

@@ -19,6 +19,9 @@ DATA_DIR = Path(__file__).parent / "data"
 
 DISTRICT_KINDS = frozenset({"district", "markaz"})
 FIELD_TYPES = frozenset({"text", "textarea", "number", "date", "choice"})
+# What a text field's answer must look like beyond its length: "reference_number", the number of a
+# decision, a licence or a registration, digits with the separators such numbers carry («123 لسنة 2024», 123/2024).
+FIELD_FORMATS = frozenset({"reference_number"})
 ALL_DISTRICTS = "all"
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
@@ -74,6 +77,7 @@ class FormField:
     max_length: int | None
     minimum: float | None
     maximum: float | None
+    format: str | None = None  # one of FIELD_FORMATS, for a text field
 
 
 @dataclass(frozen=True)
@@ -339,9 +343,10 @@ def _parse_field(item: object, where: str) -> FormField:
         item,
         where,
         required={"name", "label_ar", "label_en", "type", "required"},
-        optional={"options", "max_length", "min", "max"},
+        optional={"options", "max_length", "min", "max", "format"},
     )
     field_type = _one_of(field["type"], FIELD_TYPES, f"{where}.type")
+    _only_for(field, "format", {"text"}, field_type, where)
     # Each extra key only means something for some types; elsewhere it would be silently ignored.
     _only_for(field, "options", {"choice"}, field_type, where)
     _only_for(field, "max_length", {"text", "textarea"}, field_type, where)
@@ -371,6 +376,7 @@ def _parse_field(item: object, where: str) -> FormField:
         max_length=None if max_length is None else _integer(max_length, f"{where}.max_length", minimum=1),
         minimum=minimum,
         maximum=maximum,
+        format=_one_of(field["format"], FIELD_FORMATS, f"{where}.format") if "format" in field else None,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from chalicelib.domain.application import APPLICANT_LABELS_AR, DEFAULT_TEXT_LENGTH, required_problem
 from chalicelib.domain.catalogue import FormField, Service
 
 # The input each kind of question gets. Digits are typed into text inputs, never type=number, which
@@ -19,7 +20,7 @@ _INPUTMODE = {
     "phone": "tel",
     "tracking_number": "numeric",
     "last4": "numeric",
-}
+}  # a reference number («123 لسنة 2024») keeps the ordinary keyboard: it has a word in it
 _DIGITS = frozenset({"national_id", "phone", "number", "date", "tracking_number", "last4"})
 
 
@@ -27,8 +28,8 @@ _DIGITS = frozenset({"national_id", "phone", "number", "date", "tracking_number"
 class Question:
     name: str  # the form field's name, dotted as in the API's error fields: "applicant.phone"
     label: str
-    kind: str  # a catalogue type (text, textarea, number, date, choice), or full_name, national_id, phone,
-    # consent, tracking_number, last4: what the page's script checks the answer against (data-check)
+    kind: str  # a catalogue type (text, textarea, number, date, choice) or format (reference_number), or
+    # full_name, national_id, phone, consent, tracking_number, last4: what the script checks (data-check)
     required: bool
     hint: str = ""
     options: tuple[tuple[str, str], ...] = ()  # (value, Arabic label)
@@ -59,6 +60,16 @@ class Question:
     def maximum_text(self) -> str:
         return "" if self.maximum is None else f"{self.maximum:g}"
 
+    @property
+    def required_message(self) -> str:
+        """What the summary says when this required question is left empty: the server's words."""
+        return required_problem(self.label, self.kind).message_ar
+
+    @property
+    def detail(self) -> bool:
+        """One of the service's own questions, whose other problems are said after its name."""
+        return self.name.startswith("details.")
+
     def shown(self, value: str) -> str:
         """The answer as the check page shows it: a choice by its label."""
         labels = dict(self.options)
@@ -68,7 +79,7 @@ class Question:
 APPLICANT_QUESTIONS = (
     Question(
         name="applicant.full_name",
-        label="الاسم الكامل",
+        label=APPLICANT_LABELS_AR["full_name"],
         kind="full_name",
         required=True,
         hint="كما هو مدون في بطاقة الرقم القومي.",
@@ -77,14 +88,14 @@ APPLICANT_QUESTIONS = (
     ),
     Question(
         name="applicant.national_id",
-        label="الرقم القومي",
+        label=APPLICANT_LABELS_AR["national_id"],
         kind="national_id",
         required=True,
         hint="أربعة عشر رقمًا كما في البطاقة. يمكنك كتابة الأرقام هكذا ١٢٣ أو هكذا 123.",
     ),
     Question(
         name="applicant.phone",
-        label="رقم الهاتف المحمول",
+        label=APPLICANT_LABELS_AR["phone"],
         kind="phone",
         required=True,
         hint="مثل 01012345678. نرسل إليه رقم المتابعة وكل ما يلزمك معرفته عن الطلب.",
@@ -116,11 +127,11 @@ def _question(form_field: FormField) -> Question:
     return Question(
         name=f"details.{form_field.name}",
         label=form_field.label_ar,
-        kind=form_field.type,
+        kind=form_field.format or form_field.type,
         required=form_field.required,
         hint=_hint(form_field),
         options=tuple((option.value, option.label_ar) for option in form_field.options),
-        max_length=form_field.max_length,
+        max_length=form_field.max_length or DEFAULT_TEXT_LENGTH.get(form_field.type),
         minimum=form_field.minimum,
         maximum=form_field.maximum,
     )
@@ -131,6 +142,8 @@ def _hint(form_field: FormField) -> str:
         return f"بالأرقام، من {form_field.minimum:g} إلى {form_field.maximum:g}."
     if form_field.type == "date":
         return "مثل 2026-12-31 (سنة-شهر-يوم)."
+    if form_field.format == "reference_number":
+        return "بالأرقام، مثل 123 لسنة 2024 أو 123/2024."
     return ""
 
 

@@ -7,9 +7,10 @@ Autoescaping is on for every template and undefined names fail loudly (StrictUnd
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,8 @@ def _environment() -> Any:
         document_status=lambda status: DOCUMENT_STATUS_NAMES_AR[DocumentStatus(status)],
         kilobytes=lambda size: f"{max(1, round(size / 1024))} كيلوبايت",
         month_ar=_month_ar,
+        cairo_moment=_cairo_moment,
+        ceil=math.ceil,
     )
     return environment
 
@@ -124,6 +127,16 @@ def _arabic_date(value: str) -> str:
     if "T" in value:
         return arabic_date(datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(CAIRO).date())
     return arabic_date(date.fromisoformat(value))
+
+
+def _cairo_moment(moment: datetime | str) -> str:
+    """A moment (or the API's "2026-12-03T12:05:00Z") as a citizen in Cairo reads it:
+    "3 ديسمبر 2026، الساعة 2:05 مساءً بتوقيت القاهرة"."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    local = moment.astimezone(CAIRO)
+    half = "صباحًا" if local.hour < 12 else "مساءً"
+    return f"{arabic_date(local.date())}، الساعة {(local.hour % 12) or 12}:{local.minute:02d} {half} بتوقيت القاهرة"
 
 
 def _month_ar(month: str) -> str:
@@ -192,10 +205,8 @@ def performance_page(site: Site, open_data: Mapping[str, Any]) -> str:
     totals = [row for row in open_data["rows"] if row["service"] == "all"]
     months = sorted({row["month"] for row in totals}, reverse=True)
     by_month = [(month, [row for row in totals if row["month"] == month]) for month in months]
-    # The chart: each district's on-time rate in the latest month for which one is published.
-    charted = next(
-        ((month, rows) for month, rows in by_month if any(row["on_time_rate"] is not None for row in rows)), None
-    )
+    # The headline and its chart: the last complete month (the current one, a few days old, says little).
+    charted = next(((month, rows) for month, rows in by_month if month == _last_complete_month(open_data["to"])), None)
     return _render(
         "performance.html.j2",
         site,
@@ -206,6 +217,15 @@ def performance_page(site: Site, open_data: Mapping[str, Any]) -> str:
         json_url=urls.OPEN_DATA_JSON,
         csv_url=urls.OPEN_DATA_CSV,
     )
+
+
+def _last_complete_month(to: str) -> str:
+    """ "2026-12-07" -> "2026-11"; "2026-11-30" -> "2026-11": the last month whose every day is counted."""
+    day = date.fromisoformat(to)
+    if (day + timedelta(days=1)).month != day.month:
+        return f"{day:%Y-%m}"
+    previous = day.replace(day=1) - timedelta(days=1)
+    return f"{previous:%Y-%m}"
 
 
 def privacy_page(site: Site) -> str:
@@ -246,9 +266,12 @@ def confirmation_page(
     answer: Mapping[str, Any],
     documents: Sequence[Any] = (),
     national_id_last4: str = "",
+    notify_by: str = "sms",
 ) -> str:
-    """`answer`: the submission's answer (docs/interfaces.md#submission) with its tracking number; `documents`: each
-    listed document's state (services.documents.DocumentState), offered for upload when missing."""
+    """`answer`: the submission's answer (docs/interfaces.md#submission) with its tracking
+    number; `documents`: each
+    listed document's state (services.documents.DocumentState), offered for upload when missing;
+    `notify_by`: how the citizen chose to be told, which the page's promises follow."""
     return _render(
         "confirmation.html.j2",
         site,
@@ -257,6 +280,7 @@ def confirmation_page(
         answer=answer,
         documents=documents,
         national_id_last4=national_id_last4,
+        notify_by=notify_by,
     )
 
 
@@ -267,9 +291,15 @@ def track_result_page(
     district_name: str,
     national_id_last4: str = "",
     documents: Sequence[Any] = (),
+    fee: Any = None,
+    now: datetime | None = None,
 ) -> str:
     """`result`: the inquiry's answer (docs/interfaces.md#inquiry); with the digits that proved it, a fee still
-    due can be paid by card from the page."""
+    due can be paid by card from the page. What the citizen must do now comes first: `fee`, the
+    invoice still due (services.inquiry.FeeDue), with its reference, amount and end; the office's
+    reason and the missing documents when it asks for more; where to collect when it is ready."""
+    history = list(result["history"])
+    latest = history[-1] if history else {}
     return _render(
         "track_result.html.j2",
         site,
@@ -279,17 +309,24 @@ def track_result_page(
         national_id_last4=national_id_last4,
         payment_status=PAYMENT_STATUSES_AR.get(result["payment_status"] or ""),
         documents=documents,
+        missing=[state for state in documents if state.can_upload],
+        fee=fee,
+        fee_expired=fee is not None and fee.expired(now or datetime.now(UTC)),
+        reason=latest.get("message_ar", "") if latest.get("status") == result["status"] else "",
     )
 
 
 def upload_page(site: Site, tracking_number: str, document: Document, content_type: str,
-                upload: Mapping[str, Any]) -> str:  # fmt: skip
-    """The form that posts one file straight to S3 (a presigned POST), without JavaScript."""
+                upload: Mapping[str, Any], national_id_last4: str = "") -> str:  # fmt: skip
+    """The form that posts one file straight to S3 (a presigned POST), without JavaScript. With the
+    digits that proved the request, the script may ask for a form of the chosen file's own type."""
     return _render(
         "upload.html.j2",
         site,
         tracking_number=tracking_number,
         document=document,
+        content_type=content_type,
+        national_id_last4=national_id_last4,
         type_name=ACCEPTED_TYPES[content_type],
         accept={"application/pdf": ".pdf,application/pdf", "image/jpeg": ".jpg,.jpeg,image/jpeg",
                 "image/png": ".png,image/png"}[content_type],

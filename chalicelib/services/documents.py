@@ -48,7 +48,8 @@ from chalicelib.store.documents import (
     load_document,
     save_document,
 )
-from chalicelib.store.requests.changes import load_request
+from chalicelib.store.requests.changes import VersionConflict, load_request, record_move
+from chalicelib.store.requests.history import HistoryEntry
 from chalicelib.store.requests.request import RequestRecord
 
 # Two handlers race on one record at most (arrival and verdict): a few rereads always settle it.
@@ -209,6 +210,7 @@ def document_arrived(bucket: str, key: str, version_id: str | None, now: datetim
     except _SlotTaken as taken:
         return _refuse_version(taken.record, bucket, key, version_id)
     logger.info("document arrived", extra={"document_id": saved.document_id, "status": saved.status})
+    _back_to_the_officer_when_complete(saved, now)
     return saved.status
 
 
@@ -259,7 +261,44 @@ def document_scanned(bucket: str, key: str, version_id: str | None, scan_status:
 
     saved = _update(record.document_id, scanned, now)
     logger.info("document scanned", extra={"document_id": saved.document_id, "status": saved.status})
+    _back_to_the_officer_when_complete(saved, now)
     return saved.status
+
+
+DOCUMENTS_COMPLETE_AR = "استلمنا المستندات الناقصة، وعاد طلبك إلى الموظف المختص ليكمل فحصه."
+
+
+def _back_to_the_officer_when_complete(document: DocumentRecord, now: datetime) -> None:
+    """A request the office sent back for documents returns to its queue as `in_review` when the
+    upload that just passed its checks was the last one missing: the citizen has nothing left to
+    do, the officer finds it in the queue they work, and the citizen's page says so. (A flag on a
+    request left in `needs_info` would keep telling the citizen something is missing.) Only an
+    upload that completes the list moves it: a request sent back for words alone, with nothing
+    missing, waits for the officer."""
+    if DocumentStatus(document.status) is not DocumentStatus.CLEAN:
+        return
+    for _ in range(SAVE_ATTEMPTS):
+        stored = load_request(document.tracking_number)
+        if stored is None or stored.request.status != Status.NEEDS_INFO.value:
+            return
+        request = stored.request
+        records = documents_of(request.tracking_number)
+        present_before = present_codes(record for record in records if record.document_id != document.document_id)
+        required = {listed.code for listed in _service_of(request).documents if listed.required}
+        if document.document not in required - present_before or missing_documents(request):
+            return
+        read_version, before = request.version, request.status
+        request.status, request.version, request.updated_at = Status.IN_REVIEW.value, read_version + 1, now
+        request.place_in_queues()
+        entry = HistoryEntry.on(request, HistoryEntry.STATUS_CHANGE, now, from_status=before, actor_role="system",
+                                actor="documents", note="اكتملت المستندات الناقصة المرفوعة إلكترونيًا",
+                                citizen_message=DOCUMENTS_COMPLETE_AR)  # fmt: skip
+        try:
+            record_move(request, entry, expected_version=read_version, outbox=[])
+        except VersionConflict:
+            continue
+        logger.info("request back to the officer", extra={"tracking_number": request.tracking_number})
+        return
 
 
 def _update(document_id: str, change: Callable[[DocumentRecord], None], now: datetime) -> DocumentRecord:

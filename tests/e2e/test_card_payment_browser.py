@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.browser import PHONE, chromium, screenshot
+from tests.e2e.browser import PHONE, assert_fits_width, chromium, screenshot
 from tests.e2e.conftest import LocalStack
 from tests.e2e.test_portal_browser import ARABIC_INDIC, fill_shop_licence_form, open_form
 from tests.factories import national_id
@@ -68,14 +68,17 @@ def test_a_citizen_applies_pays_by_card_and_sees_the_fee_paid(
     # The gateway's own page, in the same tab, reached through the API's 303.
     expect(page.get_by_role("heading", level=1)).to_have_text("الدفع بالبطاقة")
     assert page.url.startswith(f"{local_stack.gateways_url}/paymob/api/acceptance/iframes/")
+    assert_fits_width(page)  # the card's field stays within a 360 px screen
     screenshot(page, f"card-{mode}-2-gateway")
     page.get_by_role("button", name="ادفع", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("تمت عملية الدفع بالبطاقة")
     assert re.search(r'"outcome":\s*"paid"', page.locator("pre").inner_text())
     screenshot(page, f"card-{mode}-3-gateway-result")
 
-    page.get_by_role("link", name="العودة إلى بوابة شباك").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("خدمات الأحياء والمراكز في محافظة الجيزة")
+    page.get_by_role("link", name="العودة إلى طلبك في بوابة شباك").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("تابع طلبك")
+    if javascript:  # within the same visit, the track form comes back filled in
+        expect(page.get_by_label("رقم المتابعة")).to_have_value(tracking_number)
     track(page, local_stack, tracking_number)
     expect(page.get_by_role("heading", level=1)).to_have_text("حالة طلبك: قيد الفحص")
     expect(page.get_by_text("سُدِّدت")).to_be_visible()

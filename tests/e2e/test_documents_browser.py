@@ -316,3 +316,49 @@ def test_any_window_intake_then_a_transfer_end_to_end_with_the_printed_receipt(
             page = response.read().decode()
         time.sleep(0.5)
     assert "إلى العمرانية للفحص" in page
+
+
+def test_with_javascript_the_type_follows_the_chosen_file_and_the_track_form_is_filled_in_again(
+    local_stack: LocalStack, browser: Browser, files: dict[str, Path]
+) -> None:
+    """A phone photo sent where PDF was left chosen: the page reads the file's first bytes, gets a form
+    for a JPEG from the API, and sends it; back on the track page, nothing is typed again."""
+    tracking_number = file_a_request(local_stack)
+    decision = names(local_stack)["demolition_decision"]
+    page = no_javascript_page(browser, javascript=True)
+    open_track_page(page, local_stack, tracking_number)
+    item = page.get_by_role("listitem").filter(has_text=decision)
+    expect(item.get_by_label("نوع الملف")).to_have_value("application/pdf")
+    item.get_by_role("button", name="التالي: اختيار الملف").click()
+
+    page.get_by_label("الملف").set_input_files(str(files["jpeg"]))
+    expect(page.locator("[data-type-name]")).to_have_text("JPEG")
+    page.get_by_role("button", name="أرسل الملف").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("استلمنا المستند")
+    assert_nothing_refused_by_csp(page)
+    assert [entry["status"] for entry in settled(local_stack, tracking_number, 1)] == ["clean"]
+    page.get_by_role("link", name="متابعة الطلب ورفع باقي المستندات").click()
+    expect(page.get_by_label("رقم المتابعة")).to_have_value(tracking_number)
+    expect(page.get_by_label("آخر أربعة أرقام من الرقم القومي")).to_have_value(national_id()[-4:])
+    page.get_by_role("button", name="اعرض حالة الطلب").click()
+    expect(page.get_by_role("listitem").filter(has_text=decision)).to_contain_text("وصل وقُبل")
+
+
+@pytest.mark.parametrize(("file", "said"), [("oversized", "الملف أكبر من 10 ميجابايت."),
+                                            ("eicar", "يُقبل ملف PDF أو صورة JPEG أو PNG فقط.")])  # fmt: skip
+def test_with_javascript_a_file_that_cannot_pass_is_not_sent(
+    local_stack: LocalStack, browser: Browser, files: dict[str, Path], file: str, said: str
+) -> None:
+    tracking_number = file_a_request(local_stack)
+    page = no_javascript_page(browser, javascript=True)
+    open_track_page(page, local_stack, tracking_number)
+    item = page.get_by_role("listitem").filter(has_text=names(local_stack)["demolition_decision"])
+    item.get_by_role("button", name="التالي: اختيار الملف").click()
+
+    page.get_by_label("الملف").set_input_files(str(files[file]))
+    expect(page.locator("#file-error")).to_have_text(f"خطأ: {said}")
+    page.get_by_role("button", name="أرسل الملف").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^ارفع: "))
+    assert settled(local_stack, tracking_number, 0) == []

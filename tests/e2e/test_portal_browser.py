@@ -100,7 +100,13 @@ def test_a_citizen_applies_and_tracks(local_stack: LocalStack, browser: Browser,
     step(page, f"{mode}-7-track")
     page.get_by_role("button", name="اعرض حالة الطلب").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("حالة طلبك: في انتظار سداد الرسوم")
-    expect(page.get_by_text(reference)).to_be_visible()
+    # exact: the Fawry reference below starts with the same digits
+    expect(page.get_by_text(reference, exact=True)).to_be_visible()
+    # What to do now comes first: the fee, the Fawry reference in groups, the pay-by moment, the card button.
+    due = page.get_by_role("region", name="المطلوب منك الآن")
+    expect(due.locator(".due-reference")).to_have_text(re.compile(r"[0-9]{4} [0-9]{4} [0-9]{4} [0-9]{3}"))
+    expect(due).to_contain_text("بتوقيت القاهرة")
+    expect(due.get_by_role("button", name="ادفع الرسوم الآن بالبطاقة البنكية")).to_be_visible()
     step(page, f"{mode}-8-track-result")
     assert_nothing_refused_by_csp(page)
 
@@ -124,7 +130,7 @@ def test_a_form_with_mistakes_shows_a_summary_and_keeps_what_was_typed(
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link")).to_have_text(
-        ["الرقم القومي يتكون من أربعة عشر رقمًا فقط، يرجى مراجعته وإعادة إدخاله.", "هذا الحقل مطلوب."]
+        ["الرقم القومي يتكون من أربعة عشر رقمًا فقط، يرجى مراجعته وإعادة إدخاله.", "أدخل مساحة المحل (م²)"]
     )
     assert page.title().startswith("خطأ: ")
     expect(page.get_by_label("الاسم الكامل")).to_have_value("منى أحمد عبد الله")
@@ -135,6 +141,81 @@ def test_a_form_with_mistakes_shows_a_summary_and_keeps_what_was_typed(
 
     summary.get_by_role("link").first.click()
     expect(page.get_by_label("الرقم القومي")).to_be_focused()
+
+
+def summary_links(page: Page) -> list[tuple[str | None, str]]:
+    links = page.locator(".error-summary a")
+    expect(links.first).to_be_visible()
+    return [(link.get_attribute("href"), link.inner_text()) for link in links.all()]
+
+
+def test_the_script_and_the_server_name_the_same_problems_in_the_same_words(
+    local_stack: LocalStack, browser: Browser
+) -> None:
+    said = {}
+    for javascript in (True, False):
+        page = new_page(browser, javascript)
+        open_form(page, local_stack)
+        page.get_by_label("مساحة المحل (م²)").fill("كبيرة")
+        page.get_by_role("button", name="متابعة").click()
+        said[javascript] = summary_links(page)
+        page.context.close()
+
+    assert said[True] == said[False]
+    assert ("#f-applicant-full_name", "أدخل الاسم الكامل") in said[True]
+    assert ("#f-details-area_m2", "مساحة المحل (م²): اكتب رقمًا صحيحًا بالأرقام فقط.") in said[True]
+
+
+# Every layout shift from now on, those right after an input too (hadRecentInput), until the form is sent.
+# One kind is told apart: text moving inside the field being typed into (chromium reports the field's
+# inner editor, outside the DOM, so no node): in a right-to-left field each digit typed pushes the ones
+# before it, and an address that starts with digits turns right to left at its first letter. Nothing
+# else moves then; every other shift counts.
+_WATCH_SHIFTS = """() => {
+  window.shifts = []; window.sentAt = null;
+  const within = (rect, box) => rect.left >= box.left - 1 && rect.right <= box.right + 1 &&
+    rect.top >= box.top - 1 && rect.bottom <= box.bottom + 1;
+  new PerformanceObserver(list => list.getEntries().forEach(entry => {
+    const field = document.activeElement.getBoundingClientRect();
+    window.shifts.push({value: entry.value, at: entry.startTime, recent: entry.hadRecentInput,
+      typing: entry.sources.every(source => !source.node && within(source.currentRect, field)),
+      nodes: entry.sources.map(source => source.node && (source.node.id || source.node.nodeName))});
+  })).observe({type: 'layout-shift'});
+  document.addEventListener('submit', () => { window.sentAt = window.sentAt ?? performance.now(); }, true);
+}"""
+_SHIFTS_UNTIL_SENT = "() => window.shifts.filter(shift => shift.at <= window.sentAt)"
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_correcting_a_failed_form_moves_nothing_and_each_control_answers_one_press(
+    local_stack: LocalStack, browser: Browser, width: int
+) -> None:
+    page = new_page(browser, viewport={"width": width, "height": 640 if width == 360 else 800})
+    open_form(page, local_stack)
+    page.get_by_role("button", name="متابعة").click()
+    expect(page.locator(".error-summary a")).to_have_count(8)
+    page.evaluate(_WATCH_SHIFTS)
+
+    answers = {
+        "الاسم الكامل": "منى أحمد عبد الله",
+        "الرقم القومي": national_id(),
+        "رقم الهاتف المحمول": "01012345678",
+        "عنوان المحل": "١٢ شارع التحرير، الدقي",
+        "نشاط المحل": "بقالة",
+        "مساحة المحل (م²)": "45",
+    }
+    for label, answer in answers.items():
+        page.get_by_label(label, exact=True).click()  # one press each
+        page.keyboard.type(answer)
+    page.get_by_label("إيجار").click()
+    expect(page.get_by_label("إيجار")).to_be_checked()
+    page.get_by_label("أوافق على استخدام بياناتي لغرض هذا الطلب وحده").click()
+    expect(page.get_by_label("أوافق على استخدام بياناتي لغرض هذا الطلب وحده")).to_be_checked()
+    page.get_by_role("button", name="متابعة").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("راجع بيانات طلبك قبل إرساله")
+
+    shifts = [shift for shift in page.evaluate(_SHIFTS_UNTIL_SENT) if not shift["typing"]]
+    assert sum(shift["value"] for shift in shifts) == 0, shifts
 
 
 def test_with_javascript_the_server_has_the_last_word(local_stack: LocalStack, browser: Browser) -> None:

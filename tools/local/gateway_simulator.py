@@ -32,7 +32,8 @@ PAGE = """<!doctype html>
 <html lang="ar" dir="rtl"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>body{{font-family:system-ui,Tahoma,sans-serif;max-inline-size:36rem;margin:0 auto;padding:1rem;line-height:1.6}}
+<style>*,*::before,*::after{{box-sizing:border-box}}
+body{{font-family:system-ui,Tahoma,sans-serif;max-inline-size:36rem;margin:0 auto;padding:1rem;line-height:1.6}}
 label{{display:block;font-weight:bold;margin-block-start:.75rem}}input,select{{font-size:1rem;padding:.4rem;inline-size:100%}}
 button{{font-size:1rem;padding:.5rem 1rem;margin-block-start:1rem;margin-inline-end:.5rem}}
 .note{{background:#fff7bf;padding:.5rem}}pre{{direction:ltr;white-space:pre-wrap;background:#f3f2f1;padding:.5rem}}</style>
@@ -110,7 +111,7 @@ class Handler(BaseHTTPRequestHandler):
         status, answer = self._post_to_shobbak("/v1/payments/fawry/callback", notice)
         self._page("نتيجة السداد", RESULT.format(
             title="تم إرسال إشعار فوري", status=status, answer=html.escape(answer),
-            back=f"{self.server.portal_url}/",
+            back=f"{self.server.portal_url}/", back_text="العودة إلى بوابة شباك",
         ))  # fmt: skip
 
     # Paymob: Shobbak registers an order; the citizen pays in the iframe; Paymob calls back.
@@ -172,7 +173,9 @@ class Handler(BaseHTTPRequestHandler):
         )
         title = "تمت عملية الدفع بالبطاقة" if approved else "رُفضت عملية الدفع بالبطاقة"
         self._page("نتيجة الدفع", RESULT.format(
-            title=title, status=status, answer=html.escape(answer), back=f"{self.server.portal_url}/",
+            title=title, status=status, answer=html.escape(answer),
+            # Back to the request the citizen paid for: the track page (filled in again within the visit).
+            back=f"{self.server.portal_url}/track.html", back_text="العودة إلى طلبك في بوابة شباك",
         ))  # fmt: skip
 
     def _order_of(self, payment_token: str) -> dict[str, Any] | None:
@@ -236,7 +239,7 @@ CARD_FORM = """<h1>الدفع بالبطاقة</h1>
 
 RESULT = """<h1>{title}</h1>
 <p>ردّ شباك على إشعار البوابة: <bdi>{status}</bdi></p><pre>{answer}</pre>
-<p><a href="{back}">العودة إلى بوابة شباك</a></p>"""
+<p><a href="{back}">{back_text}</a></p>"""
 
 
 def main() -> int:

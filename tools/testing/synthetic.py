@@ -78,6 +78,8 @@ def _fixed_value(form_field: FormField) -> Any:
         return "2020-01-15"
     if form_field.type == "choice":
         return form_field.options[0].value
+    if form_field.format == "reference_number":
+        return "123 لسنة 2024"
     return "شارع التحرير، الدقي"
 
 

@@ -59,7 +59,8 @@ def upload_form_page(request: Request) -> Response:
     except (InvalidInput, NotFound, Conflict) as refusal:
         return html_response(render.problem_page(site(), refusal.message_ar), 400)
     upload = offered.answer["upload"]
-    page = render.upload_page(site(), offered.tracking_number, offered.document, body["content_type"], upload)
+    page = render.upload_page(site(), offered.tracking_number, offered.document, body["content_type"], upload,
+                              national_id_last4=body["national_id_last4"])  # fmt: skip
     target = urlsplit(upload["url"])
     return html_response(page, leaves_for=f"{target.scheme}://{target.netloc}")
 

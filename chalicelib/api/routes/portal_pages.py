@@ -136,7 +136,8 @@ def confirm_application(request: Request) -> Response:
         return _form_again(district, service, answers(fields, service), refusal)
     documents = citizen_document_states(answer["tracking_number"], service)
     last4 = digits_only(str(body["applicant"].get("national_id", "")))[-4:]
-    page = render.confirmation_page(site(), district, service, answer, documents, national_id_last4=last4)
+    page = render.confirmation_page(site(), district, service, answer, documents, national_id_last4=last4,
+                                    notify_by=str(body.get("notify_by", "sms")))  # fmt: skip
     return html_response(page, 201)
 
 
@@ -155,7 +156,7 @@ def track_request(request: Request) -> Response:
     from chalicelib.portal import render
     from chalicelib.services.catalogue import current_catalogue, service_in_force
     from chalicelib.services.documents import citizen_document_states
-    from chalicelib.services.inquiry import inquire
+    from chalicelib.services.inquiry import fee_due, inquire
 
     fields = inquiry_body(form_fields(request))
     try:
@@ -178,6 +179,7 @@ def track_request(request: Request) -> Response:
         district_name=district.name_ar if district else result["district_code"],
         national_id_last4=digits_only(fields["national_id_last4"]),
         documents=citizen_document_states(result["tracking_number"], service) if service else (),
+        fee=fee_due(result["tracking_number"]) if result["payment_status"] == "unpaid" else None,
     )
     # Its "pay by card" form posts to the API, which answers 303 to the card gateway's page.
     return html_response(page, leaves_for=card_gateway_origin() if result["payment_status"] == "unpaid" else None)

@@ -1,9 +1,14 @@
-/* Shobbak's portal: checks answers as they are typed and sends forms without reloading the page.
+/* Shobbak's portal: checks answers when a form is sent and sends forms without reloading the page.
    Everything here is an addition: every form works as plain HTML, posting to the API, without it. */
 (function () {
   'use strict';
+  // The server's rules (domain/names.py, national_id.py, phone.py, application.py) in the same order and
+  // words: a test feeds the same answers to both (tests/portal_site/test_one_rule.py).
   var HIDDEN_MARKS = /[\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]/g;
-  var REQUIRED = 'هذا الحقل مطلوب.';
+  var LETTER = '[\u0621-\u063a\u0641-\u064a\u0671-\u06d3A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]';
+  var NAME_CHARACTERS = new RegExp('^(?:' + LETTER + "|[ \\-'.])+$");
+  var NAME_PART = new RegExp('^' + LETTER + "+(?:[\\-'.]" + LETTER + '+)*\\.?$');
+  var GOVERNORATES = '01 02 03 04 11 12 13 14 15 16 17 18 19 21 22 23 24 25 26 27 28 29 31 32 33 34 35 88'.split(' ');
   var busy = false;
 
   // Arabic-Indic (٠-٩) and Persian (۰-۹) digits to ASCII, as the server does before it checks anything.
@@ -18,36 +23,88 @@
     return ascii(text).replace(/[\s\-\u2010-\u2015\u2212]/g, '');
   }
 
-  // The first problem with one answer, in the server's words, or '' when there is none.
+  function words(text) {
+    return ascii(text).normalize('NFC').trim().split(/\s+/).filter(Boolean).join(' ');
+  }
+
+  // Cairo's calendar day, as the server's today.
+  function today() {
+    return new Date().toLocaleDateString('en-CA', { timeZone: 'Africa/Cairo' });
+  }
+
+  function isDay(text) {
+    var day = new Date(text + 'T00:00:00Z');
+    return /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text) && !isNaN(day) && day.toISOString().slice(0, 10) === text;
+  }
+
+  // The first problem with one answer, in the server's words, or '' when there is none. A service's own
+  // question (data-label) is named before what is wrong with it, as the server names it.
   var CHECKS = {
     full_name: function (value) {
-      if (/[0-9]/.test(ascii(value))) return 'لا يجوز أن يحتوي الاسم على أرقام.';
-      if (value.trim().split(/\s+/).length < 2) return 'يرجى كتابة الاسم الكامل، أي الاسم واسم الأب على الأقل.';
+      var name = words(value).normalize('NFKC').replace(/[\u0640\u064b-\u065f\u0670]/g, '')
+        .replace(/[\u2018\u2019\u02bc]/g, "'").trim().split(/\s+/).join(' ');
+      if (/[0-9]/.test(name)) return 'لا يجوز أن يحتوي الاسم على أرقام.';
+      if (!NAME_CHARACTERS.test(name)) return 'يرجى كتابة الاسم بالحروف العربية أو اللاتينية فقط.';
+      if (name.length < 5) return 'الاسم قصير جدًا، يرجى كتابة الاسم الكامل كما هو مدون في بطاقة الرقم القومي.';
+      if (name.length > 100) return 'الاسم طويل جدًا، يرجى ألا يزيد على مئة حرف.';
+      var parts = name.split(' ');
+      if (!parts.every(function (part) { return NAME_PART.test(part); })) {
+        return "يُسمح بالشَّرطة (-) والفاصلة العليا (') والنقطة (.) بين حروف الاسم فقط.";
+      }
+      if (parts.length < 2) return 'يرجى كتابة الاسم الكامل، أي الاسم واسم الأب على الأقل.';
+      if (!parts.every(function (part) {
+        return (part.match(new RegExp(LETTER, 'g')) || []).length >= 2 || /^[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]\.$/.test(part);
+      })) return 'يتكون كل جزء من الاسم من حرفين على الأقل، ويُقبل الحرف اللاتيني الواحد إذا تبعته نقطة مثل M.';
       return '';
     },
     national_id: function (value) {
-      var number = digits(value);
+      var number = digits(value), check = '، يرجى التأكد من الرقم المُدخل.';
       if (!/^[0-9]{14}$/.test(number)) return 'الرقم القومي يتكون من أربعة عشر رقمًا فقط، يرجى مراجعته وإعادة إدخاله.';
-      if (!/^[23]/.test(number)) return 'يبدأ الرقم القومي بالرقم ٢ أو ٣، يرجى التأكد من الرقم المُدخل.';
+      var century = { 2: 19, 3: 20 }[number[0]];
+      if (!century) return 'يبدأ الرقم القومي بالرقم ٢ أو ٣' + check;
+      var born = century + number.slice(1, 3) + '-' + number.slice(3, 5) + '-' + number.slice(5, 7);
+      if (!isDay(born)) return 'تاريخ الميلاد الوارد في الرقم القومي غير صحيح' + check;
+      if (born > today()) return 'تاريخ الميلاد الوارد في الرقم القومي لم يحِن بعد' + check;
+      if (GOVERNORATES.indexOf(number.slice(7, 9)) < 0) return 'رمز محافظة الميلاد الوارد في الرقم القومي غير معروف' + check;
       return '';
     },
     phone: function (value) {
-      var number = ascii(value).replace(/[\s\-().]/g, '').replace(/^(\+|00)?20(?=1)/, '0');
-      return /^01[0125][0-9]{8}$/.test(number) ? '' : 'رقم الهاتف المحمول غير صحيح، يرجى إدخاله على النحو التالي: 01012345678.';
+      var typed = digits(value).replace(/[().]/g, ''), national, abroad = null;
+      var wrong = 'رقم الهاتف المحمول غير صحيح، يرجى إدخاله على النحو التالي: 01012345678.';
+      if (typed[0] === '+') abroad = typed.slice(1);
+      else if (typed.slice(0, 2) === '00') abroad = typed.slice(2);
+      if (abroad !== null) {
+        if (!/^[1-9][0-9]*$/.test(abroad)) return wrong;
+        if (abroad.slice(0, 2) !== '20') return 'يرجى إدخال رقم هاتف محمول مصري، إذ لا يمكن إرسال الرسائل إلى أرقام خارج مصر.';
+        national = abroad.slice(2).replace(/^0/, '');
+      } else if (!/^[0-9]+$/.test(typed)) {
+        return wrong;
+      } else {
+        national = typed[0] === '0' ? typed.slice(1)
+          : /^20/.test(typed) && (typed.length === 11 || typed.length === 12) ? typed.slice(2) : typed;
+      }
+      if (/^1[0125][0-9]{8}$/.test(national)) return '';
+      if (/^1[0125][0-9]*$/.test(national)) return 'رقم الهاتف المحمول يتكون من أحد عشر رقمًا تبدأ بـ 01، يرجى مراجعته وإعادة إدخاله.';
+      if (/^1[0-9]{9}$/.test(national)) return 'يجب أن يبدأ رقم الهاتف المحمول بـ 010 أو 011 أو 012 أو 015، يرجى مراجعته.';
+      if (/^2[0-9]{8}$/.test(national)) return 'هذا رقم أرضي في القاهرة أو الجيزة، والهاتف الأرضي لا يستقبل الرسائل النصية؛ يرجى إدخال رقم محمول.';
+      if (/^[13-9][0-9]{7,8}$/.test(national)) return 'يبدو أن هذا رقم أرضي في إحدى المحافظات، والهاتف الأرضي لا يستقبل الرسائل النصية؛ يرجى إدخال رقم محمول.';
+      return wrong;
     },
     number: function (value, control) {
-      var text = ascii(value).trim().replace('\u066b', '.').replace(/,/g, '');
-      if (!/^[0-9]+(\.[0-9]+)?$/.test(text)) return 'اكتب رقمًا صحيحًا بالأرقام فقط.';
+      var text = ascii(value).trim().replace(/\u066b/g, '.').replace(/,/g, '');
+      if (text.length > 15 || !/^[0-9]+(\.[0-9]+)?$/.test(text)) return 'اكتب رقمًا صحيحًا بالأرقام فقط.';
+      if (+text >= 1e12) return 'الرقم خارج الحدود المقبولة.';
       var min = control.getAttribute('data-min'), max = control.getAttribute('data-max');
       if (min !== null && +text < +min) return 'يجب ألا يقل الرقم عن ' + min + '.';
       if (max !== null && +text > +max) return 'يجب ألا يزيد الرقم على ' + max + '.';
       return '';
     },
+    reference_number: function (value) {
+      return /^[0-9]+(?: *(?:\/|-| لسنة | لسنه ) *[0-9]+)*$/.test(words(value).replace(/[\u2010-\u2015\u2212]/g, '-'))
+        ? '' : 'اكتب الرقم بالأرقام، مثل 123 لسنة 2024 أو 123/2024.';
+    },
     date: function (value) {
-      var text = ascii(value).trim();
-      var day = new Date(text + 'T00:00:00Z');
-      return /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text) && !isNaN(day) && day.toISOString().slice(0, 10) === text
-        ? '' : 'اكتب التاريخ بالصيغة سنة-شهر-يوم.';
+      return isDay(ascii(value).trim()) ? '' : 'اكتب التاريخ بالصيغة سنة-شهر-يوم.';
     },
     tracking_number: function (value) {
       return /^[0-9]{12,14}$/.test(digits(value)) ? '' : 'رقم المتابعة غير صحيح، راجع أرقامه كما وردت في رسالة التأكيد.';
@@ -70,11 +127,13 @@
     if (kind === 'consent') return value ? '' : 'يلزم موافقتك على استخدام بياناتك لغرض هذا الطلب.';
     if (!value.replace(HIDDEN_MARKS, '').trim()) {
       if (kind === 'tracking_number' || kind === 'last4') return CHECKS[kind]('');
-      return control.hasAttribute('data-required') ? REQUIRED : '';
+      return control.getAttribute('data-required') || '';  // the server's words, written into the form
     }
-    var limit = control.getAttribute('data-max-length');
-    if (limit && value.trim().length > +limit) return 'النص أطول من ' + limit + ' حرفًا.';
-    return CHECKS[kind] ? CHECKS[kind](value, control) : '';
+    var limit = control.getAttribute('data-max-length'), label = control.getAttribute('data-label');
+    var free = kind === 'text' || kind === 'textarea' || kind === 'reference_number';
+    var problem = free && limit && words(value).length > +limit ? 'النص أطول من ' + limit + ' حرفًا.'
+      : CHECKS[kind] ? CHECKS[kind](value, control) : '';
+    return problem && label ? label + ': ' + problem : problem;
   }
 
   function firstInput(control) {
@@ -121,15 +180,19 @@
     box.focus();
   }
 
+  // Every answer checked when the form is sent, never while it is being filled in: a message that
+  // appeared or went as a field lost focus would move what the citizen was pressing (issue 24). A form
+  // without problems is left as it stands until the answer replaces it.
   function checkAll(form) {
-    var problems = [];
-    form.querySelectorAll('[data-check]').forEach(function (control) {
+    var problems = [], controls = form.querySelectorAll('[data-check]');
+    controls.forEach(function (control) {
       var message = problemWith(control);
-      mark(control, message);
       if (message) problems.push([firstInput(control).id, message]);
     });
+    if (!problems.length) return true;
+    controls.forEach(function (control) { mark(control, problemWith(control)); });
     summarise(problems);
-    return !problems.length;
+    return false;
   }
 
   // Puts the page the API answered in place of this one, as if it had been loaded.
@@ -175,6 +238,12 @@
 
   document.addEventListener('submit', function (event) {
     var form = event.target, button = event.submitter;
+    if (form.hasAttribute('data-upload') && !form.hasAttribute('data-ready')) {
+      event.preventDefault();  // sent as soon as the chosen file has been looked at
+      form.sendWhenReady = form.querySelector('#file-error').hidden;
+      return;
+    }
+    if (form.hasAttribute('data-track')) remember(form);
     var editing = button && button.value === 'edit';
     if (form.hasAttribute('data-validate') && !editing && !checkAll(form)) {
       event.preventDefault();
@@ -188,13 +257,6 @@
     if (!busy) send(form, button);
   });
 
-  // A field is checked when the citizen leaves it, once there is something in it to check.
-  document.addEventListener('focusout', function (event) {
-    var control = event.target.closest('[data-check]');
-    if (!control || !control.closest('form[data-validate]')) return;
-    if (answerOf(control) || control.closest('.field-error')) mark(control, problemWith(control));
-  });
-
   // The summary's links move the focus to the field itself, not only the view.
   document.addEventListener('click', function (event) {
     var link = event.target.closest('[data-error-summary] a');
@@ -206,7 +268,97 @@
     (input.closest('[data-field]') || input).scrollIntoView();
   });
 
+  // The upload page (the API's own, allowed to post to the documents bucket). The chosen file's first bytes
+  // say its type, as the server reads them when it arrives (domain/documents.py): a file of another type
+  // than declared gets a form for its own type from the API before it is sent; an empty, too large or
+  // unknown file is not sent at all. The server checks every file again, whatever happened here.
+  var SIGNATURES = { 'application/pdf': [0x25, 0x50, 0x44, 0x46, 0x2d], 'image/jpeg': [0xff, 0xd8, 0xff],
+    'image/png': [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] };
+  var TYPE_NAMES = { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG' };
+
+  function sniffed(bytes) {
+    return Object.keys(SIGNATURES).filter(function (type) {
+      return SIGNATURES[type].every(function (byte, at) { return bytes[at] === byte; });
+    })[0] || null;
+  }
+
+  function fileChecked(form, message) {
+    var note = form.querySelector('#file-error');
+    note.hidden = !message;
+    note.querySelector('[data-message]').textContent = message;
+    form.querySelector('[data-field]').classList.toggle('field-error', !!message);
+    if (message) return;
+    form.setAttribute('data-ready', '');
+    if (form.sendWhenReady) form.submit();
+  }
+
+  function offerFor(form, file, type) {
+    var body = { national_id_last4: form.getAttribute('data-proof'), document: form.getAttribute('data-document'),
+      content_type: type, file_name: file.name, size_bytes: file.size };
+    fetch(form.getAttribute('data-offer'), {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body)
+    }).then(function (response) {
+      if (response.status !== 201) throw new Error('no form for this file');
+      return response.json();
+    }).then(function (offered) {
+      form.querySelectorAll('input[type=hidden]').forEach(function (old) { old.remove(); });
+      Object.keys(offered.upload.fields).forEach(function (name) {
+        var field = document.createElement('input');
+        field.type = 'hidden';
+        field.name = name;
+        field.value = offered.upload.fields[name];
+        form.insertBefore(field, form.firstChild);  // S3 reads the file last
+      });
+      form.setAttribute('action', offered.upload.url);
+      form.setAttribute('data-declared', type);
+      form.querySelector('[data-type-name]').textContent = TYPE_NAMES[type];
+      fileChecked(form, '');
+    }).catch(function () {
+      form.sendWhenReady = false;
+      fileChecked(form, 'تعذر تجهيز رفع هذا الملف، حاول مرة أخرى بعد قليل.');
+    });
+  }
+
+  document.addEventListener('change', function (event) {
+    var input = event.target, form = input.closest('form[data-upload]'), file = input.files && input.files[0];
+    if (!form || !file) return;
+    form.removeAttribute('data-ready');
+    form.sendWhenReady = false;
+    if (!file.size) return fileChecked(form, 'الملف فارغ.');
+    if (file.size > 10 * 1024 * 1024) return fileChecked(form, 'الملف أكبر من 10 ميجابايت.');
+    if (!file.slice(0, 8).arrayBuffer) return fileChecked(form, '');
+    file.slice(0, 8).arrayBuffer().then(function (buffer) {
+      var type = sniffed(new Uint8Array(buffer));
+      if (!type) return fileChecked(form, 'يُقبل ملف PDF أو صورة JPEG أو PNG فقط.');
+      if (type === form.getAttribute('data-declared')) return fileChecked(form, '');
+      offerFor(form, file, type);
+    });
+  });
+
+  // Within one visit (this tab, until it is closed) the track form is filled in again with what was last
+  // sent from it: after an upload, «متابعة الطلب» needs no retyping. The digits are still sent, and
+  // checked and counted by the server, on every inquiry.
+  var PROOF = 'shobbak-proof';
+
+  function remembered(form) {
+    try {
+      if (form.elements.tracking_number.value || form.elements.national_id_last4.value) return;
+      var proof = JSON.parse(window.sessionStorage.getItem(PROOF) || 'null');
+      if (!proof) return;
+      form.elements.tracking_number.value = proof.tracking_number;
+      form.elements.national_id_last4.value = proof.national_id_last4;
+    } catch (unavailable) { /* no storage: the citizen types the digits */ }
+  }
+
+  function remember(form) {
+    try {
+      window.sessionStorage.setItem(PROOF, JSON.stringify({ tracking_number: form.elements.tracking_number.value,
+        national_id_last4: form.elements.national_id_last4.value }));
+    } catch (unavailable) { /* no storage */ }
+  }
+
   function prepare() {
+    document.querySelectorAll('form[data-track]').forEach(remembered);
     document.querySelectorAll('[data-print]').forEach(function (button) {
       button.hidden = false;
       button.addEventListener('click', function () { window.print(); });
@@ -214,4 +366,5 @@
   }
 
   prepare();
+  if (typeof module === 'object') module.exports = { problemWith: problemWith };  // for the rule's test, under node
 }());
