@@ -75,7 +75,7 @@ class Receipt:
     pay_by: str | None
     documents: tuple[str, ...]
     portal_address: str
-    track_url: str  # the portal's track page with the number filled in (the QR code)
+    track_url: str  # the track form with the number filled in (the QR code)
     copy: bool = False  # a reprint, marked «نسخة»
 
     @property
@@ -110,7 +110,9 @@ def _receipt(
         pay_by=_cairo_moment(payment["expires_at"]) if payment else None,
         documents=documents,
         portal_address=portal,
-        track_url=f"{portal}{urls.TRACK}?tracking_number={tracking_number}",
+        # The track form served with the number filled in, so that it is there with JavaScript off
+        # (the portal's track.html is static; its script fills the number in from the same query).
+        track_url=f"{portal_settings().api_base_url}{urls.INQUIRY}?tracking_number={tracking_number}",
         copy=copy,
     )
 

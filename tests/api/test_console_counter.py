@@ -14,6 +14,7 @@ import boto3
 import pytest
 from chalice.test import Client
 
+from chalicelib.config import portal_settings
 from chalicelib.domain.staff import Role
 from chalicelib.domain.tracking import grouped_for_reading
 from tests.api.conftest import StaffHeaders
@@ -137,8 +138,37 @@ def test_the_receipt_shows_the_fee_how_to_pay_and_a_qr_code_of_the_track_page(
     assert "فوري" in page
     assert "قبل " in page
     qr = re.search(r'<img class="receipt-qr" src="(data:image/svg\+xml[^"]+)"', page).group(1)
-    track_url = f"{PORTAL}/track.html?tracking_number={number}"
+    track_url = f"{portal_settings().api_base_url}/v1/inquiries?tracking_number={number}"
     assert decoded_qr(html.unescape(qr), track_url) == track_url
+
+
+def test_the_qr_code_opens_the_track_form_with_the_number_filled_in_even_with_javascript_off(
+    client: Client, secrets: dict[str, str]
+) -> None:
+    number = tracking_number_of(file_walk_in(signed_in(client, secrets, CLERK)).body.decode())
+
+    opened = client.http.get(f"/v1/inquiries?tracking_number={number}")  # what the QR code opens
+
+    page = opened.body.decode()
+    assert opened.status_code == 200
+    assert re.search(rf'<input[^>]+name="tracking_number"[^>]+value="{number}"', page)
+    assert 'name="national_id_last4"' in page
+    assert "<script>" not in page
+    # Without a number (a result page reopened), back to the portal's track page as before.
+    assert client.http.get("/v1/inquiries").status_code == 303
+    assert client.http.get("/v1/inquiries?tracking_number=12").status_code == 303
+
+
+def test_the_static_track_page_s_script_fills_the_number_in_from_its_query() -> None:
+    """track.html?tracking_number=N is static: its script fills the field in (run in chromium by
+    the browser tests; here, that the script reads the query and runs on every page)."""
+    from chalicelib.portal.assets import STATIC_DIR
+
+    script = (STATIC_DIR / "portal.js").read_text(encoding="utf-8")
+    assert "function fillTrackingNumber()" in script
+    assert "tracking_number=([^&#]*)" in script
+    assert "if (!field || field.value || !match) return;" in script  # never overwrites what was typed
+    assert "    fillTrackingNumber();\n  }" in script  # called from prepare(), on every page
 
 
 def decoded_qr(data_uri: str, expected: str) -> str:
