@@ -212,6 +212,7 @@ class LimitSettings:
     online_submissions_per_phone_per_day: int  # filings at the window are not limited
     messages_per_phone_per_day: int
     reveals_per_hour_before_alert: int  # per member of staff: more is an alert for operations
+    national_id_lookups_per_minute: int  # per member of staff, at the counter (services/counter.py)
 
 
 def limit_settings() -> LimitSettings:
@@ -220,6 +221,7 @@ def limit_settings() -> LimitSettings:
         online_submissions_per_phone_per_day=int(os.environ.get("ONLINE_SUBMISSIONS_PER_PHONE_PER_DAY", "5")),
         messages_per_phone_per_day=int(os.environ.get("MESSAGES_PER_PHONE_PER_DAY", "10")),
         reveals_per_hour_before_alert=int(os.environ.get("REVEALS_PER_HOUR_BEFORE_ALERT", "10")),
+        national_id_lookups_per_minute=int(os.environ.get("NATIONAL_ID_LOOKUPS_PER_MINUTE", "3")),
     )
 
 

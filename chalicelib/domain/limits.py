@@ -16,6 +16,7 @@ from chalicelib.domain.errors import TooManyRequests
 from chalicelib.domain.inquiry import keyed_digest
 
 ATTEMPT_WINDOW = timedelta(hours=1)
+LOOKUP_WINDOW = timedelta(minutes=1)
 # A counter outlives its window a little, so that a clock a few seconds apart never restarts one.
 KEPT_AFTER_WINDOW = timedelta(hours=1)
 
@@ -56,6 +57,12 @@ def reveals_window(principal: str, now: datetime) -> Window:
     return Window(key=f"reveals#{principal}#{hour:%Y-%m-%dT%H}", ends_at=hour + ATTEMPT_WINDOW)
 
 
+def lookups_window(principal: str, now: datetime) -> Window:
+    """A member of staff's lookups by national ID at the counter in this clock minute (UTC)."""
+    minute = now.astimezone(UTC).replace(second=0, microsecond=0)
+    return Window(key=f"lookups#{principal}#{minute:%Y-%m-%dT%H:%M}", ends_at=minute + LOOKUP_WINDOW)
+
+
 def phone_day_window(kind: str, phone: str, hmac_key: str, now: datetime) -> Window:
     """`kind` is "submissions" or "messages"; the window is the Cairo day of `now`."""
     day = cairo_today(now)
@@ -93,6 +100,22 @@ def too_many_submissions(window: Window, limit: int) -> TooManyRequests:
             f"{limit} online requests were filed for this phone number today, the daily limit. "
             f"Apply online again from {tomorrow.isoformat()} (Cairo), or at any time at a service centre's window. "
             "This request was not saved and no message was sent."
+        ),
+        retry_after=window.ends_at,
+    )
+
+
+def too_many_lookups(window: Window, limit: int) -> TooManyRequests:
+    at = window.ends_at.astimezone(CAIRO)
+    return TooManyRequests(
+        code="too_many_lookups",
+        message_ar=(
+            f"بحثت بالرقم القومي {limit} مرات في هذه الدقيقة، وهو الحد المسموح لكل موظف حمايةً لبيانات المواطنين. "
+            f"يمكنك البحث مرة أخرى بعد الساعة {at:%H:%M} بتوقيت القاهرة. لم يُبحث هذه المرة ولم يُسجَّل أي بحث."
+        ),
+        message_en=(
+            f"You looked up {limit} national IDs this minute, the limit per member of staff "
+            f"that protects citizens' data. Look up again after {at:%H:%M} Cairo time. Nothing was looked up this time."
         ),
         retry_after=window.ends_at,
     )

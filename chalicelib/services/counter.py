@@ -1,5 +1,6 @@
 """The counter (the one window) in the console: choosing the service by typing, reading the
-national ID back to the citizen, and the receipt, first printed or printed again.
+national ID back to the citizen, the receipt, first printed or printed again, and a walk-in's
+own requests found by the national ID on their card (when the tracking number is lost).
 
 Filing itself is services/intake.py's `file_at_window`, the office API's: the same validation,
 messages and idempotency as the portal's (domain/application.py).
@@ -15,9 +16,10 @@ from chalicelib.config import portal_settings
 from chalicelib.domain.arabic_search import matches
 from chalicelib.domain.calendar import CAIRO, arabic_date, cairo_today
 from chalicelib.domain.catalogue import District, Service
-from chalicelib.domain.errors import FieldProblem, Forbidden, no_such_request
+from chalicelib.domain.errors import FieldProblem, Forbidden, invalid_fields, no_such_request
 from chalicelib.domain.national_id import GOVERNORATE_NAMES_AR, parse_national_id
-from chalicelib.domain.staff import Action, StaffMember
+from chalicelib.domain.staff import Action, Role, StaffMember
+from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
 from chalicelib.domain.tracking import grouped_for_reading, is_valid_tracking_number
 from chalicelib.portal import urls
 from chalicelib.services.catalogue import current_catalogue
@@ -73,7 +75,7 @@ class Receipt:
     pay_by: str | None
     documents: tuple[str, ...]
     portal_address: str
-    track_url: str  # the portal's track page with the number filled in (the QR code)
+    track_url: str  # the track form with the number filled in (the QR code)
     copy: bool = False  # a reprint, marked «نسخة»
 
     @property
@@ -108,7 +110,9 @@ def _receipt(
         pay_by=_cairo_moment(payment["expires_at"]) if payment else None,
         documents=documents,
         portal_address=portal,
-        track_url=f"{portal}{urls.TRACK}?tracking_number={tracking_number}",
+        # The track form served with the number filled in, so that it is there with JavaScript off
+        # (the portal's track.html is static; its script fills the number in from the same query).
+        track_url=f"{portal_settings().api_base_url}{urls.INQUIRY}?tracking_number={tracking_number}",
         copy=copy,
     )
 
@@ -155,3 +159,78 @@ def reprint(staff: StaffMember, tracking_number: str) -> Receipt:
 
 def _utc(iso: str) -> datetime:
     return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+# Who may find a citizen's requests by national ID: the people at the counter, never the back
+# office (which must stay blind to who asked) nor headquarters.
+LOOKUP_ROLES = frozenset({Role.CLERK, Role.MANAGER})
+
+
+def may_look_up(staff: StaffMember) -> bool:
+    return staff.role in LOOKUP_ROLES and bool(staff.district_code)
+
+
+@dataclass(frozen=True)
+class CitizenRequest:
+    """One of the walk-in's own requests, as the counter reads it to them: nothing of who asked."""
+
+    tracking_number: str
+    service_code: str
+    service_name: str
+    status: str
+    status_name: str
+    submitted_at: datetime
+    filed_on: str  # Cairo date, Western digits
+
+    @property
+    def tracking_grouped(self) -> str:
+        return grouped_for_reading(self.tracking_number)
+
+
+def look_up_by_national_id(staff: StaffMember, raw_national_id: str, now: datetime) -> list[CitizenRequest]:
+    """The requests whose applicant has this national ID, newest first, for a walk-in who lost
+    the tracking number. Any window serves the governorate: every district's requests are found.
+
+    Audited like a reveal (who, when, at which office, which requests; the national ID never
+    appears in a log), and limited per member of staff and minute (services/limits.py). Three
+    calls: the limit's UpdateItem, a Query of the applicants' `by_national_id` index (an HMAC of
+    the number, keys only) and one BatchGetItem of the requests. Requests filed before the
+    index existed are found once backfilled (docs/runbook.md)."""
+    from chalicelib.domain.national_id import parse_national_id
+    from chalicelib.observability.audit import audit
+    from chalicelib.services.limits import stored_national_id_key, take_lookup
+    from chalicelib.store.applicants import tracking_numbers_for
+    from chalicelib.store.requests.request import requests_by_number
+
+    if not may_look_up(staff):
+        raise Forbidden
+    try:
+        national_id = parse_national_id(raw_national_id, cairo_today(now))
+    except FieldProblem as problem:
+        raise invalid_fields({"national_id": problem}) from None
+    take_lookup(staff.principal, now)
+    numbers = tracking_numbers_for(stored_national_id_key(national_id.number))
+    records = requests_by_number(numbers)
+    audit(
+        "requests_looked_up_by_national_id",
+        actor=staff.principal,
+        role=staff.role.value,
+        office=staff.office_code,
+        tracking_numbers=[record.tracking_number for record in records],
+    )
+    catalogue = current_catalogue()
+    found = []
+    for record in records:
+        service = catalogue.service(record.service_code, on=cairo_today(record.submitted_at))
+        found.append(
+            CitizenRequest(
+                tracking_number=record.tracking_number,
+                service_code=record.service_code,
+                service_name=service.name_ar if service else record.service_code,
+                status=record.status,
+                status_name=STATUS_NAMES_AR[Status(record.status)],
+                submitted_at=record.submitted_at,
+                filed_on=arabic_date(record.submitted_at.astimezone(CAIRO).date()),
+            )
+        )
+    return sorted(found, key=lambda request: request.submitted_at, reverse=True)

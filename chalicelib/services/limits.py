@@ -14,13 +14,15 @@ from datetime import datetime
 from chalicelib.adapters.secrets import secret
 from chalicelib.config import limit_settings
 from chalicelib.domain.errors import NotFound, TooManyRequests
-from chalicelib.domain.inquiry import Inquiry, inquiry_check
+from chalicelib.domain.inquiry import Inquiry, inquiry_check, keyed_digest
 from chalicelib.domain.limits import (
     Window,
     attempts_hour,
+    lookups_window,
     phone_day_window,
     reveals_window,
     too_many_attempts,
+    too_many_lookups,
     too_many_submissions,
 )
 from chalicelib.observability.audit import audit
@@ -35,6 +37,22 @@ HMAC_KEY = "LOOKUP_HMAC_KEY"
 def stored_inquiry_check(tracking_number: str, national_id_last4: str) -> str:
     """What a new request keeps to check inquiries against (keyed: see domain/inquiry.py)."""
     return inquiry_check(tracking_number, national_id_last4, secret(HMAC_KEY))
+
+
+def stored_national_id_key(national_id: str) -> str:
+    """What the applicants table keeps to find a citizen's requests by national ID (the counter's
+    lookup): an HMAC under the secret key, never the number, so that neither a copy of the table
+    nor of its index gives one away, and 14 digits with a known structure are not guessed offline."""
+    return keyed_digest(secret(HMAC_KEY), "national_id", national_id)
+
+
+def take_lookup(principal: str, now: datetime) -> None:
+    """Counts one lookup by national ID by `principal`; TooManyRequests past the minute's limit
+    (then nothing is counted, and nothing may be looked up)."""
+    window = lookups_window(principal, now)
+    limit = limit_settings().national_id_lookups_per_minute
+    if not take_one(window.key, limit, window.expires_at):
+        raise too_many_lookups(window, limit)
 
 
 def proven(inquiry: Inquiry, now: datetime) -> StoodProof:

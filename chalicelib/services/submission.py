@@ -19,7 +19,7 @@ from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.catalogue import current_catalogue
 from chalicelib.services.intents import submission_intents
-from chalicelib.services.limits import online_submissions, stored_inquiry_check
+from chalicelib.services.limits import online_submissions, stored_inquiry_check, stored_national_id_key
 from chalicelib.store.applicants import ApplicantRecord
 from chalicelib.store.idempotency import IdempotencyRecord, find_idempotency_record
 from chalicelib.store.requests.changes import IdempotencyKeyTaken, LimitReached, TrackingNumberTaken, insert_submission
@@ -177,6 +177,8 @@ def _applicant_record(tracking_number: str, application: Application) -> Applica
         national_id=applicant.national_id.number,
         phone=applicant.phone,
         notify_by=application.notify_by,
+        # The counter's lookup by national ID finds the request by this (store/applicants.py).
+        national_id_key=stored_national_id_key(applicant.national_id.number),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import json
 import re
 from typing import Any
 
@@ -13,6 +14,7 @@ import boto3
 import pytest
 from chalice.test import Client
 
+from chalicelib.config import portal_settings
 from chalicelib.domain.staff import Role
 from chalicelib.domain.tracking import grouped_for_reading
 from tests.api.conftest import StaffHeaders
@@ -136,8 +138,37 @@ def test_the_receipt_shows_the_fee_how_to_pay_and_a_qr_code_of_the_track_page(
     assert "فوري" in page
     assert "قبل " in page
     qr = re.search(r'<img class="receipt-qr" src="(data:image/svg\+xml[^"]+)"', page).group(1)
-    track_url = f"{PORTAL}/track.html?tracking_number={number}"
+    track_url = f"{portal_settings().api_base_url}/v1/inquiries?tracking_number={number}"
     assert decoded_qr(html.unescape(qr), track_url) == track_url
+
+
+def test_the_qr_code_opens_the_track_form_with_the_number_filled_in_even_with_javascript_off(
+    client: Client, secrets: dict[str, str]
+) -> None:
+    number = tracking_number_of(file_walk_in(signed_in(client, secrets, CLERK)).body.decode())
+
+    opened = client.http.get(f"/v1/inquiries?tracking_number={number}")  # what the QR code opens
+
+    page = opened.body.decode()
+    assert opened.status_code == 200
+    assert re.search(rf'<input[^>]+name="tracking_number"[^>]+value="{number}"', page)
+    assert 'name="national_id_last4"' in page
+    assert "<script>" not in page
+    # Without a number (a result page reopened), back to the portal's track page as before.
+    assert client.http.get("/v1/inquiries").status_code == 303
+    assert client.http.get("/v1/inquiries?tracking_number=12").status_code == 303
+
+
+def test_the_static_track_page_s_script_fills_the_number_in_from_its_query() -> None:
+    """track.html?tracking_number=N is static: its script fills the field in (run in chromium by
+    the browser tests; here, that the script reads the query and runs on every page)."""
+    from chalicelib.portal.assets import STATIC_DIR
+
+    script = (STATIC_DIR / "portal.js").read_text(encoding="utf-8")
+    assert "function fillTrackingNumber()" in script
+    assert "tracking_number=([^&#]*)" in script
+    assert "if (!field || field.value || !match) return;" in script  # never overwrites what was typed
+    assert "    fillTrackingNumber();\n  }" in script  # called from prepare(), on every page
 
 
 def decoded_qr(data_uri: str, expected: str) -> str:
@@ -271,3 +302,114 @@ def test_the_counter_s_pages_are_small_strict_and_keyboard_ready(client: Client,
     stylesheet = browser.get("/v1/console/console.css").body.decode()
     assert "@media print" in stylesheet
     assert "@page" in stylesheet
+
+
+def file_online_for(client: Client, citizen: str, phone: str = "01012345678") -> str:
+    body = submission(district_code="dokki")
+    body["applicant"] = {**body["applicant"], "national_id": citizen, "phone": phone}
+    return client.http.post(
+        "/v1/requests", body=json.dumps(body), headers={"Content-Type": "application/json"}
+    ).json_body["tracking_number"]
+
+
+def at_the_lookup(client: Client, secrets: dict[str, str], email: str) -> Browser:
+    """Signed in, on the lookup's form (whose page gives the CSRF token to post with)."""
+    browser = signed_in(client, secrets, email)
+    browser.get("/v1/console/counter/lookup")
+    return browser
+
+
+def test_a_clerk_of_another_district_finds_a_walk_in_s_requests_by_national_id(
+    client: Client, secrets: dict[str, str]
+) -> None:
+    mine = file_online_for(client, national_id())
+    theirs = file_online_for(client, national_id(birth="850505", serial="4321"), phone="01112345678")
+    browser = signed_in(client, secrets, OTHER_CLERK)  # warraq's window; the requests are dokki's
+    assert "/v1/console/counter/lookup" in browser.get("/v1/console/counter").body.decode()
+    form = browser.get("/v1/console/counter/lookup")
+    assert form.status_code == 200
+
+    found = browser.post("/v1/console/counter/lookup", {"national_id": national_id()})
+
+    page = found.body.decode()
+    assert found.status_code == 200, page
+    assert grouped_for_reading(mine) in page
+    assert grouped_for_reading(theirs) not in page
+    assert national_id() not in page  # not even typed back
+    assert "منى" not in page
+    assert re.search(r"<td>[^<]+</td><td>[^<]+</td><td>\d{1,2} [^<]+ \d{4}</td>", page)  # service, status, date
+
+
+def test_nobody_found_by_national_id_is_said_plainly(client: Client, secrets: dict[str, str]) -> None:
+    browser = at_the_lookup(client, secrets, CLERK)
+
+    found = browser.post("/v1/console/counter/lookup", {"national_id": national_id()})
+
+    assert found.status_code == 200
+    assert "لا يوجد طلب مسجّل بهذا الرقم القومي" in found.body.decode()
+
+
+def test_a_national_id_that_cannot_be_read_comes_back_to_be_corrected(client: Client, secrets: dict[str, str]) -> None:
+    browser = at_the_lookup(client, secrets, CLERK)
+
+    refused = browser.post("/v1/console/counter/lookup", {"national_id": "1234"})
+
+    page = refused.body.decode()
+    assert refused.status_code == 400
+    assert "<title>خطأ:" in page
+    assert '<a href="#national_id">' in page
+    assert 'value="1234"' in page
+
+
+def test_lookups_are_limited_a_minute_with_the_429_explained_in_arabic(
+    client: Client, secrets: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from chalicelib.domain.limits import lookups_window
+    from chalicelib.services import limits
+
+    this_minute = datetime.now(UTC)  # every lookup of the test counts in the same minute
+    monkeypatch.setattr(limits, "lookups_window", lambda principal, now: lookups_window(principal, this_minute))
+    monkeypatch.setenv("NATIONAL_ID_LOOKUPS_PER_MINUTE", "1")
+    browser = at_the_lookup(client, secrets, CLERK)
+    assert browser.post("/v1/console/counter/lookup", {"national_id": national_id()}).status_code == 200
+
+    limited = browser.post("/v1/console/counter/lookup", {"national_id": national_id()})
+
+    page = limited.body.decode()
+    assert limited.status_code == 429
+    assert "لم يتم البحث" in page
+    assert "الحد المسموح لكل موظف" in page
+    assert "بتوقيت القاهرة" in page
+
+
+def test_the_lookup_needs_the_csrf_token_and_a_counter_role(client: Client, secrets: dict[str, str]) -> None:
+    file_online_for(client, national_id())
+    clerk = at_the_lookup(client, secrets, CLERK)
+    assert clerk.post("/v1/console/counter/lookup", {"national_id": national_id()}, csrf="").status_code == 403
+
+    officer = signed_in(client, secrets, OFFICER)
+    assert officer.get("/v1/console/counter/lookup").status_code == 403
+    refused = officer.post("/v1/console/counter/lookup", {"national_id": national_id()})
+    assert refused.status_code == 403
+    assert "منى" not in refused.body.decode()
+
+
+def test_the_lookup_pages_are_small_strict_and_arabic(client: Client, secrets: dict[str, str]) -> None:
+    file_online_for(client, national_id())
+    browser = signed_in(client, secrets, CLERK)
+    pages = {
+        "form": browser.get("/v1/console/counter/lookup"),
+        "found": browser.post("/v1/console/counter/lookup", {"national_id": national_id()}),
+        "mistake": browser.post("/v1/console/counter/lookup", {"national_id": "1"}),
+    }
+    for name, answer in pages.items():
+        page = answer.body.decode()
+        assert len(gzip.compress(answer.body)) <= 14 * 1024, name
+        assert "script-src 'self'" in answer.headers["Content-Security-Policy"], name
+        assert "<script>" not in page, name
+        assert "style=" not in page, name
+        assert "<style" not in page, name
+        assert '<html lang="ar" dir="rtl">' in page, name
+        assert 'name="csrf"' in page, name

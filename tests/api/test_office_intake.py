@@ -39,7 +39,10 @@ def test_a_clerk_files_a_request_and_prints_an_arabic_receipt(client: Client, st
     assert "ترخيص محل" in receipt
     assert "الدقي" in receipt
     assert "<bdi>منى أحمد عبد الله</bdi>" in receipt
-    assert answer["payment"]["reference"] in receipt
+    # The payment reference grouped for reading aloud, the pay-by date and the portal's address.
+    assert f'<bdi dir="ltr" class="grouped">{grouped_for_reading(answer["payment"]["reference"])}</bdi>' in receipt
+    assert "<dt>آخر موعد للسداد</dt><dd>" in receipt
+    assert '<dt>البوابة</dt><dd><bdi dir="ltr">http' in receipt
     assert "الساعة" in receipt
     documents = client.http.get("/v1/services?district=dokki").json_body["services"]
     shop = next(service for service in documents if service["code"] == "shop_licence")["documents"]

@@ -73,7 +73,10 @@ CALLS: dict[str, list[tuple[str, str]]] = {
         ("dynamodb:UpdateItem", "ApplicantsTable"),  # closing sets the applicant's expiry (record_move)
         ("dynamodb:GetItem", "ApplicantsTable"),  # an identity revealed
         ("dynamodb:DeleteItem", "ApplicantsTable"),  # an identity erased (record_erasure)
-        ("dynamodb:UpdateItem", "LimitsTable"),  # reveals per member of staff
+        ("dynamodb:UpdateItem", "LimitsTable"),  # reveals, and lookups by national ID, per member of staff
+        # the counter's lookup by national ID (services/counter.py look_up_by_national_id)
+        ("dynamodb:Query", "ApplicantsTable/index/by_national_id"),
+        ("dynamodb:BatchGetItem", "RequestsTable"),
         ("dynamodb:GetItem", "DocumentsTable"),
         ("dynamodb:PutItem", "DocumentsTable"),
         ("dynamodb:Query", "DocumentsTable/index/request_documents"),

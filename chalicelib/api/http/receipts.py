@@ -1,14 +1,13 @@
-"""The printable Arabic receipt a citizen takes home from the one window."""
+"""The printable Arabic receipt a citizen takes home from the one window, as the office API's
+JSON answers it (`receipt_html`): a page of its own, styled inline because it travels as a
+string to whatever prints it. What it says is services/counter.py's Receipt, the console's."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.calendar import CAIRO, arabic_date
-from chalicelib.domain.tracking import grouped_for_reading
 from chalicelib.services.intake import Intake
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -28,21 +27,6 @@ def _environment() -> Any:
 
 
 def render_receipt(intake: Intake) -> str:
-    answer = intake.answer
-    registered = datetime.fromisoformat(answer["submitted_at"].replace("Z", "+00:00")).astimezone(CAIRO)
-    return (
-        _environment()
-        .get_template("receipt.html.j2")
-        .render(
-            tracking_grouped=grouped_for_reading(answer["tracking_number"]),
-            district_name=intake.district.name_ar,
-            office_name=intake.office.name_ar,
-            elsewhere=intake.office.code != intake.district.code,
-            service_name=intake.service.name_ar,
-            full_name=intake.full_name,
-            registered_at=f"{arabic_date(registered.date())}، الساعة {registered:%H:%M}",
-            due_date=arabic_date(date.fromisoformat(answer["sla_due_date"])),
-            payment=answer["payment"],
-            documents=[document.name_ar for document in intake.documents_received],
-        )
-    )
+    from chalicelib.services.counter import receipt_of
+
+    return _environment().get_template("receipt.html.j2").render(receipt=receipt_of(intake))

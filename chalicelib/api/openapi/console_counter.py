@@ -35,4 +35,23 @@ ENTRIES: dict[tuple[str, str], Entry] = {
         parameters=(Parameter("tracking_number", "query", "The request's tracking number", required=True),),
         answers={200: html_answer("The receipt"), 404: html_answer("No request filed at this office's window")},
     ),
+    # console_counter_lookup_form
+    ("GET", "/v1/console/counter/lookup"): Entry(
+        "The counter: the form that finds a walk-in's requests by the national ID on their card (clerk, manager)",
+        tag="console",
+        answers={200: html_answer("The form")},
+    ),
+    # console_counter_lookup
+    ("POST", "/v1/console/counter/lookup"): Entry(
+        "The counter: the walk-in's own requests, found by national ID (a form; audited, a few a minute)",
+        tag="console",
+        description="Every district's requests of this national ID: tracking number, service, status and date, "
+        "nothing of anyone else. The national ID is posted, never put in a URL, and never logged.",
+        answers={
+            200: html_answer("The requests found, or a plain «none»"),
+            400: html_answer("The form again: the national ID cannot be read"),
+            403: html_answer("Not a clerk or manager, or no CSRF token"),
+            429: html_answer("Too many lookups this minute, explained in Arabic"),
+        },
+    ),
 }

@@ -354,4 +354,55 @@ ENTRIES: dict[tuple[str, str], Entry] = {
             }
         ),
     ),
+    # national_id_lookup
+    ("POST", "/v1/office/lookups"): Entry(
+        "A walk-in's own requests, found by the national ID on their card (clerk, manager)",
+        tag="office",
+        description="For a citizen at the counter who lost the tracking number. Every district's requests are "
+        "found (any window serves the governorate); the answer names nothing of who asked. Audited (who, when, "
+        "which office, which requests), never logging the national ID, and limited per member of staff and "
+        "minute (NATIONAL_ID_LOOKUPS_PER_MINUTE). Nothing found is an empty list. Requests filed before this "
+        "lookup existed are found once backfilled (docs/runbook.md).",
+        body=json_body(
+            "The national ID, in the body so that no URL or access log carries it",
+            {
+                "type": "object",
+                "properties": {"national_id": {"type": "string", "description": "14 digits, Western or Arabic-Indic"}},
+                "required": ["national_id"],
+            },
+            {"national_id": "29001011234567"},
+        ),
+        answers=with_busy(
+            {
+                200: json_answer(
+                    "The citizen's requests, newest first",
+                    {
+                        "type": "object",
+                        "properties": {
+                            "requests": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "tracking_number": {"type": "string"},
+                                        "service_code": {"type": "string"},
+                                        "service_name_ar": {"type": "string"},
+                                        "status": STATUS_SCHEMA,
+                                        "status_name_ar": {"type": "string"},
+                                        "submitted_at": {"type": "string", "format": "date-time"},
+                                    },
+                                    "required": ["tracking_number", "service_code", "status", "submitted_at"],
+                                },
+                            }
+                        },
+                        "required": ["requests"],
+                    },
+                ),
+                400: error_answer("Not a national ID", "invalid_fields"),
+                403: _FORBIDDEN,
+                **_BODY_REFUSED,
+                429: error_answer("Too many lookups by this member of staff this minute", "too_many_lookups"),
+            }
+        ),
+    ),
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalicelib.api.openapi.entries import (
     Entry,
+    Parameter,
     form_body,
     html_answer,
     redirect_answer,
@@ -33,5 +34,10 @@ ENTRIES: dict[tuple[str, str], Entry] = {
     # confirmation_reopened
     ("GET", "/v1/requests"): Entry("The confirmation page reopened", tag="portal", answers=_REOPENED),
     # track_result_reopened
-    ("GET", "/v1/inquiries"): Entry("The track result page reopened", tag="portal", answers=_REOPENED),
+    ("GET", "/v1/inquiries"): Entry(
+        "The track form with the number filled in (the receipt's QR code), or a result page reopened",
+        tag="portal",
+        parameters=(Parameter("tracking_number", "query", "The number to fill in; without a valid one, 303"),),
+        answers={200: html_answer("The track form, the number filled in"), **_REOPENED},
+    ),
 }

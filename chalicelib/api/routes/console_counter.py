@@ -5,6 +5,8 @@ for any active district and prints its receipt, keyboard-only, with JavaScript o
     GET  /v1/console/counter/services/{service}  the service's form
     POST /v1/console/counter/services/{service}  files it: the receipt, or the form with what is wrong
     GET  /v1/console/counter/receipts?tracking_number=…  the receipt again, marked «نسخة»
+    GET  /v1/console/counter/lookup              a walk-in's requests, by the national ID on their card
+    POST /v1/console/counter/lookup              (posted, never in a URL: no log or history holds it)
 
 A shop_licence walk-in is three page loads: the search (Enter), the form (Enter), the receipt.
 Filing goes through services/intake.py's `file_at_window`, as the office API's POST
@@ -172,3 +174,47 @@ def console_counter_receipt(page: ConsolePage) -> Response:
     except NotFound:
         return _problem(page, "لا يوجد إيصال", "لا يوجد طلب بهذا الرقم سُجّل في شباك حيك.", 404)
     return _receipt_page(page, receipt)
+
+
+def _lookup_page(
+    page: ConsolePage, found: Any, typed: str = "", problems: dict[str, str] | None = None, status: int = 200
+) -> Response:
+    body = pages.render("counter/lookup.html.j2", session=page.session, csrf=page.csrf, found=found, typed=typed,
+                        problems=problems or {})  # fmt: skip
+    return page.html(body, status)
+
+
+def _not_for_lookup(page: ConsolePage) -> Response:
+    return _problem(page, "غير متاح لدورك", "البحث بالرقم القومي لموظف الشباك ومدير الحي.", 403)
+
+
+@console_counter.route(COUNTER + "/lookup", methods=["GET"])
+@console_page(console_counter)
+def console_counter_lookup_form(page: ConsolePage) -> Response:
+    from chalicelib.services.counter import may_look_up
+
+    if not may_look_up(page.staff):
+        return _not_for_lookup(page)
+    return _lookup_page(page, None)
+
+
+@console_counter.route(COUNTER + "/lookup", methods=["POST"], content_types=FORM_TYPES)
+@console_page(console_counter)
+def console_counter_lookup(page: ConsolePage) -> Response:
+    """The walk-in's own requests (services/counter.py): audited, a few a minute per member of
+    staff; the national ID typed comes back only when it cannot be read, to be corrected."""
+    from chalicelib.api.http.errors import refusal_of
+    from chalicelib.domain.errors import Busy, Forbidden, InvalidInput, TooManyRequests, Unavailable
+    from chalicelib.services.counter import look_up_by_national_id
+
+    typed = page.form.get("national_id", "")
+    try:
+        found = look_up_by_national_id(page.staff, typed, datetime.now(UTC))
+    except Forbidden:
+        return _not_for_lookup(page)
+    except InvalidInput as refusal:
+        return _lookup_page(page, None, typed, dict(refusal.fields) or {"national_id": refusal.message_ar}, 400)
+    except (TooManyRequests, Busy, Unavailable) as error:
+        refused = refusal_of(error)
+        return _problem(page, "لم يتم البحث", refused.message_ar, refused.status)
+    return _lookup_page(page, found)

@@ -103,3 +103,29 @@ def open_one_document(staff: StaffMember, tracking_number: str, document_id: str
 
     link = open_document(staff, tracking_number, document_id, datetime.now(UTC))
     return Response(body="", status_code=303, headers={"Location": link, "Cache-Control": "no-store"})
+
+
+@staff_route(office_api, "/v1/office/lookups", methods=["POST"], takes_body=True)
+def national_id_lookup(staff: StaffMember) -> Response:
+    """A walk-in's own requests by the national ID on their card (clerk, manager): in the body,
+    never in the URL, so that no access log holds it."""
+    from chalicelib.domain.calendar import iso_utc
+    from chalicelib.services.counter import look_up_by_national_id
+
+    national_id = json_object(office_api.current_request).get("national_id")
+    found = look_up_by_national_id(staff, national_id if isinstance(national_id, str) else "", datetime.now(UTC))
+    return json_response(
+        {
+            "requests": [
+                {
+                    "tracking_number": request.tracking_number,
+                    "service_code": request.service_code,
+                    "service_name_ar": request.service_name,
+                    "status": request.status,
+                    "status_name_ar": request.status_name,
+                    "submitted_at": iso_utc(request.submitted_at),
+                }
+                for request in found
+            ]
+        }
+    )

@@ -85,7 +85,18 @@ def confirmation_reopened() -> Response:
 
 @portal_api.route("/v1/inquiries", methods=["GET"], cors=True)
 def track_result_reopened() -> Response:
-    return _back_to_portal(urls.TRACK)
+    """The track form with the number filled in (`?tracking_number=`: the receipt's QR code opens
+    this, so that the number is there with JavaScript off, which a static page cannot do); else,
+    a result page reopened, back to the portal's track page."""
+    from chalicelib.domain.digits import digits_only
+    from chalicelib.domain.tracking import is_valid_tracking_number
+
+    number = digits_only((portal_api.current_request.query_params or {}).get("tracking_number", ""))
+    if not is_valid_tracking_number(number):
+        return _back_to_portal(urls.TRACK)
+    from chalicelib.portal import render
+
+    return html_response(render.track_page(site(), {"tracking_number": number}))
 
 
 def _back_to_portal(path: str) -> Response:

@@ -357,12 +357,24 @@
     } catch (unavailable) { /* no storage */ }
   }
 
+  // track.html?tracking_number=N (a link or a receipt's QR code): the number filled in, when empty.
+  // The receipt's code opens the API's /v1/inquiries?tracking_number=N instead, filled in by the
+  // server, which works with JavaScript off too.
+  function fillTrackingNumber() {
+    var field = document.querySelector('input[name="tracking_number"]');
+    var match = /[?&]tracking_number=([^&#]*)/.exec(window.location.search);
+    if (!field || field.value || !match) return;
+    var number = digits(decodeURIComponent(match[1].replace(/\+/g, ' ')));
+    if (/^[0-9]{10,20}$/.test(number)) field.value = number;
+  }
+
   function prepare() {
     document.querySelectorAll('form[data-track]').forEach(remembered);
     document.querySelectorAll('[data-print]').forEach(function (button) {
       button.hidden = false;
       button.addEventListener('click', function () { window.print(); });
     });
+    fillTrackingNumber();
   }
 
   prepare();
