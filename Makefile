@@ -48,7 +48,7 @@ lint: $(VENV)/.installed
 
 # Everything: first in parallel, a process per core, each with its own moto in process and its own
 # ports (--dist loadfile keeps a module's servers in one process); then, one at a time, the tests
-# marked `serial` (tests/e2e, tests/concurrency: stacks and browsers timed as if alone). The 15
+# marked `serial` (tests/e2e, tests/integration/concurrency: stacks and browsers timed as if alone). The 15
 # slowest tests of both passes are printed at the end.
 PYTEST_PARALLEL := $(BIN)/python -m pytest -n auto --dist loadfile
 TEST_RESULTS := test-artifacts/results
@@ -75,14 +75,16 @@ node_modules/.installed: package.json package-lock.json
 lighthouse: $(VENV)/.installed browser node_modules/.installed
 	$(BIN)/python -m tools.testing.lighthouse
 
-# The domain, observability and the adapters: no server, no deploy (the few adapter tests that
+# tests/unit: the pure code, adapters included: no server, no deploy (the few adapter tests that
 # call AWS call moto in process, the stack deployed once).
 unit: $(VENV)/.installed
-	$(BIN)/python -m pytest tests/unit tests/adapters
+	$(PYTEST_PARALLEL) tests/unit
 
-# The API, the services and the store against moto in process (the stack deployed once per process).
+# tests/integration: the API, services, store, tools and templates against moto, in parallel where
+# they can be, then the concurrency tests and the short load (marked serial) one at a time.
 integration: $(VENV)/.installed
-	$(PYTEST_PARALLEL) tests/api tests/services tests/store
+	$(PYTEST_PARALLEL) -m "not serial" tests/integration
+	$(BIN)/python -m pytest -m serial tests/integration
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run $(SHORT_FLAG)

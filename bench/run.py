@@ -18,7 +18,7 @@ Keys of features that do not exist yet stay null; targets are reported, never as
 
 Short mode (`make bench SHORT=1`, or `--short`): every part once or a few times
 (bench/common.py's SHORT_ROUNDS), written to a temporary file unless `--output` names one, so that
-bench/results.json keeps the full run's figures. tests/bench/test_run.py runs it, so that a change
+bench/results.json keeps the full run's figures. tests/integration/bench/test_run.py runs it, so that a change
 to the rules that breaks the bench fails the tests.
 """
 

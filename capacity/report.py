@@ -6,7 +6,7 @@ and run this again.
 
 Short mode (`make capacity SHORT=1`, or `--short`): the same document from one district's
 footprints, short histories and a few payments a day (SHORT), written to a temporary file unless
-`--output` names one, so that docs/capacity.md keeps the full run's figures. tests/capacity/
+`--output` names one, so that docs/capacity.md keeps the full run's figures. tests/integration/capacity/
 test_report.py runs it, so that a change to the rules that breaks the model fails the tests.
 """
 

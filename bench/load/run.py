@@ -13,7 +13,7 @@ throughput are this machine's, with Locust, the app and moto sharing its cores.
 Short mode (`make load SHORT=1`, or `--short`): the same run with the fewest users the mix has
 (a citizen, the two gateway senders, one officer per active district), a few seconds and a few
 seeded requests, reported to a temporary file unless `--output` names one; bench/load.json is
-left as it is. tests/bench/test_load.py runs it, so that a change to the rules that breaks the
+left as it is. tests/integration/bench/test_load.py runs it, so that a change to the rules that breaks the
 load test fails the tests.
 """
 

@@ -3,7 +3,7 @@
 (function () {
   'use strict';
   // The server's rules (domain/names.py, national_id.py, phone.py, application.py) in the same order and
-  // words: a test feeds the same answers to both (tests/portal_site/test_one_rule.py).
+  // words: a test feeds the same answers to both (tests/unit/portal_site/test_one_rule.py).
   var HIDDEN_MARKS = /[\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]/g;
   var LETTER = '[\u0621-\u063a\u0641-\u064a\u0671-\u06d3A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]';
   var NAME_CHARACTERS = new RegExp('^(?:' + LETTER + "|[ \\-'.])+$");

@@ -13,7 +13,7 @@ import textwrap
 
 from tests.conftest import PROJECT, TEST_REGION
 from tests.factories import national_id
-from tests.test_config_deployment import COMPLETE
+from tests.unit.test_config_deployment import COMPLETE
 
 TRACE_ID = "Root=1-67a1b2c3-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1"
 # One submission and one inquiry through the real handler, then the scheduled sweeper that sends
