@@ -20,6 +20,7 @@ from tests.faults import FAULTS, DynamoDBFaults
 from tools.local.resources import deploy_resources
 from tools.local.staff_token import SigningKey, local_signing_key
 
+pytest_plugins = ["tests.iam_enforcement"]  # IAM enforced on every call a function makes (tests/iam_enforcement.py)
 TEST_REGION = "eu-central-1"
 PROJECT = Path(__file__).resolve().parent.parent
 # The longest a test runs whose calls must all count in one window of the real clock.
