@@ -47,7 +47,7 @@ lint: $(VENV)/.installed
 	$(BIN)/python -m tools.build.check_locks
 
 test: $(VENV)/.installed lint browser node_modules/.installed packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --iam-required  # IAM is judged against build/dev/sam.yaml, which `packages` has just built
 
 # The portal's static pages into portal_site/build/ (`make run` builds them too, for its own ports).
 portal: $(VENV)/.installed

@@ -5,6 +5,13 @@ build/dev/sam.yaml (tools/testing/iam_policy.py), resources named as the tests' 
 A call the role does not grant fails the session. A statement of a role that no call used is a
 gap, listed in test-artifacts/iam-unexercised.txt: granted, but no test shows the code needs it,
 or that what the code does is granted.
+
+A test that makes a refused call on purpose (a parameter named outside the role's grant, to see
+the 503 it answers) says so with `@pytest.mark.iam_refusal_expected(action, resource pattern)`:
+only its calls of that action on a matching resource are accepted, and the declaration must be
+true (the call is made, and refused). Under pytest-xdist each worker hands its calls to the
+controller, which judges them all. A missing template is a loud warning, and with
+`--iam-required` (make test, which builds it first) a failed run.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from fnmatch import fnmatchcase
 from typing import Any
 
 import pytest
@@ -153,7 +161,45 @@ def unexercised(template: Template, calls: set[tuple[str, str, str]]) -> list[st
     return lines
 
 
+def expected_refusal_verdicts(
+    template: Template, expected: set[tuple[str, str, str, str]], declared: set[tuple[str, str, str]]
+) -> tuple[list[str], list[str]]:
+    """(the declared refusals met, the declarations that are wrong): a call a test declares refused
+    that the role grants, or a declaration no call of its test met, is wrong (a stale allowance)."""
+    met, wrong = [], []
+    used: set[tuple[str, str, str]] = set()
+    for test, serving, action, resource in sorted(expected):
+        function = template.function(serving)
+        for declared_test, declared_action, pattern in declared:
+            if (declared_test, declared_action) == (test, action) and fnmatchcase(
+                aws_call_recorder.resource_part(resource), pattern
+            ):
+                used.add((declared_test, declared_action, pattern))
+        if function is not None and evaluate(template.roles[function], action, resource).allowed:
+            wrong.append(f"{test}: {function} [{serving}] is granted {action} on {resource}, which it declares refused")
+        else:
+            met.append(f"{test}: {function} [{serving}]: {action} on {resource}")
+    wrong += [
+        f"{test}: declares {action} on {pattern} refused, and makes no such call"
+        for test, action, pattern in sorted(declared - used)
+    ]
+    return met, wrong
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--iam-required",
+        action="store_true",
+        help=f"fail the run when {TEMPLATE.relative_to(PROJECT)} is missing, rather than only warn (make test)",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "iam_refusal_expected(action, resource): this test makes, on purpose, a call of `action` on a resource"
+        " matching the pattern (over the ARN's resource part) that the serving function's role refuses",
+    )
     aws_call_recorder.install()
     config.pluginmanager.register(_Enforcement(config), "iam-enforcement")
 
@@ -162,31 +208,65 @@ class _Enforcement:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.from_workers: set[tuple[str, str, str]] = set()
+        self.declared: set[tuple[str, str, str]] = set()  # (test id, action, resource pattern) of tests run
+        self.expected_from_workers: set[tuple[str, str, str, str]] = set()
 
     def pytest_testnodedown(self, node: Any, error: Any) -> None:  # pytest-xdist: a worker's calls
-        self.from_workers.update(tuple(call) for call in node.workeroutput.get("iam_calls", []))
+        output = getattr(node, "workeroutput", {})
+        self.from_workers.update(tuple(call) for call in output.get("iam_calls", []))
+        self.expected_from_workers.update(tuple(call) for call in output.get("iam_expected_refusals", []))
+        self.declared.update(tuple(declared) for declared in output.get("iam_declared_refusals", []))
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+        allowances = []
+        for marker in item.iter_markers("iam_refusal_expected"):
+            if len(marker.args) != 2 or not all(isinstance(arg, str) and arg.strip("*") for arg in marker.args):
+                raise pytest.UsageError(f"{item.nodeid}: iam_refusal_expected takes an action and a resource pattern")
+            allowances.append((marker.args[0], marker.args[1]))
+        if not allowances:
+            yield
+            return
+        self.declared.update((item.nodeid, action, pattern) for action, pattern in allowances)
+        with aws_call_recorder.expecting_refusals(item.nodeid, allowances):
+            yield
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         calls = aws_call_recorder.recorded | self.from_workers
+        expected = aws_call_recorder.expected_refusals | self.expected_from_workers
         if hasattr(self.config, "workeroutput"):  # an xdist worker: the controller judges
             self.config.workeroutput["iam_calls"] = sorted(calls)
+            self.config.workeroutput["iam_expected_refusals"] = sorted(expected)
+            self.config.workeroutput["iam_declared_refusals"] = sorted(self.declared)
             return
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if not calls:
+        if not calls and not expected:
             return
         if not TEMPLATE.exists():
             reporter.write_line(f"IAM NOT ENFORCED: {TEMPLATE} is missing (make package STAGE=dev)", red=True)
+            if self.config.getoption("iam_required"):
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
             return
         template = Template(yaml.safe_load(TEMPLATE.read_text(encoding="utf-8")))
         denied = refusals(template, calls)
+        met, wrong = expected_refusal_verdicts(template, expected, self.declared)
         GAPS.parent.mkdir(exist_ok=True)
         GAPS.write_text("\n".join(unexercised(template, calls)) + "\n", encoding="utf-8")
         by_function = sorted(f"{template.function(s)}\t{a}\t{r}\t{s}" for s, a, r in calls)
         RECORDED.write_text("\n".join(by_function) + "\n", encoding="utf-8")
         reporter.write_line(f"IAM: {len(calls)} distinct calls checked against {TEMPLATE.relative_to(PROJECT)}")
+        if met:
+            reporter.write_line(f"IAM: refused, as the test making each call declares ({len(met)}):")
+            for line in met:
+                reporter.write_line(f"  {line}")
         if denied:
             reporter.write_line("IAM: calls the function's role does not grant:", red=True)
             for line in denied:
                 reporter.write_line(f"  {line}", red=True)
+        if wrong:
+            reporter.write_line("IAM: iam_refusal_expected declarations that are not true:", red=True)
+            for line in wrong:
+                reporter.write_line(f"  {line}", red=True)
+        if denied or wrong:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED

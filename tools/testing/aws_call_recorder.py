@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from fnmatch import fnmatchcase
 from typing import Any
 
 import botocore.session
@@ -27,6 +28,12 @@ _serving: ContextVar[str | None] = ContextVar("serving", default=None)
 # botocore signs a presigned POST through a CreateBucket it never sends: not a call to record.
 _presigning_post: ContextVar[bool] = ContextVar("presigning_post", default=False)
 recorded: set[Call] = set()
+# Calls a test declares it makes on purpose where IAM refuses them (its iam_refusal_expected
+# marker, tests/iam_enforcement.py): set aside under the test's id rather than recorded, so that
+# they are judged against that declaration. A module global, not a context variable: a test
+# process runs one test at a time, and a route served on another thread still belongs to it.
+_expecting: tuple[str, list[tuple[str, str]]] | None = None
+expected_refusals: set[tuple[str, str, str, str]] = set()  # (test id, who served, action, resource)
 
 _TRANSACT_WRITES = {
     "Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem", "ConditionCheck": "ConditionCheckItem",
@@ -95,10 +102,39 @@ def iam_calls(service: str, prefix: str, operation: str, params: dict[str, Any],
     return [(f"{prefix}:{operation}", "*")]
 
 
+def resource_part(arn: str) -> str:
+    """An ARN's resource, after its service, region and account: `parameter/shobbak/local/x`."""
+    return arn.split(":", 5)[5] if arn.count(":") >= 5 else arn
+
+
+def _expected(action: str, resource: str) -> bool:
+    return _expecting is not None and any(
+        action == expected_action and fnmatchcase(resource_part(resource), pattern)
+        for expected_action, pattern in _expecting[1]
+    )
+
+
 def _record(pairs: list[tuple[str, str]]) -> None:
     serving = _serving.get()
-    if serving is not None and not _presigning_post.get():
-        recorded.update((serving, action, resource) for action, resource in pairs)
+    if serving is None or _presigning_post.get():
+        return
+    for action, resource in pairs:
+        if _expected(action, resource):
+            expected_refusals.add((_expecting[0], serving, action, resource))  # type: ignore[index]
+        else:
+            recorded.add((serving, action, resource))
+
+
+@contextmanager
+def expecting_refusals(test: str, allowances: list[tuple[str, str]]) -> Iterator[None]:
+    """While `test` runs, its calls of each (action, resource pattern over the ARN's resource part)
+    go to `expected_refusals`, to be judged as refusals the test means to meet."""
+    global _expecting
+    _expecting = (test, allowances)
+    try:
+        yield
+    finally:
+        _expecting = None
 
 
 @contextmanager
