@@ -54,8 +54,8 @@ PYTEST_PARALLEL := $(BIN)/python -m pytest -n auto --dist loadfile
 TEST_RESULTS := test-artifacts/results
 test: $(VENV)/.installed lint browser node_modules/.installed packages
 	rm -rf $(TEST_RESULTS)
-	$(PYTEST_PARALLEL) -m "not serial" --junitxml=$(TEST_RESULTS)/parallel.xml
-	$(BIN)/python -m pytest -m serial --junitxml=$(TEST_RESULTS)/serial.xml
+	$(PYTEST_PARALLEL) --iam-required -m "not serial" --junitxml=$(TEST_RESULTS)/parallel.xml
+	$(BIN)/python -m pytest --iam-required -m serial --junitxml=$(TEST_RESULTS)/serial.xml
 	$(BIN)/python -m tools.testing.slowest 15 $(TEST_RESULTS)/parallel.xml $(TEST_RESULTS)/serial.xml
 
 # The portal's static pages into portal_site/build/ (`make run` builds them too, for its own ports).

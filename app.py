@@ -19,12 +19,9 @@ from chalicelib.api.routes.portal_pages import portal_api
 from chalicelib.api.routes.preferences import preferences_api
 from chalicelib.api.routes.schedules import scheduled
 from chalicelib.api.routes.staff_access import staff_access
-from chalicelib.api.routes.startup import startup_guard
-from chalicelib.config import require_deployment_settings
+from chalicelib.api.routes.startup import EVERY_INVOCATION
 from chalicelib.observability.http import log_each_request
-from chalicelib.observability.tracing import trace_each_invocation
 
-require_deployment_settings()  # deployed: a missing value stops the cold start, not the first payment
 # Chalice names its logger after the app, which is the service's own logger (observability/logs.py):
 # left to configure it, Chalice adds a plain-text handler and sets ERROR whenever the handler it
 # finds was bound to another sys.stdout (pytest's capture), silencing the service's INFO lines.
@@ -41,11 +38,12 @@ app.register_blueprint(documents_api)
 app.register_blueprint(document_events)
 app.register_blueprint(description_api)
 app.register_blueprint(open311_api)
-app.register_blueprint(startup_guard)
 app.register_blueprint(figures_api)
 app.register_blueprint(figures_screen_api)
 app.register_blueprint(console)
 app.register_blueprint(console_counter)
 app.register_blueprint(console_office)
+# The stage checked again and the invocation traced, as in every event function (api/routes/startup.py).
+for middleware in EVERY_INVOCATION:
+    app.register_middleware(middleware, "all")
 app.register_middleware(log_each_request, "http")
-app.register_middleware(trace_each_invocation, "all")

@@ -26,6 +26,7 @@ from tests.moto_state import SavedState
 from tools.local.resources import deploy_resources
 from tools.local.staff_token import SigningKey, local_signing_key
 
+pytest_plugins = ["tests.iam_enforcement"]  # IAM enforced on every call a function makes (tests/iam_enforcement.py)
 # In a pytest-xdist worker, Hypothesis times nothing: how fast it draws inputs and runs an
 # example measures how busy the other workers keep the cores, not the code (a health check
 # failed for 1.25 s spent drawing 9 national IDs with the second worker busy). Every example

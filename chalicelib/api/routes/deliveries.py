@@ -6,10 +6,12 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from chalice import Blueprint, Rate
+from chalice import Rate
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SNSEvent
 
-deliveries = Blueprint(__name__)
+from chalicelib.api.routes.startup import GuardedBlueprint
+
+deliveries = GuardedBlueprint(__name__)  # its functions start without app.py
 
 # Chalice needs the stream's and the topic's ARNs when the app is imported, but they exist
 # only once deployed: `make package` wires the real ones in their place (infra/wiring.yaml).

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from chalice import Blueprint
 from chalice.app import CloudWatchEvent
 
-document_events = Blueprint(__name__)
+from chalicelib.api.routes.startup import GuardedBlueprint
+
+document_events = GuardedBlueprint(__name__)  # its functions start without app.py
 
 OBJECT_CREATED = {"source": ["aws.s3"], "detail-type": ["Object Created"]}
 SCAN_RESULT = {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Malware Protection Object Scan Result"]}

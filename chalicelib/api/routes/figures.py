@@ -10,17 +10,18 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint, Cron, Response
+from chalice import Cron, Response
 from chalice.app import CloudWatchEvent, DynamoDBEvent, DynamoDBRecord
 
 from chalicelib.api.http.responses import json_response
 from chalicelib.api.routes.staff_access import staff_route
+from chalicelib.api.routes.startup import GuardedBlueprint
 from chalicelib.domain.staff import StaffMember
 
 if TYPE_CHECKING:
     from chalicelib.services.figures import StreamChange
 
-figures_api = Blueprint(__name__)
+figures_api = GuardedBlueprint(__name__)  # its functions start without app.py
 
 # As for the outbox (deliveries.py): the stream exists only once deployed, and `make package`
 # wires the real one in (infra/wiring.yaml). This ARN is never used to reach anything.

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from chalice import Blueprint, Cron
+from chalice import Cron
 from chalice.app import CloudWatchEvent
 
-scheduled = Blueprint(__name__)
+from chalicelib.api.routes.startup import GuardedBlueprint
+
+scheduled = GuardedBlueprint(__name__)  # its functions start without app.py
 
 
 # 22:30 UTC is just past midnight in Cairo, winter or summer time: yesterday is complete.

@@ -17,12 +17,13 @@ from chalice.app import AuthRequest, Request
 
 from chalicelib.api.http.bodies import ACCEPTED_MEDIA_TYPES
 from chalicelib.api.http.responses import answers_errors
+from chalicelib.api.routes.startup import GuardedBlueprint
 from chalicelib.config import staff_token_settings
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.observability.audit import audit, audit_logger
 from chalicelib.observability.logs import logger
 
-staff_access = Blueprint(__name__)
+staff_access = GuardedBlueprint(__name__)  # its functions start without app.py
 
 # A staff route's handler: the member of staff calling first, then the route's path parameters.
 StaffView = Callable[..., Response]

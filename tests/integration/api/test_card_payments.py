@@ -25,6 +25,12 @@ from tests.integration.api.gateway_notices import (
     post_paymob,
     submit,
 )
+from tools.testing.aws_call_recorder import serving
+
+# A citizen's card checkout interleaved with another function's work runs, in production, in the
+# citizen API's own function: its AWS calls are checked against that function's role, not against
+# the role of the function it interrupts (tests/iam_enforcement.py).
+CHECKOUT_ROUTE = "route POST /v1/requests/{tracking_number}/card-payments"
 
 
 def start_card_payment(client: Client, tracking_number: str) -> Any:
@@ -49,9 +55,10 @@ def test_a_card_order_is_never_lost_to_a_payment_notice_saving_the_request_it_re
 
     def card_checkout_between_read_and_write(*args: Any) -> None:
         monkeypatch.setattr(payments, "record_notice", record_notice)  # once
-        answer = payments.start_card_payment(
-            invoice["tracking_number"], {"national_id_last4": national_id()[-4:]}, datetime.now(UTC)
-        )
+        with serving(CHECKOUT_ROUTE):
+            answer = payments.start_card_payment(
+                invoice["tracking_number"], {"national_id_last4": national_id()[-4:]}, datetime.now(UTC)
+            )
         assert answer["redirect_url"]
         record_notice(*args)
 
@@ -76,9 +83,10 @@ def test_a_card_order_is_never_lost_to_an_office_move_saving_the_request_it_read
 
     def card_checkout_between_read_and_write(*args: Any, **kwargs: Any) -> None:
         monkeypatch.setattr(office, "record_move", record_move)  # once
-        payments.start_card_payment(
-            invoice["tracking_number"], {"national_id_last4": national_id()[-4:]}, datetime.now(UTC)
-        )
+        with serving(CHECKOUT_ROUTE):
+            payments.start_card_payment(
+                invoice["tracking_number"], {"national_id_last4": national_id()[-4:]}, datetime.now(UTC)
+            )
         record_move(*args, **kwargs)
 
     monkeypatch.setattr(office, "record_move", card_checkout_between_read_and_write)

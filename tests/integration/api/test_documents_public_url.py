@@ -23,7 +23,9 @@ from tests.integration.api.gateway_notices import FAWRY_CALLBACK, fawry_notice
 from tests.integration.api.uploads import offer
 from tools.testing.aws_calls import counted_aws_calls
 
-PARAMETER = "/shobbak/dev/public-url"
+# As infra/parameters.yaml names it for the stage the tests run as (local): a function is only
+# ever told its own stage's parameter, and its role grants that one (tests/iam_enforcement.py).
+PARAMETER = "/shobbak/local/public-url"
 PUBLIC_URL = "https://d1a2b3c4d5e6f7.cloudfront.net"
 SERVICE = paid_service_code()
 

@@ -8,9 +8,11 @@ from urllib.parse import urlencode
 
 import boto3
 import pytest
+from botocore.stub import Stubber
 from chalice.test import Client
 
 from chalicelib.adapters import secrets
+from chalicelib.aws_clients import aws_client
 from tests.factories import national_id, paid_service_code, submission
 from tests.integration.api.calls import post_json
 from tests.integration.api.test_open311 import filing
@@ -18,14 +20,21 @@ from tests.integration.api.uploads import offer
 
 SERVICE = paid_service_code()
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+# Each setting's parameter, as infra/ names it for a stage.
+PARAMETERS = {
+    "LOOKUP_HMAC_KEY": "lookup-hmac-key",
+    "OPEN311_API_KEY": "open311-api-key",
+    "PUBLIC_API_URL": "public-url",
+}
 
 
 def name_unreadable(monkeypatch: pytest.MonkeyPatch, setting: str) -> None:
-    """As deployed, the function is told the parameter's name, and SSM has no value for it; the
-    cache starts empty, as in a new container."""
+    """As deployed, the function is told its stage's parameter (the name its role is granted,
+    infra/functions.yaml), and SSM has no value for it yet; the cache starts empty, as in a new
+    container."""
     monkeypatch.setattr(secrets, "_cached", {})
     monkeypatch.delenv(setting, raising=False)
-    monkeypatch.setenv(f"{setting}_PARAMETER", f"/shobbak/dev/missing-{setting.lower()}")
+    monkeypatch.setenv(f"{setting}_PARAMETER", f"/shobbak/local/{PARAMETERS[setting]}")
 
 
 def stored_items() -> int:
@@ -86,4 +95,36 @@ def test_an_open311_filing_answers_an_open311_503(client: Client, monkeypatch: p
     assert error["code"] == 503
     assert "عطل مؤقت" in error["description"]
     assert "temporary fault" in error["description"]
+    assert stored_items() == before
+
+
+@pytest.mark.iam_refusal_expected("ssm:GetParameter", "parameter/shobbak/local/misnamed-lookup-hmac-key")
+def test_a_parameter_the_role_is_not_granted_answers_the_same_503(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A function told a parameter its role does not grant (a misspelt name, a stage's parameter
+    not covered) gets AccessDeniedException from SSM, not ParameterNotFound: the same deployment
+    fault, answered alike."""
+    tracking_number = post_json(client, "/v1/requests", submission(SERVICE)).json_body["tracking_number"]
+    monkeypatch.setattr(secrets, "_cached", {})
+    monkeypatch.delenv("LOOKUP_HMAC_KEY", raising=False)
+    monkeypatch.setenv("LOOKUP_HMAC_KEY_PARAMETER", "/shobbak/local/misnamed-lookup-hmac-key")
+    before = stored_items()
+
+    proof = {"tracking_number": tracking_number, "national_id_last4": national_id()[-4:]}
+    with Stubber(aws_client("ssm")) as ssm:
+        ssm.add_client_error(
+            "get_parameter",
+            service_error_code="AccessDeniedException",
+            service_message="not authorized to perform: ssm:GetParameter",
+            http_status_code=400,
+        )
+        answer = post_json(client, "/v1/inquiries", proof)
+        ssm.assert_no_pending_responses()
+
+    assert answer.status_code == 503
+    error = answer.json_body["error"]
+    assert error["code"] == "temporarily_unavailable"
+    assert "عطل مؤقت" in error["message_ar"]
+    assert "temporary fault" in error["message_en"]
     assert stored_items() == before

@@ -1,0 +1,105 @@
+"""tools/testing/iam_policy.py against IAM's documented evaluation rules (IAM User Guide:
+reference_policies_evaluation-logic, reference_policies_elements_action, _resource, _notresource,
+_notaction), and the recorder's mapping of calls to what IAM authorizes."""
+
+from __future__ import annotations
+
+from tools.testing.aws_call_recorder import dynamodb_calls, s3_calls, sms_voice_identity
+from tools.testing.iam_policy import evaluate
+
+TABLE = "arn:aws:dynamodb:eu-central-1:123456789012:table/shobbak-local-requests"
+
+
+def allow(action: object, resource: object, **more: object) -> dict[str, object]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **more}
+
+
+def test_a_request_no_statement_allows_is_denied_implicitly() -> None:
+    decision = evaluate([allow("dynamodb:GetItem", TABLE)], "dynamodb:PutItem", TABLE)
+    assert not decision.allowed
+    assert decision.denied_by == ()
+    assert not evaluate([], "dynamodb:GetItem", TABLE).allowed
+
+
+def test_an_explicit_deny_overrides_any_allow() -> None:
+    statements = [
+        allow("dynamodb:*", "*"),
+        {"Effect": "Deny", "Action": "dynamodb:DeleteItem", "Resource": TABLE, "Sid": "No"},
+    ]
+    assert not evaluate(statements, "dynamodb:DeleteItem", TABLE).allowed
+    assert evaluate(statements, "dynamodb:DeleteItem", TABLE).denied_by == ("No",)
+    assert evaluate(statements, "dynamodb:GetItem", TABLE).allowed
+
+
+def test_actions_match_without_regard_to_case_with_star_and_question_mark() -> None:
+    assert evaluate([allow("DynamoDB:getitem", TABLE)], "dynamodb:GetItem", TABLE).allowed
+    assert evaluate([allow("dynamodb:Get*", TABLE)], "dynamodb:GetItem", TABLE).allowed
+    assert evaluate([allow("s3:GetObject?ersion", "*")], "s3:GetObjectVersion", "arn:aws:s3:::b/k").allowed
+    assert not evaluate([allow("dynamodb:Get*", TABLE)], "dynamodb:BatchGetItem", TABLE).allowed
+
+
+def test_resources_match_with_regard_to_case() -> None:
+    assert not evaluate(
+        [allow("s3:GetObject", "arn:aws:s3:::b/Uploads/*")], "s3:GetObject", "arn:aws:s3:::b/uploads/x"
+    ).allowed
+
+
+def test_a_star_runs_over_slashes_and_past_colons_only_at_a_segments_end() -> None:
+    uploads = [allow("s3:GetObject", "arn:aws:s3:::b/uploads/*")]
+    assert evaluate(uploads, "s3:GetObject", "arn:aws:s3:::b/uploads/2025/a/b.pdf").allowed
+    assert evaluate([allow("sns:Publish", "arn:aws:sns:*")], "sns:Publish", "arn:aws:sns:eu-central-1:1:t").allowed
+    within = [allow("sns:Publish", "arn:aws:sns:eu-*-1:1:t")]
+    assert evaluate(within, "sns:Publish", "arn:aws:sns:eu-central-1:1:t").allowed
+    assert not evaluate(within, "sns:Publish", "arn:aws:sns:eu-x:y-1:1:t").allowed  # a mid-segment * stops at a colon
+    assert not evaluate(
+        [allow("sns:Publish", "arn:aws:sns:eu-central-?:1:t")], "sns:Publish", "arn:aws:sns:eu-central-10:1:t"
+    ).allowed
+
+
+def test_an_index_is_a_resource_of_its_own() -> None:
+    index = f"{TABLE}/index/opened"
+    assert not evaluate([allow("dynamodb:Query", TABLE)], "dynamodb:Query", index).allowed
+    assert evaluate([allow("dynamodb:Query", f"{TABLE}/index/*")], "dynamodb:Query", index).allowed
+
+
+def test_not_resource_grants_everything_but_what_it_names() -> None:
+    sms = [{"Effect": "Allow", "Action": "sns:Publish", "NotResource": "arn:aws:sns:*:*:*"}]
+    assert evaluate(sms, "sns:Publish", "*").allowed  # a phone number, which has no ARN
+    assert not evaluate(sms, "sns:Publish", "arn:aws:sns:eu-central-1:1:alerts").allowed
+
+
+def test_not_action_grants_every_other_action() -> None:
+    statements = [{"Effect": "Allow", "NotAction": "dynamodb:Delete*", "Resource": TABLE}]
+    assert evaluate(statements, "dynamodb:PutItem", TABLE).allowed
+    assert not evaluate(statements, "dynamodb:DeleteItem", TABLE).allowed
+
+
+def test_a_condition_is_not_evaluated_but_named() -> None:
+    statements = [allow("kms:Decrypt", "*", Sid="ViaDynamoDB", Condition={"StringEquals": {"kms:ViaService": "x"}})]
+    decision = evaluate(statements, "kms:Decrypt", "arn:aws:kms:eu-central-1:1:key/k")
+    assert decision.allowed
+    assert decision.conditions_ignored == ("ViaDynamoDB",)
+
+
+def test_each_action_of_a_transaction_is_authorized_on_its_own() -> None:
+    items = [{"Put": {"TableName": "a"}}, {"Update": {"TableName": "b"}}, {"ConditionCheck": {"TableName": "c"}}]
+    assert [action for action, _ in dynamodb_calls("TransactWriteItems", {"TransactItems": items}, "r")] == [
+        "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem",
+    ]  # fmt: skip
+    (query,) = dynamodb_calls("Query", {"TableName": "t", "IndexName": "opened"}, "eu-central-1")
+    assert query == ("dynamodb:Query", "arn:aws:dynamodb:eu-central-1:123456789012:table/t/index/opened")
+
+
+def test_reading_a_given_version_needs_get_object_version() -> None:
+    assert s3_calls("HeadObject", {"Bucket": "b", "Key": "k", "VersionId": "1"}) == [
+        ("s3:GetObjectVersion", "arn:aws:s3:::b/k")
+    ]
+    assert s3_calls("GetObject", {"Bucket": "b", "Key": "k"}) == [("s3:GetObject", "arn:aws:s3:::b/k")]
+    assert ("s3:GetObjectVersion", "arn:aws:s3:::b/k") in s3_calls(
+        "CopyObject", {"Bucket": "b", "Key": "k", "CopySource": {"Bucket": "b", "Key": "k", "VersionId": "1"}}
+    )
+
+
+def test_a_voice_message_is_authorized_against_its_origination_identity() -> None:
+    assert sms_voice_identity("pool-abc", "eu-central-1") == "arn:aws:sms-voice:eu-central-1:123456789012:pool/pool-abc"
+    assert sms_voice_identity("arn:aws:sms-voice:r:1:phone-number/p", "r") == "arn:aws:sms-voice:r:1:phone-number/p"
