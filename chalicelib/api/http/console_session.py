@@ -32,13 +32,17 @@ from urllib.parse import parse_qsl
 from chalice import Blueprint, Response
 from chalice.app import Request
 
+from chalicelib.api.http.bodies import ACCEPTED_MEDIA_TYPES
 from chalicelib.services import console_sessions
 from chalicelib.services.console_sessions import FRESH_S, Session
 
 COOKIE = "shobbak_console"
 COOKIE_PATH = "/v1/console"  # matches /v1/console and /v1/console/…, nothing else
 FORM_TYPE = "application/x-www-form-urlencoded"
-FORM_TYPES = [FORM_TYPE]
+# What a console route lets through to its own code: a form, and what clients send by mistake
+# (JSON, text). Anything but a form then meets the refusal page (no CSRF field), in Arabic, where
+# Chalice itself would have answered an English JSON 415.
+FORM_TYPES = ACCEPTED_MEDIA_TYPES
 MAX_FORM_BYTES = 64 * 1024
 MAX_FORM_FIELDS = 100
 CSRF_FIELD = "csrf"

@@ -3,6 +3,8 @@ named as its routes' module is (chalicelib/api/routes/<area>.py)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from chalice.app import RouteEntry
 
 from chalicelib.api.openapi import (
@@ -20,7 +22,7 @@ from chalicelib.api.openapi import (
     portal_pages,
     preferences,
 )
-from chalicelib.api.openapi.entries import Entry
+from chalicelib.api.openapi.entries import Entry, html_answer
 
 AREAS = (
     citizen,
@@ -39,13 +41,31 @@ AREAS = (
 )
 
 
+# What every console route may answer whatever it does: a post without its session's CSRF field,
+# or no form at all, gets the refusal page; a page asked for signed out, the sign-in page
+# (api/http/console_session.py).
+_CONSOLE_FORM_REFUSED = html_answer("Not a form of this session (its CSRF field missing or wrong): a page saying so")
+_CONSOLE_SIGN_IN = html_answer("Signed out: the sign-in page")
+
+
+def _with_console_answers(method: str, path: str, entry: Entry) -> Entry:
+    if not path.startswith("/v1/console"):
+        return entry
+    answers = dict(entry.answers)
+    if method == "POST":
+        answers.setdefault(403, _CONSOLE_FORM_REFUSED)
+    if method == "GET":
+        answers.setdefault(200, _CONSOLE_SIGN_IN)
+    return dataclasses.replace(entry, answers=answers)
+
+
 def _by_route() -> dict[tuple[str, str], Entry]:
     entries: dict[tuple[str, str], Entry] = {}
     for area in AREAS:
         twice = entries.keys() & area.ENTRIES.keys()
         if twice:
             raise ValueError(f"{area.__name__} describes routes another area describes: {sorted(twice)}")
-        entries.update(area.ENTRIES)
+        entries.update({key: _with_console_answers(*key, entry) for key, entry in area.ENTRIES.items()})
     return entries
 
 
