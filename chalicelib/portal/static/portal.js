@@ -361,9 +361,10 @@
   // The receipt's code opens the API's /v1/inquiries?tracking_number=N instead, filled in by the
   // server, which works with JavaScript off too.
   function fillTrackingNumber() {
-    var field = document.querySelector('input[name="tracking_number"]');
+    var field = document.querySelectorAll('input[name="tracking_number"]')[0];
+    if (!field || field.value) return;
     var match = /[?&]tracking_number=([^&#]*)/.exec(window.location.search);
-    if (!field || field.value || !match) return;
+    if (!match) return;
     var number = digits(decodeURIComponent(match[1].replace(/\+/g, ' ')));
     if (/^[0-9]{10,20}$/.test(number)) field.value = number;
   }

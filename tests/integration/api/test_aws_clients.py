@@ -132,6 +132,8 @@ def _one_request_of_every_route(client: Client, staff: StaffHeaders) -> set[tupl
         200,
         409,
     )
+    # A lookup by a national ID nobody filed with: audited and counted, no other person's data.
+    assert ask("POST", "/v1/office/lookups", body={"national_id": national_id()}, **clerk).status_code in (200, 429)
     nobody = {"officer": "", "version": 1}  # refused before the staff pool is asked who its officers are
     assigning = office + "/{tracking_number}/assignment"
     assert ask("POST", assigning, f"{one}/assignment", nobody, **officer).status_code in (400, 403, 409)
