@@ -8,6 +8,7 @@ import gzip
 import html
 import json
 import re
+import subprocess
 from typing import Any
 
 import boto3
@@ -159,16 +160,37 @@ def test_the_qr_code_opens_the_track_form_with_the_number_filled_in_even_with_ja
     assert client.http.get("/v1/inquiries?tracking_number=12").status_code == 303
 
 
-def test_the_static_track_page_s_script_fills_the_number_in_from_its_query() -> None:
-    """track.html?tracking_number=N is static: its script fills the field in (run in chromium by
-    the browser tests; here, that the script reads the query and runs on every page)."""
+# The portal's script under node, on a page holding one tracking-number field and the query given.
+_TRACK_PAGE = """
+const field = { value: process.argv[3] };
+global.window = { location: { search: process.argv[2] } };
+global.document = { addEventListener() {}, querySelectorAll(selector) {
+  return selector === 'input[name="tracking_number"]' ? [field] : []; } };
+require(process.argv[1]);
+console.log(JSON.stringify(field.value));
+"""
+
+
+def _track_field_after(query: str, typed: str = "") -> str:
     from chalicelib.portal.assets import STATIC_DIR
 
-    script = (STATIC_DIR / "portal.js").read_text(encoding="utf-8")
-    assert "function fillTrackingNumber()" in script
-    assert "tracking_number=([^&#]*)" in script
-    assert "if (!field || field.value || !match) return;" in script  # never overwrites what was typed
-    assert "    fillTrackingNumber();\n  }" in script  # called from prepare(), on every page
+    ran = subprocess.run(
+        ["node", "-e", _TRACK_PAGE, str(STATIC_DIR / "portal.js"), query, typed],
+        capture_output=True, text=True, check=True, timeout=30,
+    )  # fmt: skip
+    return json.loads(ran.stdout)
+
+
+def test_the_static_track_page_s_script_fills_the_number_in_from_its_query() -> None:
+    """track.html?tracking_number=N is static: its script fills the field in, read as the server
+    reads digits, and never overwrites what the citizen typed or fills in what is not a number."""
+    arabic_indic = "%D9%A1%D9%A2%D9%A3%D9%A4%D9%A5%D9%A6%D9%A7%D9%A8%D9%A9%D9%A0%D9%A1%D9%A2%D9%A3"
+
+    assert _track_field_after("?tracking_number=1234567890123") == "1234567890123"
+    assert _track_field_after(f"?lang=ar&tracking_number={arabic_indic}") == "1234567890123"
+    assert _track_field_after("?tracking_number=1234567890123", typed="999") == "999"
+    assert _track_field_after("?tracking_number=abc") == ""
+    assert _track_field_after("") == ""
 
 
 def decoded_qr(data_uri: str, expected: str) -> str:
