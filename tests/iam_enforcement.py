@@ -249,6 +249,12 @@ class _Enforcement:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
             return
         template = Template(yaml.safe_load(TEMPLATE.read_text(encoding="utf-8")))
+        # What the evaluator does not model yet, printed rather than judged: Cognito's calls (its
+        # token operations are not IAM-authorized at all, its admin ones name a pool imported from
+        # another stack) and S3's DeleteObjects (authorized as DeleteObject/DeleteObjectVersion on
+        # each key it names). An open gap, listed in docs/security.md.
+        unjudged = {call for call in calls if call[1].startswith("cognito-idp:") or call[1] == "s3:DeleteObjects"}
+        calls = calls - unjudged
         denied = refusals(template, calls)
         met, wrong = expected_refusal_verdicts(template, expected, self.declared)
         GAPS.parent.mkdir(exist_ok=True)
@@ -256,6 +262,10 @@ class _Enforcement:
         by_function = sorted(f"{template.function(s)}\t{a}\t{r}\t{s}" for s, a, r in calls)
         RECORDED.write_text("\n".join(by_function) + "\n", encoding="utf-8")
         reporter.write_line(f"IAM: {len(calls)} distinct calls checked against {TEMPLATE.relative_to(PROJECT)}")
+        if unjudged:
+            reporter.write_line(f"IAM: not judged, the evaluator does not model them yet ({len(unjudged)}):", yellow=True)
+            for source, action, resource in sorted(unjudged):
+                reporter.write_line(f"  {template.function(source)}: {action} on {resource}", yellow=True)
         if met:
             reporter.write_line(f"IAM: refused, as the test making each call declares ({len(met)}):")
             for line in met:
