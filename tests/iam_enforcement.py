@@ -263,7 +263,9 @@ class _Enforcement:
         RECORDED.write_text("\n".join(by_function) + "\n", encoding="utf-8")
         reporter.write_line(f"IAM: {len(calls)} distinct calls checked against {TEMPLATE.relative_to(PROJECT)}")
         if unjudged:
-            reporter.write_line(f"IAM: not judged, the evaluator does not model them yet ({len(unjudged)}):", yellow=True)
+            reporter.write_line(
+                f"IAM: not judged, the evaluator does not model them yet ({len(unjudged)}):", yellow=True
+            )
             for source, action, resource in sorted(unjudged):
                 reporter.write_line(f"  {template.function(source)}: {action} on {resource}", yellow=True)
         if met:
