@@ -175,8 +175,9 @@ def test_a_citizen_pays_by_card_through_the_local_paymob(local_stack: LocalStack
 def test_the_sms_a_request_produced_appear_in_the_local_inbox(local_stack: LocalStack) -> None:
     status, filed = call(f"{local_stack.api_url}/v1/requests", submission("shop_licence", "omraniya"))
     assert status == 201
-    # Each number isolated left to right inside the Arabic text (tests/e2e/test_numbers_across_bidi.py).
-    received = f"استلمنا طلبك رقم \u2066{grouped_for_reading(filed['tracking_number'])}\u2069"
+    # With a fee, "received" carries how to pay in its one segment (docs/messages.md), each number
+    # isolated left to right inside the Arabic text (tests/e2e/test_numbers_across_bidi.py).
+    received = f"شباك: استلمنا طلبك، سدد {filed['fee_egp']} ج عبر فوري"
     how_to_pay = f"بالرقم \u2066{grouped_for_reading(filed['payment']['reference'])}\u2069"
 
     deadline, page = time.monotonic() + 30, ""
