@@ -40,6 +40,9 @@ ACCOUNT_DOMAIN = "staff.shobbak.local"
 # The local stage's only: every other stage's staff choose their own (docs/interfaces.md#local-secrets).
 DEFAULT_LOCAL_STAFF_PASSWORD = "Shobbak-local-2025!"  # noqa: S105 - a published default, local stage only
 TOTP_STEP_S = 30
+# moto checks a code against the current step only (Cognito allows some drift), so a code read in
+# a step's last seconds can expire before it arrives: a person waits for the next one, and so do we.
+TOTP_LEAST_LIFE_S = 5
 
 
 def local_staff_password() -> str:
@@ -134,16 +137,28 @@ def create_pool(cognito: Any, stage: str = "local") -> LocalPool:
 
 
 def totp_code(secret: str, at: float | None = None) -> str:
-    """RFC 6238's six digits (SHA-1, 30 s), as authenticator apps and Cognito compute them."""
+    """RFC 6238's six digits (SHA-1, 30 s), as authenticator apps and Cognito compute them; without
+    `at`, a code with at least TOTP_LEAST_LIFE_S seconds left to live."""
     import hashlib
     import hmac
 
+    if at is None:
+        at = _moment_with_life_left()
     padded = secret.upper() + "=" * (-len(secret) % 8)
-    counter = int((time.time() if at is None else at) // TOTP_STEP_S)
+    counter = int(at // TOTP_STEP_S)
     digest = hmac.new(base64.b32decode(padded), counter.to_bytes(8, "big"), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
     number = int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF
     return f"{number % 1_000_000:06d}"
+
+
+def _moment_with_life_left() -> float:
+    now = time.time()
+    life_left = TOTP_STEP_S - now % TOTP_STEP_S
+    if life_left < TOTP_LEAST_LIFE_S:
+        time.sleep(life_left)
+        now = time.time()
+    return now
 
 
 def create_account(

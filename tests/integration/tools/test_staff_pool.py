@@ -81,6 +81,18 @@ def test_totp_codes_are_rfc_6238_s() -> None:
     assert totp_code(secret, at=1111111109) == "081804"
 
 
+def test_a_code_about_to_expire_is_never_handed_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    # moto allows no drift: a code read two seconds before its step ends fails the check it is
+    # sent to, as it did once in CI. The next step's code is handed out instead, after the wait.
+    clock = {"now": 1111111109.0}
+    monkeypatch.setattr(staff_pool.time, "time", lambda: clock["now"])
+    monkeypatch.setattr(staff_pool.time, "sleep", lambda seconds: clock.update(now=clock["now"] + seconds))
+    secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+
+    assert totp_code(secret) == totp_code(secret, at=1111111110)
+    assert clock["now"] == 1111111110.0
+
+
 def test_make_totp_prints_the_code_and_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     secrets_file = tmp_path / "staff-totp-secrets.json"
     staff_pool.keep_totp_secrets(
