@@ -10,9 +10,12 @@ whose statuses carry back the message's `biz_opaque_callback_data`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from chalicelib.observability.logs import logger
 
 # The Meta Graph API version the message object is written for (AWS passes it through).
 META_API_VERSION = "v20.0"
@@ -49,19 +52,66 @@ class Receipt:
 
 def receipts(sns_message: str) -> list[Receipt]:
     """The receipts in one event End User Messaging Social published (the SNS message's body):
-    its `whatsAppWebhookEntry` is Meta's webhook entry, as a JSON string. Statuses of messages
-    we did not tag (none of ours) and incoming messages are left out."""
-    event = json.loads(sns_message)
-    entry = event.get("whatsAppWebhookEntry")
-    if isinstance(entry, str):
-        entry = json.loads(entry)
+    its `whatsAppWebhookEntry` is Meta's webhook entry, as a JSON string
+    (docs.aws.amazon.com/social-messaging/latest/userguide/managing-event-destination-dlrs.html).
+    Statuses of messages we did not tag (none of ours) and incoming messages are left out; so is
+    anything not of the shape Meta documents, counted in one warning that quotes none of it (the
+    topic is the WABA's, and an event is never worth a retry: it will not become readable)."""
+    unreadable = 0
     found = []
-    for change in (entry or {}).get("changes", []):
-        for status in change.get("value", {}).get("statuses", []):
-            callback = status.get("biz_opaque_callback_data")
-            if not callback:
-                continue
-            errors = status.get("errors") or [{}]
-            code = errors[0].get("code")
-            found.append(Receipt(callback, str(status.get("status")), str(code) if code is not None else None))
+    for status in _statuses(_json_object(sns_message)):
+        receipt = _receipt(status)
+        if receipt is None:
+            unreadable += status is not _UNTAGGED
+        else:
+            found.append(receipt)
+    if unreadable:
+        logger.warning("WhatsApp event with statuses of an unknown shape left out", extra={"unreadable": unreadable})
     return found
+
+
+# An outbox message's key (store/outbox.py key_for): "<tracking number>#<version>#<event>".
+_OUTBOX_KEY = re.compile(r"[0-9A-Za-z-]{1,40}#[0-9]{6}#[a-z_]{1,40}")
+_STATUS = re.compile(r"[a-z_]{1,40}")
+_ERROR_CODE = re.compile(r"[0-9]{1,10}")
+_UNTAGGED: dict[str, Any] = {}  # a status with no callback: another sender's, not ours to read
+
+
+def _json_object(text: Any) -> dict[str, Any]:
+    if isinstance(text, dict):
+        return text
+    if not isinstance(text, str):
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _statuses(event: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every status of the entry's changes, as dicts; untagged ones as _UNTAGGED."""
+    entry = _json_object(event.get("whatsAppWebhookEntry"))
+    found: list[dict[str, Any]] = []
+    for change in _list(entry.get("changes")):
+        value = change.get("value") if isinstance(change, dict) else None
+        for status in _list(value.get("statuses") if isinstance(value, dict) else None):
+            tagged = isinstance(status, dict) and "biz_opaque_callback_data" in status
+            found.append(status if tagged else _UNTAGGED)
+    return found
+
+
+def _receipt(status: dict[str, Any]) -> Receipt | None:
+    callback, state = status.get("biz_opaque_callback_data"), status.get("status")
+    if not (isinstance(callback, str) and _OUTBOX_KEY.fullmatch(callback)):
+        return None
+    if not (isinstance(state, str) and _STATUS.fullmatch(state)):
+        return None
+    errors = _list(status.get("errors"))
+    code = errors[0].get("code") if errors and isinstance(errors[0], dict) else None
+    error = str(code) if isinstance(code, int | str) and _ERROR_CODE.fullmatch(str(code)) else None
+    return Receipt(callback, state, error)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

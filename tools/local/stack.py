@@ -190,8 +190,12 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
         processes.append(gateways)
         inbox = start(
             [sys.executable, "-m", "tools.local.message_inbox", "--port", str(ports.inbox),
-             "--aws-url", environment["AWS_ENDPOINT_URL"]],
-            {**environment, "VOICE_CALLS_TOPIC_ARN": tables["VoiceCallsTopicArn"], "SMS_SENDER_ID": "Shobbak"},
+             "--aws-url", environment["AWS_ENDPOINT_URL"],
+             "--whatsapp-events-topic", tables["WhatsAppEventsTopicArn"]],
+            # The inbox delivers the messages, and answers End User Messaging Social's calls itself.
+            {**environment, "VOICE_CALLS_TOPIC_ARN": tables["VoiceCallsTopicArn"], "SMS_SENDER_ID": "Shobbak",
+             "WHATSAPP_PHONE_NUMBER_ID": "phone-number-id-local",
+             "AWS_ENDPOINT_URL_SOCIALMESSAGING": f"http://127.0.0.1:{ports.inbox}"},
         )  # fmt: skip
         processes.append(inbox)
         # S3 sends no events here and GuardDuty is not emulated: this process delivers both.
@@ -224,7 +228,7 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
             f"  API (chalice local)          http://127.0.0.1:{ports.api}   try: /v1/districts\n"
             f"  Portal (as CloudFront)       http://127.0.0.1:{ports.portal}   and the API under /v1/\n"
             f"  Payment gateways (simulated) http://127.0.0.1:{ports.gateways}   Fawry and Paymob\n"
-            f"  Message inbox (SMS, voice)   http://127.0.0.1:{ports.inbox}\n"
+            f"  Message inbox (SMS, voice, WhatsApp) http://127.0.0.1:{ports.inbox}\n"
             f"  Resources: {', '.join(sorted(name.rsplit(':', 1)[-1] for name in resources))}, "
             "the staff pool shobbak-local-staff\n"
             f"  Catalogue: {len(catalogue.districts())} units ({', '.join(active)} open), "

@@ -1,4 +1,5 @@
-"""The handlers that deliver messages: on the outbox stream, on a clock, and on the voice topic."""
+"""The handlers that deliver messages: on the outbox stream, on a clock, on the voice topic, and on
+the WhatsApp business account's event destination (its delivery receipts)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ deliveries = GuardedBlueprint(__name__)  # its functions start without app.py
 # These ARNs are never used to reach anything.
 OUTBOX_STREAM = "arn:aws:dynamodb:eu-central-1:000000000000:table/shobbak-outbox/stream/wired-at-package-time"
 VOICE_CALLS_TOPIC = "arn:aws:sns:eu-central-1:000000000000:shobbak-voice-calls-wired-at-package-time"
+WHATSAPP_EVENTS_TOPIC = "arn:aws:sns:eu-central-1:000000000000:shobbak-whatsapp-events-wired-at-package-time"
 
 
 @deliveries.on_dynamodb_record(stream_arn=OUTBOX_STREAM, batch_size=25, name="deliver_messages")
@@ -48,3 +50,15 @@ def place_voice_calls(event: SNSEvent) -> dict[str, Any]:
     from chalicelib.services.notifications import place_voice_call
 
     return {"message_id": place_voice_call(event.message)}
+
+
+@deliveries.on_sns_message(topic=WHATSAPP_EVENTS_TOPIC, name="record_whatsapp_receipts")
+def record_whatsapp_receipts(event: SNSEvent) -> dict[str, int]:
+    """What End User Messaging Social says became of each WhatsApp message: delivered settles it,
+    failed sends it by SMS now, once (services/notifications.py). An error raised here (DynamoDB
+    down) makes Lambda retry the event, then hand it to the dead-letter queue; a retried or
+    repeated receipt changes nothing twice, and a message no receipt settles goes by SMS when
+    its wait is over."""
+    from chalicelib.services.notifications import record_receipts
+
+    return dict(record_receipts(event.message, datetime.now(UTC)))

@@ -72,6 +72,7 @@ GIVEN = {
     "PaymobIframeId": "812345",
     "PaymobMerchantId": "1023456",
     "VoiceOriginationIdentity": "+20235678901",
+    "WhatsAppPhoneNumberId": "phone-number-id-0123456789abcdef0123456789abcdef",
     "AlertEmail": "oncall@giza.gov.eg",
 }
 # prod is deployed with a portal domain of its own, dev with CloudFront's: one deploy each, both
@@ -265,12 +266,12 @@ def test_the_topics_are_encrypted_with_the_operations_key(deployed: Deployment) 
     assert kms.describe_key(KeyId=f"alias/shobbak-{deployed.stage}-operations")["KeyMetadata"]["KeyId"] == key
 
     topics = deployed.created("AWS::SNS::Topic")
-    assert set(topics) == {"OperationsAlertsTopic", "VoiceCallsTopic"}
+    assert set(topics) == {"OperationsAlertsTopic", "VoiceCallsTopic", "WhatsAppEventsTopic"}
     for name, arn in topics.items():
         assert sns.get_topic_attributes(TopicArn=arn)["Attributes"]["KmsMasterKeyId"] == key, name
 
 
-def test_the_applicants_table_is_under_the_personal_data_key_only_its_four_roles_use(deployed: Deployment) -> None:
+def test_the_applicants_table_is_under_the_personal_data_key_only_its_five_roles_use(deployed: Deployment) -> None:
     dynamodb, kms, iam = deployed.client("dynamodb"), deployed.client("kms"), deployed.client("iam")
     key = kms.describe_key(KeyId=deployed.physical["PersonalDataKey"])["KeyMetadata"]
     table = dynamodb.describe_table(TableName=deployed.physical["ApplicantsTable"])["Table"]
@@ -288,7 +289,7 @@ def test_the_applicants_table_is_under_the_personal_data_key_only_its_four_roles
                                                           PolicyName="applicants-key-through-dynamodb")))  # fmt: skip
         [statement] = grant["PolicyDocument"]["Statement"]
         assert statement["Resource"] == key["Arn"], role["RoleName"]
-    assert len(roles) == 4
+    assert len(roles) == 5  # the APIs, the two deliverers, and the WhatsApp receipts
 
 
 def test_every_log_group_is_kept_ninety_days_and_encrypted(deployed: Deployment) -> None:
@@ -368,9 +369,10 @@ def test_every_resource_a_role_names_exists(deployed: Deployment) -> None:
 
 def _exists(deployed: Deployment, arn: str, parameters_told: set[str]) -> bool | None:
     """Whether what the ARN names exists and is this stage's; None for what no stack creates
-    (X-Ray's and SMS's "*", the account's phone numbers and pools for voice), and for what moto
+    (X-Ray's and SMS's "*", the account's phone numbers and pools for voice, the WhatsApp business
+    number, registered with Meta, not by a stack), and for what moto
     cannot hold (the staff pool: another stack's, and moto's CloudFormation has no Cognito)."""
-    if arn == "*" or arn.startswith(("arn:aws:sms-voice:", "arn:aws:xray:", NOT_EMULATED)):
+    if arn == "*" or arn.startswith(("arn:aws:sms-voice:", "arn:aws:social-messaging:", "arn:aws:xray:", NOT_EMULATED)):
         return None
     service, resource = arn.split(":")[2], arn.split(":", 5)[5]
     if service == "kms":
@@ -564,7 +566,7 @@ def test_lambda_would_accept_each_roles_queues_and_streams(deployed: Deployment)
             assert mapping["EventSourceArn"] in granted.get(action, set()), (mapping["FunctionArn"], action)
         assert mapping["DestinationConfig"]["OnFailure"]["Destination"] in granted["sqs:SendMessage"]
         checked += 1
-    assert checked == len(deployed.of_type("AWS::Lambda::EventSourceMapping")) + 7  # seven asynchronous functions
+    assert checked == len(deployed.of_type("AWS::Lambda::EventSourceMapping")) + 8  # eight asynchronous functions
 
 
 def test_every_handler_is_in_the_code_and_every_environment_fits_lambdas_limit(deployed: Deployment) -> None:

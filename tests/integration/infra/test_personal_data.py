@@ -110,7 +110,9 @@ def test_exactly_the_functions_that_reach_applicants_may_use_its_key_and_only_th
     template: dict[str, Any], stage: str
 ) -> None:
     reaching = applicants_roles(template)
-    assert reaching == {"ApiHandlerRole", "OfficeApiRole", "DeliverMessagesRole", "SweepMessagesRole"}
+    assert reaching == {
+        "ApiHandlerRole", "OfficeApiRole", "DeliverMessagesRole", "SweepMessagesRole", "RecordWhatsappReceiptsRole"
+    }  # fmt: skip
     through_dynamodb = {"kms:ViaService": THROUGH_DYNAMODB}
     others = [role for role in of_type(template, "AWS::IAM::Role") if role not in reaching]
     assert others

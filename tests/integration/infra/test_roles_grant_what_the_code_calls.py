@@ -43,6 +43,13 @@ _DELIVERY = [
     ("sns:Publish", "VoiceCallsTopic"),
     ("ssm:GetParameter", "parameter/lookup-hmac-key"),
 ]
+# The business number's ARN, as infra/functions.yaml builds it from WhatsAppPhoneNumberId.
+WHATSAPP_NUMBER = "arn:aws:social-messaging:${AWS::Region}:${AWS::AccountId}:phone-number-id/NumberId"
+# A message sent on WhatsApp (services/notifications.py _hand_to_whatsapp), from the stream or the sweeper.
+_WHATSAPP = [("social-messaging:SendWhatsAppMessage", WHATSAPP_NUMBER)]
+# A WhatsApp receipt (services/notifications.py record_receipts): settles its message, or sends its
+# SMS at once (deliver, with the message's channel already WhatsApp: never the voice topic).
+_RECEIPTS = [call for call in _DELIVERY if call != ("sns:Publish", "VoiceCallsTopic")]
 
 CALLS: dict[str, list[tuple[str, str]]] = {
     "APIHandler": [
@@ -106,8 +113,9 @@ CALLS: dict[str, list[tuple[str, str]]] = {
         ("ssm:GetParameter", "parameter/fawry-secure-key"),
         ("ssm:GetParameter", "parameter/paymob-hmac-secret"),
     ],
-    "DeliverMessages": _DELIVERY,
-    "SweepMessages": [*_DELIVERY, ("dynamodb:Query", "OutboxTable/index/due")],
+    "DeliverMessages": [*_DELIVERY, *_WHATSAPP],
+    "SweepMessages": [*_DELIVERY, *_WHATSAPP, ("dynamodb:Query", "OutboxTable/index/due")],
+    "RecordWhatsappReceipts": _RECEIPTS,
     "ReconcilePayments": [("dynamodb:Query", "PaymentsTable/index/ledger"), ("dynamodb:PutItem", "PaymentsTable")],
     "KeepPerformanceFigures": [("dynamodb:GetItem", FIGURES), ("dynamodb:UpdateItem", FIGURES)],
     "RecountOverdueRequests": [
@@ -140,7 +148,11 @@ def arn_pattern(resource: Any) -> str:
             + str(exported.get("Fn::Sub", exported) if isinstance(exported, dict) else exported).split("}-")[-1]
         )
     if "Fn::Sub" in resource:
-        text = resource["Fn::Sub"].replace("${AWS::Partition}", "aws")
+        # The list form's own variables stand as their names ("${NumberId}" as "NumberId").
+        given = resource["Fn::Sub"] if isinstance(resource["Fn::Sub"], list) else [resource["Fn::Sub"], {}]
+        text = given[0].replace("${AWS::Partition}", "aws")
+        for name in given[1]:
+            text = text.replace(f"${{{name}}}", name)
         text = re.sub(r"\$\{(\w+)\.Arn\}", r"\1", text)
         text = re.sub(r"^arn:aws:s3:::shobbak-\$\{Stage\}-documents-\$\{AWS::AccountId\}", "DocumentsBucket", text)
         return re.sub(r"^arn:.*:parameter/shobbak/\$\{Stage\}/", "parameter/", text)

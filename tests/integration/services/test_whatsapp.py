@@ -312,3 +312,190 @@ def test_every_status_a_citizen_must_act_on_reaches_them_once_on_some_channel(
     assert (sms, calls, whatsapp) == expected
     if notify_by == "sms":
         assert len({text for _, text in sms_sent()}) == 4, "each message once"
+
+
+# --- the receipts' subscriber, as Lambda runs it, and the same faults as SMS -------------------
+
+
+@pytest.fixture
+def app_client(social: SocialMessaging) -> Any:
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, stage_name="local") as client:
+        yield client
+
+
+def waiting_message(social: SocialMessaging) -> OutboxMessage:
+    submit_request(applied(notify_by="whatsapp"), None, ONLINE, NOW)
+    deliver_due(NOW, senders(social))
+    [waiting] = waiting_on_whatsapp()
+    return waiting
+
+
+def test_the_topics_subscriber_sends_a_failed_message_by_sms_once_however_often_the_event_comes(
+    social: SocialMessaging, app_client: Any
+) -> None:
+    waiting = waiting_message(social)
+    event = app_client.events.generate_sns_event(message=receipt(waiting.key, "failed", 131026))
+
+    first = app_client.lambda_.invoke("record_whatsapp_receipts", event).payload
+    again = app_client.lambda_.invoke("record_whatsapp_receipts", event).payload  # SNS delivers at least once
+
+    assert first == {"fallback_sent": 1}
+    assert again == {"already_settled": 1}
+    assert len(sms_sent()) == 1
+    assert deliver_due(NOW + WAIT * 2, senders(social)) == Counter()
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        "not json",
+        json.dumps(["a list"]),
+        json.dumps({"whatsAppWebhookEntry": "{not json"}),
+        json.dumps({"whatsAppWebhookEntry": json.dumps({"changes": "not a list"})}),
+        json.dumps({"whatsAppWebhookEntry": json.dumps({"changes": [{"value": {"statuses": [7, None]}}]})}),
+    ],
+)
+def test_an_event_of_another_shape_changes_nothing_and_is_not_retried(
+    social: SocialMessaging, app_client: Any, event: str
+) -> None:
+    waiting = waiting_message(social)
+
+    answer = app_client.lambda_.invoke("record_whatsapp_receipts", app_client.events.generate_sns_event(message=event))
+
+    assert answer.payload == {}
+    assert OutboxMessage.get(waiting.key).status == OutboxMessage.PENDING
+    assert sms_sent() == []
+
+
+@pytest.mark.parametrize(
+    ("callback", "status", "errors"),
+    [
+        (12, "failed", None),  # a callback that is not ours in shape
+        ("x" * 300, "failed", None),
+        ("{key}", ["failed"], None),  # a status that is not a word
+        ("{key}", "failed", "not a list"),  # its errors unreadable: still a failure, without a code
+    ],
+)
+def test_each_field_is_checked_before_it_is_used(
+    social: SocialMessaging, callback: Any, status: Any, errors: Any
+) -> None:
+    waiting = waiting_message(social)
+    tagged = callback.format(key=waiting.key) if isinstance(callback, str) else callback
+    entry = {"changes": [{"value": {"statuses": [
+        {"status": status, "biz_opaque_callback_data": tagged, "errors": errors}
+    ]}}]}  # fmt: skip
+
+    found = receipts(json.dumps({"whatsAppWebhookEntry": json.dumps(entry)}))
+
+    if errors is None:
+        assert found == []
+        assert OutboxMessage.get(waiting.key).status == OutboxMessage.PENDING
+    else:
+        [failed] = found
+        assert (failed.callback, failed.status, failed.error) == (waiting.key, "failed", None)
+
+
+def test_a_receipt_whose_handling_dies_midway_is_retried_and_its_sms_goes_once(social: SocialMessaging) -> None:
+    from tests.integration.services.test_notifications import APPLICANTS_TABLE, dynamodb_fails_once
+
+    waiting = waiting_message(social)
+    event = receipt(waiting.key, "failed", 131026)
+
+    with dynamodb_fails_once("GetItem", APPLICANTS_TABLE), pytest.raises(Exception, match="injected outage"):
+        record_receipts(event, NOW, senders(social))  # due now, claimed, then the applicant unreadable
+    retried = record_receipts(event, NOW, senders(social))  # Lambda's retry: the claim is still leased
+    swept = [deliver_due(NOW + wait, senders(social)) for wait in (timedelta(minutes=16), timedelta(days=1))]
+
+    assert retried == Counter(already_settled=1) or retried == Counter(fallback_not_due_or_taken=1)
+    assert swept[0] == Counter(sent=1)
+    assert swept[1] == Counter()
+    assert len(sms_sent()) == 1
+
+
+def test_a_failed_whatsapp_message_whose_sms_keeps_failing_is_failed_once_and_alerted(
+    social: SocialMessaging, caplog: pytest.LogCaptureFixture
+) -> None:
+    from chalicelib.services.notifications import MAX_ATTEMPTS
+
+    waiting = waiting_message(social)
+    outbox = senders(social)
+    with sns_down():
+        record_receipts(receipt(waiting.key, "failed", 131026), NOW, outbox)
+        moment, outcomes = NOW, Counter[str]()
+        for _ in range(MAX_ATTEMPTS):
+            moment = OutboxMessage.get(waiting.key).due_at
+            outcomes.update(deliver_due(moment, outbox))
+        outcomes.update(deliver_due(moment + timedelta(days=30), outbox))
+
+    failed = OutboxMessage.get(waiting.key)
+    assert (failed.status, failed.attempts) == (OutboxMessage.FAILED, MAX_ATTEMPTS)
+    assert outcomes["failed"] == 1
+    assert [r for r in caplog.records if getattr(r, "alert", None) == "notification_failed"]
+    assert sms_sent() == []
+    assert len(social.sent) == 1, "never WhatsApp again: the fallback is SMS"
+
+
+def test_the_whatsapp_path_logs_no_phone_number(social: SocialMessaging, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG", logger="shobbak")
+    waiting = waiting_message(social)
+    record_receipts(receipt(waiting.key, "failed", 131026), NOW, senders(social))
+    record_receipts("not json", NOW, senders(social))
+
+    ours = [
+        record.__dict__ for record in caplog.records if record.name == "shobbak"
+    ]  # botocore's own are off in Lambda
+    logged = json.dumps(ours, default=str, ensure_ascii=False)
+    assert "WhatsApp event with statuses of an unknown shape" not in logged  # "not json" has no statuses
+    assert ours
+    assert PHONE not in logged
+    assert PHONE.removeprefix("+20") not in logged
+
+
+# --- the local stand-in: the inbox's End User Messaging Social and its events topic -----------
+
+
+@pytest.mark.parametrize(
+    ("switch", "sms", "outcome"),
+    [("delivered", 0, "sent"), ("not_on_whatsapp", 1, "sent"), ("fails", 1, "sent"), ("silent", 0, "pending")],
+)
+def test_the_local_stand_in_publishes_the_services_events_and_the_real_subscriber_falls_back(
+    social: SocialMessaging, switch: str, sms: int, outcome: str
+) -> None:
+    import base64
+
+    from chalicelib.store.outbox import OutboxMessage as Stored
+    from tools.local.message_inbox import inbox_page, relay_whatsapp_events
+    from tools.local.whatsapp_service import WhatsAppStandIn
+
+    def sns_data() -> dict[str, Any]:  # what the inbox reads from the moto server's /moto-api/data.json
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.sns.models import sns_backends
+
+        topics = sns_backends[DEFAULT_ACCOUNT_ID]["eu-central-1"].topics.values()
+        return {"Topic": [{"name": t.name, "sent_notifications": t.sent_notifications} for t in topics]}
+
+    sns = boto3.client("sns", region_name="eu-central-1")
+    [topic] = [t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith("-whatsapp-events")]
+    stand_in = WhatsAppStandIn(sns, topic)
+    stand_in.switch(PHONE, switch)
+
+    class Local:  # the socialmessaging client, as botocore would send its body to the stand-in
+        def send_whatsapp_message(self, originationPhoneNumberId: str, message: bytes, metaApiVersion: str) -> Any:
+            return stand_in.send(json.dumps({"message": base64.b64encode(message).decode()}).encode())
+
+    outbox = Senders(senders(social).sms, senders(social).voice, WhatsAppSender(Local, PHONE_NUMBER_ID))
+    submit_request(applied(notify_by="whatsapp"), None, ONLINE, NOW)
+    deliver_due(NOW, outbox)
+    relayed = relay_whatsapp_events(sns_data(), 0)
+    again = relay_whatsapp_events(sns_data(), 0)  # the same events twice: nothing more
+
+    assert relayed == again == (1 if switch == "silent" else 2)
+    assert len(sms_sent()) == sms
+    [message] = [m for m in Stored.scan() if m.event == "submitted"]
+    assert message.status == outcome
+    assert PHONE in inbox_page(sns_data(), stand_in)
+    assert "شباك: استلمنا طلبك رقم" in inbox_page(sns_data(), stand_in)
