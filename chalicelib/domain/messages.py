@@ -46,6 +46,7 @@ class Event(StrEnum):
     READY = "ready"
     PAYMENT_REMINDER = "payment_reminder"
     TRANSFERRED = "transferred"
+    DOCUMENTS_COMPLETE = "documents_complete"  # a needs_info request's missing documents all in: back to the officer
     CANCELLED = "cancelled"
 
 
@@ -109,6 +110,7 @@ def sms_text(event: Event, values: MessageValues) -> str:
         Event.READY: f"شباك: طلبك {tracking} جاهز للاستلام من مركز {values.district_name_ar}.",
         Event.PAYMENT_REMINDER: f"شباك: سدد رسوم طلبك قبل {_day(values.pay_by)} بالرقم {reference}",
         Event.TRANSFERRED: f"شباك: حُوّل طلبك {tracking} إلى {values.district_name_ar} للفحص.",
+        Event.DOCUMENTS_COMPLETE: f"شباك: استلمنا مستندات طلبك {tracking}، وعاد للموظف ليفحصه.",
         Event.CANCELLED: f"شباك: أُلغي طلبك {tracking}، والسبب على {portal}",
     }
     return texts[event]

@@ -54,6 +54,11 @@ _TEMPLATES = (
         "shobbak_ready", "شباك: طلبك رقم {{1}} جاهز للاستلام من مركز {{2}} في مواعيد العمل.", ("tracking", "district")
     ),
     Template("shobbak_transferred", "شباك: حُوّل طلبك رقم {{1}} إلى {{2}} لفحصه هناك.", ("tracking", "district")),
+    Template(
+        "shobbak_documents_complete",
+        "شباك: استلمنا المستندات الناقصة لطلبك رقم {{1}}، وعاد إلى الموظف المختص ليكمل فحصه.",
+        ("tracking",),
+    ),
     Template("shobbak_cancelled", "شباك: أُلغي طلبك رقم {{1}}. تجد السبب على {{2}} برقم طلبك.", ("tracking", "portal")),
 )
 TEMPLATES = {template.name: template for template in _TEMPLATES}
@@ -65,6 +70,7 @@ _FOR_EVENT = {
     Event.REJECTED: "shobbak_rejected",
     Event.READY: "shobbak_ready",
     Event.TRANSFERRED: "shobbak_transferred",
+    Event.DOCUMENTS_COMPLETE: "shobbak_documents_complete",
     Event.CANCELLED: "shobbak_cancelled",
 }
 _PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")

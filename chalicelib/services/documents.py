@@ -34,10 +34,12 @@ from chalicelib.domain.documents import (
 )
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.inquiry import read_inquiry
+from chalicelib.domain.messages import Event
 from chalicelib.domain.staff import StaffMember
 from chalicelib.domain.statuses import FINAL_STATUSES, Status
 from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import service_in_force
+from chalicelib.services.intents import intent
 from chalicelib.services.limits import proven_request
 from chalicelib.store.documents import (
     UPLOAD_PREFIX,
@@ -271,7 +273,8 @@ DOCUMENTS_COMPLETE_AR = "استلمنا المستندات الناقصة، وع
 def _back_to_the_officer_when_complete(document: DocumentRecord, now: datetime) -> None:
     """A request the office sent back for documents returns to its queue as `in_review` when the
     upload that just passed its checks was the last one missing: the citizen has nothing left to
-    do, the officer finds it in the queue they work, and the citizen's page says so. (A flag on a
+    do, the officer finds it in the queue they work, and the citizen's page says so, as does a
+    message on the channel they chose (docs/messages.md, `documents_complete`). (A flag on a
     request left in `needs_info` would keep telling the citizen something is missing.) Only an
     upload that completes the list moves it: a request sent back for words alone, with nothing
     missing, waits for the officer."""
@@ -294,7 +297,8 @@ def _back_to_the_officer_when_complete(document: DocumentRecord, now: datetime) 
                                 actor="documents", note="اكتملت المستندات الناقصة المرفوعة إلكترونيًا",
                                 citizen_message=DOCUMENTS_COMPLETE_AR)  # fmt: skip
         try:
-            record_move(request, entry, expected_version=read_version, outbox=[])
+            record_move(request, entry, expected_version=read_version,
+                        outbox=[intent(request, Event.DOCUMENTS_COMPLETE, now)])  # fmt: skip
         except VersionConflict:
             continue
         logger.info("request back to the officer", extra={"tracking_number": request.tracking_number})

@@ -219,18 +219,21 @@ def test_correcting_a_failed_form_moves_nothing_and_each_control_answers_one_pre
 
 
 def test_with_javascript_the_server_has_the_last_word(local_stack: LocalStack, browser: Browser) -> None:
-    """An answer the page's own checks let through (a birth date in the future) still comes back as an
-    error, from the API, in the same place and the same words."""
+    """An answer the page's own checks cannot judge, a choice the catalogue no longer offers (a page
+    left open while it changed: here its radio's value rewritten), is sent, refused by the API, and
+    the refusal shown in the error summary, in the server's words, with the other answers kept."""
     page = new_page(browser)
     open_form(page, local_stack)
     fill_shop_licence_form(page)
-    page.get_by_label("الرقم القومي").fill(national_id(birth="991231", century="3"))
+    page.get_by_label("إيجار").evaluate("radio => { radio.value = 'sublet'; }")
 
-    page.get_by_role("button", name="متابعة").click()
+    with page.expect_response(lambda answer: answer.request.method == "POST") as sent:
+        page.get_by_role("button", name="متابعة").click()
 
-    expect(page.locator(".error-summary a")).to_have_text(
-        ["تاريخ الميلاد الوارد في الرقم القومي لم يحِن بعد، يرجى التأكد من الرقم المُدخل."]
-    )
+    assert sent.value.url.endswith("/v1/portal/applications")  # the API, through the portal's address
+    assert "sublet" in (sent.value.request.post_data or "")
+    assert sent.value.status == 400, sent.value.status
+    expect(page.locator(".error-summary a")).to_have_text(["صفة الحيازة: اختر إحدى الإجابات المعروضة."])
     expect(page.get_by_label("نشاط المحل")).to_have_value("بقالة")
 
 

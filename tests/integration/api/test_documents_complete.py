@@ -52,6 +52,24 @@ def test_the_last_missing_upload_sends_the_request_back_to_the_officer_and_tells
     assert answer["history"][-1]["message_ar"].startswith("استلمنا المستندات الناقصة")
     queue = client.http.get("/v1/office/requests?status=in_review", headers=officer).body.decode()
     assert tracking_number in queue
+    assert told(tracking_number).count("documents_complete") == 1
+
+
+def test_a_request_that_lacked_nothing_online_is_not_told_its_documents_are_complete(
+    client: Client, staff: StaffHeaders
+) -> None:
+    tracking_number = post_json(client, "/v1/requests", submission(SERVICE)).json_body["tracking_number"]
+    for code in required_codes(client):
+        clean_document(client, tracking_number, code)  # uploaded before anyone asked
+
+    assert "documents_complete" not in told(tracking_number)
+
+
+def told(tracking_number: str) -> list[str]:
+    """The events the citizen is (or will be) told of, from the outbox."""
+    from chalicelib.store.outbox import OutboxMessage
+
+    return [message.event for message in OutboxMessage.scan(OutboxMessage.tracking_number == tracking_number)]
 
 
 def test_a_request_sent_back_for_words_alone_waits_for_the_officer(client: Client, staff: StaffHeaders) -> None:

@@ -104,6 +104,7 @@ def test_every_event_has_a_text_and_the_staff_moves_that_tell_the_citizen_are_ma
         Event.READY,
         Event.PAYMENT_REMINDER,
         Event.TRANSFERRED,  # headquarters' transfer, not a move of status
+        Event.DOCUMENTS_COMPLETE,  # the missing documents all in, not a move by staff
         Event.CANCELLED,
     }
     assert EVENT_FOR_STATUS == {
