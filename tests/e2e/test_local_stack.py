@@ -210,3 +210,39 @@ def test_a_citizen_pays_by_card_from_the_track_page_without_javascript(local_sta
 
     assert '"outcome":"paid"' in html.unescape(result)
     assert track(local_stack, filed["tracking_number"])["payment_status"] == "paid"
+
+
+def inbox_page_once_it_holds(local_stack: LocalStack, *texts: str) -> str:
+    deadline, page = time.monotonic() + 60, ""
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(local_stack.inbox_url, timeout=10) as response:
+            page = html.unescape(response.read().decode())
+        if all(text in page for text in texts):
+            break
+        time.sleep(0.5)
+    return page
+
+
+def test_a_number_not_on_whatsapp_gets_the_same_news_by_sms_once(local_stack: LocalStack) -> None:
+    # The inbox's switch, as a developer flips it on the page; then the whole path runs as deployed:
+    # the adapter's SendWhatsAppMessage, the service's "failed" event on the events topic, the real
+    # subscriber, and the outbox's fallback to SMS.
+    phone = "+201098765432"
+    switched = form_post(f"{local_stack.inbox_url}/whatsapp-switch", {"phone": phone, "outcome": "not_on_whatsapp"})
+    assert "رسائل واتساب" in switched  # the 303 lands back on the inbox
+    body = submission("shop_licence", "dokki", notify_by="whatsapp")
+    body["applicant"]["phone"] = "01098765432"
+    status, filed = call(f"{local_stack.api_url}/v1/requests", body)
+    assert status == 201
+    number = f"\u2066{grouped_for_reading(filed['payment']['reference'])}\u2069"
+
+    page = inbox_page_once_it_holds(local_stack, "ليس على واتساب", f"{phone}</span><br>شباك: استلمنا طلبك")
+
+    whatsapp_part = page.split("<h1>رسائل واتساب", 1)[1]
+    sms_part = page.split("<h1>الرسائل النصية", 1)[1].split("<h1>المكالمات الصوتية", 1)[0]
+    assert f"{phone}</span> (ليس على واتساب)" in whatsapp_part
+    fallback = [item for item in sms_part.split("<li>") if item.startswith(f'<span class="to">{phone}</span>')]
+    assert len(fallback) == 1
+    assert number in fallback[0]
+    time.sleep(5)  # two relay rounds more: a late or repeated receipt must not send it again
+    assert inbox_page_once_it_holds(local_stack).count(f'<span class="to">{phone}</span><br>') == 1
