@@ -69,6 +69,14 @@ NOTIFY_BY = ("sms", "voice", "whatsapp", "none")
 
 
 @dataclass(frozen=True)
+class NotificationChoice:
+    """How a request's applicant chose to be told of it from now on: one of NOTIFY_BY."""
+
+    tracking_number: str
+    notify_by: str
+
+
+@dataclass(frozen=True)
 class Application:
     """A citizen's application once read and checked against the service it asks for."""
 
