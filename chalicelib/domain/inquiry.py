@@ -29,6 +29,46 @@ class Inquiry:
         return f"Inquiry({self.tracking_number}, <redacted>)"
 
 
+@dataclass(frozen=True)
+class StandingChange:
+    """A change of status as the citizen's inquiry shows it (citizen_entry)."""
+
+    status: str
+    at: datetime
+    message_ar: str | None = None  # what the citizen was told, when they were told something
+
+
+@dataclass(frozen=True)
+class RequestStanding:
+    """Where a request stands, as its citizen's inquiry shows it (docs/interfaces.md#inquiry)."""
+
+    tracking_number: str
+    status: str
+    service_code: str
+    district_code: str
+    submitted_at: datetime
+    sla_due_date: str  # YYYY-MM-DD
+    payment_status: str | None  # None when there is no fee, else unpaid, paid or refunded
+    history: tuple[StandingChange, ...]
+
+    @classmethod
+    def from_view(cls, tracking_number: str, shown: Mapping[str, Any]) -> RequestStanding:
+        """Read back from what citizen_view and citizen_entry wrote, kept with the request's proof."""
+        return cls(
+            tracking_number=tracking_number,
+            status=shown["status"],
+            service_code=shown["service_code"],
+            district_code=shown["district_code"],
+            submitted_at=_utc_moment(shown["submitted_at"]),
+            sla_due_date=shown["sla_due_date"],
+            payment_status=shown["payment_status"],
+            history=tuple(
+                StandingChange(entry["status"], _utc_moment(entry["at"]), entry.get("message_ar"))
+                for entry in shown["history"]
+            ),
+        )
+
+
 def read_inquiry(body: Mapping[str, Any]) -> Inquiry:
     problems: dict[str, FieldProblem] = {}
     tracking_number = digits_only(_text(body.get("tracking_number")))
@@ -88,6 +128,11 @@ def citizen_entry(status: str, at: datetime, message_ar: str | None) -> dict[str
 def keyed_digest(key: str, purpose: str, value: str) -> str:
     """HMAC-SHA256 of `value` for one `purpose` (so that digests made for one use never match another's)."""
     return hmac.new(key.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def _utc_moment(written: str) -> datetime:
+    """A moment as iso_utc wrote it, read back (iso_utc writes it again the same)."""
+    return datetime.fromisoformat(written.replace("Z", "+00:00"))
 
 
 def _text(value: Any) -> str:

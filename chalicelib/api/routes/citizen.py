@@ -62,6 +62,7 @@ def submit() -> Response:
 @or_form_page(track_request, citizen_api)  # the portal's track form, without JavaScript
 @answers_errors
 def inquiry() -> Response:
+    from chalicelib.api.http.request_views import inquiry_answer
     from chalicelib.services.inquiry import inquire
 
-    return json_response(inquire(json_object(citizen_api.current_request), datetime.now(UTC)))
+    return json_response(inquiry_answer(inquire(json_object(citizen_api.current_request), datetime.now(UTC))))
