@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.domain.statuses import FINAL_STATUSES, STATUS_NAMES_AR, Status
 
 if TYPE_CHECKING:  # types only: the API imports this module with the app, and the catalogue is a cold start's cost
+    from chalicelib.domain.application import Submission
     from chalicelib.domain.catalogue import District, FormField, Service
     from chalicelib.domain.errors import InvalidInput
 
@@ -232,14 +233,14 @@ def filing_refused(refused: InvalidInput) -> Open311Error:
     return Open311Error(status, tuple(errors))
 
 
-def service_notice(answer: Mapping[str, Any]) -> str:
-    payment = answer.get("payment")
+def service_notice(filed: Submission) -> str:
+    payment = filed.payment
     if payment is None:
         return "تم استلام الطلب. — The request was received."
     return (
-        f"تم استلام الطلب. الرسوم {payment['amount_egp']} جنيه، تُسدد في أي منفذ فوري بالرقم المرجعي "
-        f"{payment['reference']}. — The request was received. The fee of EGP {payment['amount_egp']} "
-        f"is paid at any Fawry outlet with the reference {payment['reference']}."
+        f"تم استلام الطلب. الرسوم {payment.amount_egp} جنيه، تُسدد في أي منفذ فوري بالرقم المرجعي "
+        f"{payment.reference}. — The request was received. The fee of EGP {payment.amount_egp} "
+        f"is paid at any Fawry outlet with the reference {payment.reference}."
     )
 
 

@@ -60,7 +60,7 @@ def file_request(form: Mapping[str, str], idempotency_key: str, now: datetime) -
         answer = submit_request(application_from_form(form), idempotency_key, OPEN311, now)
     except InvalidInput as refused:
         raise filing_refused(refused) from None
-    filed = {"service_request_id": answer["tracking_number"], "service_notice": service_notice(answer)}
+    filed = {"service_request_id": answer.tracking_number, "service_notice": service_notice(answer)}
     return [{**filed, "account_id": None}]
 
 

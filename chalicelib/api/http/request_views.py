@@ -1,12 +1,37 @@
-"""How a citizen's request is shown over the API: what an inquiry answers (docs/interfaces.md#inquiry)."""
+"""How a citizen's request is shown over the API: what a submission answers (docs/interfaces.md#submission)
+and what an inquiry answers (docs/interfaces.md#inquiry)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.calendar import iso_utc
 from chalicelib.domain.inquiry import RequestStanding, StandingChange
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
+
+if TYPE_CHECKING:  # types only: an inquiry, which loads no catalogue, does not pay for application.py's
+    from chalicelib.domain.application import Submission
+
+
+def submission_answer(filed: Submission) -> dict[str, Any]:
+    """The first attempt's answer and every retry's, byte for byte (a retry's value is read back from
+    what the first kept, store/idempotency.py, to the second as this writes it)."""
+    payment = filed.payment
+    return {
+        "tracking_number": filed.tracking_number,
+        "status": filed.status,
+        "submitted_at": iso_utc(filed.submitted_at),
+        "fee_egp": filed.fee_egp,
+        "sla_due_date": filed.sla_due_date,
+        "payment": None
+        if payment is None
+        else {
+            "reference": payment.reference,
+            "amount_egp": payment.amount_egp,
+            "status": payment.status,
+            "expires_at": iso_utc(payment.expires_at),
+        },
+    }
 
 
 def inquiry_answer(standing: RequestStanding) -> dict[str, Any]:

@@ -129,6 +129,7 @@ def check_application(request: Request) -> Response:
 @answers_with_pages
 def confirm_application(request: Request) -> Response:
     """Files the request the check page carries, once however often it is sent, and confirms it."""
+    from chalicelib.api.http.request_views import submission_answer
     from chalicelib.domain.digits import digits_only
     from chalicelib.domain.idempotency import read_idempotency_key
     from chalicelib.portal import render
@@ -142,11 +143,12 @@ def confirm_application(request: Request) -> Response:
     try:
         key = read_idempotency_key(fields.get(IDEMPOTENCY_KEY) or None)
         body = application_body(fields)
-        answer = submit_request(body, key, ONLINE, now)
+        filed = submit_request(body, key, ONLINE, now)
     except InvalidInput as refusal:
         return _form_again(district, service, answers(fields, service), refusal)
-    documents = citizen_document_states(answer["tracking_number"], service)
+    documents = citizen_document_states(filed.tracking_number, service)
     last4 = digits_only(str(body["applicant"].get("national_id", "")))[-4:]
+    answer = submission_answer(filed)
     page = render.confirmation_page(site(), district, service, answer, documents, national_id_last4=last4,
                                     notify_by=str(body.get("notify_by", "sms")))  # fmt: skip
     return html_response(page, 201)

@@ -102,7 +102,7 @@ def play(history: list[Step]) -> None:
         clock = min(clock + timedelta(hours=step.hours_later), NOW - timedelta(minutes=1))
         if step.kind == "submit" or not tracking_numbers:
             body = submission_by_someone(SERVICES[step.service], DISTRICTS[step.district])
-            tracking_numbers.append(submit_request(body, None, ONLINE, clock)["tracking_number"])
+            tracking_numbers.append(submit_request(body, None, ONLINE, clock).tracking_number)
             continue
         request = load_request_record(tracking_numbers[step.pick % len(tracking_numbers)])
         assert request is not None
@@ -267,7 +267,7 @@ def test_a_request_closed_after_the_recount_leaves_the_overdue_count(fresh_aws: 
     stream = RequestsStream()
     quickest = min(load_catalogue(1).services(on=CATALOGUE_DAY), key=lambda service: service.sla_days)
     body = submission_by_someone(quickest.code, "dokki")
-    tracking_number = submit_request(body, None, ONLINE, NOW - timedelta(days=40))["tracking_number"]
+    tracking_number = submit_request(body, None, ONLINE, NOW - timedelta(days=40)).tracking_number
     request = load_request_record(tracking_number)
     assert request is not None
     if request.payment:

@@ -15,7 +15,7 @@ NOW = datetime(2026, 11, 27, 9, 30, 15, 250_000, tzinfo=UTC)
 def test_a_new_request_stands_as_submitted_with_its_one_change_to_the_second(aws: None) -> None:
     body = submission(free_service_code())
     answer = submit_request(body, None, ONLINE, NOW)
-    tracking_number = answer["tracking_number"]
+    tracking_number = answer.tracking_number
 
     standing = inquire(
         {"tracking_number": tracking_number, "national_id_last4": body["applicant"]["national_id"][-4:]}, NOW
@@ -24,11 +24,11 @@ def test_a_new_request_stands_as_submitted_with_its_one_change_to_the_second(aws
     at = NOW.replace(microsecond=0)  # the inquiry's answer is to the second (iso_utc)
     assert standing == RequestStanding(
         tracking_number=tracking_number,
-        status=answer["status"],
+        status=answer.status,
         service_code=body["service_code"],
         district_code="dokki",
         submitted_at=at,
-        sla_due_date=answer["sla_due_date"],
+        sla_due_date=answer.sla_due_date,
         payment_status=None,
-        history=(StandingChange(status=answer["status"], at=at),),
+        history=(StandingChange(status=answer.status, at=at),),
     )

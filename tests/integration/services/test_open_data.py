@@ -50,9 +50,9 @@ def history(aws: None) -> None:
     service = free_service_code()
     october = datetime(2026, 10, 4, 8, tzinfo=UTC)
     numbers = [
-        submit_request(submission_by_someone(service, "dokki"), None, ONLINE, october + timedelta(hours=hour))[
-            "tracking_number"
-        ]
+        submit_request(
+            submission_by_someone(service, "dokki"), None, ONLINE, october + timedelta(hours=hour)
+        ).tracking_number
         for hour in range(7)
     ]
     for tracking_number in numbers[:5]:

@@ -15,7 +15,7 @@ NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 
 def test_the_choice_is_answered_as_the_request_and_the_way_chosen_and_kept(aws: None) -> None:
     body = submission(notify_by="sms")
-    tracking_number = submit_request(body, None, ONLINE, NOW)["tracking_number"]
+    tracking_number = submit_request(body, None, ONLINE, NOW).tracking_number
 
     choice = choose_notifications(
         tracking_number, {"national_id_last4": body["applicant"]["national_id"][-4:], "notify_by": "voice"}, NOW

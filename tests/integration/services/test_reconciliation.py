@@ -18,15 +18,15 @@ NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 
 
 def test_a_day_with_a_payment_and_an_underpayment_reconciles_to_its_line_and_one_flag(aws: None) -> None:
-    paid = submit_request(submission("shop_licence"), None, ONLINE, NOW)["payment"]
-    short = submit_request(submission("shop_licence"), None, ONLINE, NOW)["payment"]
-    handle_fawry_notice(fawry_notice(paid["reference"], paid["amount_egp"], fawry_ref="9990000001"), NOW)
-    handle_fawry_notice(fawry_notice(short["reference"], 10, fawry_ref="9990000002"), NOW)
+    paid = submit_request(submission("shop_licence"), None, ONLINE, NOW).payment
+    short = submit_request(submission("shop_licence"), None, ONLINE, NOW).payment
+    handle_fawry_notice(fawry_notice(paid.reference, paid.amount_egp, fawry_ref="9990000001"), NOW)
+    handle_fawry_notice(fawry_notice(short.reference, 10, fawry_ref="9990000002"), NOW)
     day = cairo_today(NOW)
 
     summary = reconcile_day(day, NOW)
 
-    pounds = paid["amount_egp"] * 100
+    pounds = paid.amount_egp * 100
     assert summary == DayReconciliation(
         day=day,
         notices=2,
@@ -40,8 +40,8 @@ def test_a_day_with_a_payment_and_an_underpayment_reconciles_to_its_line_and_one
                 outcome="amount_mismatch",
                 gateway="fawry",
                 transaction_id="9990000002",
-                reference=short["reference"],
-                tracking_number=short["reference"][:-2],
+                reference=short.reference,
+                tracking_number=short.reference[:-2],
                 amount_piasters=1000,
                 currency="EGP",
             ),
