@@ -325,4 +325,4 @@ def _reconciliation_reads(recorder: RecordingDynamoDB, now: datetime) -> float:
     summary = reconcile_day(datetime.fromisoformat(busiest).date(), now)
     recorder.current = Usage()
     read = [recorder.items["payments"][key] for _, key in days[busiest]]
-    return sum(item_size(item) for item in read) / max(1, summary["notices"]) / READ_UNIT_BYTES / 2
+    return sum(item_size(item) for item in read) / max(1, summary.notices) / READ_UNIT_BYTES / 2
