@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.calendar import iso_utc
+from chalicelib.domain.calendar import from_iso_utc, iso_utc
 from chalicelib.domain.digits import digits_only
 from chalicelib.domain.errors import FieldProblem, invalid_fields
 from chalicelib.domain.tracking import is_valid_tracking_number
@@ -59,11 +59,11 @@ class RequestStanding:
             status=shown["status"],
             service_code=shown["service_code"],
             district_code=shown["district_code"],
-            submitted_at=_utc_moment(shown["submitted_at"]),
+            submitted_at=from_iso_utc(shown["submitted_at"]),
             sla_due_date=shown["sla_due_date"],
             payment_status=shown["payment_status"],
             history=tuple(
-                StandingChange(entry["status"], _utc_moment(entry["at"]), entry.get("message_ar"))
+                StandingChange(entry["status"], from_iso_utc(entry["at"]), entry.get("message_ar"))
                 for entry in shown["history"]
             ),
         )
@@ -128,11 +128,6 @@ def citizen_entry(status: str, at: datetime, message_ar: str | None) -> dict[str
 def keyed_digest(key: str, purpose: str, value: str) -> str:
     """HMAC-SHA256 of `value` for one `purpose` (so that digests made for one use never match another's)."""
     return hmac.new(key.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
-
-
-def _utc_moment(written: str) -> datetime:
-    """A moment as iso_utc wrote it, read back (iso_utc writes it again the same)."""
-    return datetime.fromisoformat(written.replace("Z", "+00:00"))
 
 
 def _text(value: Any) -> str:

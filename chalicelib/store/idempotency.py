@@ -12,13 +12,12 @@ before a deploy is read back by the code after it, within its 24 hours.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 
 from chalicelib.domain.application import FeeInvoice, Submission
-from chalicelib.domain.calendar import iso_utc
+from chalicelib.domain.calendar import from_iso_utc, iso_utc
 from chalicelib.store.base import StoredModel, TableMeta
 from chalicelib.store.retries import retry_transient
 
@@ -68,7 +67,7 @@ def submission_of(record: IdempotencyRecord) -> Submission:
     return Submission(
         tracking_number=kept["tracking_number"],
         status=kept["status"],
-        submitted_at=_utc_moment(kept["submitted_at"]),
+        submitted_at=from_iso_utc(kept["submitted_at"]),
         fee_egp=kept["fee_egp"],
         sla_due_date=kept["sla_due_date"],
         payment=None
@@ -77,10 +76,6 @@ def submission_of(record: IdempotencyRecord) -> Submission:
             reference=payment["reference"],
             amount_egp=payment["amount_egp"],
             status=payment["status"],
-            expires_at=_utc_moment(payment["expires_at"]),
+            expires_at=from_iso_utc(payment["expires_at"]),
         ),
     )
-
-
-def _utc_moment(written: str) -> datetime:
-    return datetime.fromisoformat(written.replace("Z", "+00:00"))
