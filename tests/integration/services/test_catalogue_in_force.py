@@ -50,5 +50,5 @@ def test_paper_at_the_window_open311_and_a_transfer_read_the_same_version(tracki
     )  # fmt: skip
 
     assert [entry["status"] for entry in paper["documents"]] == ["received_at_window"]
-    assert public[0]["service_name"] is not None
+    assert public[0].service_name is not None
     assert moved["district_code"] == "warraq"
