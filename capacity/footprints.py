@@ -132,7 +132,7 @@ class Workbench:
         self.recording.footprints.append(
             Footprint(kind, district, service, dict(usage.writes), dict(usage.reads), +calls, sms_parts, voice_calls)
         )
-        owner = tracking_number or answer["tracking_number"]
+        owner = tracking_number or answer.tracking_number
         for key in (*usage.writes, *usage.reads):
             self.recording.touched_by[key].add(owner)
         self.recorder.current = Usage()
@@ -171,15 +171,15 @@ class Workbench:
         answer = self._measure(
             "submit", district, service_code, None, lambda: submit_request(body, key, ONLINE, self.now)
         )
-        tracking_number = answer["tracking_number"]
+        tracking_number = answer.tracking_number
         self._deliver_waiting(district, service_code, tracking_number, self.now)
         inquiry = {"tracking_number": tracking_number, "national_id_last4": last4}
         self._measure("inquiry", district, service_code, tracking_number, lambda: inquire(inquiry, self.now))
-        if answer["payment"] is not None:
+        if answer.payment is not None:
             self._fawry_refs += 1
             notice = fawry_paid_notice(
-                answer["payment"]["reference"],
-                answer["payment"]["amount_egp"],
+                answer.payment.reference,
+                answer.payment.amount_egp,
                 f"{self._fawry_refs:010d}",
                 secure_key=SIMULATION_ENVIRONMENT["FAWRY_SECURE_KEY"],
             )
@@ -196,7 +196,7 @@ class Workbench:
             "needs_info": ["needs_info", "in_review", "approved", "ready", "closed"],
             "rejected": ["rejected", "closed"],
         }[path]
-        if answer["payment"] is None:
+        if answer.payment is None:
             moves = ["in_review", *moves]
         self._hand_in_documents(district, service_code, tracking_number)  # no approval without them (issue 13)
         for target in moves:
@@ -325,4 +325,4 @@ def _reconciliation_reads(recorder: RecordingDynamoDB, now: datetime) -> float:
     summary = reconcile_day(datetime.fromisoformat(busiest).date(), now)
     recorder.current = Usage()
     read = [recorder.items["payments"][key] for _, key in days[busiest]]
-    return sum(item_size(item) for item in read) / max(1, summary["notices"]) / READ_UNIT_BYTES / 2
+    return sum(item_size(item) for item in read) / max(1, summary.notices) / READ_UNIT_BYTES / 2

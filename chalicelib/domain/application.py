@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from chalicelib.domain.catalogue import Catalogue, District, FormField, Service
@@ -66,6 +66,36 @@ class Applicant:
 
 
 NOTIFY_BY = ("sms", "voice", "whatsapp", "none")
+
+
+@dataclass(frozen=True)
+class FeeInvoice:
+    """The invoice a fee-bearing request is filed with: what to pay, under which reference, by when."""
+
+    reference: str  # the Fawry reference (the invoice's merchant reference)
+    amount_egp: int
+    status: str  # unpaid, paid or refunded
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A request just filed (docs/interfaces.md#submission): the same for its first attempt and every retry."""
+
+    tracking_number: str
+    status: str
+    submitted_at: datetime
+    fee_egp: int
+    sla_due_date: str  # YYYY-MM-DD
+    payment: FeeInvoice | None  # None when the service has no fee
+
+
+@dataclass(frozen=True)
+class NotificationChoice:
+    """How a request's applicant chose to be told of it from now on: one of NOTIFY_BY."""
+
+    tracking_number: str
+    notify_by: str
 
 
 @dataclass(frozen=True)

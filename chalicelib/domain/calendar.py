@@ -80,6 +80,11 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def from_iso_utc(written: str) -> datetime:
+    """A moment iso_utc wrote, read back (iso_utc writes it again the same)."""
+    return datetime.fromisoformat(written.replace("Z", "+00:00"))
+
+
 ARABIC_MONTHS = (
     "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
     "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",

@@ -201,16 +201,102 @@ class Tally:
         self.open += figures.open
         self.overdue += figures.overdue
 
-    def as_figures(self) -> dict[str, Any]:
-        return {
-            "received": self.received,
-            "completed": self.completed,
-            "completed_on_time": self.completed_on_time,
-            "on_time_rate": on_time_rate(self.completed_on_time, self.completed),
-            "median_working_days": median_of(self.working_days),
-            "open": self.open,
-            "overdue": self.overdue,
-        }
+    def as_figures(self) -> Figures:
+        return Figures(
+            received=self.received,
+            completed=self.completed,
+            completed_on_time=self.completed_on_time,
+            on_time_rate=on_time_rate(self.completed_on_time, self.completed),
+            median_working_days=median_of(self.working_days),
+            open=self.open,
+            overdue=self.overdue,
+        )
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the office API reports of a district, a department or a service (docs/interfaces.md#district-figures)."""
+
+    received: int
+    completed: int
+    completed_on_time: int
+    on_time_rate: float | None  # None: nothing completed
+    median_working_days: float | None
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class FiguresLine:
+    """A department's or a service's figures within its district, named as the catalogue names it."""
+
+    code: str
+    figures: Figures
+    department: str | None = None  # a service's department; None on a department's own line
+    name_ar: str = ""
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
+class DistrictSummary:
+    """One district's figures over a span of days, with its departments' and services'."""
+
+    code: str
+    figures: Figures
+    overdue_as_of: date | None  # the oldest recount the overdue counts come from
+    by_department: tuple[FiguresLine, ...]  # by code
+    by_service: tuple[FiguresLine, ...]  # by code
+    name_ar: str = ""
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
+class FiguresReport:
+    """GET /v1/office/performance's answer: the districts the member of staff may see, over the span asked."""
+
+    first: date
+    last: date
+    generated_at: datetime
+    districts: tuple[DistrictSummary, ...]
+
+
+@dataclass(frozen=True)
+class OverdueRequest:
+    """An overdue request as the figures' overdue list shows it: what it is and how late, never who asked."""
+
+    tracking_number: str
+    service_code: str
+    service_name_ar: str
+    department: str
+    status: str
+    sla_due_date: str  # YYYY-MM-DD
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class OverduePage:
+    """A page of a district's overdue requests, most overdue first."""
+
+    district_code: str
+    as_of: date
+    requests: tuple[OverdueRequest, ...]
+    next_cursor: str | None  # None on the last page
+
+
+@dataclass(frozen=True)
+class PublishedFigures:
+    """What the daily publication wrote: the open data's rows, up to which day (YYYY-MM-DD)."""
+
+    rows: int
+    to: str
+
+
+@dataclass(frozen=True)
+class OverdueRecount:
+    """What the daily recount found: each active district's open requests due before `day`."""
+
+    day: date
+    overdue: Mapping[str, int]  # by district code
 
 
 def on_time_rate(on_time: int, completed: int) -> float | None:
@@ -222,8 +308,9 @@ def median_of(values: Iterable[int]) -> float | None:
     return None if not values else float(median(values))
 
 
-def district_summary(district_code: str, days: Iterable[DayFigures], live: Iterable[LiveFigures]) -> dict[str, Any]:
-    """One district's figures over the days given, with its departments and services."""
+def district_summary(district_code: str, days: Iterable[DayFigures], live: Iterable[LiveFigures]) -> DistrictSummary:
+    """One district's figures over the days given, with its departments and services (each named by its code
+    until the catalogue's names are put on it)."""
     total = Tally()
     by_department: dict[str, Tally] = {}
     by_service: dict[str, Tally] = {}
@@ -241,16 +328,21 @@ def district_summary(district_code: str, days: Iterable[DayFigures], live: Itera
         department_of[figures.service_code] = figures.department
         if figures.overdue_as_of is not None:
             as_of.add(figures.overdue_as_of)
-    return {
-        "code": district_code,
-        **total.as_figures(),
-        "overdue_as_of": min(as_of).isoformat() if as_of else None,
-        "by_department": [{"code": code, **tally.as_figures()} for code, tally in sorted(by_department.items())],
-        "by_service": [
-            {"code": code, "department": department_of[code], **tally.as_figures()}
+    return DistrictSummary(
+        code=district_code,
+        figures=total.as_figures(),
+        overdue_as_of=min(as_of) if as_of else None,
+        by_department=tuple(
+            FiguresLine(code, tally.as_figures(), name_ar=code, name_en=code)
+            for code, tally in sorted(by_department.items())
+        ),
+        by_service=tuple(
+            FiguresLine(code, tally.as_figures(), department=department_of[code], name_ar=code, name_en=code)
             for code, tally in sorted(by_service.items())
-        ],
-    }
+        ),
+        name_ar=district_code,
+        name_en=district_code,
+    )
 
 
 def days_overdue(sla_due_date: date, today: date) -> int:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.calendar import iso_utc
+from chalicelib.domain.calendar import from_iso_utc, iso_utc
 from chalicelib.domain.digits import digits_only
 from chalicelib.domain.errors import FieldProblem, invalid_fields
 from chalicelib.domain.tracking import is_valid_tracking_number
@@ -27,6 +27,46 @@ class Inquiry:
 
     def __repr__(self) -> str:
         return f"Inquiry({self.tracking_number}, <redacted>)"
+
+
+@dataclass(frozen=True)
+class StandingChange:
+    """A change of status as the citizen's inquiry shows it (citizen_entry)."""
+
+    status: str
+    at: datetime
+    message_ar: str | None = None  # what the citizen was told, when they were told something
+
+
+@dataclass(frozen=True)
+class RequestStanding:
+    """Where a request stands, as its citizen's inquiry shows it (docs/interfaces.md#inquiry)."""
+
+    tracking_number: str
+    status: str
+    service_code: str
+    district_code: str
+    submitted_at: datetime
+    sla_due_date: str  # YYYY-MM-DD
+    payment_status: str | None  # None when there is no fee, else unpaid, paid or refunded
+    history: tuple[StandingChange, ...]
+
+    @classmethod
+    def from_view(cls, tracking_number: str, shown: Mapping[str, Any]) -> RequestStanding:
+        """Read back from what citizen_view and citizen_entry wrote, kept with the request's proof."""
+        return cls(
+            tracking_number=tracking_number,
+            status=shown["status"],
+            service_code=shown["service_code"],
+            district_code=shown["district_code"],
+            submitted_at=from_iso_utc(shown["submitted_at"]),
+            sla_due_date=shown["sla_due_date"],
+            payment_status=shown["payment_status"],
+            history=tuple(
+                StandingChange(entry["status"], from_iso_utc(entry["at"]), entry.get("message_ar"))
+                for entry in shown["history"]
+            ),
+        )
 
 
 def read_inquiry(body: Mapping[str, Any]) -> Inquiry:

@@ -21,13 +21,13 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain.statuses import FINAL_STATUSES, STATUS_NAMES_AR, Status
+from chalicelib.domain.statuses import FINAL_STATUSES, Status
 
 if TYPE_CHECKING:  # types only: the API imports this module with the app, and the catalogue is a cold start's cost
-    from chalicelib.domain.catalogue import District, FormField, Service
+    from chalicelib.domain.catalogue import District, Service
     from chalicelib.domain.errors import InvalidInput
 
 JURISDICTION_ID = "giza.gov.eg"
@@ -38,9 +38,9 @@ LONGEST_SPAN = timedelta(days=90)
 MOST_REQUESTS_LISTED = 200
 MOST_IDS_ASKED = 50
 
-_DATATYPES = {"text": "string", "textarea": "text", "number": "number", "date": "datetime", "choice": "singlevaluelist"}
+DATATYPES = {"text": "string", "textarea": "text", "number": "number", "date": "datetime", "choice": "singlevaluelist"}
 _ATTRIBUTE = re.compile(r"attribute\[([^\[\]]{1,80})\]")
-_CONSENT_GIVEN = "true"
+CONSENT_GIVEN = "true"
 # Before any request of this service; keeps date arithmetic away from year 1.
 _EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
 # The moments a listing may name: any further is no request's, and near year 1 or 9999 date
@@ -86,91 +86,24 @@ def split_format(file_name: str) -> tuple[str, str]:
 # Services
 
 
-def service_entry(service: Service, group_name_ar: str) -> dict[str, Any]:
-    return {
-        "service_code": service.code,
-        "service_name": service.name_ar,
-        "description": f"{service.name_en}. {service.legal_basis_en}",
-        "metadata": True,
-        "type": "realtime",
-        "keywords": ", ".join([service.name_en, service.group, service.department]),
-        "group": group_name_ar,
-    }
+@dataclass(frozen=True)
+class OfferedService:
+    """A service Open311 lists: offered today in at least one active district."""
+
+    service: Service
+    group_name_ar: str
 
 
-def service_definition(service: Service, districts: Iterable[District]) -> dict[str, Any]:
-    """The service's questions as Open311 attributes: where and who first, then its own fields."""
-    offered = [district for district in districts if district.active and service.offered_in(district.code)]
-    attributes = [
-        _attribute(
-            "district_code",
-            "singlevaluelist",
-            True,
-            "الحي أو المركز الذي يُقدم إليه الطلب — The district the request is filed with",
-            values=[(district.code, f"{district.name_ar} — {district.name_en}") for district in offered],
-        ),
-        _attribute(
-            "national_id",
-            "string",
-            True,
-            "الرقم القومي لمقدم الطلب — The applicant's national ID",
-            datatype_description="14 digits; Arabic-Indic digits accepted",
-        ),
-        _attribute(
-            "consent",
-            "singlevaluelist",
-            True,
-            "الموافقة على استخدام البيانات لغرض هذا الطلب — Consent to the use of the data for this request",
-            values=[(_CONSENT_GIVEN, "أوافق — I agree")],
-        ),
-        _attribute(
-            "notify_by",
-            "singlevaluelist",
-            False,
-            "طريقة الإبلاغ بتغير الحالة — How the applicant is told of changes (default sms)",
-            values=[("sms", "رسالة نصية — SMS"), ("voice", "مكالمة صوتية — Voice call"), ("none", "بدون — None")],
-        ),
-    ]
-    attributes += [_field_attribute(form_field) for form_field in service.fields]
-    for order, attribute in enumerate(attributes, start=1):
-        attribute["order"] = order
-    return {"service_code": service.code, "attributes": attributes}
+@dataclass(frozen=True)
+class ServiceToFile:
+    """A service with the districts a request for it may be filed with (its definition's first question)."""
 
+    service: Service
+    districts: tuple[District, ...]  # the active districts offering it, in the catalogue's order
 
-def _field_attribute(form_field: FormField) -> dict[str, Any]:
-    description = f"{form_field.label_ar} — {form_field.label_en}"
-    datatype_description = "YYYY-MM-DD" if form_field.type == "date" else None
-    values = [(option.value, f"{option.label_ar} — {option.label_en}") for option in form_field.options]
-    return _attribute(
-        form_field.name,
-        _DATATYPES[form_field.type],
-        form_field.required,
-        description,
-        datatype_description=datatype_description,
-        values=values or None,
-    )
-
-
-def _attribute(
-    code: str,
-    datatype: str,
-    required: bool,
-    description: str,
-    datatype_description: str | None = None,
-    values: list[tuple[str, str]] | None = None,
-) -> dict[str, Any]:
-    attribute: dict[str, Any] = {
-        "variable": True,
-        "code": code,
-        "datatype": datatype,
-        "required": required,
-        "datatype_description": datatype_description,
-        "order": 0,
-        "description": description,
-    }
-    if values is not None:
-        attribute["values"] = [{"key": key, "name": name} for key, name in values]
-    return attribute
+    @classmethod
+    def of(cls, service: Service, districts: Iterable[District]) -> ServiceToFile:
+        return cls(service, tuple(d for d in districts if d.active and service.offered_in(d.code)))
 
 
 # Filing
@@ -191,7 +124,7 @@ def application_from_form(form: Mapping[str, str]) -> dict[str, Any]:
             "phone": form.get("phone", ""),
         },
         "details": {name: value for name, value in attributes.items() if name not in own},
-        "consent": attributes.get("consent", "").strip().lower() == _CONSENT_GIVEN,
+        "consent": attributes.get("consent", "").strip().lower() == CONSENT_GIVEN,
     }
     if attributes.get("notify_by"):
         application["notify_by"] = attributes["notify_by"]
@@ -232,17 +165,6 @@ def filing_refused(refused: InvalidInput) -> Open311Error:
     return Open311Error(status, tuple(errors))
 
 
-def service_notice(answer: Mapping[str, Any]) -> str:
-    payment = answer.get("payment")
-    if payment is None:
-        return "تم استلام الطلب. — The request was received."
-    return (
-        f"تم استلام الطلب. الرسوم {payment['amount_egp']} جنيه، تُسدد في أي منفذ فوري بالرقم المرجعي "
-        f"{payment['reference']}. — The request was received. The fee of EGP {payment['amount_egp']} "
-        f"is paid at any Fawry outlet with the reference {payment['reference']}."
-    )
-
-
 # Reading requests
 
 
@@ -264,34 +186,8 @@ def open311_status(status: str) -> str:
     return "closed" if Status(status) in FINAL_STATUSES else "open"
 
 
-def public_view(request: PublicRequest) -> dict[str, Any]:
-    status = Status(request.status)
-    return {
-        "service_request_id": request.tracking_number,
-        "status": open311_status(request.status),
-        "status_notes": f"{STATUS_NAMES_AR[status]} — {status.value.replace('_', ' ')}",
-        "service_name": request.service_name,
-        "service_code": request.service_code,
-        "agency_responsible": request.agency_responsible,
-        "service_notice": None,
-        "requested_datetime": _w3c(request.submitted_at),
-        "updated_datetime": _w3c(request.updated_at),
-        "expected_datetime": _w3c(_end_of_day_in_cairo(date.fromisoformat(request.sla_due_date))),
-    }
-
-
-def _end_of_day_in_cairo(day: date) -> datetime:
-    from zoneinfo import ZoneInfo  # on first use: its import is a cold start's cost
-
-    return datetime.combine(day, time(23, 59, 59), ZoneInfo("Africa/Cairo"))
-
-
 def agency_name(district: District) -> str:
     return f"{district.name_ar} — {district.name_en} service centre"
-
-
-def _w3c(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -364,8 +260,8 @@ def months_between(start: datetime, end: datetime) -> list[str]:
     return months
 
 
-def listed(view: Mapping[str, Any], query: RequestQuery) -> bool:
-    """Whether a request (its public view) meets the listing's service and status criteria."""
-    if query.service_codes and view["service_code"] not in query.service_codes:
+def listed(request: PublicRequest, query: RequestQuery) -> bool:
+    """Whether a request meets the listing's service and status (Open311's open or closed) criteria."""
+    if query.service_codes and request.service_code not in query.service_codes:
         return False
-    return not query.statuses or view["status"] in query.statuses
+    return not query.statuses or open311_status(request.status) in query.statuses

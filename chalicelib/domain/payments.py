@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -172,3 +172,39 @@ def _judge_money_back(notice: GatewayNotice, invoice: Invoice | None) -> Outcome
     if notice.currency != CURRENCY or notice.amount_piasters > left:
         return Outcome.REFUND_AMOUNT_MISMATCH
     return Outcome.REFUNDED if notice.amount_piasters == left else Outcome.PARTIALLY_REFUNDED
+
+
+@dataclass(frozen=True)
+class ReconciledLine:
+    """A day's money for one district and service: pounds only (money in another currency is flagged)."""
+
+    district_code: str  # "unknown" for money naming no invoice
+    service_code: str
+    received_piasters: int
+    refunded_piasters: int
+    payments: int
+
+
+@dataclass(frozen=True)
+class ReconciliationFlag:
+    """A notice reconciliation must look at (its outcome is in FLAGGED)."""
+
+    outcome: str
+    gateway: str
+    transaction_id: str
+    reference: str
+    tracking_number: str | None
+    amount_piasters: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class DayReconciliation:
+    """A Cairo day's money, per district and service, and the notices that need a look."""
+
+    day: date
+    notices: int
+    lines: tuple[ReconciledLine, ...]  # by district, then service
+    received_piasters: int
+    refunded_piasters: int
+    flags: tuple[ReconciliationFlag, ...]

@@ -119,11 +119,12 @@ def _receipt(
 
 def receipt_of(intake: Intake) -> Receipt:
     """The receipt of a request just filed (or of the same filing sent again)."""
-    answer, payment = intake.answer, intake.answer["payment"]
+    answer, payment = intake.answer, intake.answer.payment
     return _receipt(
-        answer["tracking_number"], intake.service, intake.district, intake.office, intake.full_name,
-        _utc(answer["submitted_at"]), answer["sla_due_date"],
-        {**payment, "expires_at": _utc(payment["expires_at"])} if payment else None,
+        answer.tracking_number, intake.service, intake.district, intake.office, intake.full_name,
+        answer.submitted_at, answer.sla_due_date,
+        {"amount_egp": payment.amount_egp, "reference": payment.reference, "expires_at": payment.expires_at}
+        if payment else None,
         tuple(document.name_ar for document in intake.documents_received), copy=False,
     )  # fmt: skip
 
@@ -155,10 +156,6 @@ def reprint(staff: StaffMember, tracking_number: str) -> Receipt:
         number, service, district, office, applicant.full_name if applicant else "", request.submitted_at,
         request.sla_due_date, payment, tuple(request.documents_received or ()), copy=True,
     )  # fmt: skip
-
-
-def _utc(iso: str) -> datetime:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
 
 
 # Who may find a citizen's requests by national ID: the people at the counter, never the back

@@ -6,14 +6,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from chalicelib.domain.calendar import cairo_today, iso_utc
+from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.errors import FieldProblem, Forbidden, invalid_fields
 from chalicelib.domain.figures import (
     DEPARTMENT_NAMES,
+    DistrictSummary,
+    FiguresReport,
+    OverduePage,
+    OverdueRecount,
+    OverdueRequest,
     RequestFacts,
     changes_between,
     days_overdue,
@@ -23,7 +28,7 @@ from chalicelib.domain.figures import (
 )
 from chalicelib.domain.office import decode_cursor, encode_cursor
 from chalicelib.domain.staff import Action, Role, StaffMember
-from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
+from chalicelib.domain.statuses import Status
 from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import current_catalogue
 from chalicelib.store.figures import (
@@ -89,7 +94,7 @@ def _facts(image: Mapping[str, Any] | None) -> RequestFacts | None:
     )
 
 
-def recount_overdue(now: datetime) -> dict[str, int]:
+def recount_overdue(now: datetime) -> OverdueRecount:
     """Counts, through the `queue` index, each active district's open requests due before
     today (Cairo), per service, and sets the figures to what it found."""
     today = cairo_today(now)
@@ -110,10 +115,10 @@ def recount_overdue(now: datetime) -> dict[str, int]:
             forget_old_records(item, now)
         found[district.code] = sum(per_service.values())
     logger.info("overdue requests recounted", extra={"day": today.isoformat(), "overdue": found})
-    return found
+    return OverdueRecount(today, found)
 
 
-def figures_report(staff: StaffMember, params: Mapping[str, str], now: datetime) -> dict[str, Any]:
+def figures_report(staff: StaffMember, params: Mapping[str, str], now: datetime) -> FiguresReport:
     """GET /v1/office/performance (docs/interfaces.md#district-figures): one Query of the kept figures per district."""
     if not staff.may(Action.VIEW_PERFORMANCE):
         raise Forbidden
@@ -131,33 +136,40 @@ def figures_report(staff: StaffMember, params: Mapping[str, str], now: datetime)
         codes = [district.code for district in catalogue.districts() if district.active]
     else:
         codes = [staff.district_code or ""]
-    return {
-        "from": query.first.isoformat(),
-        "to": query.last.isoformat(),
-        "generated_at": iso_utc(now),
-        "districts": [_district_report(code, query.first, query.last) for code in codes],
-    }
+    return FiguresReport(
+        first=query.first,
+        last=query.last,
+        generated_at=now,
+        districts=tuple(_district_report(code, query.first, query.last) for code in codes),
+    )
 
 
-def _district_report(district_code: str, first: date, last: date) -> dict[str, Any]:
+def _district_report(district_code: str, first: date, last: date) -> DistrictSummary:
+    """The district's figures, with the catalogue's names on it, its departments and its services
+    (a code the catalogue no longer names keeps its code as its name)."""
     days, live = district_figures(district_code, first, last)
     summary = district_summary(district_code, days, live)
     catalogue = current_catalogue()
     district = catalogue.district(district_code)
     services = {service.code: service for service in catalogue.services(on=last)}
-    for row in summary["by_service"]:
-        service = services.get(row["code"])
-        row["name_ar"], row["name_en"] = (service.name_ar, service.name_en) if service else (row["code"], row["code"])
-    for row in summary["by_department"]:
-        row["name_ar"], row["name_en"] = DEPARTMENT_NAMES.get(row["code"], (row["code"], row["code"]))
-    return {
-        **summary,
-        "name_ar": district.name_ar if district else district_code,
-        "name_en": district.name_en if district else district_code,
-    }
+    by_service = []
+    for line in summary.by_service:
+        service = services.get(line.code)
+        by_service.append(replace(line, name_ar=service.name_ar, name_en=service.name_en) if service else line)
+    by_department = []
+    for line in summary.by_department:
+        name_ar, name_en = DEPARTMENT_NAMES.get(line.code, (line.code, line.code))
+        by_department.append(replace(line, name_ar=name_ar, name_en=name_en))
+    return replace(
+        summary,
+        by_department=tuple(by_department),
+        by_service=tuple(by_service),
+        name_ar=district.name_ar if district else district_code,
+        name_en=district.name_en if district else district_code,
+    )
 
 
-def overdue_list(staff: StaffMember, params: Mapping[str, str], now: datetime) -> dict[str, Any]:
+def overdue_list(staff: StaffMember, params: Mapping[str, str], now: datetime) -> OverduePage:
     """GET /v1/office/performance/overdue: a district's overdue requests, most overdue first,
     a page at a time; what each is and how late, never who asked."""
     if not staff.may(Action.VIEW_PERFORMANCE):
@@ -178,12 +190,12 @@ def overdue_list(staff: StaffMember, params: Mapping[str, str], now: datetime) -
     today = cairo_today(now)
     page = overdue_page(district.code, today, _after(query.cursor), query.page_size)
     names = {service.code: service for service in current_catalogue().services(on=today)}
-    return {
-        "district_code": district.code,
-        "as_of": today.isoformat(),
-        "requests": [_overdue_entry(request, today, names) for request in page.requests],
-        "next_cursor": encode_cursor(page.last_queue_order) if page.last_queue_order else None,
-    }
+    return OverduePage(
+        district_code=district.code,
+        as_of=today,
+        requests=tuple(_overdue_entry(request, today, names) for request in page.requests),
+        next_cursor=encode_cursor(page.last_queue_order) if page.last_queue_order else None,
+    )
 
 
 def _after(cursor: str | None) -> str | None:
@@ -195,17 +207,15 @@ def _after(cursor: str | None) -> str | None:
     return after
 
 
-def _overdue_entry(request: RequestRecord, today: date, names: Mapping[str, Any]) -> dict[str, Any]:
-    status = Status(request.status)
+def _overdue_entry(request: RequestRecord, today: date, names: Mapping[str, Any]) -> OverdueRequest:
     service = names.get(request.service_code)
     due = date.fromisoformat(request.sla_due_date)
-    return {
-        "tracking_number": request.tracking_number,
-        "service_code": request.service_code,
-        "service_name_ar": service.name_ar if service else request.service_code,
-        "department": request.department,
-        "status": status.value,
-        "status_ar": STATUS_NAMES_AR[status],
-        "sla_due_date": request.sla_due_date,
-        "days_overdue": days_overdue(due, today),
-    }
+    return OverdueRequest(
+        tracking_number=request.tracking_number,
+        service_code=request.service_code,
+        service_name_ar=service.name_ar if service else request.service_code,
+        department=request.department,
+        status=Status(request.status).value,
+        sla_due_date=request.sla_due_date,
+        days_overdue=days_overdue(due, today),
+    )

@@ -7,23 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.inquiry import read_inquiry
-from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
+from chalicelib.domain.inquiry import RequestStanding, read_inquiry
+from chalicelib.domain.statuses import Status
 from chalicelib.services.limits import proven
 from chalicelib.store.requests.request import load_request_record
 
 
-def inquire(body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+def inquire(body: Mapping[str, Any], now: datetime) -> RequestStanding:
     """The request's public state (docs/interfaces.md#inquiry), read from its proof, which is kept with the
     request as its citizen may see it (store/requests/proof.py); NotFound alike for an unknown number
     and wrong digits, and TooManyRequests alike for both after too many failed attempts."""
     inquiry = read_inquiry(body)
     shown = proven(inquiry, now).citizen_view()  # domain/inquiry.py's citizen_view and citizen_entry
-    return {
-        "tracking_number": inquiry.tracking_number,
-        **shown,
-        "status_ar": STATUS_NAMES_AR[Status(shown["status"])],
-    }
+    return RequestStanding.from_view(inquiry.tracking_number, shown)
 
 
 @dataclass(frozen=True)

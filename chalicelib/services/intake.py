@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from chalicelib.domain.application import Submission
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.catalogue import District, Document, Service
 from chalicelib.domain.errors import FieldProblem, Forbidden, invalid_fields
@@ -29,7 +30,7 @@ WINDOW_CHANNEL = "window"
 class Intake:
     """The submission's answer, and what the printed receipt needs besides it."""
 
-    answer: dict[str, Any]
+    answer: Submission
     service: Service
     district: District  # where the request will be processed
     office: District  # whose window filed it
@@ -59,7 +60,7 @@ def file_at_window(staff: StaffMember, body: Mapping[str, Any], idempotency_key:
     if service is None or district is None:
         raise RuntimeError("submit_request accepted a request without a known service and district")
     # After the request exists, and again on a replay: recording paper twice records it once.
-    record_received_at_window(answer["tracking_number"], documents, staff, now)
+    record_received_at_window(answer.tracking_number, documents, staff, now)
     return Intake(
         answer=answer,
         service=service,

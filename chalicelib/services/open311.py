@@ -8,24 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
+from chalicelib.domain.application import Submission
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.open311 import (
     MOST_REQUESTS_LISTED,
+    OfferedService,
     PublicRequest,
+    ServiceToFile,
     agency_name,
     application_from_form,
     filing_refused,
     listed,
     months_between,
     not_found,
-    public_view,
     read_request_query,
-    service_definition,
-    service_entry,
-    service_notice,
 )
 from chalicelib.services.catalogue import current_catalogue, service_in_force
 from chalicelib.services.submission import Filing, submit_request
@@ -34,44 +32,42 @@ from chalicelib.store.requests.request import RequestRecord, requests_by_number,
 OPEN311 = Filing(channel="open311", actor_role="open311")
 
 
-def list_services(now: datetime) -> list[dict[str, Any]]:
+def list_services(now: datetime) -> list[OfferedService]:
     """The services offered today in at least one active district."""
     catalogue = current_catalogue()
     active = [district for district in catalogue.districts() if district.active]
     return [
-        service_entry(service, catalogue.group_name_ar(service.group))
+        OfferedService(service, catalogue.group_name_ar(service.group))
         for service in catalogue.services(on=cairo_today(now))
         if any(service.offered_in(district.code) for district in active)
     ]
 
 
-def define_service(service_code: str, now: datetime) -> dict[str, Any]:
+def define_service(service_code: str, now: datetime) -> ServiceToFile:
     catalogue = current_catalogue()
-    offered = {entry["service_code"] for entry in list_services(now)}
+    offered = {entry.service.code for entry in list_services(now)}
     service = catalogue.service(service_code, on=cairo_today(now)) if service_code in offered else None
     if service is None:
         raise not_found()
-    return service_definition(service, catalogue.districts())
+    return ServiceToFile.of(service, catalogue.districts())
 
 
-def file_request(form: Mapping[str, str], idempotency_key: str, now: datetime) -> list[dict[str, Any]]:
+def file_request(form: Mapping[str, str], idempotency_key: str, now: datetime) -> Submission:
     """Files the application an Open311 POST stands for; Open311Error listing what is wrong."""
     try:
-        answer = submit_request(application_from_form(form), idempotency_key, OPEN311, now)
+        return submit_request(application_from_form(form), idempotency_key, OPEN311, now)
     except InvalidInput as refused:
         raise filing_refused(refused) from None
-    filed = {"service_request_id": answer["tracking_number"], "service_notice": service_notice(answer)}
-    return [{**filed, "account_id": None}]
 
 
-def find_request(tracking_number: str, now: datetime) -> list[dict[str, Any]]:
+def find_request(tracking_number: str, now: datetime) -> list[PublicRequest]:
     found = find_requests({"service_request_id": tracking_number}, now)
     if not found:
         raise not_found()
     return found
 
 
-def find_requests(params: Mapping[str, str], now: datetime) -> list[dict[str, Any]]:
+def find_requests(params: Mapping[str, str], now: datetime) -> list[PublicRequest]:
     """By tracking numbers (which override every other criterion), else filed within a span of at
     most 90 days (the last 90 by default), by service and open/closed."""
     query = read_request_query(params, now)
@@ -79,22 +75,20 @@ def find_requests(params: Mapping[str, str], now: datetime) -> list[dict[str, An
         return [_public(record) for record in requests_by_number(query.tracking_numbers)]
     months = months_between(query.start, query.end)
     records = requests_filed_between(months, query.start, query.end, MOST_REQUESTS_LISTED)
-    return [view for view in map(_public, records) if listed(view, query)]
+    return [request for request in map(_public, records) if listed(request, query)]
 
 
-def _public(record: RequestRecord) -> dict[str, Any]:
+def _public(record: RequestRecord) -> PublicRequest:
     catalogue = current_catalogue()
     service = service_in_force(record.service_code, record.submitted_at)
     district = catalogue.district(record.district_code)
-    return public_view(
-        PublicRequest(
-            tracking_number=record.tracking_number,
-            status=record.status,
-            service_code=record.service_code,
-            service_name=service.name_ar if service else None,
-            agency_responsible=agency_name(district) if district else None,
-            submitted_at=record.submitted_at,
-            updated_at=record.updated_at,
-            sla_due_date=record.sla_due_date,
-        )
+    return PublicRequest(
+        tracking_number=record.tracking_number,
+        status=record.status,
+        service_code=record.service_code,
+        service_name=service.name_ar if service else None,
+        agency_responsible=agency_name(district) if district else None,
+        submitted_at=record.submitted_at,
+        updated_at=record.updated_at,
+        sla_due_date=record.sla_due_date,
     )

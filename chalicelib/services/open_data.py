@@ -19,6 +19,7 @@ from typing import Any
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.figures import (
     MONTHS_PUBLISHED,
+    PublishedFigures,
     months_back,
     open_data_csv,
     open_data_document,
@@ -43,7 +44,7 @@ def collect_open_data(now: datetime, months: int = MONTHS_PUBLISHED) -> dict[str
 Writer = Callable[[str, str, str], None]  # (the "/"-based path, the text, its content type)
 
 
-def publish_open_data(now: datetime, write: Writer | None = None) -> dict[str, Any]:
+def publish_open_data(now: datetime, write: Writer | None = None) -> PublishedFigures:
     """Writes /performance.html and the open data where the portal is served from."""
     document = collect_open_data(now)
     write = write or default_writer()
@@ -52,7 +53,7 @@ def publish_open_data(now: datetime, write: Writer | None = None) -> dict[str, A
     write(urls.OPEN_DATA_JSON, open_data_json(document), "application/json; charset=utf-8")
     write(urls.OPEN_DATA_CSV, open_data_csv(document), "text/csv; charset=utf-8")
     logger.info("figures published", extra={"rows": len(document["rows"]), "to": document["to"]})
-    return {"rows": len(document["rows"]), "to": document["to"]}
+    return PublishedFigures(rows=len(document["rows"]), to=document["to"])
 
 
 def default_writer() -> Writer:

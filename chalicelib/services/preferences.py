@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.application import NOTIFY_BY
+from chalicelib.domain.application import NOTIFY_BY, NotificationChoice
 from chalicelib.domain.errors import FieldProblem, invalid_fields
 from chalicelib.domain.inquiry import read_inquiry
 from chalicelib.observability.audit import audit
@@ -14,7 +14,7 @@ from chalicelib.services.limits import proven_request
 from chalicelib.store.applicants import set_notify_by
 
 
-def choose_notifications(tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, str]:
+def choose_notifications(tracking_number: str, body: Mapping[str, Any], now: datetime) -> NotificationChoice:
     """Changes how the applicant is told, from now on (waiting messages included); proving
     the request is theirs as an inquiry does."""
     inquiry = read_inquiry({**body, "tracking_number": tracking_number})
@@ -27,4 +27,4 @@ def choose_notifications(tracking_number: str, body: Mapping[str, Any], now: dat
     proven_request(inquiry, now)
     set_notify_by(inquiry.tracking_number, notify_by)
     audit("notification_choice_changed", tracking_number=inquiry.tracking_number, notify_by=notify_by)
-    return {"tracking_number": inquiry.tracking_number, "notify_by": notify_by}
+    return NotificationChoice(inquiry.tracking_number, notify_by)

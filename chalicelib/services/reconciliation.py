@@ -10,14 +10,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from typing import Any
 
-from chalicelib.domain.payments import CURRENCY, FLAGGED, MONEY_BACK, MONEY_IN, NoticeKind, Outcome
+from chalicelib.domain.payments import (
+    CURRENCY,
+    FLAGGED,
+    MONEY_BACK,
+    MONEY_IN,
+    DayReconciliation,
+    NoticeKind,
+    Outcome,
+    ReconciledLine,
+    ReconciliationFlag,
+)
 from chalicelib.observability.logs import logger
 from chalicelib.store.payments import PaymentNotice, notices_of_day, save_day_summary
 
 
-def reconcile_day(day: date, now: datetime) -> dict[str, Any]:
+def reconcile_day(day: date, now: datetime) -> DayReconciliation:
     notices = notices_of_day(day.isoformat())
     totals: dict[tuple[str, str], dict[str, int]] = defaultdict(
         lambda: {"received_piasters": 0, "refunded_piasters": 0, "payments": 0}
@@ -38,34 +47,34 @@ def reconcile_day(day: date, now: datetime) -> dict[str, Any]:
             line["refunded_piasters"] += int(notice.amount_piasters)
         if outcome in FLAGGED:
             flags.append(_flag(notice))
-    summary = {
-        "day": day.isoformat(),
-        "notices": len(notices),
-        "lines": [
-            {"district_code": district, "service_code": service, **figures}
+    summary = DayReconciliation(
+        day=day,
+        notices=len(notices),
+        lines=tuple(
+            ReconciledLine(district_code=district, service_code=service, **figures)
             for (district, service), figures in sorted(totals.items())
-        ],
-        "received_piasters": sum(line["received_piasters"] for line in totals.values()),
-        "refunded_piasters": sum(line["refunded_piasters"] for line in totals.values()),
-        "flags": flags,
-    }
-    save_day_summary(day.isoformat(), summary, now)
+        ),
+        received_piasters=sum(line["received_piasters"] for line in totals.values()),
+        refunded_piasters=sum(line["refunded_piasters"] for line in totals.values()),
+        flags=tuple(flags),
+    )
+    save_day_summary(summary, now)
     if flags:
         logger.error(
             "payments reconciliation found invoices to look at",
-            extra={"alert": "payment_reconciliation", "day": summary["day"], "flags": len(flags)},
+            extra={"alert": "payment_reconciliation", "day": day.isoformat(), "flags": len(flags)},
         )
-    logger.info("payments reconciled", extra={"day": summary["day"], "notices": len(notices)})
+    logger.info("payments reconciled", extra={"day": day.isoformat(), "notices": len(notices)})
     return summary
 
 
-def _flag(notice: PaymentNotice) -> dict[str, Any]:
-    return {
-        "outcome": notice.outcome,
-        "gateway": notice.gateway,
-        "transaction_id": notice.transaction_id,
-        "reference": notice.reference,
-        "tracking_number": notice.tracking_number,
-        "amount_piasters": int(notice.amount_piasters),
-        "currency": notice.currency,
-    }
+def _flag(notice: PaymentNotice) -> ReconciliationFlag:
+    return ReconciliationFlag(
+        outcome=notice.outcome,
+        gateway=notice.gateway,
+        transaction_id=notice.transaction_id,
+        reference=notice.reference,
+        tracking_number=notice.tracking_number,
+        amount_piasters=int(notice.amount_piasters),
+        currency=notice.currency,
+    )

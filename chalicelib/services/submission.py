@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib.config import settings
-from chalicelib.domain.application import Application, read_application
-from chalicelib.domain.calendar import cairo_today, holidays_known_until, iso_utc, working_day_deadline
+from chalicelib.domain.application import Application, FeeInvoice, Submission, read_application
+from chalicelib.domain.calendar import cairo_today, holidays_known_until, working_day_deadline
 from chalicelib.domain.idempotency import body_digest, key_reused
 from chalicelib.domain.payments import first_invoice_reference
 from chalicelib.domain.statuses import initial_status
@@ -21,7 +20,7 @@ from chalicelib.services.catalogue import current_catalogue
 from chalicelib.services.intents import submission_intents
 from chalicelib.services.limits import online_submissions, stored_inquiry_check, stored_national_id_key
 from chalicelib.store.applicants import ApplicantRecord
-from chalicelib.store.idempotency import IdempotencyRecord, find_idempotency_record
+from chalicelib.store.idempotency import IdempotencyRecord, find_idempotency_record, kept_answer, submission_of
 from chalicelib.store.requests.changes import IdempotencyKeyTaken, LimitReached, TrackingNumberTaken, insert_submission
 from chalicelib.store.requests.history import HistoryEntry
 from chalicelib.store.requests.request import PaymentTerms, RequestRecord
@@ -50,9 +49,7 @@ ONLINE_CHANNEL = "portal"
 ONLINE = Filing(channel=ONLINE_CHANNEL, actor_role="citizen")
 
 
-def submit_request(
-    body: Mapping[str, Any], idempotency_key: str | None, filing: Filing, now: datetime
-) -> dict[str, Any]:
+def submit_request(body: Mapping[str, Any], idempotency_key: str | None, filing: Filing, now: datetime) -> Submission:
     """The answer to a submission (docs/interfaces.md#submission), for the first attempt and every retry of it."""
     catalogue = current_catalogue()
     application = read_application(body, catalogue, cairo_today(now))
@@ -115,14 +112,16 @@ def _alert_provisional_deadline(request: RequestRecord, holidays: frozenset[date
     )
 
 
-def _replay(idempotency_key: str, digest: str) -> dict[str, Any]:
+def _replay(idempotency_key: str, digest: str) -> Submission:
+    """The first attempt's answer, read back from what it kept (store/idempotency.py), so that the
+    API shapes a retry's answer byte for byte as it shaped the first."""
     record = find_idempotency_record(idempotency_key)
     if record is None:
         raise RuntimeError("idempotency key reported taken but not found")
     if record.body_digest != digest:
         raise key_reused(idempotency_key)
     logger.info("submission replayed", extra={"tracking_number": record.tracking_number})
-    return json.loads(record.answer)
+    return submission_of(record)
 
 
 def _request_record(
@@ -182,30 +181,32 @@ def _applicant_record(tracking_number: str, application: Application) -> Applica
     )
 
 
-def _idempotency_record(key: str, digest: str, answer: dict[str, Any], now: datetime) -> IdempotencyRecord:
+def _idempotency_record(key: str, digest: str, answer: Submission, now: datetime) -> IdempotencyRecord:
     return IdempotencyRecord(
         key,
         body_digest=digest,
-        tracking_number=answer["tracking_number"],
-        answer=json.dumps(answer, ensure_ascii=False),
+        tracking_number=answer.tracking_number,
+        answer=kept_answer(answer),
         expires_at=now + IDEMPOTENCY_WINDOW,
     )
 
 
-def _answer(request: RequestRecord) -> dict[str, Any]:
+def _answer(request: RequestRecord) -> Submission:
+    """Its moments to the second, as its retries read them back from the idempotency record: the
+    first attempt's value and every retry's are equal."""
     payment = request.payment
-    return {
-        "tracking_number": request.tracking_number,
-        "status": request.status,
-        "submitted_at": iso_utc(request.submitted_at),
-        "fee_egp": request.fee_egp,
-        "sla_due_date": request.sla_due_date,
-        "payment": None
+    return Submission(
+        tracking_number=request.tracking_number,
+        status=request.status,
+        submitted_at=request.submitted_at.replace(microsecond=0),
+        fee_egp=request.fee_egp,
+        sla_due_date=request.sla_due_date,
+        payment=None
         if payment is None
-        else {
-            "reference": payment.reference,
-            "amount_egp": payment.amount_egp,
-            "status": payment.status,
-            "expires_at": iso_utc(payment.expires_at),
-        },
-    }
+        else FeeInvoice(
+            reference=payment.reference,
+            amount_egp=payment.amount_egp,
+            status=payment.status,
+            expires_at=payment.expires_at.replace(microsecond=0),
+        ),
+    )

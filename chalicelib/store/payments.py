@@ -19,16 +19,17 @@ payments table (`key`):
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from datetime import datetime
-from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.domain.payments import DayReconciliation
 from chalicelib.store.base import StoredModel, TableMeta
 from chalicelib.store.connection import shared_connection
 from chalicelib.store.outbox import OutboxMessage
@@ -181,6 +182,8 @@ def notices_of_day(day: str) -> list[PaymentNotice]:
     return list(PaymentNotice.ledger_index.query(day))
 
 
-def save_day_summary(day: str, summary: dict[str, Any], now: datetime) -> None:
-    """Keeps the day's reconciliation; a rerun replaces it with the same figures."""
-    DaySummary(f"ledger#{day}", summary=json.dumps(summary, ensure_ascii=False), computed_at=now).save()
+def save_day_summary(summary: DayReconciliation, now: datetime) -> None:
+    """Keeps the day's reconciliation, as JSON of its fields; a rerun replaces it with the same figures."""
+    day = summary.day.isoformat()
+    kept = {**dataclasses.asdict(summary), "day": day}
+    DaySummary(f"ledger#{day}", summary=json.dumps(kept, ensure_ascii=False), computed_at=now).save()

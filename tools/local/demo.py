@@ -177,10 +177,10 @@ def play(plan: Plan, now: datetime) -> Counter[str]:
         tracking_number = existing.tracking_number
     elif plan.at_window:
         clerk = StaffMember(f"clerk-{plan.district_code}", Role.CLERK, plan.district_code)
-        tracking_number = file_at_window(clerk, plan.body, plan.key, plan.submitted_at).answer["tracking_number"]
+        tracking_number = file_at_window(clerk, plan.body, plan.key, plan.submitted_at).answer.tracking_number
         done["submitted"] += 1
     else:
-        tracking_number = submit_request(plan.body, plan.key, ONLINE, plan.submitted_at)["tracking_number"]
+        tracking_number = submit_request(plan.body, plan.key, ONLINE, plan.submitted_at).tracking_number
         done["submitted"] += 1
     request = load_request_record(tracking_number)
     if request is None:

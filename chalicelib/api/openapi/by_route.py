@@ -4,41 +4,25 @@ named as its routes' module is (chalicelib/api/routes/<area>.py)."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import pkgutil
+from types import ModuleType
 
 from chalice.app import RouteEntry
 
-from chalicelib.api.openapi import (
-    citizen,
-    console,
-    console_counter,
-    console_office,
-    description,
-    documents,
-    figures,
-    figures_screen,
-    office,
-    open311,
-    payments,
-    portal_pages,
-    preferences,
-)
+from chalicelib.api import openapi, routes
 from chalicelib.api.openapi.entries import Entry, html_answer
 
-AREAS = (
-    citizen,
-    console,
-    console_counter,
-    console_office,
-    description,
-    documents,
-    figures,
-    figures_screen,
-    office,
-    open311,
-    payments,
-    portal_pages,
-    preferences,
-)
+
+def _areas() -> tuple[ModuleType, ...]:
+    """Each openapi/<area>.py named as a routes module is, so an area is added by adding its module
+    (the rest of this package, document.py, entries.py, schemas.py, is named after no routes module)."""
+    route_modules = {module.name for module in pkgutil.iter_modules(routes.__path__)}
+    described = {module.name for module in pkgutil.iter_modules(openapi.__path__)}
+    return tuple(importlib.import_module(f"{openapi.__name__}.{name}") for name in sorted(route_modules & described))
+
+
+AREAS = _areas()
 
 
 # What every console route may answer whatever it does: a post without its session's CSRF field,

@@ -48,6 +48,7 @@ def list_services() -> Response:
 @or_form_page(confirm_application, citizen_api)  # the portal's "check your answers" page, without JavaScript
 @answers_errors
 def submit() -> Response:
+    from chalicelib.api.http.request_views import submission_answer
     from chalicelib.domain.idempotency import read_idempotency_key
     from chalicelib.services.submission import ONLINE, submit_request
 
@@ -55,13 +56,14 @@ def submit() -> Response:
     body = json_object(request)
     idempotency_key = read_idempotency_key(request.headers.get("idempotency-key"))
     answer = submit_request(body, idempotency_key, ONLINE, now=datetime.now(UTC))
-    return json_response(answer, status_code=201)
+    return json_response(submission_answer(answer), status_code=201)
 
 
 @citizen_api.route("/v1/inquiries", methods=["POST"], content_types=ACCEPTED_MEDIA_TYPES, cors=True)
 @or_form_page(track_request, citizen_api)  # the portal's track form, without JavaScript
 @answers_errors
 def inquiry() -> Response:
+    from chalicelib.api.http.request_views import inquiry_answer
     from chalicelib.services.inquiry import inquire
 
-    return json_response(inquire(json_object(citizen_api.current_request), datetime.now(UTC)))
+    return json_response(inquiry_answer(inquire(json_object(citizen_api.current_request), datetime.now(UTC))))

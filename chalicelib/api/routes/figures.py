@@ -30,18 +30,20 @@ REQUESTS_STREAM = "arn:aws:dynamodb:eu-central-1:000000000000:table/shobbak-requ
 
 @staff_route(figures_api, "/v1/office/performance", methods=["GET"])
 def performance(staff: StaffMember) -> Response:
+    from chalicelib.api.http.figures_views import report_view
     from chalicelib.services.figures import figures_report
 
     params = figures_api.current_request.query_params or {}
-    return json_response(figures_report(staff, params, datetime.now(UTC)))
+    return json_response(report_view(figures_report(staff, params, datetime.now(UTC))))
 
 
 @staff_route(figures_api, "/v1/office/performance/overdue", methods=["GET"])
 def overdue(staff: StaffMember) -> Response:
+    from chalicelib.api.http.figures_views import overdue_view
     from chalicelib.services.figures import overdue_list
 
     params = figures_api.current_request.query_params or {}
-    return json_response(overdue_list(staff, params, datetime.now(UTC)))
+    return json_response(overdue_view(overdue_list(staff, params, datetime.now(UTC))))
 
 
 def stream_changes(records: Iterable[DynamoDBRecord]) -> list[StreamChange]:
@@ -68,7 +70,7 @@ def keep_performance_figures(event: DynamoDBEvent) -> dict[str, int]:
 def recount_overdue_requests(event: CloudWatchEvent) -> dict[str, Any]:
     from chalicelib.services.figures import recount_overdue
 
-    return recount_overdue(datetime.now(UTC))
+    return dict(recount_overdue(datetime.now(UTC)).overdue)  # by district: Lambda answers JSON
 
 
 # After the recount: the public page and open data as of the day that just ended.
@@ -76,4 +78,5 @@ def recount_overdue_requests(event: CloudWatchEvent) -> dict[str, Any]:
 def publish_performance(event: CloudWatchEvent) -> dict[str, Any]:
     from chalicelib.services.open_data import publish_open_data
 
-    return publish_open_data(datetime.now(UTC))
+    published = publish_open_data(datetime.now(UTC))
+    return {"rows": published.rows, "to": published.to}  # Lambda answers JSON

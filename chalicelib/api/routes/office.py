@@ -20,6 +20,7 @@ office_api = Blueprint(__name__)
 @staff_route(office_api, "/v1/office/requests", methods=["POST"], takes_body=True)
 def intake(staff: StaffMember) -> Response:
     from chalicelib.api.http.receipts import render_receipt
+    from chalicelib.api.http.request_views import submission_answer
     from chalicelib.domain.idempotency import read_idempotency_key
     from chalicelib.services.intake import file_at_window
 
@@ -30,7 +31,7 @@ def intake(staff: StaffMember) -> Response:
         read_idempotency_key(request.headers.get("idempotency-key")),
         datetime.now(UTC),
     )
-    return json_response({**filed.answer, "receipt_html": render_receipt(filed)}, status_code=201)
+    return json_response({**submission_answer(filed.answer), "receipt_html": render_receipt(filed)}, status_code=201)
 
 
 @staff_route(office_api, "/v1/office/requests", methods=["GET"])

@@ -133,32 +133,37 @@ def discovery_xml() -> Answer311:
     return "discovery", _discovery(), 200
 
 
+def _services() -> Answer311:
+    from chalicelib.api.http.open311_views import service_entry
+    from chalicelib.services.open311 import list_services
+
+    return "services", [service_entry(offered) for offered in list_services(_now())], 200
+
+
 @open311_api.route(f"{BASE}/services.json", methods=["GET"], cors=True)
 @answers_open311("json")
 def services_json() -> Answer311:
-    from chalicelib.services.open311 import list_services
-
-    return "services", list_services(_now()), 200
+    return _services()
 
 
 @open311_api.route(f"{BASE}/services.xml", methods=["GET"], cors=True)
 @answers_open311("xml")
 def services_xml() -> Answer311:
-    from chalicelib.services.open311 import list_services
-
-    return "services", list_services(_now()), 200
+    return _services()
 
 
 @open311_api.route(f"{BASE}/services/{{service_file}}", methods=["GET"], cors=True)
 @answers_open311(None)
 def open311_service_definition(service_file: str) -> Answer311:
+    from chalicelib.api.http.open311_views import service_definition
     from chalicelib.services.open311 import define_service
 
     service_code, _ = split_format(service_file)
-    return "service_definition", define_service(service_code, _now()), 200
+    return "service_definition", service_definition(define_service(service_code, _now())), 200
 
 
 def _listing() -> Answer311:
+    from chalicelib.api.http.open311_views import public_view
     from chalicelib.services.open311 import find_requests
 
     params = dict(open311_api.current_request.query_params or {})
@@ -166,7 +171,7 @@ def _listing() -> Answer311:
         # A listing by date would hand out every tracking number, which is half of what the
         # citizen's own inquiry asks: partners only.
         _require_api_key(params.get("api_key"))
-    return "service_requests", find_requests(params, _now()), 200
+    return "service_requests", [public_view(request) for request in find_requests(params, _now())], 200
 
 
 @open311_api.route(f"{BASE}/requests.json", methods=["GET"], cors=True)
@@ -182,6 +187,7 @@ def requests_xml() -> Answer311:
 
 
 def _filing() -> Answer311:
+    from chalicelib.api.http.open311_views import filed_requests
     from chalicelib.services.open311 import file_request
 
     request = open311_api.current_request
@@ -194,7 +200,7 @@ def _filing() -> Answer311:
     form = {**(request.query_params or {}), **form_fields(request)}
     _require_api_key(form.get("api_key"))
     key = read_idempotency_key(request.headers.get("idempotency-key")) or derived_idempotency_key(form)
-    return "service_requests", file_request(form, key, _now()), 201
+    return "service_requests", filed_requests(file_request(form, key, _now())), 201
 
 
 # JSON (what a request without a Content-Type counts as) is let in to be refused in Open311's words:
@@ -217,7 +223,8 @@ def file_request_xml() -> Answer311:
 @open311_api.route(f"{BASE}/requests/{{request_file}}", methods=["GET"], cors=True)
 @answers_open311(None)
 def open311_request(request_file: str) -> Answer311:
+    from chalicelib.api.http.open311_views import public_view
     from chalicelib.services.open311 import find_request
 
     tracking_number, _ = split_format(request_file)
-    return "service_requests", find_request(tracking_number, _now()), 200
+    return "service_requests", [public_view(request) for request in find_request(tracking_number, _now())], 200

@@ -129,6 +129,7 @@ def check_application(request: Request) -> Response:
 @answers_with_pages
 def confirm_application(request: Request) -> Response:
     """Files the request the check page carries, once however often it is sent, and confirms it."""
+    from chalicelib.api.http.request_views import submission_answer
     from chalicelib.domain.digits import digits_only
     from chalicelib.domain.idempotency import read_idempotency_key
     from chalicelib.portal import render
@@ -142,11 +143,12 @@ def confirm_application(request: Request) -> Response:
     try:
         key = read_idempotency_key(fields.get(IDEMPOTENCY_KEY) or None)
         body = application_body(fields)
-        answer = submit_request(body, key, ONLINE, now)
+        filed = submit_request(body, key, ONLINE, now)
     except InvalidInput as refusal:
         return _form_again(district, service, answers(fields, service), refusal)
-    documents = citizen_document_states(answer["tracking_number"], service)
+    documents = citizen_document_states(filed.tracking_number, service)
     last4 = digits_only(str(body["applicant"].get("national_id", "")))[-4:]
+    answer = submission_answer(filed)
     page = render.confirmation_page(site(), district, service, answer, documents, national_id_last4=last4,
                                     notify_by=str(body.get("notify_by", "sms")))  # fmt: skip
     return html_response(page, 201)
@@ -163,6 +165,7 @@ def _form_again(district: District, service: Service, values: dict[str, str], re
 @answers_with_pages
 def track_request(request: Request) -> Response:
     """The track result page, or the track form again with what is wrong (404: nothing matches)."""
+    from chalicelib.api.http.request_views import inquiry_answer
     from chalicelib.domain.digits import digits_only
     from chalicelib.portal import render
     from chalicelib.services.catalogue import current_catalogue, service_in_force
@@ -171,7 +174,7 @@ def track_request(request: Request) -> Response:
 
     fields = inquiry_body(form_fields(request))
     try:
-        result = inquire(fields, datetime.now(UTC))
+        standing = inquire(fields, datetime.now(UTC))
     except InvalidInput as refusal:
         return html_response(render.track_page(site(), fields, refusal.fields), 400)
     except NotFound as missing:
@@ -180,20 +183,20 @@ def track_request(request: Request) -> Response:
         page = render.track_page(site(), fields, message=limited.message_ar)
         return html_response(page, 429, {"Retry-After": retry_after_seconds(limited)})
     catalogue = current_catalogue()
-    filed_at = datetime.fromisoformat(result["submitted_at"].replace("Z", "+00:00"))
-    service = service_in_force(result["service_code"], filed_at)
-    district = catalogue.district(result["district_code"])
+    service = service_in_force(standing.service_code, standing.submitted_at)
+    district = catalogue.district(standing.district_code)
+    unpaid = standing.payment_status == "unpaid"
     page = render.track_result_page(
         site(),
-        result,
-        service_name=service.name_ar if service else result["service_code"],
-        district_name=district.name_ar if district else result["district_code"],
+        inquiry_answer(standing),
+        service_name=service.name_ar if service else standing.service_code,
+        district_name=district.name_ar if district else standing.district_code,
         national_id_last4=digits_only(fields["national_id_last4"]),
-        documents=citizen_document_states(result["tracking_number"], service) if service else (),
-        fee=fee_due(result["tracking_number"]) if result["payment_status"] == "unpaid" else None,
+        documents=citizen_document_states(standing.tracking_number, service) if service else (),
+        fee=fee_due(standing.tracking_number) if unpaid else None,
     )
     # Its "pay by card" form posts to the API, which answers 303 to the card gateway's page.
-    return html_response(page, leaves_for=card_gateway_origin() if result["payment_status"] == "unpaid" else None)
+    return html_response(page, leaves_for=card_gateway_origin() if unpaid else None)
 
 
 @answers_with_pages

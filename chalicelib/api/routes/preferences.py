@@ -20,4 +20,5 @@ def notifications(tracking_number: str) -> Response:
     from chalicelib.services.preferences import choose_notifications  # on first use: see api/routes/citizen.py
 
     body = json_object(preferences_api.current_request)
-    return json_response(choose_notifications(tracking_number, body, datetime.now(UTC)))
+    choice = choose_notifications(tracking_number, body, datetime.now(UTC))
+    return json_response({"tracking_number": choice.tracking_number, "notify_by": choice.notify_by})

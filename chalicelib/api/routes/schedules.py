@@ -18,6 +18,7 @@ scheduled = GuardedBlueprint(__name__)  # its functions start without app.py
 def reconcile_payments(event: CloudWatchEvent) -> dict[str, Any]:
     """Reconciles the Cairo day before the event's; `detail.day` (YYYY-MM-DD) reruns a given day."""
     # Imported on first use, as in api/routes/citizen.py: the API's cold start never pays for it.
+    from chalicelib.api.http.payment_views import reconciliation_view
     from chalicelib.domain.calendar import cairo_today
     from chalicelib.services.reconciliation import reconcile_day
 
@@ -28,4 +29,4 @@ def reconcile_payments(event: CloudWatchEvent) -> dict[str, Any]:
     else:
         fired = datetime.fromisoformat(event.time.replace("Z", "+00:00")) if event.time else now
         day = cairo_today(fired) - timedelta(days=1)
-    return reconcile_day(day, now)
+    return reconciliation_view(reconcile_day(day, now))

@@ -80,7 +80,7 @@ def test_a_queue_page_lists_the_most_urgent_first_with_days_left_in_one_query(si
     assert answer.status_code == 200
     assert _data_calls(calls) - session_only == 1
     assert calls["dynamodb:Query"] >= 1
-    assert page.index(late["tracking_number"]) < page.index(on_time)
+    assert page.index(late.tracking_number) < page.index(on_time)
     assert "due-overdue" in page
     assert "متأخر" in page  # the text, not the colour alone
     assert "due-on_time" in page or "due-soon" in page

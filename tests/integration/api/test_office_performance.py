@@ -48,9 +48,9 @@ def history(client: Client) -> list[str]:
     stream = RequestsStream()
     now = datetime.now(UTC)
     late = [
-        submit_request(submission_by_someone(QUICKEST.code, "dokki"), None, ONLINE, now - timedelta(days=30 + days))[
-            "tracking_number"
-        ]
+        submit_request(
+            submission_by_someone(QUICKEST.code, "dokki"), None, ONLINE, now - timedelta(days=30 + days)
+        ).tracking_number
         for days in range(5)
     ]
     submit_request(submission_by_someone(QUICKEST.code, "dokki"), None, ONLINE, now)

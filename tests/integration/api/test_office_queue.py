@@ -41,7 +41,7 @@ def test_the_most_urgent_request_comes_first(client: Client, staff: StaffHeaders
 
 def test_overdue_requests_are_marked(aws: None, client: Client, staff: StaffHeaders) -> None:
     march = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-    late = submit_request(submission(FREE_AND_FAST), None, ONLINE, march)["tracking_number"]
+    late = submit_request(submission(FREE_AND_FAST), None, ONLINE, march).tracking_number
     on_time = file(client, FREE_AND_FAST)
 
     page = queue(client, staff("officer", "dokki"), "status=submitted")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from app import app
+from chalicelib.api.openapi import by_route
 from chalicelib.api.openapi.document import openapi_document, undocumented_path_parameters, unrouted_entries
 
 ARABIC = re.compile(r"[\u0621-\u064a]")
@@ -35,6 +37,15 @@ def test_the_document_lists_every_route_and_method_chalice_has_and_no_other(docu
 
 def test_every_entry_names_a_route_chalice_has() -> None:
     assert unrouted_entries(app) == []
+
+
+def test_every_area_module_of_the_package_is_read_and_nothing_else() -> None:
+    package = Path(by_route.__file__).parent
+    with_entries = {
+        path.stem for path in package.glob("*.py") if path.stem != "by_route" and "\nENTRIES" in path.read_text()
+    }
+
+    assert {area.__name__.rsplit(".", 1)[1] for area in by_route.AREAS} == with_entries
 
 
 def test_every_path_parameter_of_every_route_is_described() -> None:

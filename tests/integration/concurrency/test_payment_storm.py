@@ -103,8 +103,9 @@ def reconcile(stack: Stack, day: str) -> dict[str, Any]:
     """The scheduled reconciliation, run as Lambda would: in a process of its own."""
     code = (
         "import json, sys; from datetime import UTC, date, datetime;"
+        "from chalicelib.api.http.payment_views import reconciliation_view;"
         "from chalicelib.services.reconciliation import reconcile_day;"
-        "print(json.dumps(reconcile_day(date.fromisoformat(sys.argv[1]), datetime.now(UTC))))"
+        "print(json.dumps(reconciliation_view(reconcile_day(date.fromisoformat(sys.argv[1]), datetime.now(UTC)))))"
     )
     ran = subprocess.run(
         [sys.executable, "-c", code, day], env=stack.environment, capture_output=True, text=True, check=True

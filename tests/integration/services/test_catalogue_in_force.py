@@ -25,7 +25,7 @@ def tracking_number(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
     catalogue = catalogue_where_shop_licences_start_on("2026-07-01")
     for module in ("catalogue", "submission", "office", "documents", "office_documents", "open311"):
         monkeypatch.setattr(f"chalicelib.services.{module}.current_catalogue", lambda: catalogue, raising=False)
-    return submit_request(submission("shop_licence"), None, ONLINE, FILED_AT)["tracking_number"]
+    return submit_request(submission("shop_licence"), None, ONLINE, FILED_AT).tracking_number
 
 
 def test_the_service_in_force_is_the_one_of_the_cairo_day_of_filing(tracking_number: str) -> None:
@@ -50,5 +50,5 @@ def test_paper_at_the_window_open311_and_a_transfer_read_the_same_version(tracki
     )  # fmt: skip
 
     assert [entry["status"] for entry in paper["documents"]] == ["received_at_window"]
-    assert public[0]["service_name"] is not None
+    assert public[0].service_name is not None
     assert moved["district_code"] == "warraq"

@@ -23,8 +23,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chalicelib.api.http.figures_views import report_view
 from chalicelib.domain.calendar import CAIRO, is_working_day
 from chalicelib.domain.catalogue import load_catalogue
+from chalicelib.domain.figures import OverdueRecount
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.domain.statuses import ALLOWED_MOVES, Status
 from chalicelib.services.figures import figures_report, keep_figures, recount_overdue
@@ -102,7 +104,7 @@ def play(history: list[Step]) -> None:
         clock = min(clock + timedelta(hours=step.hours_later), NOW - timedelta(minutes=1))
         if step.kind == "submit" or not tracking_numbers:
             body = submission_by_someone(SERVICES[step.service], DISTRICTS[step.district])
-            tracking_numbers.append(submit_request(body, None, ONLINE, clock)["tracking_number"])
+            tracking_numbers.append(submit_request(body, None, ONLINE, clock).tracking_number)
             continue
         request = load_request_record(tracking_numbers[step.pick % len(tracking_numbers)])
         assert request is not None
@@ -208,7 +210,7 @@ def assert_same(reported: dict[str, Any], expected: dict[str, Any], where: Any) 
 def check_against_brute_force(first: date, last: date) -> None:
     today = NOW.astimezone(CAIRO).date()
     expected = brute_force(first, last, today)
-    report = figures_report(HQ, {"from": first.isoformat(), "to": last.isoformat()}, NOW)
+    report = report_view(figures_report(HQ, {"from": first.isoformat(), "to": last.isoformat()}, NOW))
     empty = {"received": 0, "completed": 0, "on_time": 0, "days": [], "open": 0, "overdue": 0}
     for district in report["districts"]:
         code = district["code"]
@@ -247,12 +249,12 @@ def test_replaying_every_batch_twice_changes_nothing(fresh_aws: Any) -> None:
     first_time = keep_figures(stream_changes(records))
     recount_overdue(NOW)
     today = NOW.astimezone(CAIRO).date()
-    before = figures_report(HQ, {"from": (today - timedelta(days=60)).isoformat()}, NOW)
+    before = report_view(figures_report(HQ, {"from": (today - timedelta(days=60)).isoformat()}, NOW))
 
     again = keep_figures(stream_changes(records))
     for cut in range(0, len(records), 5):
         keep_figures(stream_changes(records[cut : cut + 5]))
-    after = figures_report(HQ, {"from": (today - timedelta(days=60)).isoformat()}, NOW)
+    after = report_view(figures_report(HQ, {"from": (today - timedelta(days=60)).isoformat()}, NOW))
 
     assert first_time["applied"] > 0
     assert again["applied"] == 0
@@ -267,7 +269,7 @@ def test_a_request_closed_after_the_recount_leaves_the_overdue_count(fresh_aws: 
     stream = RequestsStream()
     quickest = min(load_catalogue(1).services(on=CATALOGUE_DAY), key=lambda service: service.sla_days)
     body = submission_by_someone(quickest.code, "dokki")
-    tracking_number = submit_request(body, None, ONLINE, NOW - timedelta(days=40))["tracking_number"]
+    tracking_number = submit_request(body, None, ONLINE, NOW - timedelta(days=40)).tracking_number
     request = load_request_record(tracking_number)
     assert request is not None
     if request.payment:
@@ -283,17 +285,22 @@ def test_a_request_closed_after_the_recount_leaves_the_overdue_count(fresh_aws: 
         version += 1
     keep_figures(stream_changes(stream.read()))
     morning = NOW - timedelta(hours=3)
-    recount_overdue(morning)
-    counted = figures_report(HQ, {"district": "dokki"}, NOW)["districts"][0]["overdue"]
+    recount = recount_overdue(morning)
+    [counted] = figures_report(HQ, {"district": "dokki"}, NOW).districts
 
     hand_in_paper(tracking_number, NOW)
     for target in ("approved", "ready", "closed"):
         move_request(manager, tracking_number, {"to": target, "version": version, "note": "خطوة"}, NOW)
         version += 1
     keep_figures(stream_changes(stream.read()))
-    after = figures_report(HQ, {"district": "dokki"}, NOW)["districts"][0]
+    report = figures_report(HQ, {"district": "dokki"}, NOW)
+    [after] = report.districts
 
-    assert counted == 1
-    assert (after["overdue"], after["open"]) == (0, 0)
-    assert (after["completed"], after["completed_on_time"]) == (1, 0)
-    assert Counter(row["overdue"] for row in after["by_service"]) == Counter({0: 1})
+    assert recount == OverdueRecount(morning.astimezone(CAIRO).date(), {"dokki": 1, "omraniya": 0, "warraq": 0})
+    assert (counted.figures.overdue, counted.overdue_as_of) == (1, recount.day)
+    assert (after.code, after.name_en) == ("dokki", "Dokki")
+    assert (report.generated_at, report.last) == (NOW, NOW.astimezone(CAIRO).date())
+    assert (after.figures.overdue, after.figures.open) == (0, 0)
+    assert (after.figures.completed, after.figures.completed_on_time) == (1, 0)
+    assert Counter(line.figures.overdue for line in after.by_service) == Counter({0: 1})
+    assert [line.name_ar for line in after.by_service] == [quickest.name_ar]

@@ -326,7 +326,7 @@ def test_a_fee_bearing_submission_writes_received_with_how_to_pay_and_the_remind
     messaging: None, calls: list[ApiCall]
 ) -> None:
     answer = submit_request(applied(), None, ONLINE, NOW)
-    tracking_number = answer["tracking_number"]
+    tracking_number = answer.tracking_number
 
     [written] = transactions(calls)
     assert tables_written(written) == Counter(
@@ -337,14 +337,14 @@ def test_a_fee_bearing_submission_writes_received_with_how_to_pay_and_the_remind
     )
     messages = by_event(tracking_number)
     expires_at = load_request_record(tracking_number).payment.expires_at
-    reference = answer["payment"]["reference"]
+    reference = answer.payment.reference
     assert {event: message.status for event, message in messages.items()} == {
         "submitted": "pending",
         "payment_reminder": "pending",
     }
     # "Received" and "how to pay" are one message (docs/messages.md).
     assert messages["submitted"].due_at == NOW
-    assert messages["submitted"].values.as_dict() == {"reference": reference, "amount_egp": answer["fee_egp"]}
+    assert messages["submitted"].values.as_dict() == {"reference": reference, "amount_egp": answer.fee_egp}
     assert messages["payment_reminder"].due_at == expires_at - timedelta(hours=24)
     assert messages["payment_reminder"].values.as_dict() == {
         "reference": reference,
@@ -359,8 +359,8 @@ def test_a_free_submission_writes_only_submitted(messaging: None, calls: list[Ap
     answer = submit_request(applied(service_code=free_service_code()), None, ONLINE, NOW)
 
     [written] = transactions(calls)
-    assert outbox_puts(written) == [key(answer["tracking_number"], 1, Event.SUBMITTED)]
-    assert list(by_event(answer["tracking_number"])) == ["submitted"]
+    assert outbox_puts(written) == [key(answer.tracking_number, 1, Event.SUBMITTED)]
+    assert list(by_event(answer.tracking_number)) == ["submitted"]
 
 
 def test_a_refused_or_replayed_submission_writes_no_intent(client: Client, calls: list[ApiCall]) -> None:
@@ -514,7 +514,7 @@ def test_the_stream_handler_sends_each_new_intent_once_as_an_sms_to_the_e164_num
 
 def test_the_sweeper_sends_the_reminder_on_its_day_and_only_then(messaging: None) -> None:
     answer = submit_request(applied(), None, ONLINE, NOW)
-    tracking_number = answer["tracking_number"]
+    tracking_number = answer.tracking_number
     expires_at = load_request_record(tracking_number).payment.expires_at
     reminder_due = expires_at - timedelta(hours=24)
 
@@ -524,10 +524,10 @@ def test_the_sweeper_sends_the_reminder_on_its_day_and_only_then(messaging: None
     assert deliver_due(reminder_due + timedelta(hours=1)) == Counter()
 
     pay_by = expires_at.astimezone(CAIRO).date()
-    values = MessageValues(tracking_number, answer["payment"]["reference"], pay_by=pay_by)
+    values = MessageValues(tracking_number, answer.payment.reference, pay_by=pay_by)
     reminder = sms_text(Event.PAYMENT_REMINDER, values)
     assert sms_sent()[-1] == (PHONE, reminder)
-    assert grouped_for_reading(answer["payment"]["reference"]) in reminder
+    assert grouped_for_reading(answer.payment.reference) in reminder
     assert len(sms_sent()) == 2
 
 
@@ -692,7 +692,7 @@ def test_no_voice_call_at_night_in_cairo_it_waits_for_the_morning(
 ) -> None:
     now = cairo_time.astimezone(UTC)
     answer = submit_request(applied(service_code=free_service_code(), notify_by="voice"), None, ONLINE, now)
-    message_key = key(answer["tracking_number"], 1, Event.SUBMITTED)
+    message_key = key(answer.tracking_number, 1, Event.SUBMITTED)
 
     outcome = deliver(message_key, now)
 
@@ -715,7 +715,7 @@ def test_an_sms_is_sent_at_night_too(messaging: None) -> None:
     night = datetime(2026, 11, 27, 23, 0, tzinfo=CAIRO).astimezone(UTC)
     answer = submit_request(applied(service_code=free_service_code()), None, ONLINE, night)
 
-    assert deliver(key(answer["tracking_number"], 1, Event.SUBMITTED), night) == "sent"
+    assert deliver(key(answer.tracking_number, 1, Event.SUBMITTED), night) == "sent"
     assert len(sms_sent()) == 1
 
 
@@ -877,7 +877,7 @@ def raw_records() -> Iterator[Records]:
 def test_a_message_that_keeps_failing_is_failed_after_the_last_attempt_and_alerted(
     messaging: None, log_lines: io.StringIO
 ) -> None:
-    tracking_number = submit_request(applied(service_code=free_service_code()), None, ONLINE, NOW)["tracking_number"]
+    tracking_number = submit_request(applied(service_code=free_service_code()), None, ONLINE, NOW).tracking_number
     message_key = key(tracking_number, 1, Event.SUBMITTED)
     moment = NOW
     waits: list[timedelta] = []
@@ -926,7 +926,7 @@ def test_a_delivery_that_dies_after_claiming_its_message_does_not_lose_it(client
 def test_a_message_of_an_event_no_longer_sent_still_waiting_from_before_is_skipped(messaging: None) -> None:
     """ "How to pay" and "paid" were separate messages before docs/messages.md: one still waiting
     for a retry when this version is deployed is settled as skipped, never sent, never a crash."""
-    tracking_number = submit_request(applied(service_code=free_service_code()), None, ONLINE, NOW)["tracking_number"]
+    tracking_number = submit_request(applied(service_code=free_service_code()), None, ONLINE, NOW).tracking_number
     for retired in ("awaiting_payment", "paid"):
         waiting = OutboxMessage(
             OutboxMessage.key_for(tracking_number, 1, retired), tracking_number=tracking_number, event=retired,
@@ -944,7 +944,7 @@ def test_a_message_of_an_event_no_longer_sent_still_waiting_from_before_is_skipp
 
 def test_a_reminder_that_comes_too_late_for_its_invoice_is_not_sent(messaging: None) -> None:
     answer = submit_request(applied(), None, ONLINE, NOW)
-    expires_at = load_request_record(answer["tracking_number"]).payment.expires_at
+    expires_at = load_request_record(answer.tracking_number).payment.expires_at
     assert deliver_due(NOW) == Counter(sent=1)
 
     late = deliver_due(expires_at + timedelta(hours=2))  # the first sweep since the reminder fell due
@@ -995,7 +995,7 @@ def test_a_failed_messages_alert_carries_no_personal_data(
 
     lines = [json.loads(line) for line in log_lines.getvalue().splitlines()]
     [alert] = [line for line in lines if line.get("alert") == "notification_failed"]
-    assert alert["tracking_number"] == answer["tracking_number"]
+    assert alert["tracking_number"] == answer.tracking_number
     for secret in PERSONAL:
         assert secret not in json.dumps(lines, ensure_ascii=False)
         assert secret not in raw_records.text()
@@ -1005,7 +1005,7 @@ def test_the_day_a_reminder_names_is_the_invoices_last_day_in_cairo(messaging: N
     # 22:30 UTC is already the next day in Cairo: the day named must be Cairo's.
     late = datetime(2026, 11, 27, 22, 30, tzinfo=UTC)
     answer = submit_request(applied(), None, ONLINE, late)
-    reminder = by_event(answer["tracking_number"])["payment_reminder"]
+    reminder = by_event(answer.tracking_number)["payment_reminder"]
 
     expires_at = late + timedelta(hours=168)
     assert reminder.values.as_dict()["pay_by"] == "2026-12-05"

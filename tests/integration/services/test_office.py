@@ -56,7 +56,7 @@ def test_the_office_view_dates_a_request_in_cairo(aws: None, monkeypatch: pytest
     submitted_at = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)
     filed = submit_request(submission("shop_licence"), None, ONLINE, submitted_at)
 
-    view = view_request(OFFICER, filed["tracking_number"], submitted_at)
+    view = view_request(OFFICER, filed.tracking_number, submitted_at)
 
     assert view["service_name_ar"] == "ترخيص محل عام"
 
@@ -70,15 +70,15 @@ def test_a_deadline_past_the_known_holidays_is_provisional_and_alerts_operations
     provisional = submit_request(submission("shop_licence", "dokki", notify_by="none"), None, ONLINE, late)
     firm = submit_request(submission("shop_licence", "dokki"), None, ONLINE, early)
 
-    assert view_request(OFFICER, provisional["tracking_number"], late)["sla_due_date_provisional"] is True
-    assert view_request(OFFICER, firm["tracking_number"], early)["sla_due_date_provisional"] is False
+    assert view_request(OFFICER, provisional.tracking_number, late)["sla_due_date_provisional"] is True
+    assert view_request(OFFICER, firm.tracking_number, early)["sla_due_date_provisional"] is False
     queue = view_queue(OFFICER, {"status": "awaiting_payment"}, late)["requests"]
     assert {entry["tracking_number"]: entry["sla_due_date_provisional"] for entry in queue} == {
-        provisional["tracking_number"]: True,
-        firm["tracking_number"]: False,
+        provisional.tracking_number: True,
+        firm.tracking_number: False,
     }
     alerts = [json.loads(line) for line in log_lines.getvalue().splitlines() if '"alert"' in line]
     assert [(alert["alert"], alert["tracking_number"]) for alert in alerts] == [
-        ("deadline_past_known_holidays", provisional["tracking_number"])
+        ("deadline_past_known_holidays", provisional.tracking_number)
     ]
     assert alerts[0]["holidays_known_until"] == "2027-10-06"

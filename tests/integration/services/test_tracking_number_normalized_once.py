@@ -22,7 +22,7 @@ ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 @pytest.fixture
 def tracking_number(aws: None) -> str:
-    return submit_request(submission(free_service_code()), None, ONLINE, NOW)["tracking_number"]
+    return submit_request(submission(free_service_code()), None, ONLINE, NOW).tracking_number
 
 
 def as_written(tracking_number: str) -> str:

@@ -173,7 +173,7 @@ def test_a_whatsapp_message_waits_for_its_receipt_and_delivered_it_is_never_sent
     settled = OutboxMessage.get(waiting.key)
     assert (settled.status, settled.channel) == ("sent", "whatsapp")
     assert sms_sent() == []
-    assert answer["tracking_number"] in settled.key
+    assert answer.tracking_number in settled.key
 
 
 def test_a_failed_receipt_sends_the_message_by_sms_at_once_and_only_once(social: SocialMessaging) -> None:
@@ -189,7 +189,7 @@ def test_a_failed_receipt_sends_the_message_by_sms_at_once_and_only_once(social:
     assert first == Counter(fallback_sent=1)
     assert again == late == Counter(already_settled=1)
     assert deliver_due(NOW + WAIT * 2, outbox) == Counter()
-    values = MessageValues(answer["tracking_number"], answer["payment"]["reference"], answer["fee_egp"])
+    values = MessageValues(answer.tracking_number, answer.payment.reference, answer.fee_egp)
     assert sms_sent() == [(PHONE, sms_text(Event.SUBMITTED, values))]
     settled = OutboxMessage.get(waiting.key)
     assert (settled.status, settled.channel, settled.last_error) == ("sent", "sms", "whatsapp_failed:131026")
@@ -251,7 +251,7 @@ def act_on_statuses(social: SocialMessaging, notify_by: str, outcome: str) -> di
     outbox = senders(social)
     moment = NOW
     answer = submit_request(applied(notify_by=notify_by), None, ONLINE, moment)
-    tracking_number = answer["tracking_number"]
+    tracking_number = answer.tracking_number
     officer = StaffMember("officer-dokki", Role.OFFICER, "dokki")
     clerk = StaffMember("clerk-dokki", Role.CLERK, "dokki")
 
@@ -268,7 +268,7 @@ def act_on_statuses(social: SocialMessaging, notify_by: str, outcome: str) -> di
         moment += timedelta(minutes=5)
 
     tell()  # received, with how to pay
-    handle_fawry_notice(fawry_notice(answer["payment"]["reference"], float(answer["fee_egp"])), moment)
+    handle_fawry_notice(fawry_notice(answer.payment.reference, float(answer.fee_egp)), moment)
     version = 2
     for target in ("needs_info", "in_review", "approved", "ready"):
         if target == "approved":

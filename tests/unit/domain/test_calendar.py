@@ -11,8 +11,10 @@ from chalicelib.domain.calendar import (
     Deadline,
     add_working_days,
     cairo_today,
+    from_iso_utc,
     holidays_known_until,
     is_working_day,
+    iso_utc,
     working_day_deadline,
 )
 
@@ -157,3 +159,11 @@ class TestDeadlinesPastTheKnownCalendar:
 
     def test_no_holidays_at_all_makes_every_deadline_provisional(self) -> None:
         assert working_day_deadline(SUNDAY, 1, NO_HOLIDAYS).provisional
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2999, 1, 1), timezones=st.just(UTC)))
+def test_a_moment_written_by_iso_utc_reads_back_to_the_second_and_writes_again_the_same(moment: datetime) -> None:
+    written = iso_utc(moment)
+
+    assert from_iso_utc(written) == moment.replace(microsecond=0)
+    assert iso_utc(from_iso_utc(written)) == written

@@ -97,16 +97,18 @@ def test_a_district_summary_adds_days_and_takes_the_median_of_every_request() ->
     ]
     live = [LiveFigures("dokki", "shops", "shop_licence", open=4, overdue=2, overdue_as_of=date(2026, 11, 30))]
     summary = district_summary("dokki", days, live)
-    assert summary["received"] == 4
-    assert (summary["completed"], summary["completed_on_time"], summary["on_time_rate"]) == (3, 2, 0.6667)
-    assert summary["median_working_days"] == 4.0
-    assert (summary["open"], summary["overdue"], summary["overdue_as_of"]) == (4, 2, "2026-11-30")
-    assert summary["by_service"][0]["code"] == "shop_licence"
+    figures = summary.figures
+    assert figures.received == 4
+    assert (figures.completed, figures.completed_on_time, figures.on_time_rate) == (3, 2, 0.6667)
+    assert figures.median_working_days == 4.0
+    assert (figures.open, figures.overdue, summary.overdue_as_of) == (4, 2, date(2026, 11, 30))
+    assert summary.by_service[0].code == "shop_licence"
+    assert (summary.by_service[0].department, summary.by_department[0].code) == ("shops", "shops")
 
 
 def test_nothing_completed_has_no_rate_and_no_median() -> None:
     summary = district_summary("dokki", [day_figures(date(2026, 11, 2), "shop_licence", 7, 0, 0, ())], [])
-    assert (summary["on_time_rate"], summary["median_working_days"]) == (None, None)
+    assert (summary.figures.on_time_rate, summary.figures.median_working_days) == (None, None)
 
 
 def test_small_counts_are_suppressed_with_the_one_that_would_give_them_away() -> None:

@@ -6,24 +6,19 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.errors import FieldProblem, invalid_fields
 from chalicelib.domain.open311 import (
     Open311Error,
-    PublicRequest,
     application_from_form,
     check_jurisdiction,
     derived_idempotency_key,
     filing_refused,
     months_between,
     open311_status,
-    public_view,
     read_request_query,
-    service_definition,
     split_format,
 )
 from chalicelib.domain.statuses import Status
-from tests.factories import CATALOGUE_DAY
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
@@ -84,42 +79,12 @@ def test_a_refusal_lists_the_whole_then_each_field_by_its_open311_name_in_both_l
     ]
 
 
-def test_a_definition_maps_each_field_type_to_an_open311_datatype_in_order() -> None:
-    catalogue = load_catalogue(1)
-    service = catalogue.service("road_occupancy_new", on=CATALOGUE_DAY)
-    assert service is not None
-
-    attributes = service_definition(service, catalogue.districts())["attributes"]
-
-    by_code = {attribute["code"]: attribute for attribute in attributes}
-    assert by_code["start_date"]["datatype"] == "datetime"
-    assert by_code["occupied_area_m2"]["datatype"] == "number"
-    assert by_code["occupancy_type"]["datatype"] == "singlevaluelist"
-    assert by_code["shop_address"]["datatype"] == "string"
-    assert [attribute["order"] for attribute in attributes] == list(range(1, len(attributes) + 1))
-    assert [value["key"] for value in by_code["district_code"]["values"]] == ["dokki", "omraniya", "warraq"]
-
-
 @pytest.mark.parametrize(
     ("status", "expected"),
     [(Status.SUBMITTED, "open"), (Status.READY, "open"), (Status.CLOSED, "closed"), (Status.CANCELLED, "closed")],
 )
 def test_only_final_statuses_are_closed(status: Status, expected: str) -> None:
     assert open311_status(status.value) == expected
-
-
-def test_the_public_view_has_dates_and_the_office_and_nothing_else() -> None:
-    view = public_view(
-        PublicRequest("4829107356122", "in_review", "shop_licence", "ترخيص محل عام", "الدقي — Dokki service centre",
-                      NOW, NOW, "2026-12-28")
-    )  # fmt: skip
-
-    assert view["expected_datetime"] == "2026-12-28T21:59:59Z"  # end of the due day in Cairo (UTC+2 in winter)
-    assert view["status_notes"] == "قيد الفحص — in review"
-    assert set(view) == {
-        "service_request_id", "status", "status_notes", "service_name", "service_code", "agency_responsible",
-        "service_notice", "requested_datetime", "updated_datetime", "expected_datetime",
-    }  # fmt: skip
 
 
 @pytest.mark.parametrize(
