@@ -78,7 +78,11 @@ class MotoStack:
             self._deployed.restore()
             reset_model_data()
             return
-        self._mock.reset()
+        # Wiped and started again rather than reset while started: reset() also drops the URLs
+        # that start() registers for `requests`, so a first test's presigned upload (and a JWKS
+        # fetch) went to the real network, and failed, until another test had started moto again.
+        self._mock.stop(remove_data=False)
+        self._mock.start(reset=True)
         deploy_resources(
             boto3.client("cloudformation", region_name=TEST_REGION),
             "local",
