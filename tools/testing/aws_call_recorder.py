@@ -12,6 +12,7 @@ or download they authorize, since S3 checks them against the signer's role when 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -212,9 +213,25 @@ def _hooked_client(create_client: Any) -> Any:
     return create
 
 
+LOCAL_STAGE = "local"
+_IN_STAGE = " in stage "
+# The exports of stacks made in moto for a stage other than the local one (its staff pool, say),
+# by export name: what a role's Fn::ImportValue resolves to when that stage's calls are judged.
+stack_exports: dict[str, dict[str, str]] = {}
+
+
+def stage_of(serving: str) -> tuple[str, str]:
+    """(the stage a call was served in, who served it): "route GET /v1/x in stage dev" is dev's."""
+    who, _, stage = serving.partition(_IN_STAGE)
+    return stage or LOCAL_STAGE, who
+
+
 def _entered(call: Any, who: Any) -> Any:
     def entered(self: Any, event: Any, context: Any) -> Any:
-        with serving(who(self, event)):
+        # The stage the function runs as (chalicelib/config.py reads the same variable): the tests
+        # run the local stage, and the packaged one too (tests/integration/api/packaged_stage.py).
+        stage = os.environ.get("SHOBBAK_STAGE") or LOCAL_STAGE
+        with serving(who(self, event) + ("" if stage == LOCAL_STAGE else _IN_STAGE + stage)):
             return call(self, event, context)
 
     return entered
