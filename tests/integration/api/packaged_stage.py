@@ -4,8 +4,9 @@ stage's settings fails a test; issue 23: no 5xx under them).
 The local stage's tests run with .chalice/config.json's local variables. Here each route runs
 with the environment the packaged template (build/dev/sam.yaml, made by `make package`) gives
 the function serving it, read as the startup-guard test reads it (tests/packaged_environment.py),
-and with what Lambda adds (AWS_LAMBDA_FUNCTION_NAME, AWS_REGION): the startup guard, the stage's
-own table names and the secrets from Parameter Store all apply. Against the moto stack, which
+and with what Lambda adds (AWS_LAMBDA_FUNCTION_NAME, AWS_REGION): each function's cold start
+runs the startup guard under its environment, and the stage's own table names and the secrets
+from Parameter Store apply to every call. Against the moto stack, which
 also holds that stage's tables and buckets (infra/resources.yaml deployed for it), its staff pool
 (infra/staff-pool.yaml, made by tools/local/staff_pool.py), the exports the template imports from
 the pool's stack, and the parameters the template names. The IAM enforcement judges these calls
@@ -19,6 +20,7 @@ Cognito's URLs for `requests` only, so a urllib HTTPS handler hands those of cog
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import urllib.request
@@ -35,6 +37,8 @@ from chalice.test import Client
 
 from app import app
 from chalicelib.adapters.secrets import LOCAL_DEFAULTS
+from chalicelib.api.openapi.schemas import EXAMPLE_APPLICATION
+from chalicelib.config import require_deployment_settings
 from chalicelib.domain.staff import Role
 from tests.conftest import TEST_REGION, local_stage_environment
 from tests.iam_enforcement import Template
@@ -119,6 +123,16 @@ class PackagedStage:
         return self.client.http.request(method, url, headers=headers, body=body)
 
 
+def issue(stage: PackagedStage) -> str:
+    """A request filed through the stage, as the citizen portal files it: its tracking number."""
+    answer = stage.request(
+        "POST", "/v1/requests", "/v1/requests", {"Content-Type": "application/json"},
+        json.dumps(EXAMPLE_APPLICATION).encode(),
+    )  # fmt: skip
+    assert answer.status_code == 201, answer.body
+    return str(answer.json_body["tracking_number"])
+
+
 def _api_functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         name: resource
@@ -180,6 +194,9 @@ def packaged_stage(
     for setting, parameter in parameters.items():
         value = LOCAL_DEFAULTS.get(setting, PUBLIC_URL).replace("local", stage)
         ssm.put_parameter(Name=parameter, Value=value, Type="SecureString", Overwrite=True)
+    for variables in environments.values():  # each function's cold start: app.py's guard, as Lambda's init runs it
+        os.environ.update(variables)
+        require_deployment_settings()
     monkeypatch.setattr(urllib.request, "build_opener", _with_cognito_through_moto(urllib.request.build_opener))
 
     with Client(app, stage_name=stage) as client:

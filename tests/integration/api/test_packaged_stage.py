@@ -13,20 +13,10 @@ from urllib.parse import quote, urlencode
 
 from app import app
 from chalicelib.api.openapi.document import openapi_document
-from chalicelib.api.openapi.schemas import EXAMPLE_APPLICATION
 from tests.integration.api.documented_answers import undocumented
-from tests.integration.api.packaged_stage import PackagedStage
+from tests.integration.api.packaged_stage import PackagedStage, issue
 
 ROUTES = sorted((method, path) for path, methods in app.routes.items() for method in methods)
-
-
-def issue(stage: PackagedStage) -> str:
-    answer = stage.request(
-        "POST", "/v1/requests", "/v1/requests", {"Content-Type": "application/json"},
-        json.dumps(EXAMPLE_APPLICATION).encode(),
-    )  # fmt: skip
-    assert answer.status_code == 201, answer.body
-    return str(answer.json_body["tracking_number"])
 
 
 def well_formed(
