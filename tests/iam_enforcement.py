@@ -88,11 +88,15 @@ class Template:
                 found.append(resolved)
         return found
 
+    def deployed(self, logical: str) -> str | None:
+        """The physical id of a resource the tests made in moto for this stage, when not the local one."""
+        return None if self.stage == STAGE else aws_call_recorder.deployed_values.get(self.stage, {}).get(logical)
+
     def arn(self, logical: str) -> str:
         resource = self.resources[logical]
         if resource["Type"] in _ARN_TEMPLATES:
             prop, pattern = _ARN_TEMPLATES[resource["Type"]]
-            name = self.value(resource.get("Properties", {}).get(prop, logical))
+            name = self.deployed(logical) or self.value(resource.get("Properties", {}).get(prop, logical))
             return pattern.format(region=REGION, account=ACCOUNT, name=name)
         return f"arn:unresolved:{logical}"
 
@@ -155,11 +159,11 @@ def local_staff_pool_id() -> str:
 def imported(name: str, stage: str = STAGE) -> str:
     """The value the staff pool's stack (infra/staff-pool.yaml) exports as `name`: in the local
     stage, its pool being the local stack's; in another, as the tests made that stage's pool in
-    moto (aws_call_recorder.stack_exports). What a role's `Fn::ImportValue` resolves to."""
+    moto (aws_call_recorder.deployed_values). What a role's `Fn::ImportValue` resolves to."""
     from cfnlint.decode import cfn_yaml
 
     if stage != STAGE:
-        return aws_call_recorder.stack_exports.get(stage, {}).get(name, f"unexported-{name}")
+        return aws_call_recorder.deployed_values.get(stage, {}).get(name, f"unexported-{name}")
     staff_pool = cfn_yaml.load(str(STAFF_POOL_TEMPLATE))
     pools = {logical for logical, r in staff_pool["Resources"].items() if r["Type"] == "AWS::Cognito::UserPool"}
     for output in staff_pool["Outputs"].values():
@@ -273,8 +277,8 @@ class _Enforcement:
         self.from_workers.update(tuple(call) for call in output.get("iam_calls", []))
         self.expected_from_workers.update(tuple(call) for call in output.get("iam_expected_refusals", []))
         self.declared.update(tuple(declared) for declared in output.get("iam_declared_refusals", []))
-        for stage, exports in output.get("iam_stack_exports", {}).items():
-            aws_call_recorder.stack_exports.setdefault(stage, {}).update(exports)
+        for stage, exports in output.get("iam_deployed_values", {}).items():
+            aws_call_recorder.deployed_values.setdefault(stage, {}).update(exports)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> Any:
@@ -298,7 +302,7 @@ class _Enforcement:
             self.config.workeroutput["iam_calls"] = sorted(calls)
             self.config.workeroutput["iam_expected_refusals"] = sorted(expected)
             self.config.workeroutput["iam_declared_refusals"] = sorted(self.declared)
-            self.config.workeroutput["iam_stack_exports"] = aws_call_recorder.stack_exports
+            self.config.workeroutput["iam_deployed_values"] = aws_call_recorder.deployed_values
             return
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if not calls and not expected:

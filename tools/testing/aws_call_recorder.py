@@ -215,9 +215,10 @@ def _hooked_client(create_client: Any) -> Any:
 
 LOCAL_STAGE = "local"
 _IN_STAGE = " in stage "
-# The exports of stacks made in moto for a stage other than the local one (its staff pool, say),
-# by export name: what a role's Fn::ImportValue resolves to when that stage's calls are judged.
-stack_exports: dict[str, dict[str, str]] = {}
+# What the tests made in moto for a stage other than the local one, by export name (its staff
+# pool's stack's exports) and by logical id (its resources, CloudFormation's physical ids): what a
+# role's Fn::ImportValue or Ref resolves to when that stage's calls are judged.
+deployed_values: dict[str, dict[str, str]] = {}
 
 
 def stage_of(serving: str) -> tuple[str, str]:

@@ -107,6 +107,7 @@ class PackagedStage:
     open311_api_key: str
     signing_key: SigningKey
     environments: dict[str, dict[str, str]]  # by function
+    deployed: dict[str, str]  # physical ids by logical id, and the staff pool's exports by name
 
     def staff(self, role: str, district_code: str | None = None) -> dict[str, str]:
         """The headers of a member of staff signed in to this stage's pool."""
@@ -122,6 +123,12 @@ class PackagedStage:
         os.environ.update(self.environments[function])
         return self.client.http.request(method, url, headers=headers, body=body)
 
+    def invoke(self, handler: str, event: dict[str, Any]) -> Any:
+        """Event function `handler` (its Chalice name) invoked under its own environment."""
+        (function,) = [n for h, n in self.template.by_handler.items() if h.rsplit(".", 1)[1] == handler]
+        os.environ.update(self.environments[function])
+        return self.client.lambda_.invoke(handler, event)
+
 
 def issue(stage: PackagedStage) -> str:
     """A request filed through the stage, as the citizen portal files it: its tracking number."""
@@ -133,12 +140,8 @@ def issue(stage: PackagedStage) -> str:
     return str(answer.json_body["tracking_number"])
 
 
-def _api_functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {
-        name: resource
-        for name, resource in template["Resources"].items()
-        if resource["Type"] == "AWS::Serverless::Function" and resource["Properties"]["Handler"] == "app.app"
-    }
+def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in template["Resources"].items() if r["Type"] == "AWS::Serverless::Function"}
 
 
 @pytest.fixture(scope="session")
@@ -167,12 +170,13 @@ def packaged_stage(
     for name, value in local_pool_environment().items():
         monkeypatch.setenv(name, value)
     pool = create_pool(boto3.client("cognito-idp", region_name=TEST_REGION), stage)
-    exports = staff_pool_exports(pool, stage)
-    monkeypatch.setitem(aws_call_recorder.stack_exports, stage, exports)
-    given.update(exports)
+    given.update(staff_pool_exports(pool, stage))
+    # Kept after the test: the session's end judges this stage's calls by them (the same on every
+    # deploy: named resources, and a pool whose id moto derives from its name).
+    aws_call_recorder.deployed_values.setdefault(stage, {}).update(given)
 
     environments = {}
-    for name, function in _api_functions(packaged_template).items():
+    for name, function in _functions(packaged_template).items():
         environments[name] = {
             **template_variables(packaged_template, stage, function, given),
             "AWS_LAMBDA_FUNCTION_NAME": function_name(packaged_template, stage, function),
@@ -194,7 +198,7 @@ def packaged_stage(
     for setting, parameter in parameters.items():
         value = LOCAL_DEFAULTS.get(setting, PUBLIC_URL).replace("local", stage)
         ssm.put_parameter(Name=parameter, Value=value, Type="SecureString", Overwrite=True)
-    for variables in environments.values():  # each function's cold start: app.py's guard, as Lambda's init runs it
+    for variables in environments.values():  # each function's cold start: the startup guard, as Lambda's init runs it
         os.environ.update(variables)
         require_deployment_settings()
     monkeypatch.setattr(urllib.request, "build_opener", _with_cognito_through_moto(urllib.request.build_opener))
@@ -207,6 +211,7 @@ def packaged_stage(
             open311_api_key=LOCAL_DEFAULTS["OPEN311_API_KEY"].replace("local", stage),
             signing_key=signing_key,
             environments=environments,
+            deployed=given,
         )
 
 

@@ -11,6 +11,8 @@ import json
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import boto3
+
 from app import app
 from chalicelib.api.openapi.document import openapi_document
 from tests.integration.api.documented_answers import undocumented
@@ -70,3 +72,20 @@ def test_every_route_answers_a_well_formed_request_without_a_5xx_under_the_packa
             failures.append(problem)
     assert called == set(ROUTES)
     assert failures == [], "\n".join(failures)
+
+
+def test_the_performance_page_is_published_to_the_portal_bucket_under_the_packaged_stage(
+    packaged_stage: PackagedStage,
+) -> None:
+    """PublishPerformance as deployed: PORTAL_BUCKET from the template, so the figures go to S3
+    (PutObject on the portal's bucket, judged against its role), not to the local build folder."""
+    scheduled = {"version": "0", "id": "1", "detail-type": "Scheduled Event", "source": "aws.events",
+                 "account": "123456789012", "time": "2026-11-29T22:05:00Z", "region": "eu-central-1",
+                 "resources": [], "detail": {}}  # fmt: skip
+    issue(packaged_stage)
+
+    published = packaged_stage.invoke("publish_performance", scheduled).payload
+
+    bucket = packaged_stage.deployed["PortalBucket"]
+    stored = boto3.client("s3").get_object(Bucket=bucket, Key="open-data/performance.json")
+    assert len(json.loads(stored["Body"].read())["rows"]) == published["rows"] > 0
