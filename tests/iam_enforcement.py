@@ -27,11 +27,12 @@ import yaml
 
 from tools import PROJECT
 from tools.testing import aws_call_recorder
-from tools.testing.aws_call_recorder import ACCOUNT
+from tools.testing.aws_call_recorder import ACCOUNT, stage_of
 from tools.testing.iam_policy import applies, as_list, evaluate
 
 TEMPLATE = PROJECT / "build" / "dev" / "sam.yaml"
 REGION, STAGE = "eu-central-1", "local"  # the tests' moto (tests/conftest.py)
+STAFF_POOL_TEMPLATE = PROJECT / "infra" / "staff-pool.yaml"  # the stack the roles import the pool from
 GAPS = PROJECT / "test-artifacts" / "iam-unexercised.txt"
 RECORDED = PROJECT / "test-artifacts" / "iam-calls.txt"  # every call checked, by function
 _ARN_TEMPLATES = {
@@ -45,7 +46,9 @@ _ARN_TEMPLATES = {
 class Template:
     """The packaged template's roles and routing, with values as the tests' stage would have them."""
 
-    def __init__(self, template: dict[str, Any]) -> None:
+    def __init__(self, template: dict[str, Any], stage: str = STAGE) -> None:
+        self.raw, self.stage = template, stage
+        self._stages: dict[str, Template] = {stage: self}
         self.resources = template["Resources"]
         self.parameters = template.get("Parameters", {})
         functions = {n: r for n, r in self.resources.items() if r["Type"] == "AWS::Serverless::Function"}
@@ -61,6 +64,18 @@ class Template:
                 if named := re.search(r"\$\{(\w+)\.Arn\}", uri):
                     self.by_route[f"route {method.upper()} {path}"] = named[1]
 
+    def at(self, stage: str) -> Template:
+        """The same template, its values as stage `stage` has them."""
+        if stage not in self._stages:
+            self._stages[stage] = Template(self.raw, stage)
+        return self._stages[stage]
+
+    def roles_serving(self, serving: str) -> list[dict[str, Any]] | None:
+        """The statements of the role of the function that served, in the stage it served in."""
+        stage, _ = stage_of(serving)
+        function = self.function(serving)
+        return None if function is None else self.at(stage).roles[function]
+
     def statements(self, function: dict[str, Any]) -> list[dict[str, Any]]:
         role = self.resources[function["Properties"]["Role"]["Fn::GetAtt"][0]]
         found = []
@@ -73,11 +88,15 @@ class Template:
                 found.append(resolved)
         return found
 
+    def deployed(self, logical: str) -> str | None:
+        """The physical id of a resource the tests made in moto for this stage, when not the local one."""
+        return None if self.stage == STAGE else aws_call_recorder.deployed_values.get(self.stage, {}).get(logical)
+
     def arn(self, logical: str) -> str:
         resource = self.resources[logical]
         if resource["Type"] in _ARN_TEMPLATES:
             prop, pattern = _ARN_TEMPLATES[resource["Type"]]
-            name = self.value(resource.get("Properties", {}).get(prop, logical))
+            name = self.deployed(logical) or self.value(resource.get("Properties", {}).get(prop, logical))
             return pattern.format(region=REGION, account=ACCOUNT, name=name)
         return f"arn:unresolved:{logical}"
 
@@ -103,7 +122,7 @@ class Template:
             return self.arn(logical) + ("/stream/*" if attribute == "StreamArn" else "")
         if "Fn::Sub" in node:
             text, given = (node["Fn::Sub"], {}) if isinstance(node["Fn::Sub"], str) else node["Fn::Sub"]
-            fixed = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "Stage": STAGE}
+            fixed = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "Stage": self.stage}
 
             def substituted(match: re.Match[str]) -> str:
                 name = match[1]
@@ -116,46 +135,87 @@ class Template:
                 return self.ref(name)
 
             return re.sub(r"\$\{([\w:.]+)\}", substituted, text)
+        if "Fn::ImportValue" in node:
+            return imported(self.value(node["Fn::ImportValue"]), self.stage)
         if "Fn::Join" in node:
             separator, parts = node["Fn::Join"]
             return separator.join(self.value(part) for part in parts)
         return "unresolved-" + json.dumps(node)
 
     def function(self, serving: str) -> str | None:
+        _, serving = stage_of(serving)
         if serving.startswith("route "):
             return self.by_route.get(serving)
         return self.by_handler.get(serving.removeprefix("handler "))
 
 
+def local_staff_pool_id() -> str:
+    """The local stack's staff pool (tools/local/staff_pool.py makes it in moto, its id fixed):
+    the one whose issuer the local stage is configured to trust."""
+    config = json.loads((PROJECT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    return str(config["stages"][STAGE]["environment_variables"]["STAFF_TOKEN_ISSUER"]).rsplit("/", 1)[1]
+
+
+def imported(name: str, stage: str = STAGE) -> str:
+    """The value the staff pool's stack (infra/staff-pool.yaml) exports as `name`: in the local
+    stage, its pool being the local stack's; in another, as the tests made that stage's pool in
+    moto (aws_call_recorder.deployed_values). What a role's `Fn::ImportValue` resolves to."""
+    from cfnlint.decode import cfn_yaml
+
+    if stage != STAGE:
+        return aws_call_recorder.deployed_values.get(stage, {}).get(name, f"unexported-{name}")
+    staff_pool = cfn_yaml.load(str(STAFF_POOL_TEMPLATE))
+    pools = {logical for logical, r in staff_pool["Resources"].items() if r["Type"] == "AWS::Cognito::UserPool"}
+    for output in staff_pool["Outputs"].values():
+        export = output.get("Export", {}).get("Name", {})
+        if export.get("Fn::Sub", "").replace("${Stage}", STAGE) != name:
+            continue
+        value = output["Value"]
+        if isinstance(value, dict) and "Fn::GetAtt" in value and value["Fn::GetAtt"][0] in pools:
+            return f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{local_staff_pool_id()}"
+        if isinstance(value, dict) and value.get("Ref") in pools:
+            return local_staff_pool_id()
+        return f"unresolved-import-{name}"
+    return f"unexported-{name}"
+
+
 def refusals(template: Template, calls: set[tuple[str, str, str]]) -> list[str]:
     found = []
     for serving, action, resource in sorted(calls):
-        function = template.function(serving)
-        if function is None:
+        function, statements = template.function(serving), template.roles_serving(serving)
+        if function is None or statements is None:
             found.append(f"{serving}: no function of the template serves it ({action} {resource})")
             continue
-        decision = evaluate(template.roles[function], action, resource)
+        decision = evaluate(statements, action, resource)
         if not decision.allowed:
             denial = f" (denied by {', '.join(decision.denied_by)})" if decision.denied_by else ""
             found.append(f"{function} [{serving}]: {action} on {resource}{denial}")
     return found
 
 
+def _one_grant(template: Template, function: str, index: int, action: str, place: int) -> dict[str, Any]:
+    """Statement `index` of the function's role, narrowed to one action and its `place`-th resource."""
+    statement = template.roles[function][index]
+    only = {"Resource": statement["Resource"][place]} if "Resource" in statement else {}
+    return {**statement, "Action": action, **only}
+
+
 def unexercised(template: Template, calls: set[tuple[str, str, str]]) -> list[str]:
-    """Each function's granted (action, resource) pair that no recorded call of that function used."""
-    used: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    """Each function's granted (action, resource) pair that no recorded call of that function used,
+    in whichever stage it was served (each call against the statement as its stage resolves it)."""
+    used: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for serving, action, resource in calls:
         if function := template.function(serving):
-            used[function].append((action, resource))
+            used[function].append((stage_of(serving)[0], action, resource))
     lines = []
     for function, statements in sorted(template.roles.items()):
-        for statement in statements:
+        for index, statement in enumerate(statements):
             if statement["Effect"] != "Allow" or "Action" not in statement:
                 continue
             for action in as_list(statement["Action"]):
-                for resource in statement.get("Resource", [None]):
-                    one = {**statement, "Action": action, **({"Resource": resource} if resource else {})}
-                    if not any(applies(one, a, r) for a, r in used[function]):
+                for place, resource in enumerate(statement.get("Resource", [None])):
+                    grant = (function, index, action, place)
+                    if not any(applies(_one_grant(template.at(stage), *grant), a, r) for stage, a, r in used[function]):
                         shown = resource or "NotResource " + " ".join(statement["NotResource"])
                         lines.append(f"{function}\t{action}\t{shown}")
     return lines
@@ -175,7 +235,8 @@ def expected_refusal_verdicts(
                 aws_call_recorder.resource_part(resource), pattern
             ):
                 used.add((declared_test, declared_action, pattern))
-        if function is not None and evaluate(template.roles[function], action, resource).allowed:
+        statements = template.roles_serving(serving)
+        if statements is not None and evaluate(statements, action, resource).allowed:
             wrong.append(f"{test}: {function} [{serving}] is granted {action} on {resource}, which it declares refused")
         else:
             met.append(f"{test}: {function} [{serving}]: {action} on {resource}")
@@ -216,6 +277,8 @@ class _Enforcement:
         self.from_workers.update(tuple(call) for call in output.get("iam_calls", []))
         self.expected_from_workers.update(tuple(call) for call in output.get("iam_expected_refusals", []))
         self.declared.update(tuple(declared) for declared in output.get("iam_declared_refusals", []))
+        for stage, exports in output.get("iam_deployed_values", {}).items():
+            aws_call_recorder.deployed_values.setdefault(stage, {}).update(exports)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> Any:
@@ -239,6 +302,7 @@ class _Enforcement:
             self.config.workeroutput["iam_calls"] = sorted(calls)
             self.config.workeroutput["iam_expected_refusals"] = sorted(expected)
             self.config.workeroutput["iam_declared_refusals"] = sorted(self.declared)
+            self.config.workeroutput["iam_deployed_values"] = aws_call_recorder.deployed_values
             return
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if not calls and not expected:
@@ -249,12 +313,6 @@ class _Enforcement:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
             return
         template = Template(yaml.safe_load(TEMPLATE.read_text(encoding="utf-8")))
-        # What the evaluator does not model yet, printed rather than judged: Cognito's calls (its
-        # token operations are not IAM-authorized at all, its admin ones name a pool imported from
-        # another stack) and S3's DeleteObjects (authorized as DeleteObject/DeleteObjectVersion on
-        # each key it names). An open gap, listed in docs/security.md.
-        unjudged = {call for call in calls if call[1].startswith("cognito-idp:") or call[1] == "s3:DeleteObjects"}
-        calls = calls - unjudged
         denied = refusals(template, calls)
         met, wrong = expected_refusal_verdicts(template, expected, self.declared)
         GAPS.parent.mkdir(exist_ok=True)
@@ -262,12 +320,6 @@ class _Enforcement:
         by_function = sorted(f"{template.function(s)}\t{a}\t{r}\t{s}" for s, a, r in calls)
         RECORDED.write_text("\n".join(by_function) + "\n", encoding="utf-8")
         reporter.write_line(f"IAM: {len(calls)} distinct calls checked against {TEMPLATE.relative_to(PROJECT)}")
-        if unjudged:
-            reporter.write_line(
-                f"IAM: not judged, the evaluator does not model them yet ({len(unjudged)}):", yellow=True
-            )
-            for source, action, resource in sorted(unjudged):
-                reporter.write_line(f"  {template.function(source)}: {action} on {resource}", yellow=True)
         if met:
             reporter.write_line(f"IAM: refused, as the test making each call declares ({len(met)}):")
             for line in met:

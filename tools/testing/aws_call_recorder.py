@@ -12,6 +12,7 @@ or download they authorize, since S3 checks them against the signer's role when 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -73,9 +74,45 @@ def s3_calls(operation: str, params: dict[str, Any]) -> list[tuple[str, str]]:
         return [("s3:ListBucket", target)]
     if operation in ("ListObjectVersions",):
         return [("s3:ListBucketVersions", target)]
+    if operation == "DeleteObjects":  # IAM authorizes the delete of each key it names on its own
+        return [
+            (
+                "s3:DeleteObjectVersion" if one.get("VersionId") else "s3:DeleteObject",
+                f"arn:aws:s3:::{bucket}/{one['Key']}",
+            )
+            for one in params["Delete"]["Objects"]
+        ]
     if operation in ("DeleteObject", "GetObjectTagging", "PutObjectTagging") and version:
         return [(f"s3:{operation.replace('Object', 'ObjectVersion', 1)}", target)]
     return [(f"s3:{operation}", target)]
+
+
+# The user pools API's operations that Cognito authorizes by the user's session or tokens, or
+# leaves open, and for which "Amazon Cognito doesn't evaluate IAM policies" (each one's page in the
+# Amazon Cognito user pools API reference; the developer guide's "Using the Amazon Cognito user
+# pools API and user pool endpoints" lists them as unauthenticated and token-authorized): no IAM
+# action to grant, and none that a role could grant.
+COGNITO_WITHOUT_IAM = frozenset({
+    # unauthenticated
+    "InitiateAuth", "RespondToAuthChallenge", "SignUp", "ConfirmSignUp", "ResendConfirmationCode",
+    "ForgotPassword", "ConfirmForgotPassword",
+    # authorized by the user's session or access token (RevokeToken: by the refresh token)
+    "AssociateSoftwareToken", "VerifySoftwareToken", "SetUserMFAPreference", "SetUserSettings",
+    "ChangePassword", "GetUser", "UpdateUserAttributes", "DeleteUserAttributes", "DeleteUser",
+    "GetUserAttributeVerificationCode", "VerifyUserAttribute", "GlobalSignOut", "RevokeToken",
+    "ConfirmDevice", "ForgetDevice", "GetDevice", "ListDevices", "UpdateDeviceStatus",
+    "GetUserAuthFactors", "GetTokensFromRefreshToken", "StartWebAuthnRegistration",
+    "CompleteWebAuthnRegistration", "ListWebAuthnCredentials", "DeleteWebAuthnCredential",
+})  # fmt: skip
+
+
+def cognito_calls(operation: str, params: dict[str, Any], region: str) -> list[tuple[str, str]]:
+    """What IAM authorizes for a user pools call: nothing for a public or token-authorized one; for
+    the rest (the Admin* operations, ListUsersInGroup…) `cognito-idp:<operation>` on the pool's ARN."""
+    if operation in COGNITO_WITHOUT_IAM:
+        return []
+    pool = params.get("UserPoolId")
+    return [(f"cognito-idp:{operation}", f"arn:aws:cognito-idp:{region}:{ACCOUNT}:userpool/{pool}" if pool else "*")]
 
 
 def sms_voice_identity(identity: str, region: str) -> str:
@@ -92,6 +129,8 @@ def iam_calls(service: str, prefix: str, operation: str, params: dict[str, Any],
         return dynamodb_calls(operation, params, region)
     if service == "s3":
         return s3_calls(operation, params)
+    if service == "cognito-idp":
+        return cognito_calls(operation, params, region)
     if service == "sns" and operation == "Publish":  # an SMS goes to a phone number, which has no ARN
         return [("sns:Publish", params.get("TopicArn") or params.get("TargetArn") or "*")]
     if service == "pinpoint-sms-voice-v2" and operation in ("SendVoiceMessage", "SendTextMessage"):
@@ -174,9 +213,26 @@ def _hooked_client(create_client: Any) -> Any:
     return create
 
 
+LOCAL_STAGE = "local"
+_IN_STAGE = " in stage "
+# What the tests made in moto for a stage other than the local one, by export name (its staff
+# pool's stack's exports) and by logical id (its resources, CloudFormation's physical ids): what a
+# role's Fn::ImportValue or Ref resolves to when that stage's calls are judged.
+deployed_values: dict[str, dict[str, str]] = {}
+
+
+def stage_of(serving: str) -> tuple[str, str]:
+    """(the stage a call was served in, who served it): "route GET /v1/x in stage dev" is dev's."""
+    who, _, stage = serving.partition(_IN_STAGE)
+    return stage or LOCAL_STAGE, who
+
+
 def _entered(call: Any, who: Any) -> Any:
     def entered(self: Any, event: Any, context: Any) -> Any:
-        with serving(who(self, event)):
+        # The stage the function runs as (chalicelib/config.py reads the same variable): the tests
+        # run the local stage, and the packaged one too (tests/integration/api/packaged_stage.py).
+        stage = os.environ.get("SHOBBAK_STAGE") or LOCAL_STAGE
+        with serving(who(self, event) + ("" if stage == LOCAL_STAGE else _IN_STAGE + stage)):
             return call(self, event, context)
 
     return entered

@@ -70,7 +70,16 @@ ENTRIES: dict[tuple[str, str], Entry] = {
                 400: error_answer("Invalid document, type, size or digits", "invalid_fields")
                 | html_answer("A page saying why (a form post)"),
                 404: error_answer("No request matches these details", "not_found"),
-                409: error_answer("The request is finished", "request_finished"),
+                409: error_answer(
+                    "The request is finished (`request_finished`); it was reviewed and takes no more documents"
+                    " (`documents_closed`); this document was accepted already and the office did not ask for"
+                    " it again (`document_accepted`); or the request has had all the upload slots it is offered"
+                    " (`too_many_uploads`)",
+                    "request_finished",
+                    "documents_closed",
+                    "document_accepted",
+                    "too_many_uploads",
+                ),
                 429: error_answer(
                     "Too many failed attempts on this tracking number this hour, issued or not", "too_many_attempts"
                 )

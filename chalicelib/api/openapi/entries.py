@@ -74,9 +74,18 @@ class Answer:
     description: str
     content: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     headers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Every `error.code` this status may carry, as the `x-error-codes` extension: a client
+    # can tell each refusal apart, and the tests refuse an answer whose code is not listed.
+    codes: tuple[str, ...] = ()
 
     def __or__(self, other: Answer) -> Answer:
-        return replace(self, content={**self.content, **other.content}, headers={**self.headers, **other.headers})
+        codes = self.codes + tuple(code for code in other.codes if code not in self.codes)
+        return replace(
+            self,
+            content={**self.content, **other.content},
+            headers={**self.headers, **other.headers},
+            codes=codes,
+        )
 
     def as_openapi(self) -> dict[str, Any]:
         answer: dict[str, Any] = {"description": self.description}
@@ -84,6 +93,8 @@ class Answer:
             answer["content"] = _copy(self.content)
         if self.headers:
             answer["headers"] = _copy(self.headers)
+        if self.codes:
+            answer["x-error-codes"] = list(self.codes)
         return answer
 
 
@@ -124,12 +135,13 @@ def json_answer(description: str, schema: Mapping[str, Any], example: Any = None
     return Answer(description, {JSON: media})
 
 
-def error_answer(description: str, example_code: str | None = None) -> Answer:
-    """The one error shape of docs/interfaces.md#error-shape."""
+def error_answer(description: str, *codes: str) -> Answer:
+    """The one error shape of docs/interfaces.md#error-shape, carrying one of `codes` (the first
+    is the example)."""
     example = None
-    if example_code is not None:
-        example = {"error": {"code": example_code, **_ERROR_EXAMPLES.get(example_code, _ERROR_EXAMPLES["*"])}}
-    return json_answer(description, ref("Error"), example)
+    if codes:
+        example = {"error": {"code": codes[0], **_ERROR_EXAMPLES.get(codes[0], _ERROR_EXAMPLES["*"])}}
+    return replace(json_answer(description, ref("Error"), example), codes=codes)
 
 
 def html_answer(description: str) -> Answer:

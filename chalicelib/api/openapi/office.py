@@ -168,7 +168,15 @@ ENTRIES: dict[tuple[str, str], Entry] = {
                 400: error_answer("Invalid move", "invalid_fields"),
                 403: _FORBIDDEN,
                 404: _NO_SUCH_REQUEST,
-                409: error_answer("Stale version, or a move the status does not allow", "stale_version"),
+                409: error_answer(
+                    "Stale version (`stale_version`), a move the status does not allow (`transition_not_allowed`),"
+                    " an approval or handover of a request refunded in full (`payment_refunded`), or an approval"
+                    " while required documents are missing (`documents_missing`); each with the request as it stands",
+                    "stale_version",
+                    "transition_not_allowed",
+                    "payment_refunded",
+                    "documents_missing",
+                ),
                 **_BODY_REFUSED,
             }
         ),
@@ -196,7 +204,11 @@ ENTRIES: dict[tuple[str, str], Entry] = {
                 400: error_answer("No officer of the district by that name, or no version", "invalid_fields"),
                 403: _FORBIDDEN,
                 404: _NO_SUCH_REQUEST,
-                409: error_answer("Stale version, or a finished request", "stale_version"),
+                409: error_answer(
+                    "Stale version (`stale_version`), or a finished request (`assignment_not_allowed`)",
+                    "stale_version",
+                    "assignment_not_allowed",
+                ),
                 503: error_answer("The staff pool cannot be reached", "staff_pool_unavailable"),
                 **_BODY_REFUSED,
             }
@@ -230,6 +242,7 @@ ENTRIES: dict[tuple[str, str], Entry] = {
                 400: error_answer("No reason given", "invalid_fields"),
                 403: _FORBIDDEN,
                 404: _NO_SUCH_REQUEST,
+                409: error_answer("The identity was deleted (erasure or retention)", "identity_erased"),
                 **_BODY_REFUSED,
             }
         ),
@@ -296,7 +309,12 @@ ENTRIES: dict[tuple[str, str], Entry] = {
                 400: error_answer("Invalid district, reason or version", "invalid_fields"),
                 403: _FORBIDDEN,
                 404: _NO_SUCH_REQUEST,
-                409: error_answer("Stale version, the same district, or a finished request", "stale_version"),
+                409: error_answer(
+                    "Stale version (`stale_version`), or the same district or a finished request"
+                    " (`transfer_not_allowed`)",
+                    "stale_version",
+                    "transfer_not_allowed",
+                ),
                 **_BODY_REFUSED,
             }
         ),

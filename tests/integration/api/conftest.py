@@ -9,6 +9,7 @@ from chalice.test import Client
 from app import app
 from chalicelib.domain.staff import Role
 from tests.integration.api.fake_paymob import FakePaymob
+from tests.integration.api.packaged_stage import packaged_stage, packaged_template  # noqa: F401 - fixtures
 from tools.local.staff_token import SigningKey, mint_token
 
 

@@ -14,9 +14,12 @@ from chalicelib.domain.documents import UPLOAD_OFFERS_PER_REQUEST
 from tests.factories import free_service_code, submission
 from tests.integration.api.calls import hand_in_every_document, post_json
 from tests.integration.api.conftest import StaffHeaders
+from tests.integration.api.documented_answers import undocumented
 from tests.integration.api.test_documents import codes, open_document
 from tests.integration.api.uploads import BUCKET, JPEG, PDF, deliver_events, offer, post_file
 from tools.local.document_scanner import object_created_event
+
+OFFER_ROUTE = "/v1/requests/{tracking_number}/documents"
 
 
 @pytest.fixture
@@ -57,6 +60,7 @@ def test_a_request_is_offered_a_bounded_number_of_slots(client: Client, tracking
 
     assert [answer.status_code for answer in answers] == [201] * UPLOAD_OFFERS_PER_REQUEST + [409, 409]
     assert answers[-1].json_body["error"]["code"] == "too_many_uploads"
+    assert undocumented("POST", OFFER_ROUTE, answers[-1]) is None
 
 
 def test_a_form_posted_after_a_cancel_is_never_taken_and_leaves_no_object(
@@ -112,6 +116,7 @@ def test_a_reviewed_request_takes_no_more_documents(
 
     assert answer.status_code == 409
     assert answer.json_body["error"]["code"] == "documents_closed"
+    assert undocumented("POST", OFFER_ROUTE, answer) is None
 
 
 def test_a_document_accepted_is_not_swapped_unless_the_office_asks_for_more(
@@ -132,4 +137,5 @@ def test_a_document_accepted_is_not_swapped_unless_the_office_asks_for_more(
     asked_for = offer(client, tracking_number, first)
 
     assert (swapped.status_code, swapped.json_body["error"]["code"]) == (409, "document_accepted")
+    assert undocumented("POST", OFFER_ROUTE, swapped) is None
     assert asked_for.status_code == 201

@@ -25,10 +25,9 @@ import pytest
 from tests.conftest import PROJECT
 from tests.integration.infra.conftest import packaged
 from tests.integration.infra.test_packaged_template import functions
+from tests.packaged_environment import ACCOUNT, REGION, function_name, template_variables
 
 RUNTIME = Path(__file__).with_name("lambda_runtime.py")
-ACCOUNT, REGION = "123456789012", "eu-central-1"
-NUMERIC = {"PaymobIntegrationId", "PaymobIframeId", "PaymobMerchantId"}
 # A setting every function needs (chalicelib/config.py DEPLOYMENT_SETTINGS), left out to see the guard fire.
 LEFT_OUT = "VOICE_ORIGINATION_IDENTITY"
 SAMPLED_TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
@@ -44,34 +43,11 @@ def task_root(stage: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def resolved(value: Any, template: dict[str, Any], stage: str) -> str:
-    """A value as CloudFormation would give it: parameters their default, the rest a plausible stand-in."""
-    if isinstance(value, str):
-        return value
-    if "Ref" in value:
-        name = value["Ref"]
-        default = template.get("Parameters", {}).get(name, {}).get("Default")
-        return str(default) if default else ("1" if name in NUMERIC else f"given-{name}")
-    if "Fn::Sub" in value:
-        text = value["Fn::Sub"] if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"][0]
-        for name, given in (("Stage", stage), ("AWS::AccountId", ACCOUNT), ("AWS::Region", REGION)):
-            text = text.replace(f"${{{name}}}", given)
-        return text
-    if "Fn::ImportValue" in value:
-        return f"https://imported.example/{resolved(value['Fn::ImportValue'], template, stage)}"
-    return "given-" + json.dumps(value)
-
-
 def environment(template: dict[str, Any], stage: str, function: dict[str, Any], daemon: str) -> dict[str, str]:
     """The function's environment in Lambda: the template's variables, then what Lambda sets."""
-    variables = {
-        **template["Globals"]["Function"]["Environment"]["Variables"],
-        **function["Properties"]["Environment"]["Variables"],
-    }
-    given = {name: resolved(value, template, stage) for name, value in variables.items()}
     return {
-        **given,
-        "AWS_LAMBDA_FUNCTION_NAME": resolved(function["Properties"]["FunctionName"], template, stage),
+        **template_variables(template, stage, function),
+        "AWS_LAMBDA_FUNCTION_NAME": function_name(template, stage, function),
         "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION, "LAMBDA_TASK_ROOT": "/var/task",
         "AWS_ACCESS_KEY_ID": "stand-in", "AWS_SECRET_ACCESS_KEY": "stand-in", "AWS_SESSION_TOKEN": "stand-in",
         # Whatever AWS call the handler makes is refused at once: only the guard and the tracing are tested.
@@ -95,7 +71,7 @@ def api_route(template: dict[str, Any], name: str) -> tuple[str, str]:
 def event_for(template: dict[str, Any], stage: str, name: str, function: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """An event built like the one AWS sends this function, and the route its trace must name."""
     properties = function["Properties"]
-    function_name = resolved(properties["FunctionName"], template, stage)
+    name_in_lambda = function_name(template, stage, function)
     if properties["Handler"] == "app.app":
         method, path = api_route(template, name)
         context = {"resourcePath": path, "httpMethod": method, "path": path, "stage": "v1", "requestId": "r"}
@@ -128,7 +104,7 @@ def event_for(template: dict[str, Any], stage: str, name: str, function: dict[st
         event = {"version": "0", "id": "1", "account": ACCOUNT, "region": REGION, "resources": [],
                  "time": "2025-01-01T00:00:00Z", "source": pattern.get("source", ["aws.events"])[0],
                  "detail-type": pattern.get("detail-type", ["Scheduled Event"])[0], "detail": detail}  # fmt: skip
-    return event, function_name
+    return event, name_in_lambda
 
 
 @pytest.fixture

@@ -4,7 +4,11 @@ _notaction), and the recorder's mapping of calls to what IAM authorizes."""
 
 from __future__ import annotations
 
-from tools.testing.aws_call_recorder import dynamodb_calls, s3_calls, sms_voice_identity
+import yaml
+
+from tests.iam_enforcement import Template, imported, local_staff_pool_id
+from tests.integration.infra.conftest import packaged
+from tools.testing.aws_call_recorder import cognito_calls, dynamodb_calls, iam_calls, s3_calls, sms_voice_identity
 from tools.testing.iam_policy import evaluate
 
 TABLE = "arn:aws:dynamodb:eu-central-1:123456789012:table/shobbak-local-requests"
@@ -103,3 +107,53 @@ def test_reading_a_given_version_needs_get_object_version() -> None:
 def test_a_voice_message_is_authorized_against_its_origination_identity() -> None:
     assert sms_voice_identity("pool-abc", "eu-central-1") == "arn:aws:sms-voice:eu-central-1:123456789012:pool/pool-abc"
     assert sms_voice_identity("arn:aws:sms-voice:r:1:phone-number/p", "r") == "arn:aws:sms-voice:r:1:phone-number/p"
+
+
+def test_deleting_several_objects_is_authorized_per_key_as_delete_object_or_its_version() -> None:
+    objects = [{"Key": "uploads/a"}, {"Key": "uploads/b", "VersionId": "v1"}]
+    assert s3_calls("DeleteObjects", {"Bucket": "b", "Delete": {"Objects": objects}}) == [
+        ("s3:DeleteObject", "arn:aws:s3:::b/uploads/a"),
+        ("s3:DeleteObjectVersion", "arn:aws:s3:::b/uploads/b"),
+    ]
+    granted = [allow("s3:DeleteObject", "arn:aws:s3:::b/uploads/*")]
+    (plain, versioned) = s3_calls("DeleteObjects", {"Bucket": "b", "Delete": {"Objects": objects}})
+    assert evaluate(granted, *plain).allowed
+    assert not evaluate(granted, *versioned).allowed  # a version's delete is an action of its own
+
+
+def test_cognitos_public_and_token_authorized_calls_need_no_iam_action() -> None:
+    for operation, params in [
+        ("InitiateAuth", {"ClientId": "c"}),
+        ("RespondToAuthChallenge", {"ClientId": "c", "Session": "s"}),
+        ("AssociateSoftwareToken", {"Session": "s"}),
+        ("VerifySoftwareToken", {"Session": "s", "UserCode": "123456"}),
+        ("SetUserMFAPreference", {"AccessToken": "t"}),
+        ("GlobalSignOut", {"AccessToken": "t"}),
+        ("ForgotPassword", {"ClientId": "c", "Username": "u"}),
+        ("ConfirmForgotPassword", {"ClientId": "c", "Username": "u"}),
+        ("ChangePassword", {"AccessToken": "t"}),
+        ("GetUser", {"AccessToken": "t"}),
+        ("RevokeToken", {"Token": "t", "ClientId": "c"}),
+    ]:
+        assert iam_calls("cognito-idp", "cognito-idp", operation, params, "eu-central-1") == [], operation
+
+
+def test_cognitos_admin_calls_are_authorized_on_the_pool() -> None:
+    pool = "arn:aws:cognito-idp:eu-central-1:123456789012:userpool/eu-central-1_abc"
+    for operation in ("AdminInitiateAuth", "AdminGetUser", "AdminUserGlobalSignOut", "ListUsersInGroup"):
+        assert cognito_calls(operation, {"UserPoolId": "eu-central-1_abc"}, "eu-central-1") == [
+            (f"cognito-idp:{operation}", pool)
+        ]
+
+
+def test_the_office_role_signs_in_to_the_pool_it_imports_and_no_other() -> None:
+    template = Template(yaml.safe_load(packaged("dev").read_text(encoding="utf-8")))
+    pool = imported("shobbak-local-staff-pool-arn")
+    assert pool == f"arn:aws:cognito-idp:eu-central-1:123456789012:userpool/{local_staff_pool_id()}"
+    office = template.roles["OfficeAPIHandler"]
+    assert evaluate(office, "cognito-idp:AdminInitiateAuth", pool).allowed
+    assert evaluate(office, "cognito-idp:ListUsersInGroup", pool).allowed
+    other_pool = "arn:aws:cognito-idp:eu-central-1:123456789012:userpool/eu-central-1_other"
+    assert not evaluate(office, "cognito-idp:AdminInitiateAuth", other_pool).allowed
+    assert not evaluate(office, "cognito-idp:AdminGetUser", pool).allowed
+    assert not evaluate(template.roles["APIHandler"], "cognito-idp:AdminInitiateAuth", pool).allowed
