@@ -73,12 +73,14 @@ class MotoStack:
 
     def start(self) -> None:
         reset_responses_mock(responses_mock)  # the URLs start() registers, once rather than once per test
-        self._mock.start(reset=False)
-        if self._deployed is not None and self._deployed.is_current():
+        deployed = self._deployed is not None and self._deployed.is_current()
+        # A reset after start() would also drop the URLs it registers for `requests` (the browser's
+        # presigned POST): the first test of a process then reached the real network.
+        self._mock.start(reset=not deployed)
+        if deployed:
             self._deployed.restore()
             reset_model_data()
             return
-        self._mock.reset()
         deploy_resources(
             boto3.client("cloudformation", region_name=TEST_REGION),
             "local",
