@@ -52,7 +52,7 @@
         var page = new DOMParser().parseFromString(text, 'text/html');
         if (!page.querySelector('[data-arrived]')) return showProblem(form, 'لم يصل الملف، أرسله مرة أخرى.') && null;
         var received = document.createElement('p');
-        received.className = 'panel';
+        received.className = 'inset';
         received.textContent = 'استلمنا: ' + name;
         document.querySelector('[data-received]').appendChild(received);
         form.remove();

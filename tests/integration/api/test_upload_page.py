@@ -27,7 +27,7 @@ from tools.local.document_scanner import object_created_event, scan_result_event
 LARGEST = max(load_catalogue(1).services(on=CATALOGUE_DAY), key=lambda service: len(service.documents))
 _FORM = re.compile(r'<form method="post" action="([^"]+)" enctype="multipart/form-data" data-upload>(.*?)</form>', re.S)
 _HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
-_LABEL = re.compile(r'<label for="file-[^"]+">([^<]+)</label>')
+_LABEL = re.compile(r'<label class="label" for="file-[^"]+">([^<]+)</label>')
 
 
 def upload_forms(page: str) -> list[tuple[str, dict[str, Any]]]:
