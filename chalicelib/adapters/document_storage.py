@@ -43,19 +43,17 @@ def _signature_v4() -> Any:
     return Config(signature_version="s3v4", s3={"addressing_style": "virtual"})
 
 
-def upload_form(bucket: str, key: str, content_type: str, redirect_url: str, expires_s: int) -> dict[str, Any]:
-    """A presigned POST a plain HTML form can use. Its policy holds the upload to this key, this
-    declared type, at most 10 MB, and S3's answer to a redirect back to `redirect_url`."""
+def upload_form(bucket: str, key: str, content_type: str | None, redirect_url: str, expires_s: int) -> dict[str, Any]:
+    """A presigned POST a plain HTML form can use. Its policy holds the upload to this key, at
+    most 10 MB, and S3's answer to a redirect back to `redirect_url`; and to the declared type,
+    when one is (None: the file's first bytes decide it on arrival, checked as strictly)."""
+    fields = {"success_action_redirect": redirect_url}
+    conditions: list[Any] = [["content-length-range", 1, LARGEST_FILE_BYTES], {"success_action_redirect": redirect_url}]
+    if content_type is not None:
+        fields["Content-Type"] = content_type
+        conditions.insert(0, {"Content-Type": content_type})
     return _s3().generate_presigned_post(
-        Bucket=bucket,
-        Key=key,
-        Fields={"Content-Type": content_type, "success_action_redirect": redirect_url},
-        Conditions=[
-            {"Content-Type": content_type},
-            ["content-length-range", 1, LARGEST_FILE_BYTES],
-            {"success_action_redirect": redirect_url},
-        ],
-        ExpiresIn=expires_s,
+        Bucket=bucket, Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires_s
     )
 
 

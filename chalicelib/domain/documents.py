@@ -35,6 +35,11 @@ TAKES_UPLOADS = frozenset({Status.SUBMITTED, Status.AWAITING_PAYMENT, Status.IN_
 # Upload slots a request is offered in all: each listed document (a handful) with room for a few
 # rejected files; a citizen beyond it hands the rest in at the window.
 UPLOAD_OFFERS_PER_REQUEST = 20
+# Upload forms on one page: each carries its own presigned POST (its slot's key, and the Lambda
+# role's session token twice, in its field and in the policy), about 3 KB gzipped for the first and
+# 0.3 KB for each further one; the page must stay within the portal's budget (portal_site/budget.py).
+# The page's other documents come once these are sent.
+UPLOAD_FORMS_PER_PAGE = 4
 
 
 class DocumentStatus(StrEnum):
@@ -67,7 +72,7 @@ class Rejection(StrEnum):
 REJECTIONS_AR: dict[Rejection, str] = {
     Rejection.EMPTY: "الملف فارغ.",
     Rejection.TOO_LARGE: "الملف أكبر من 10 ميجابايت.",
-    Rejection.WRONG_TYPE: "الملف ليس PDF أو صورة JPEG أو PNG كما ذُكر.",
+    Rejection.WRONG_TYPE: "الملف ليس PDF أو صورة JPEG أو PNG.",
     Rejection.MALWARE: "وُجد في الملف ما يضر، فلم يُقبل.",
     Rejection.UNSCANNABLE: "تعذر فحص الملف (قد يكون محميًا بكلمة مرور).",
 }
@@ -123,16 +128,23 @@ def sniffed_type(first_bytes: bytes) -> str | None:
     return next((kind for signature, kind in _SIGNATURES.items() if first_bytes.startswith(signature)), None)
 
 
-def check_arrival(declared_type: str, size_bytes: int, first_bytes: bytes) -> Rejection | None:
+def check_arrival(declared_type: str | None, size_bytes: int, first_bytes: bytes) -> Rejection | None:
     """A file as S3 holds it, judged again: what the policy enforces in AWS, and what no policy
-    can (the type the content really is)."""
+    can (the type the content really is). `declared_type` None: a slot offered by the upload page,
+    which asks for no type, takes any accepted type its first bytes show (arrived_type)."""
     if size_bytes <= 0:
         return Rejection.EMPTY
     if size_bytes > LARGEST_FILE_BYTES:
         return Rejection.TOO_LARGE
-    if sniffed_type(first_bytes) != declared_type:
+    sniffed = sniffed_type(first_bytes)
+    if sniffed is None or (declared_type is not None and sniffed != declared_type):
         return Rejection.WRONG_TYPE
     return None
+
+
+def arrived_type(declared_type: str | None, first_bytes: bytes) -> str | None:
+    """The type a checked file is kept, shown and opened as: the one declared, or else its bytes'."""
+    return declared_type or sniffed_type(first_bytes)
 
 
 # GuardDuty Malware Protection for S3's result (its object tag and its EventBridge event).

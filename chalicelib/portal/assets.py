@@ -12,7 +12,7 @@ from pathlib import Path
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 ASSET_DIR = "/assets"
-SOURCES = ("portal.css", "portal.js")
+SOURCES = ("portal.css", "portal.js", "upload.js")
 HASH_LENGTH = 10
 
 

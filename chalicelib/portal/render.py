@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.calendar import ARABIC_MONTHS, CAIRO, arabic_date
-from chalicelib.domain.catalogue import District, Document, Service
-from chalicelib.domain.documents import ACCEPTED_TYPES, DocumentStatus
+from chalicelib.domain.catalogue import District, Service
 from chalicelib.domain.documents import STATUS_NAMES_AR as DOCUMENT_STATUS_NAMES_AR
+from chalicelib.domain.documents import DocumentStatus
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
 from chalicelib.domain.tracking import grouped_for_reading
 from chalicelib.portal import urls
@@ -64,6 +64,11 @@ class Site:
     @property
     def js(self) -> str:
         return self.portal + asset_path("portal.js")
+
+    @property
+    def upload_js(self) -> str:
+        """The upload pages' script, in portal.js's place (chalicelib/portal/static/upload.js)."""
+        return self.portal + asset_path("upload.js")
 
 
 @dataclass(frozen=True)
@@ -316,27 +321,17 @@ def track_result_page(
     )
 
 
-def upload_page(site: Site, tracking_number: str, document: Document, content_type: str,
-                upload: Mapping[str, Any], national_id_last4: str = "") -> str:  # fmt: skip
-    """The form that posts one file straight to S3 (a presigned POST), without JavaScript. With the
-    digits that proved the request, the script may ask for a form of the chosen file's own type."""
-    return _render(
-        "upload.html.j2",
-        site,
-        tracking_number=tracking_number,
-        document=document,
-        content_type=content_type,
-        national_id_last4=national_id_last4,
-        type_name=ACCEPTED_TYPES[content_type],
-        accept={"application/pdf": ".pdf,application/pdf", "image/jpeg": ".jpg,.jpeg,image/jpeg",
-                "image/png": ".png,image/png"}[content_type],
-        upload=upload,
-    )  # fmt: skip
+def upload_page(site: Site, tracking_number: str, batch: Any) -> str:
+    """A form for each of the first documents the request may still take (services.documents.UploadBatch),
+    each posting its file straight to S3 with its own presigned POST, and how many come next; no
+    type asked, the file's bytes decide it."""
+    return _render("upload.html.j2", site, tracking_number=tracking_number, batch=batch)
 
 
-def uploaded_page(site: Site, outcome: Any) -> str:
-    """Where S3 sends the citizen back after an upload: what was received (services.documents.UploadOutcome)."""
-    return _render("uploaded.html.j2", site, outcome=outcome)
+def uploaded_page(site: Site, outcome: Any, batch: Any = None) -> str:
+    """Where S3 sends the citizen back after an upload: what was received (services.documents.UploadOutcome),
+    then the forms of the documents still without a file (services.documents.UploadBatch)."""
+    return _render("uploaded.html.j2", site, outcome=outcome, batch=batch)
 
 
 def problem_page(site: Site, message: str) -> str:

@@ -21,9 +21,11 @@ from chalicelib.domain.documents import (
     REJECTIONS_AR,
     SNIFFED_BYTES,
     TAKES_UPLOADS,
+    UPLOAD_FORMS_PER_PAGE,
     UPLOAD_OFFERS_PER_REQUEST,
     DocumentStatus,
     Rejection,
+    arrived_type,
     check_arrival,
     document_file_name,
     read_upload_request,
@@ -87,7 +89,7 @@ def offer_upload(tracking_number: str, body: Mapping[str, Any], now: datetime, a
     settings = document_settings()
     document_id = DocumentRecord.new_id()
     key = DocumentRecord.key_for(document_id)
-    redirect = f"{api_base_url}/v1/requests/{request.tracking_number}/documents/{document_id}/uploaded"
+    redirect = _uploaded_url(api_base_url, request.tracking_number, document_id)
     form = document_storage.upload_form(
         settings.bucket, key, upload.content_type, redirect, settings.upload_form_seconds
     )
@@ -108,6 +110,107 @@ def offer_upload(tracking_number: str, body: Mapping[str, Any], now: datetime, a
     logger.info("upload offered", extra={"tracking_number": request.tracking_number, "document": upload.document.code})
     answer = {"document_id": document_id, "upload": {"url": form["url"], "fields": form["fields"]}}
     return UploadOffer(request.tracking_number, upload.document, answer)
+
+
+@dataclass(frozen=True)
+class UploadSlot:
+    """One document's single-use slot on the upload page, and the presigned POST that fills it."""
+
+    document: Document
+    document_id: str
+    upload: dict[str, Any]  # url and fields, as in docs/interfaces.md#documents
+
+
+@dataclass(frozen=True)
+class UploadBatch:
+    """What one upload page offers: a form for each of the first UPLOAD_FORMS_PER_PAGE open slots,
+    and how many of the page's other documents come once these are sent."""
+
+    shown: list[UploadSlot]
+    waiting: int
+
+
+def offer_uploads(tracking_number: str, last4: Any, now: datetime, api_base_url: str) -> UploadBatch:
+    """The upload page: a slot for every document the request may still take, whose type the file's
+    first bytes decide on arrival, and forms for the first few. Proved and counted as an inquiry
+    is, once for the page however many documents it lists: the slots not shown yet are offered
+    by the pages S3 returns to (slots_still_open), without proving the request anew."""
+    request = _request_of_citizen(tracking_number, {"national_id_last4": last4}, now)
+    _require_open_for_uploads(request)
+    service = _service_of(request)
+    wanted = [state.document for state in citizen_document_states(request.tracking_number, service) if state.can_upload]
+    records = []
+    for document in wanted:
+        _require_room_for(request, document, documents_of(request.tracking_number))
+        document_id = DocumentRecord.new_id()
+        record = DocumentRecord(
+            document_id,
+            tracking_number=request.tracking_number,
+            document=document.code,
+            status=DocumentStatus.AWAITING_UPLOAD.value,
+            file_name=None,
+            content_type=None,  # decided by the file's bytes (check_arrival)
+            object_key=DocumentRecord.key_for(document_id),
+            created_at=now,
+            updated_at=now,
+            created_order=f"{iso_utc(now)}#{document_id}",
+        )
+        insert_document(record)
+        records.append(record)
+    logger.info("uploads offered", extra={"tracking_number": request.tracking_number, "count": len(records)})
+    return _batch(service, records, api_base_url, document_settings().upload_form_seconds)
+
+
+def slots_still_open(tracking_number: str, after: str, now: datetime, api_base_url: str) -> UploadBatch:
+    """Back from S3 after one upload (`after`, the slot just filled): the page's other slots again,
+    for the documents still without a file, so that the citizen goes on without proving the request
+    anew. Nothing is offered that the page did not hold already: the same slots, the same keys, and
+    forms that expire when the page's own did. The filled slot's random id is the capability, as for
+    its outcome."""
+    nothing = UploadBatch([], 0)
+    settings = document_settings()
+    records = documents_of(tracking_number)
+    filled = next((record for record in records if record.document_id == after), None)
+    stored = load_request(tracking_number)
+    if filled is None or filled.created_at is None or stored is None:
+        return nothing
+    if Status(stored.request.status) not in TAKES_UPLOADS:
+        return nothing
+    left_s = int((filled.created_at - now).total_seconds()) + settings.upload_form_seconds
+    if left_s <= 0:
+        return nothing
+    service = _service_of(stored.request)
+    wanted = {state.document.code for state in citizen_document_states(tracking_number, service) if state.can_upload}
+    open_slots = []
+    for record in records:
+        same_page = record.created_at == filled.created_at and record.document_id != after
+        if not same_page or record.object_key is None or record.closed_at or record.erased_at:
+            continue
+        if record.status != DocumentStatus.AWAITING_UPLOAD.value or record.document not in wanted:
+            continue
+        if document_storage.size_of(settings.bucket, record.object_key) is not None:
+            continue  # sent already, its arrival not yet handled
+        open_slots.append(record)
+    return _batch(service, open_slots, api_base_url, left_s)
+
+
+def _batch(service: Service, records: list[DocumentRecord], api_base_url: str, expires_s: int) -> UploadBatch:
+    """The first few open slots, in the catalogue's order, each with its own presigned POST,
+    pinned to its key (and no type: the file's bytes decide it)."""
+    order = [document.code for document in service.documents]
+    records = sorted(records, key=lambda record: order.index(record.document))
+    bucket = document_settings().bucket
+    shown = []
+    for record in records[:UPLOAD_FORMS_PER_PAGE]:
+        redirect = _uploaded_url(api_base_url, record.tracking_number, record.document_id)
+        form = document_storage.upload_form(bucket, record.object_key or "", None, redirect, expires_s)
+        shown.append(UploadSlot(_catalogue_document(service, record.document), record.document_id,
+                                {"url": form["url"], "fields": form["fields"]}))  # fmt: skip
+    return UploadBatch(shown, len(records) - len(shown))
+
+
+def _uploaded_url(api_base_url: str, tracking_number: str, document_id: str) -> str:
+    return f"{api_base_url}/v1/requests/{tracking_number}/documents/{document_id}/uploaded"
 
 
 def _require_open_for_uploads(request: RequestRecord) -> None:
@@ -198,7 +301,7 @@ def document_arrived(bucket: str, key: str, version_id: str | None, now: datetim
     if not _takes(record, version_id):
         return _refuse_version(record, bucket, key, version_id)
     arrival = document_storage.look_at(bucket, key, version_id, SNIFFED_BYTES)
-    rejection = check_arrival(record.content_type or "", arrival.size_bytes, arrival.first_bytes)
+    rejection = check_arrival(record.content_type, arrival.size_bytes, arrival.first_bytes)
 
     def checked(current: DocumentRecord) -> None:
         if not _takes(current, version_id):
@@ -206,6 +309,9 @@ def document_arrived(bucket: str, key: str, version_id: str | None, now: datetim
         current.checked_version = version_id
         current.size_bytes = arrival.size_bytes
         current.arrival_rejection = rejection.value if rejection else None
+        if rejection is None:
+            current.content_type = arrived_type(current.content_type, arrival.first_bytes)
+            current.file_name = current.file_name or document_file_name(current.document, current.content_type or "")
 
     try:
         saved = _update(record.document_id, checked, now)

@@ -40,18 +40,24 @@ def _origin_or_self(base_url: str) -> str:
 
 
 def html_response(
-    page: str, status_code: int = 200, extra_headers: dict[str, str] | None = None, leaves_for: str | None = None
+    page: str,
+    status_code: int = 200,
+    extra_headers: dict[str, str] | None = None,
+    leaves_for: str | None = None,
+    connects_to: str | None = None,
 ) -> Response:
     """A page of the portal's, answered by the API. `leaves_for`: another origin one of its forms
     posts to, directly (an upload form, to the documents bucket) or through the API's redirect
     (the card gateway): browsers apply `form-action` to every redirect that follows a form's
-    post, so that origin must be named too."""
+    post, so that origin must be named too. `connects_to`: another origin the page's script sends
+    to (the upload page's files, to the documents bucket)."""
     settings = portal_settings()
     portal, api = _origin_or_self(settings.portal_base_url), _origin_or_self(settings.api_base_url)
     form_targets = " ".join(filter(None, [api, leaves_for]))
+    connections = " ".join(filter(None, [api, connects_to]))
     # The pages load only the portal's own stylesheet and script, and their forms post only to the API.
     policy = (
-        f"default-src 'none'; style-src {portal}; script-src {portal}; img-src data:; connect-src {api}; "
+        f"default-src 'none'; style-src {portal}; script-src {portal}; img-src data:; connect-src {connections}; "
         f"form-action {form_targets}; base-uri 'none'; frame-ancestors 'none'"
     )
     headers = {

@@ -21,8 +21,10 @@ ENTRIES: dict[tuple[str, str], Entry] = {
         "Upload one of the request's documents: a presigned POST a plain HTML form can use",
         tag="citizen",
         description="PDF, JPEG or PNG, at most 10 MB: the POST policy pins the key, the declared type, the size "
-        "range and the redirect back. The track and confirmation pages post here as a form (which document, which "
-        "kind of file) and get the page with the S3 form.",
+        "range and the redirect back. The track and confirmation pages post here as a form with only "
+        "national_id_last4 and get the upload page: a single-use slot for every document the request may still "
+        "take, an S3 form for the first four (no type declared: the file's first bytes decide it on arrival), "
+        "and how many come next.",
         parameters=(TRACKING_NUMBER_PARAMETER,),
         body=json_body(
             "Which document, and the file as declared",
@@ -66,7 +68,7 @@ ENTRIES: dict[tuple[str, str], Entry] = {
                         "required": ["document_id", "upload"],
                     },
                 ),
-                200: html_answer("The page with the S3 upload form (a form post)"),
+                200: html_answer("The upload page: an S3 form per document, four at most (a form post)"),
                 400: error_answer("Invalid document, type, size or digits", "invalid_fields")
                 | html_answer("A page saying why (a form post)"),
                 404: error_answer("No request matches these details", "not_found"),
@@ -107,6 +109,12 @@ ENTRIES: dict[tuple[str, str], Entry] = {
             Parameter("bucket", "query", "Added by S3"),
             Parameter("etag", "query", "Added by S3"),
         ),
-        answers=with_busy({200: html_answer("What was received"), 404: html_answer("No such upload")}, pages=True),
+        answers=with_busy(
+            {
+                200: html_answer("What was received, and the forms of that page's slots still without a file"),
+                404: html_answer("No such upload"),
+            },
+            pages=True,
+        ),
     ),
 }

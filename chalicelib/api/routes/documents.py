@@ -1,9 +1,12 @@
 """Documents online (docs/interfaces.md#documents): the citizen's upload forms and the page S3 returns to.
 
-Without JavaScript: the confirmation and track pages offer, per missing document, a small form
-(which document, which kind of file) that posts here; the answer is a page whose form posts the
-file straight to S3 with a presigned POST, and S3 redirects the browser back to
-`.../documents/{document_id}/uploaded`, which says what was received.
+Without JavaScript: the confirmation and track pages offer one small form («ارفع المستندات», the
+national ID's last four digits carried) that posts here; the answer is a page with one form per
+document still missing, each posting its file straight to S3 with its own presigned POST, and S3
+redirects the browser back to `.../documents/{document_id}/uploaded`, which says what was received
+and shows the page's remaining forms again. A page holds UPLOAD_FORMS_PER_PAGE forms at most (the
+portal's weight budget) and says how many documents come next. With JavaScript, upload.js sends the
+chosen files one after the other from the upload page, without leaving it, then shows the next forms.
 
 Each view imports its service when it first runs (see chalicelib/api/routes/citizen.py).
 """
@@ -11,6 +14,7 @@ Each view imports its service when it first runs (see chalicelib/api/routes/citi
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from chalice import Blueprint, Response
@@ -22,6 +26,9 @@ from chalicelib.api.http.pages import answers_with_pages, html_response, site
 from chalicelib.api.http.responses import answers_errors, json_response
 from chalicelib.config import PUBLIC_API_URL, portal_settings
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from chalicelib.services.documents import UploadBatch
 
 documents_api = Blueprint(__name__)
 
@@ -43,26 +50,29 @@ def redirect_base_url(request: Request) -> str:
 
 @answers_with_pages
 def upload_form_page(request: Request) -> Response:
-    """The track or confirmation page's "next: choose the file": the page with the S3 form."""
+    """The track or confirmation page's «ارفع المستندات»: one page with a form per document the
+    request may still take, each posting its file straight to S3."""
     from chalicelib.portal import render
-    from chalicelib.services.documents import offer_upload
+    from chalicelib.services.documents import offer_uploads
 
     fields = form_fields(request)
     tracking_number = (request.uri_params or {}).get("tracking_number", "")
-    body = {
-        "national_id_last4": fields.get("national_id_last4", ""),
-        "document": fields.get("document", ""),
-        "content_type": fields.get("content_type", ""),
-    }
     try:
-        offered = offer_upload(tracking_number, body, datetime.now(UTC), redirect_base_url(request))
+        batch = offer_uploads(tracking_number, fields.get("national_id_last4", ""), datetime.now(UTC),
+                              redirect_base_url(request))  # fmt: skip
     except (InvalidInput, NotFound, Conflict) as refusal:
         return html_response(render.problem_page(site(), refusal.message_ar), 400)
-    upload = offered.answer["upload"]
-    page = render.upload_page(site(), offered.tracking_number, offered.document, body["content_type"], upload,
-                              national_id_last4=body["national_id_last4"])  # fmt: skip
-    target = urlsplit(upload["url"])
-    return html_response(page, leaves_for=f"{target.scheme}://{target.netloc}")
+    return _with_upload_forms(render.upload_page(site(), tracking_number, batch), batch)
+
+
+def _with_upload_forms(page: str, batch: UploadBatch) -> Response:
+    """A page whose forms post to the bucket: its CSP names the bucket for them, and for the
+    script that sends them one after the other without leaving the page."""
+    if not batch.shown:
+        return html_response(page)
+    target = urlsplit(batch.shown[0].upload["url"])
+    bucket = f"{target.scheme}://{target.netloc}"
+    return html_response(page, leaves_for=bucket, connects_to=bucket)
 
 
 @documents_api.route(
@@ -85,12 +95,15 @@ def uploaded(tracking_number: str, document_id: str) -> Response:
 
 @answers_with_pages
 def uploaded_page(request: Request) -> Response:
+    """What was received, and the page's forms for the documents still without a file."""
     from chalicelib.portal import render
-    from chalicelib.services.documents import upload_outcome
+    from chalicelib.services.documents import slots_still_open, upload_outcome
 
     params = request.uri_params or {}
+    tracking_number, document_id = params.get("tracking_number", ""), params.get("document_id", "")
     try:
-        outcome = upload_outcome(params.get("tracking_number", ""), params.get("document_id", ""))
+        outcome = upload_outcome(tracking_number, document_id)
     except NotFound as missing:
         return html_response(render.problem_page(site(), missing.message_ar), 404)
-    return html_response(render.uploaded_page(site(), outcome))
+    batch = slots_still_open(tracking_number, document_id, datetime.now(UTC), redirect_base_url(request))
+    return _with_upload_forms(render.uploaded_page(site(), outcome, batch), batch)

@@ -238,11 +238,6 @@
 
   document.addEventListener('submit', function (event) {
     var form = event.target, button = event.submitter;
-    if (form.hasAttribute('data-upload') && !form.hasAttribute('data-ready')) {
-      event.preventDefault();  // sent as soon as the chosen file has been looked at
-      form.sendWhenReady = form.querySelector('#file-error').hidden;
-      return;
-    }
     if (form.hasAttribute('data-track')) remember(form);
     var editing = button && button.value === 'edit';
     if (form.hasAttribute('data-validate') && !editing && !checkAll(form)) {
@@ -266,73 +261,6 @@
     event.preventDefault();
     input.focus();
     (input.closest('[data-field]') || input).scrollIntoView();
-  });
-
-  // The upload page (the API's own, allowed to post to the documents bucket). The chosen file's first bytes
-  // say its type, as the server reads them when it arrives (domain/documents.py): a file of another type
-  // than declared gets a form for its own type from the API before it is sent; an empty, too large or
-  // unknown file is not sent at all. The server checks every file again, whatever happened here.
-  var SIGNATURES = { 'application/pdf': [0x25, 0x50, 0x44, 0x46, 0x2d], 'image/jpeg': [0xff, 0xd8, 0xff],
-    'image/png': [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] };
-  var TYPE_NAMES = { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG' };
-
-  function sniffed(bytes) {
-    return Object.keys(SIGNATURES).filter(function (type) {
-      return SIGNATURES[type].every(function (byte, at) { return bytes[at] === byte; });
-    })[0] || null;
-  }
-
-  function fileChecked(form, message) {
-    var note = form.querySelector('#file-error');
-    note.hidden = !message;
-    note.querySelector('[data-message]').textContent = message;
-    form.querySelector('[data-field]').classList.toggle('field-error', !!message);
-    if (message) return;
-    form.setAttribute('data-ready', '');
-    if (form.sendWhenReady) form.submit();
-  }
-
-  function offerFor(form, file, type) {
-    var body = { national_id_last4: form.getAttribute('data-proof'), document: form.getAttribute('data-document'),
-      content_type: type, file_name: file.name, size_bytes: file.size };
-    fetch(form.getAttribute('data-offer'), {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body)
-    }).then(function (response) {
-      if (response.status !== 201) throw new Error('no form for this file');
-      return response.json();
-    }).then(function (offered) {
-      form.querySelectorAll('input[type=hidden]').forEach(function (old) { old.remove(); });
-      Object.keys(offered.upload.fields).forEach(function (name) {
-        var field = document.createElement('input');
-        field.type = 'hidden';
-        field.name = name;
-        field.value = offered.upload.fields[name];
-        form.insertBefore(field, form.firstChild);  // S3 reads the file last
-      });
-      form.setAttribute('action', offered.upload.url);
-      form.setAttribute('data-declared', type);
-      form.querySelector('[data-type-name]').textContent = TYPE_NAMES[type];
-      fileChecked(form, '');
-    }).catch(function () {
-      form.sendWhenReady = false;
-      fileChecked(form, 'تعذر تجهيز رفع هذا الملف، حاول مرة أخرى بعد قليل.');
-    });
-  }
-
-  document.addEventListener('change', function (event) {
-    var input = event.target, form = input.closest('form[data-upload]'), file = input.files && input.files[0];
-    if (!form || !file) return;
-    form.removeAttribute('data-ready');
-    form.sendWhenReady = false;
-    if (!file.size) return fileChecked(form, 'الملف فارغ.');
-    if (file.size > 10 * 1024 * 1024) return fileChecked(form, 'الملف أكبر من 10 ميجابايت.');
-    if (!file.slice(0, 8).arrayBuffer) return fileChecked(form, '');
-    file.slice(0, 8).arrayBuffer().then(function (buffer) {
-      var type = sniffed(new Uint8Array(buffer));
-      if (!type) return fileChecked(form, 'يُقبل ملف PDF أو صورة JPEG أو PNG فقط.');
-      if (type === form.getAttribute('data-declared')) return fileChecked(form, '');
-      offerFor(form, file, type);
-    });
   });
 
   // Within one visit (this tab, until it is closed) the track form is filled in again with what was last

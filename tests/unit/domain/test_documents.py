@@ -10,6 +10,7 @@ from chalicelib.domain.catalogue import Document, load_catalogue
 from chalicelib.domain.documents import (
     LARGEST_FILE_BYTES,
     Rejection,
+    arrived_type,
     check_arrival,
     document_file_name,
     missing_documents,
@@ -54,10 +55,23 @@ def test_the_type_comes_from_the_first_bytes(first_bytes: bytes, kind: str | Non
         ("application/pdf", 0, b"", Rejection.EMPTY),
         ("application/pdf", 100, b"\xff\xd8\xff\xe0", Rejection.WRONG_TYPE),
         ("image/jpeg", 100, b"%PDF-1.4", Rejection.WRONG_TYPE),
+        # The upload page asks for no type: any accepted type its bytes show, and nothing else.
+        (None, 1000, b"\xff\xd8\xff\xe0", None),
+        (None, 1000, b"%PDF-1.4", None),
+        (None, 100, b"MZ\x90\x00", Rejection.WRONG_TYPE),
+        (None, LARGEST_FILE_BYTES + 1, b"%PDF-1.4", Rejection.TOO_LARGE),
+        (None, 0, b"", Rejection.EMPTY),
     ],
 )
-def test_an_arrival_is_judged_by_size_and_content(declared: str, size: int, first: bytes, rejection: Rejection) -> None:
+def test_an_arrival_is_judged_by_size_and_content(
+    declared: str | None, size: int, first: bytes, rejection: Rejection
+) -> None:
     assert check_arrival(declared, size, first) is rejection
+
+
+def test_a_file_whose_type_was_not_asked_is_kept_as_its_bytes_show() -> None:
+    assert arrived_type(None, b"\xff\xd8\xff\xe0") == "image/jpeg"
+    assert arrived_type("application/pdf", b"%PDF-1.4") == "application/pdf"
 
 
 def test_guardduty_verdicts() -> None:

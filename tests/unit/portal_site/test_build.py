@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
+import string
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
 
 from chalicelib.domain.catalogue import load_catalogue
-from chalicelib.domain.documents import REJECTIONS_AR, DocumentStatus, Rejection
+from chalicelib.domain.documents import REJECTIONS_AR, UPLOAD_FORMS_PER_PAGE, DocumentStatus, Rejection
 from chalicelib.portal import render
 from chalicelib.portal.assets import STATIC_DIR, hashed_names
-from chalicelib.services.documents import DocumentState, UploadOutcome
+from chalicelib.services.documents import DocumentState, UploadBatch, UploadOutcome, UploadSlot
 from portal_site.budget import BUDGET_BYTES, built_page_weights, page_weight
 from portal_site.build import build
 from tests.factories import CATALOGUE_DAY, submission
@@ -207,20 +211,29 @@ def test_the_pages_the_api_renders_are_within_the_budget_too(site: Path) -> None
     most = max(catalogue.services(on=CATALOGUE_DAY), key=lambda candidate: len(candidate.documents))
     states = [DocumentState(document, DocumentStatus.AWAITING_UPLOAD, None) for document in most.documents]
     states[0] = DocumentState(most.documents[0], DocumentStatus.REJECTED, REJECTIONS_AR[Rejection.WRONG_TYPE])
-    presigned = {
-        "url": "https://shobbak-prod-documents-123456789012.s3.eu-central-1.amazonaws.com/",
-        "fields": {
-            "Content-Type": "application/pdf",
-            "success_action_redirect": f"{API}/v1/requests/1234567890123/documents/{'f' * 32}/uploaded",
-            "key": f"uploads/{'f' * 32}",
-            "x-amz-algorithm": "AWS4-HMAC-SHA256",
-            "x-amz-credential": "ASIA" + "X" * 16 + "/20261127/eu-central-1/s3/aws4_request",
-            "x-amz-date": "20261127T080000Z",
-            "x-amz-security-token": "T" * 1200,  # a Lambda role's session token
-            "policy": "P" * 1100,
-            "x-amz-signature": "a" * 64,
-        },
-    }
+    # One presigned POST per document on the upload page, as boto signs them for a Lambda role: one
+    # session token (random base64, which does not compress), inside every policy as well.
+    noise = random.Random(24)
+    token = "".join(noise.choice(string.ascii_letters + string.digits + "+/") for _ in range(1100))
+    signer = boto3.client(
+        "s3",
+        region_name="eu-central-1",
+        aws_access_key_id="ASIA" + "X" * 16,
+        aws_secret_access_key="s" * 40,
+        aws_session_token=token,
+    )
+
+    def presigned() -> dict[str, Any]:
+        document_id = "".join(noise.choice("0123456789abcdef") for _ in range(32))
+        redirect = f"{API}/v1/requests/1234567890123/documents/{document_id}/uploaded"
+        conditions: list[Any] = [["content-length-range", 1, 10 * 1024 * 1024], {"success_action_redirect": redirect}]
+        form = signer.generate_presigned_post(
+            Bucket="shobbak-prod-documents-123456789012", Key=f"uploads/{document_id}",
+            Fields={"success_action_redirect": redirect}, Conditions=conditions, ExpiresIn=3600,
+        )  # fmt: skip
+        return {"url": form["url"], "fields": form["fields"]}
+
+    slots = [UploadSlot(document, "f" * 32, presigned()) for document in most.documents]
     outcome = UploadOutcome("1234567890123", most.documents[0], "ب" * 120, 10 * 1024 * 1024,
                             DocumentStatus.REJECTED, REJECTIONS_AR[Rejection.MALWARE])  # fmt: skip
     rendered = [
@@ -229,10 +242,13 @@ def test_the_pages_the_api_renders_are_within_the_budget_too(site: Path) -> None
         render.confirmation_page(site_urls, district, most, answer, states, "2349"),
         render.track_result_page(site_urls, inquiry, most.name_ar, district.name_ar, "2349", states),
         render.track_page(site_urls, {"tracking_number": "1"}, {"tracking_number": "خطأ"}),
-        render.upload_page(site_urls, "1234567890123", most.documents[0], "application/pdf", presigned),
-        render.uploaded_page(site_urls, outcome),
+        render.upload_page(site_urls, "1234567890123", UploadBatch(slots[:UPLOAD_FORMS_PER_PAGE], 2)),
+        render.uploaded_page(site_urls, outcome, UploadBatch(slots[1 : UPLOAD_FORMS_PER_PAGE + 1], 1)),
     ]
-    assert "التالي: اختيار الملف" in rendered[3]
+    assert "ارفع المستندات" in rendered[3]
+    assert len(most.documents) > UPLOAD_FORMS_PER_PAGE  # the catalogue's largest needs two pages
+    assert rendered[5].count('type="file"') == rendered[6].count('type="file"') == UPLOAD_FORMS_PER_PAGE
+    assert rendered[5].count(token) == UPLOAD_FORMS_PER_PAGE  # in each form's field (and, base64, its policy)
     for page in rendered:
         assert page_weight(page, site) <= BUDGET_BYTES
 
