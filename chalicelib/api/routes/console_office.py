@@ -59,21 +59,7 @@ def console_queue(page: ConsolePage) -> Response:
     except REFUSED as error:
         return _refused_page(page, error)
     catalogue, today = current_catalogue(), cairo_today(now)
-    holidays = catalogue.holidays()
-    rows = []
-    for entry in queue["requests"]:
-        status = Status(entry["status"])
-        service = catalogue.service(entry["service_code"], on=today)
-        rows.append(
-            {
-                **entry,
-                "grouped": office_views.grouped(entry["tracking_number"]),
-                "service_name_ar": service.name_ar if service else entry["service_code"],
-                "due": office_views.due_state(
-                    status, date.fromisoformat(entry["sla_due_date"]), today, holidays, status in FINAL_STATUSES
-                ),
-            }
-        )
+    rows = _rows(queue["requests"], now)
     filters = {name: params[name] for name in ("status", "department", "district") if params.get(name)}
     next_link = f"{QUEUE}?{urlencode({**filters, 'cursor': queue['next_cursor']})}" if queue["next_cursor"] else None
     body = pages.render(
@@ -100,6 +86,7 @@ def _request_page(
     moves = [target for target in Status if target in allowed and staff.may_move(status, target)]
     present = {document["document"] for document in view["documents"] if document["status"] != "rejected"}
     received = set(view["documents_received"])  # handed in at a window: by name, as on the receipt
+    document_names = {document.code: document.name_ar for document in (service.documents if service else ())}
     documents = [
         {
             "code": document.code,
@@ -118,10 +105,10 @@ def _request_page(
         grouped=office_views.grouped(view["tracking_number"]), moves=moves, statuses=STATUS_NAMES_AR,
         due=office_views.due_state(status, date.fromisoformat(view["sla_due_date"]), today, catalogue.holidays(),
                                    status in FINAL_STATUSES),
-        timeline=office_views.timeline(view), documents=documents, cairo=office_views.cairo_moment,
-        kept=kept or page.session.kept_form or {},
-        document_names={document.code: document.name_ar for document in (service.documents if service else ())},
+        timeline=office_views.timeline(view, document_names), documents=documents, cairo=office_views.cairo_moment,
+        kept=kept or page.session.kept_form or {}, document_names=document_names,
         document_statuses={status.value: name for status, name in DOCUMENT_STATUS_NAMES_AR.items()},
+        payment_statuses=office_views.PAYMENT_STATUSES_AR,
     )  # fmt: skip
     return page.html(body, status_code)
 
@@ -317,6 +304,7 @@ def console_search(page: ConsolePage) -> Response:
 
 
 def _rows(entries: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """Queue entries as a page's rows: the service's Arabic name, the deadline, the documents."""
     from chalicelib.services.catalogue import current_catalogue
 
     catalogue, today = current_catalogue(), cairo_today(now)
@@ -325,10 +313,13 @@ def _rows(entries: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
     for entry in entries:
         status = Status(entry["status"])
         service = catalogue.service(entry["service_code"], on=today)
-        due = office_views.due_state(status, date.fromisoformat(entry["sla_due_date"]), today, holidays, False)
+        due = office_views.due_state(
+            status, date.fromisoformat(entry["sla_due_date"]), today, holidays, status in FINAL_STATUSES
+        )
+        documents = office_views.documents_state(service.documents if service else (), entry)
         rows.append({**entry, "grouped": office_views.grouped(entry["tracking_number"]), "due": due,
                      "service_name_ar": service.name_ar if service else entry["service_code"],
-                     "status_ar": STATUS_NAMES_AR[status]})  # fmt: skip
+                     "status_ar": STATUS_NAMES_AR[status], "documents": documents})  # fmt: skip
     return rows
 
 
