@@ -351,3 +351,49 @@ def console_workload(page: ConsolePage) -> Response:
         return _refused_page(page, error)
     body = pages.render("office/workload.html.j2", session=page.session, csrf=page.csrf, load=load)
     return page.html(body)
+
+
+@console_office.route("/v1/console/figures", methods=["GET"])
+@console_page(console_office)
+def console_figures(page: ConsolePage) -> Response:
+    """The performance screen inside the console: a manager's district, or every district side by
+    side for headquarters (`district` chooses whose departments, services and overdue requests show).
+    The figures services the office API serves (services/figures.py); the words of console/figures_views.py."""
+    from chalicelib.console import figures_views
+    from chalicelib.services.figures import figures_report, overdue_list
+
+    params = page.request.query_params or {}
+    now = datetime.now(UTC)
+    today = cairo_today(now)
+    first = today.replace(day=1)
+    last_month_end = first.fromordinal(first.toordinal() - 1)
+    months = {"from": first.isoformat(), "to": today.isoformat()}
+    before = {"from": last_month_end.replace(day=1).isoformat(), "to": last_month_end.isoformat()}
+    one = {"district": page.staff.district_code} if page.staff.role is not Role.HQ and page.staff.district_code else {}
+    try:
+        this_month = figures_report(page.staff, {**months, **one}, now)
+        last_month = figures_report(page.staff, {**before, **one}, now)
+        codes = [district["code"] for district in this_month["districts"]]
+        chosen = params.get("district") if params.get("district") in codes else codes[0]
+        cursor = {"cursor": params["cursor"]} if params.get("cursor") else {}
+        overdue = overdue_list(page.staff, {"district": chosen, "page_size": "20", **cursor}, now)
+    except REFUSED as error:
+        return _refused_page(page, error)
+    previous = {district["code"]: district for district in last_month["districts"]}
+    districts = [
+        {**district, "comparison": figures_views.comparison(
+            district["on_time_rate"], previous.get(district["code"], {}).get("on_time_rate")),
+         "received_before": previous.get(district["code"], {}).get("received", 0)}
+        for district in this_month["districts"]
+    ]  # fmt: skip
+    overdue_rows = [{**row, "grouped": office_views.grouped(row["tracking_number"]),
+                     "due_day": figures_views.day(row["sla_due_date"])} for row in overdue["requests"]]  # fmt: skip
+    more = (f"/v1/console/figures?{urlencode({'district': chosen, 'cursor': overdue['next_cursor']})}"
+            if overdue["next_cursor"] else None)  # fmt: skip
+    body = pages.render(
+        "office/figures.html.j2", session=page.session, csrf=page.csrf, districts=districts,
+        chosen=next(district for district in districts if district["code"] == chosen), overdue=overdue_rows,
+        more=more, every_district=page.staff.role is Role.HQ, period=f"من {figures_views.day(months['from'])} "
+        f"إلى {figures_views.day(months['to'])}", rate=figures_views.rate, number=figures_views.number,
+    )  # fmt: skip
+    return page.html(body)
