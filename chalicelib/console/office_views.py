@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from chalicelib.console.render import ROLE_NAMES_AR
 from chalicelib.domain.calendar import CAIRO, working_days_left
 from chalicelib.domain.documents import STATUS_NAMES_AR as DOCUMENT_STATUS_NAMES_AR
 from chalicelib.domain.documents import DocumentStatus
+from chalicelib.domain.figures import DEPARTMENT_NAMES
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
 from chalicelib.domain.tracking import grouped_for_reading
 
@@ -88,6 +90,15 @@ def grouped(tracking_number: str) -> str:
     return grouped_for_reading(tracking_number)
 
 
+def office_names(districts: Iterable[Any]) -> dict[str, str]:
+    """District codes to their Arabic names; headquarters' office goes unnamed beside its role."""
+    return {**{district.code: district.name_ar for district in districts}, "hq": ""}
+
+
+def department_name(code: str) -> str:
+    return DEPARTMENT_NAMES.get(code, (code, code))[0]
+
+
 def status_name(value: str | None) -> str:
     return STATUS_NAMES_AR[Status(value)] if value else ""
 
@@ -102,16 +113,22 @@ MESSAGE_KINDS_AR = {
     "transferred": "التحويل",
     "cancelled": "الإلغاء",
 }
+FILING_CHANNELS_AR = {"portal": "البوابة", "window": "الشباك"}
 CHANNELS_AR = {"sms": "رسالة نصية", "voice": "مكالمة صوتية", "whatsapp": "واتساب"}
 PAYMENT_STATUSES_AR = {"unpaid": "لم تُدفع", "paid": "دُفعت", "refunded": "رُدّت"}
 
 
-def timeline(view: Mapping[str, Any], document_names: Mapping[str, str] | None = None) -> list[dict[str, str]]:
+def timeline(
+    view: Mapping[str, Any], document_names: Mapping[str, str] | None = None,
+    office_names: Mapping[str, str] | None = None,
+) -> list[dict[str, str]]:  # fmt: skip
     """The blind view's timeline, oldest first: its history (changes of status with their notes,
     assignments, reveals, transfers, messages sent by kind and channel), the payment, and each
-    uploaded document's last state (arrived, scanned clean, refused). Nothing says who asked."""
+    uploaded document's last state (arrived, scanned clean, refused). Nothing says who asked.
+    `office_names` gives districts (and "hq") by their Arabic names rather than their codes."""
     names = document_names or {}
-    dated = [(entry["at"], _history_row(entry)) for entry in view["history"]]
+    offices = office_names or {}
+    dated = [(entry["at"], _history_row(entry, offices)) for entry in view["history"]]
     payment = view.get("payment")
     if payment and payment.get("paid_at"):
         state = PAYMENT_STATUSES_AR.get(payment["status"], payment["status"])
@@ -130,16 +147,18 @@ def _row(at: str, what: str, who: str, note: str = "", message: str = "") -> dic
     return {"at": cairo_moment(at), "what": what, "who": who, "note": note, "message": message}
 
 
-def _history_row(entry: Mapping[str, Any]) -> dict[str, str]:
+def _history_row(entry: Mapping[str, Any], offices: Mapping[str, str]) -> dict[str, str]:
     what = EVENT_NAMES_AR.get(entry["event"], entry["event"])
     if entry["event"] == "status_change" and entry["from"] != entry["to"]:
         what = f"{status_name(entry['from']) or 'جديد'} ← {status_name(entry['to'])}"
     if entry["event"] == "assigned":
         what = f"{what} إلى {entry.get('assignee') or ''}"
     if entry["event"] == "transferred":
-        what = f"{what}: {entry['from_district']} ← {entry['to_district']}"
+        what = f"{what}: {offices.get(entry['from_district'], entry['from_district'])} ← "
+        what += offices.get(entry["to_district"], entry["to_district"])
     if entry["event"] == "message_sent":
         kind, channel = entry.get("message_kind") or "", entry.get("channel") or ""
         what = f"{what}: {MESSAGE_KINDS_AR.get(kind, kind)} · {CHANNELS_AR.get(channel, channel)}"
-    who = f"{entry['actor_role'] or ''} {entry['office'] or ''}".strip()
+    role, office = entry["actor_role"] or "", entry["office"] or ""
+    who = " · ".join(part for part in (ROLE_NAMES_AR.get(role, role), offices.get(office, office)) if part)
     return _row(entry["at"], what, who, entry["note"] or "", entry["message_to_citizen"] or "")

@@ -65,6 +65,8 @@ def console_queue(page: ConsolePage) -> Response:
     body = pages.render(
         "office/queue.html.j2", session=page.session, csrf=page.csrf, rows=rows, queue=queue, filters=filters,
         statuses=STATUS_NAMES_AR, departments=_departments(queue["district_code"], today), next_link=next_link,
+        department_name=office_views.department_name,
+        district_name=office_views.office_names(catalogue.districts()).get(queue["district_code"], ""),
         districts=[district for district in catalogue.districts() if district.active]
         if page.staff.role is Role.HQ else [],
     )  # fmt: skip
@@ -95,8 +97,13 @@ def _request_page(
         }
         for document in (service.documents if service else ())
     ]
+    offices = office_views.office_names(catalogue.districts())
+    labels = {field.name: field.label_ar for field in (service.fields if service else ())}
     body = pages.render(
         "office/request.html.j2", session=page.session, csrf=page.csrf, view=view, problem=problem, notice=notice,
+        district_name=offices.get(view["district_code"], view["district_code"]), offices=offices,
+        department_name=office_views.department_name(view["department"]), labels=labels,
+        channel=office_views.FILING_CHANNELS_AR.get(view["channel"], view["channel"]),
         open=status not in FINAL_STATUSES, role=staff.role.value, me=staff.principal, identity=identity,
         officers=_officers(view["district_code"]) if staff.role is Role.MANAGER and status not in FINAL_STATUSES
         else [],
@@ -105,7 +112,8 @@ def _request_page(
         grouped=office_views.grouped(view["tracking_number"]), moves=moves, statuses=STATUS_NAMES_AR,
         due=office_views.due_state(status, date.fromisoformat(view["sla_due_date"]), today, catalogue.holidays(),
                                    status in FINAL_STATUSES),
-        timeline=office_views.timeline(view, document_names), documents=documents, cairo=office_views.cairo_moment,
+        timeline=office_views.timeline(view, document_names, offices), documents=documents,
+        cairo=office_views.cairo_moment,
         kept=kept or page.session.kept_form or {}, document_names=document_names,
         document_statuses={status.value: name for status, name in DOCUMENT_STATUS_NAMES_AR.items()},
         payment_statuses=office_views.PAYMENT_STATUSES_AR,
@@ -319,6 +327,7 @@ def _rows(entries: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
         documents = office_views.documents_state(service.documents if service else (), entry)
         rows.append({**entry, "grouped": office_views.grouped(entry["tracking_number"]), "due": due,
                      "service_name_ar": service.name_ar if service else entry["service_code"],
+                     "department_ar": office_views.department_name(entry["department"]),
                      "status_ar": STATUS_NAMES_AR[status], "documents": documents})  # fmt: skip
     return rows
 
@@ -349,7 +358,11 @@ def console_workload(page: ConsolePage) -> Response:
         load = workload(page.staff, district, datetime.now(UTC))
     except REFUSED as error:
         return _refused_page(page, error)
-    body = pages.render("office/workload.html.j2", session=page.session, csrf=page.csrf, load=load)
+    from chalicelib.services.catalogue import current_catalogue
+
+    offices = office_views.office_names(current_catalogue().districts())
+    body = pages.render("office/workload.html.j2", session=page.session, csrf=page.csrf, load=load,
+                        district_name=offices.get(load["district_code"], load["district_code"]))  # fmt: skip
     return page.html(body)
 
 
