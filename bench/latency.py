@@ -222,6 +222,7 @@ def measure_requests(rounds: Rounds) -> tuple[dict[str, Any], dict[str, Any]]:
     from moto import mock_aws
 
     from app import app
+    from bench.console import console_queue_page_calls
     from bench.figures import performance_page_calls
     from chalicelib.domain.staff import Role
     from tests.factories import national_id, submission
@@ -249,6 +250,7 @@ def measure_requests(rounds: Rounds) -> tuple[dict[str, Any], dict[str, Any]]:
         left = stage.item_counts()
         assert left == counts, f"samples left items behind: {counts} became {left}"
         performance_page = performance_page_calls(client)  # bench/figures.py (issue 9)
+        console_queue_page = console_queue_page_calls(client)  # bench/console.py (issue 21)
     latency = {
         "submit": latency_figures(samples.submit),
         "inquiry": latency_figures(samples.inquiry),
@@ -260,6 +262,7 @@ def measure_requests(rounds: Rounds) -> tuple[dict[str, Any], dict[str, Any]]:
         "callback": len(rig.callback.calls),
         "office_queue_page": len(rig.office_queue.calls),
         "performance_page": performance_page,
+        "console_queue_page": console_queue_page,
         "scans": every_call["dynamodb:Scan"],
     }
     return latency, calls

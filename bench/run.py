@@ -117,6 +117,7 @@ def print_table(results: dict[str, Any], path: Path) -> None:
     print(
         f"DynamoDB calls: submit {calls['submit']} (target 1), inquiry {calls['inquiry']} (target 1), "
         f"callback {calls['callback']} (target ≤ 2), office queue page {calls['office_queue_page']} (target 1), "
+        f"console queue page {calls['console_queue_page']} (target 1), "
         f"scans {calls['scans']} (target 0)"
     )
     portal = results["portal"]

@@ -18,6 +18,8 @@ from chalicelib.domain.calendar import CAIRO
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
 PORTAL_CSS = Path(__file__).resolve().parent.parent / "portal" / "static" / "portal.css"
+# The figures' look, the standalone performance screen's own (chalicelib/api/figures_screen/).
+FIGURES_CSS = Path(__file__).resolve().parent.parent / "api" / "figures_screen" / "figures.css"
 PORTAL_TEMPLATES = Path(__file__).resolve().parent.parent / "portal" / "templates"  # its form macros
 BASE_PATH = "/v1/console/"
 
@@ -61,7 +63,7 @@ def render(template: str, **context: Any) -> str:
 @functools.cache
 def stylesheet() -> str:
     """The portal's stylesheet and the console's additions, one file (one request)."""
-    files = (PORTAL_CSS, STATIC / "console.css", STATIC / "counter.css")
+    files = (PORTAL_CSS, STATIC / "console.css", STATIC / "counter.css", FIGURES_CSS)
     return "\n".join(path.read_text(encoding="utf-8") for path in files)
 
 

@@ -54,7 +54,7 @@ from chalicelib.store.documents import (
 )
 from chalicelib.store.requests.changes import VersionConflict, load_request, record_move
 from chalicelib.store.requests.history import HistoryEntry
-from chalicelib.store.requests.request import RequestRecord
+from chalicelib.store.requests.request import RequestRecord, note_citizen_upload
 
 # Two handlers race on one record at most (arrival and verdict): a few rereads always settle it.
 SAVE_ATTEMPTS = 5
@@ -369,6 +369,8 @@ def document_scanned(bucket: str, key: str, version_id: str | None, scan_status:
 
     saved = _update(record.document_id, scanned, now)
     logger.info("document scanned", extra={"document_id": saved.document_id, "status": saved.status})
+    if DocumentStatus(saved.status) is DocumentStatus.CLEAN:
+        note_citizen_upload(saved.tracking_number, saved.document, now)
     _back_to_the_officer_when_complete(saved, now)
     return saved.status
 
@@ -491,6 +493,7 @@ def office_document_list(tracking_number: str) -> list[dict[str, Any]]:
             "document": record.document,
             "status": record.status,
             "rejection": record.rejection,
+            "updated_at": iso_utc(record.updated_at),
         }
         for record in documents_of(tracking_number)
         if record.status != DocumentStatus.AWAITING_UPLOAD.value

@@ -49,6 +49,7 @@ from chalicelib.store.outbox import (
     put_back,
     settle,
 )
+from chalicelib.store.requests.history import HistoryEntry, record_event
 from chalicelib.store.requests.request import load_request_record
 
 # Minutes to wait after each failed attempt; past the last, the message is failed and alarmed.
@@ -128,6 +129,7 @@ def deliver(key: str, now: datetime, senders: Senders | None = None) -> str:
     # An SMS that stands in for a WhatsApp message keeps why: refused, failed, or no receipt in time.
     fell_back = (message.last_error or "whatsapp_no_receipt") if message.channel == WHATSAPP else None
     settle(message, OutboxMessage.SENT, channel=channel, provider_message_id=provider_id, error=fell_back)
+    _on_the_timeline(message, channel, now)
     logger.info("message sent", extra={"tracking_number": message.tracking_number, "event": message.event,
                                        "channel": channel})  # fmt: skip
     count(Metric.MESSAGE_SENT, by=channel)
@@ -150,10 +152,18 @@ def _hand_to_whatsapp(message: OutboxMessage, phone: str, event: Event, values: 
         return deliver(message.key, now, senders)
     wait = timedelta(minutes=messaging_settings().whatsapp_receipt_wait_minutes)
     await_receipt(message, now + wait, provider_id)
+    _on_the_timeline(message, WHATSAPP, now)
     logger.info("message sent", extra={"tracking_number": message.tracking_number, "event": message.event,
                                        "channel": WHATSAPP})  # fmt: skip
     count(Metric.MESSAGE_SENT, by=WHATSAPP)
     return "awaiting_receipt"
+
+
+def _on_the_timeline(message: OutboxMessage, channel: str, now: datetime) -> None:
+    """The request's timeline shows the message went out: its kind and channel, nothing it said.
+    A WhatsApp message that falls back to SMS shows both hand-overs, as both happened."""
+    key = f"{message.key}#{channel}"
+    record_event(HistoryEntry.message_sent(message.tracking_number, key, message.event, channel, now))
 
 
 def record_receipts(sns_message: str, now: datetime, senders: Senders | None = None) -> Counter[str]:

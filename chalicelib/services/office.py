@@ -429,8 +429,14 @@ def _payment_view(payment: PaymentTerms) -> dict[str, Any]:
 
 def _office_entry(entry: HistoryEntry) -> dict[str, Any]:
     assigned = {"assignee": entry.assignee} if entry.event == HistoryEntry.ASSIGNED else {}
+    sent = (
+        {"message_kind": entry.message_kind, "channel": entry.channel}
+        if entry.event == HistoryEntry.MESSAGE_SENT
+        else {}
+    )
     return {
         **assigned,
+        **sent,
         "event": entry.event,
         "version": entry.version,
         "at": iso_utc(entry.at),

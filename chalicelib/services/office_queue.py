@@ -85,4 +85,10 @@ def _queue_entry(request: RequestRecord, today: date) -> dict[str, Any]:
         "sla_due_date": request.sla_due_date,
         "sla_due_date_provisional": bool(request.sla_provisional),
         "overdue": is_overdue(status, request.sla_due_date, today),
+        "documents_received": list(request.documents_received or []),
+        "documents_uploaded": sorted(request.documents_uploaded or ()),
+        # The last clean upload came after the last change made by staff (moves write updated_at;
+        # the upload itself does not, and the system's own move back to in_review shares its moment).
+        "uploaded_since_last_move": request.citizen_uploaded_at is not None
+        and request.citizen_uploaded_at >= request.updated_at,
     }

@@ -19,8 +19,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
+from chalicelib.console.figures_views import comparison
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.staff import Role
+from chalicelib.domain.tracking import grouped_for_reading
 from tests.e2e.browser import (
     assert_accessible,
     assert_fits_width,
@@ -131,13 +133,9 @@ def rate(value: float | None) -> str:
 
 
 def against_last_month(now: float | None, before: float | None) -> str:
-    """The on-time card's second line: the change between the two percentages as shown."""
-    if now is None or before is None:
-        return f"الشهر الماضي: {rate(before)}"
-    points = round(now * 100) - round(before * 100)
-    if points == 0:
-        return "مثل الشهر الماضي"
-    return f"{abs(points)} نقطة {'أعلى' if points > 0 else 'أقل'} من الشهر الماضي ({rate(before)})"
+    """The on-time card's second line: the change between the two percentages as shown, in the
+    words of the console's figures page (the screen's script says the same, «5 نقاط» included)."""
+    return comparison(now, before)
 
 
 def last_month() -> str:
@@ -200,7 +198,9 @@ def test_the_keyboard_chooses_a_district_and_pages_the_overdue_list(
     page.get_by_role("heading", name="حي الوراق: الإدارات والخدمات").wait_for()
     page.wait_for_function("() => document.activeElement.id === 'district-title'")
     shown = page.locator("#overdue tr td:first-child").all_inner_texts()
-    assert shown[: len(overdue_first["requests"])] == [entry["tracking_number"] for entry in overdue_first["requests"]]
+    assert shown[: len(overdue_first["requests"])] == [
+        grouped_for_reading(entry["tracking_number"]) for entry in overdue_first["requests"]
+    ]
     assert warraq.get_attribute("aria-pressed") == "true"
     screenshot(page, "performance-screen-warraq-1920")
 
@@ -211,6 +211,7 @@ def test_a_manager_sees_their_district_and_a_clerk_is_turned_away(
     page = new_page(browser, viewport=PHONE)
     sign_in(page, local_stack, token(Role.MANAGER, "dokki"))
     assert list(shown_cards(page)) == ["الدقي"]
+    assert page.locator("#glance-title").inner_text() == "أداء الدقي"  # not «المحافظة في لمحة»
     screenshot(page, "performance-screen-manager-360")
 
     clerk = new_page(browser, viewport=PHONE)

@@ -63,12 +63,27 @@
     };
   }
 
+  // As console/figures_views.py counts them: 1 نقطة واحدة، 2 نقطتان، 3 to 10 نقاط، then نقطة.
+  function pointsAr(count) {
+    if (count === 1) return "نقطة واحدة";
+    if (count === 2) return "نقطتان";
+    return count + (count % 100 >= 3 && count % 100 <= 10 ? " نقاط" : " نقطة");
+  }
+  var MONTHS = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"];
+  // "2026-11-27" as every other page shows a day: "27 نوفمبر 2026".
+  function day(isoDay) {
+    var parts = isoDay.split("-");
+    return Number(parts[2]) + " " + MONTHS[Number(parts[1]) - 1] + " " + parts[0];
+  }
+  // A tracking number grouped for reading, as elsewhere: 4 4 4 1.
+  function grouped(number) { return number.replace(/^(\d{4})(\d{4})(\d{4})(\d)$/, "$1 $2 $3 $4"); }
+
   function comparison(now, before) {
     if (now === null || before === null) return "الشهر الماضي: " + rate(before);
     // Between the percentages shown, so that "86%" and "86%" never read as a point apart.
     var points = Math.round(now * 100) - Math.round(before * 100);
     var word = points > 0 ? "أعلى" : points < 0 ? "أقل" : "مثل";
-    return points === 0 ? "مثل الشهر الماضي" : Math.abs(points) + " نقطة " + word + " من الشهر الماضي (" + rate(before) + ")";
+    return points === 0 ? "مثل الشهر الماضي" : pointsAr(Math.abs(points)) + " " + word + " من الشهر الماضي (" + rate(before) + ")";
   }
 
   function figure(list, label, value, note) {
@@ -102,7 +117,9 @@
       card.appendChild(list);
       cards.appendChild(card);
     });
-    $("period").textContent = "من " + now.from + " إلى " + now.to + " (بتوقيت القاهرة)";
+    $("period").textContent = "من " + day(now.from) + " إلى " + day(now.to) + " (بتوقيت القاهرة)";
+    // A district's manager sees their district, not the governorate.
+    $("glance-title").textContent = roleOf(state.claims) === "hq" ? "المحافظة في لمحة" : "أداء " + now.districts[0].name_ar;
   }
 
   function row(cells, header) {
@@ -148,9 +165,13 @@
       var body = $("overdue");
       if (!append) body.textContent = "";
       page.requests.forEach(function (request) {
-        var tr = row([request.tracking_number, request.service_name_ar, request.status_ar, request.sla_due_date,
+        var tr = row(["", request.service_name_ar, request.status_ar, day(request.sla_due_date),
                       request.days_overdue], false);
-        tr.firstChild.dir = "ltr";
+        // Each row opens its request in the console (signed in there as well).
+        var link = el("a", grouped(request.tracking_number));
+        link.href = "../console/requests/" + request.tracking_number;
+        link.dir = "ltr";
+        tr.firstChild.appendChild(link);
         body.appendChild(tr);
       });
       if (!append && !page.requests.length) {

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -113,6 +114,23 @@ def is_console_path(path: str) -> bool:
     return path.startswith(COOKIE_PATH + "/") and "//" not in path and "\\" not in path
 
 
+# A request's actions are forms on its view, posted to a path with no page of its own.
+_REQUEST_ACTION = re.compile(r"^(/v1/console/requests/[0-9]+)/(?:move|assignment|identity|erasure|transfer)$")
+_NO_PAGE = {COOKIE_PATH + "/", COOKIE_PATH + "/sign-out"}
+
+
+def page_to_come_back_to(request: Request) -> str | None:
+    """Where a sign-in brings the member of staff back: the page itself for a GET; for a form
+    posted, the page the form is on, which gives the kept form back (a GET of the action's own path
+    would be refused); None for home."""
+    path = request.context.get("path", "") if request.context else ""
+    if not is_console_path(path) or path in _NO_PAGE:
+        return None
+    if request.method == "POST" and (action := _REQUEST_ACTION.match(path)):
+        return action.group(1)
+    return path
+
+
 @dataclass(frozen=True)
 class ConsolePage:
     """A console page's request, signed in."""
@@ -161,7 +179,10 @@ def console_page(blueprint: Blueprint) -> Callable[[Callable[[ConsolePage], Resp
             if session is None:
                 kept = {name: value for name, value in form.items() if name != CSRF_FIELD} or None
                 return sign_in_page_for(request, kept)
-            return view(ConsolePage(request=request, session=session, form=form), *args, **kwargs)
+            answer = view(ConsolePage(request=request, session=session, form=form), *args, **kwargs)
+            if request.method == "GET" and (session.kept_form or session.next_path):
+                console_sessions.take_kept_form(session)  # given back once: home no longer leads here
+            return answer
 
         return answering
 

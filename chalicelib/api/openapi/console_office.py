@@ -70,6 +70,12 @@ ENTRIES: dict[tuple[str, str], Entry] = {
         tag="console",
         answers={303: Answer("To the request view"), 400: html_answer("No tracking number")},
     ),
+    # console_figures
+    ("GET", "/v1/console/figures"): Entry(
+        "The performance screen in the console: the manager's district, or every district for hq (district, cursor)",
+        tag="console",
+        answers={200: html_answer("A page")},
+    ),
     # console_my_work
     ("GET", "/v1/console/my-work"): Entry(
         "The open requests the member of staff holds, most urgent first",

@@ -189,6 +189,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                         "document": _TEXT,
                         "status": {"enum": ["uploaded", "clean", "rejected", "received_at_window"]},
                         "rejection": {"type": ["string", "null"]},
+                        "updated_at": {**_DATETIME, "description": "When it last changed: arrived, scanned, refused"},
                     },
                     ["document_id", "document", "status"],
                 ),

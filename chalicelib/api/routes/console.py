@@ -23,8 +23,8 @@ from chalicelib.api.http.console_session import (
     csrf_is_right,
     csrf_token,
     form_fields,
-    is_console_path,
     page_answer,
+    page_to_come_back_to,
     see_other,
     session_cookie,
 )
@@ -87,8 +87,7 @@ def sign_in_page_for(request: Request, kept_form: dict[str, str] | None) -> Resp
     """Signed out (or the session ended): the sign-in page; a form posted then is kept, with the
     page it came from, and given back after signing in."""
     current, cookie = _signed_out_cookie(request)
-    path = request.context.get("path", HOME) if request.context else HOME
-    next_path = path if is_console_path(path) and path != HOME else None
+    next_path = page_to_come_back_to(request)
     if kept_form or next_path:
         console_sessions.keep_sign_in(current, "", staff_pool.Challenge(PASSWORD_STEP, ""), next_path, kept_form)
     notice = "انتهت جلستك. سجّل الدخول مرة أخرى، وسيعود إليك ما كتبته." if kept_form else None
@@ -101,9 +100,8 @@ def sign_in_again(request: Request, session: Session, form: dict[str, str]) -> R
     console_sessions.end_session(session.cookie_id)
     fresh = console_sessions.new_cookie_id()
     kept = {name: value for name, value in form.items() if name != CSRF_FIELD} or None
-    path = request.context.get("path", HOME) if request.context else HOME
     console_sessions.keep_sign_in(
-        fresh, session.email, staff_pool.Challenge(PASSWORD_STEP, ""), path if is_console_path(path) else None, kept
+        fresh, session.email, staff_pool.Challenge(PASSWORD_STEP, ""), page_to_come_back_to(request), kept
     )
     return _sign_in_form(
         fresh, session_cookie(fresh), email=session.email, again=True, status=401,

@@ -59,26 +59,14 @@ def console_queue(page: ConsolePage) -> Response:
     except REFUSED as error:
         return _refused_page(page, error)
     catalogue, today = current_catalogue(), cairo_today(now)
-    holidays = catalogue.holidays()
-    rows = []
-    for entry in queue["requests"]:
-        status = Status(entry["status"])
-        service = catalogue.service(entry["service_code"], on=today)
-        rows.append(
-            {
-                **entry,
-                "grouped": office_views.grouped(entry["tracking_number"]),
-                "service_name_ar": service.name_ar if service else entry["service_code"],
-                "due": office_views.due_state(
-                    status, date.fromisoformat(entry["sla_due_date"]), today, holidays, status in FINAL_STATUSES
-                ),
-            }
-        )
+    rows = _rows(queue["requests"], now)
     filters = {name: params[name] for name in ("status", "department", "district") if params.get(name)}
     next_link = f"{QUEUE}?{urlencode({**filters, 'cursor': queue['next_cursor']})}" if queue["next_cursor"] else None
     body = pages.render(
         "office/queue.html.j2", session=page.session, csrf=page.csrf, rows=rows, queue=queue, filters=filters,
         statuses=STATUS_NAMES_AR, departments=_departments(queue["district_code"], today), next_link=next_link,
+        department_name=office_views.department_name,
+        district_name=office_views.office_names(catalogue.districts()).get(queue["district_code"], ""),
         districts=[district for district in catalogue.districts() if district.active]
         if page.staff.role is Role.HQ else [],
     )  # fmt: skip
@@ -100,6 +88,7 @@ def _request_page(
     moves = [target for target in Status if target in allowed and staff.may_move(status, target)]
     present = {document["document"] for document in view["documents"] if document["status"] != "rejected"}
     received = set(view["documents_received"])  # handed in at a window: by name, as on the receipt
+    document_names = {document.code: document.name_ar for document in (service.documents if service else ())}
     documents = [
         {
             "code": document.code,
@@ -108,8 +97,13 @@ def _request_page(
         }
         for document in (service.documents if service else ())
     ]
+    offices = office_views.office_names(catalogue.districts())
+    labels = {field.name: field.label_ar for field in (service.fields if service else ())}
     body = pages.render(
         "office/request.html.j2", session=page.session, csrf=page.csrf, view=view, problem=problem, notice=notice,
+        district_name=offices.get(view["district_code"], view["district_code"]), offices=offices,
+        department_name=office_views.department_name(view["department"]), labels=labels,
+        channel=office_views.FILING_CHANNELS_AR.get(view["channel"], view["channel"]),
         open=status not in FINAL_STATUSES, role=staff.role.value, me=staff.principal, identity=identity,
         officers=_officers(view["district_code"]) if staff.role is Role.MANAGER and status not in FINAL_STATUSES
         else [],
@@ -118,10 +112,11 @@ def _request_page(
         grouped=office_views.grouped(view["tracking_number"]), moves=moves, statuses=STATUS_NAMES_AR,
         due=office_views.due_state(status, date.fromisoformat(view["sla_due_date"]), today, catalogue.holidays(),
                                    status in FINAL_STATUSES),
-        timeline=office_views.timeline(view), documents=documents, cairo=office_views.cairo_moment,
-        kept=kept or page.session.kept_form or {},
-        document_names={document.code: document.name_ar for document in (service.documents if service else ())},
+        timeline=office_views.timeline(view, document_names, offices), documents=documents,
+        cairo=office_views.cairo_moment,
+        kept=kept or page.session.kept_form or {}, document_names=document_names,
         document_statuses={status.value: name for status, name in DOCUMENT_STATUS_NAMES_AR.items()},
+        payment_statuses=office_views.PAYMENT_STATUSES_AR,
     )  # fmt: skip
     return page.html(body, status_code)
 
@@ -317,6 +312,7 @@ def console_search(page: ConsolePage) -> Response:
 
 
 def _rows(entries: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """Queue entries as a page's rows: the service's Arabic name, the deadline, the documents."""
     from chalicelib.services.catalogue import current_catalogue
 
     catalogue, today = current_catalogue(), cairo_today(now)
@@ -325,10 +321,14 @@ def _rows(entries: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
     for entry in entries:
         status = Status(entry["status"])
         service = catalogue.service(entry["service_code"], on=today)
-        due = office_views.due_state(status, date.fromisoformat(entry["sla_due_date"]), today, holidays, False)
+        due = office_views.due_state(
+            status, date.fromisoformat(entry["sla_due_date"]), today, holidays, status in FINAL_STATUSES
+        )
+        documents = office_views.documents_state(service.documents if service else (), entry)
         rows.append({**entry, "grouped": office_views.grouped(entry["tracking_number"]), "due": due,
                      "service_name_ar": service.name_ar if service else entry["service_code"],
-                     "status_ar": STATUS_NAMES_AR[status]})  # fmt: skip
+                     "department_ar": office_views.department_name(entry["department"]),
+                     "status_ar": STATUS_NAMES_AR[status], "documents": documents})  # fmt: skip
     return rows
 
 
@@ -358,5 +358,55 @@ def console_workload(page: ConsolePage) -> Response:
         load = workload(page.staff, district, datetime.now(UTC))
     except REFUSED as error:
         return _refused_page(page, error)
-    body = pages.render("office/workload.html.j2", session=page.session, csrf=page.csrf, load=load)
+    from chalicelib.services.catalogue import current_catalogue
+
+    offices = office_views.office_names(current_catalogue().districts())
+    body = pages.render("office/workload.html.j2", session=page.session, csrf=page.csrf, load=load,
+                        district_name=offices.get(load["district_code"], load["district_code"]))  # fmt: skip
+    return page.html(body)
+
+
+@console_office.route("/v1/console/figures", methods=["GET"])
+@console_page(console_office)
+def console_figures(page: ConsolePage) -> Response:
+    """The performance screen inside the console: a manager's district, or every district side by
+    side for headquarters (`district` chooses whose departments, services and overdue requests show).
+    The figures services the office API serves (services/figures.py); the words of console/figures_views.py."""
+    from chalicelib.console import figures_views
+    from chalicelib.services.figures import figures_report, overdue_list
+
+    params = page.request.query_params or {}
+    now = datetime.now(UTC)
+    today = cairo_today(now)
+    first = today.replace(day=1)
+    last_month_end = first.fromordinal(first.toordinal() - 1)
+    months = {"from": first.isoformat(), "to": today.isoformat()}
+    before = {"from": last_month_end.replace(day=1).isoformat(), "to": last_month_end.isoformat()}
+    one = {"district": page.staff.district_code} if page.staff.role is not Role.HQ and page.staff.district_code else {}
+    try:
+        this_month = figures_report(page.staff, {**months, **one}, now)
+        last_month = figures_report(page.staff, {**before, **one}, now)
+        codes = [district["code"] for district in this_month["districts"]]
+        chosen = params.get("district") if params.get("district") in codes else codes[0]
+        cursor = {"cursor": params["cursor"]} if params.get("cursor") else {}
+        overdue = overdue_list(page.staff, {"district": chosen, "page_size": "20", **cursor}, now)
+    except REFUSED as error:
+        return _refused_page(page, error)
+    previous = {district["code"]: district for district in last_month["districts"]}
+    districts = [
+        {**district, "comparison": figures_views.comparison(
+            district["on_time_rate"], previous.get(district["code"], {}).get("on_time_rate")),
+         "received_before": previous.get(district["code"], {}).get("received", 0)}
+        for district in this_month["districts"]
+    ]  # fmt: skip
+    overdue_rows = [{**row, "grouped": office_views.grouped(row["tracking_number"]),
+                     "due_day": figures_views.day(row["sla_due_date"])} for row in overdue["requests"]]  # fmt: skip
+    more = (f"/v1/console/figures?{urlencode({'district': chosen, 'cursor': overdue['next_cursor']})}"
+            if overdue["next_cursor"] else None)  # fmt: skip
+    body = pages.render(
+        "office/figures.html.j2", session=page.session, csrf=page.csrf, districts=districts,
+        chosen=next(district for district in districts if district["code"] == chosen), overdue=overdue_rows,
+        more=more, every_district=page.staff.role is Role.HQ, period=f"من {figures_views.day(months['from'])} "
+        f"إلى {figures_views.day(months['to'])}", rate=figures_views.rate, number=figures_views.number,
+    )  # fmt: skip
     return page.html(body)

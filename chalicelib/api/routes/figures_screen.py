@@ -54,4 +54,5 @@ def script() -> Response:
 
 @figures_screen_api.route("/v1/screens/performance.css", methods=["GET"])
 def stylesheet() -> Response:
-    return _answer(_file("screen.css"), "text/css; charset=utf-8", "public, max-age=300")
+    # The figures' own look is shared with the console's figures page (console/render.py).
+    return _answer(_file("screen.css") + "\n" + _file("figures.css"), "text/css; charset=utf-8", "public, max-age=300")

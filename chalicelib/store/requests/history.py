@@ -4,6 +4,9 @@ requests table, `item = "history#<version>#<at>"`: a change of status, keyed by 
 produced, or a record such as an identity reveal, under the version it happened at; sorted,
 the entries read in the order they happened. A change's entry is written in the change's own
 transaction (changes.py); an event that changes nothing else is appended on its own.
+`item = "history#message#<outbox key>"`: a message handed to its channel (what kind, which
+channel; never its text nor the number), one per outbox message, written by the deliverer, which
+knows no version: these sort after the versioned entries, and are placed by `at` when shown.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
     DOCUMENTS_RECEIVED = "documents_received"
     DOCUMENT_OPENED = "document_opened"
     ASSIGNED = "assigned"
+    MESSAGE_SENT = "message_sent"
 
     event = UnicodeAttribute(default=STATUS_CHANGE)
     version = NumberAttribute()
@@ -51,6 +55,9 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
     citizen_message = UnicodeAttribute(null=True)
     # An assignment's officer, by email (the principal is the request's own `assignee`).
     assignee = UnicodeAttribute(null=True)
+    # A message's kind (its outbox event) and the channel it went by: nothing of what it said.
+    message_kind = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute(null=True)
 
     @classmethod
     def item_for(cls, version: int, at: datetime) -> str:
@@ -63,6 +70,12 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
         fields = {"from_status": request.status, "to_status": request.status, **details}
         return cls(request.tracking_number, cls.item_for(request.version, at), event=event, version=request.version,
                    at=at, **fields)  # fmt: skip
+
+    @classmethod
+    def message_sent(cls, tracking_number: str, outbox_key: str, kind: str, channel: str, at: datetime) -> HistoryEntry:
+        """A message handed to `channel`; keyed by its outbox message, so a retried write finds itself."""
+        return cls(tracking_number, f"{cls.ITEM_PREFIX}message#{outbox_key}", event=cls.MESSAGE_SENT, version=0, at=at,
+                   to_status="", actor_role="system", message_kind=kind, channel=channel)  # fmt: skip
 
     @classmethod
     def by_staff(

@@ -29,6 +29,7 @@ from pynamodb.attributes import (
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
@@ -116,6 +117,11 @@ class RequestRecord(RequestPartitionItem, discriminator="request"):
     # token's `sub`, what "my work" filters on) and their email (what pages show).
     assignee = UnicodeAttribute(null=True)
     assignee_email = UnicodeAttribute(null=True)
+    # What the citizen uploaded that passed its checks (document codes), and when the last one
+    # did: the queues show the document state and "uploaded since the last move" from the item
+    # alone, keeping a queue page one Query (docs/interfaces.md#office-console).
+    documents_uploaded = UnicodeSetAttribute(null=True)
+    citizen_uploaded_at = UTCDateTimeAttribute(null=True)
     queue = UnicodeAttribute()
     department_queue = UnicodeAttribute()
     queue_order = UnicodeAttribute()
@@ -135,6 +141,21 @@ class RequestRecord(RequestPartitionItem, discriminator="request"):
         submitted = self.submitted_at.astimezone(UTC)
         self.opened_month = f"{submitted:%Y-%m}"
         self.opened_order = f"{submitted:%Y-%m-%dT%H:%M:%S.%fZ}#{self.tracking_number}"
+
+
+def note_citizen_upload(tracking_number: str, document_code: str, at: datetime) -> None:
+    """An upload that passed its checks, on the request item, for the queues. It leaves the version
+    alone: an officer's page read before a citizen's upload still moves the request (the upload is
+    the citizen's, not a change of the request's state). A move saved from a copy read before this
+    update writes the copy's values back, so the signal can be lost in that narrow race; the
+    documents themselves are never affected (they live in the documents table)."""
+    retry_transient(lambda: RequestRecord(tracking_number, RequestRecord.ITEM).update(
+        actions=[
+            RequestRecord.documents_uploaded.add({document_code}),
+            RequestRecord.citizen_uploaded_at.set(at),
+        ],
+        condition=RequestRecord.tracking_number.exists(),
+    ))  # fmt: skip
 
 
 def load_request_record(tracking_number: str) -> RequestRecord | None:

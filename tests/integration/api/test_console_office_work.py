@@ -67,7 +67,7 @@ def test_a_manager_assigns_from_the_district_s_officers_and_sees_the_workload(si
     load = manager.get("/v1/console/workload")
     page = load.body.decode()
     assert load.status_code == 200
-    assert re.search(rf"{re.escape(OFFICER)}</td><td>1</td>", page)
+    assert re.search(rf'{re.escape(OFFICER)}</td><td data-label="مفتوحة">1</td>', page)
     assert _small(load)
 
 

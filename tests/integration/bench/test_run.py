@@ -19,5 +19,6 @@ def test_the_short_bench_fills_every_section_and_leaves_results_json_alone(tmp_p
     assert set(results) == set(json.loads(committed))
     assert set(results["cold_start"]["first_request"]) == {"submit", "inquiry", "callback", "office_queue"}
     assert results["dynamodb_calls"]["performance_page"] is not None
+    assert results["dynamodb_calls"]["console_queue_page"] == 1  # issue 21: exactly one Query a page
     assert results["dynamodb_calls"]["scans"] == 0
     assert RESULTS_PATH.read_bytes() == committed
