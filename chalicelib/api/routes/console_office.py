@@ -372,6 +372,7 @@ def console_figures(page: ConsolePage) -> Response:
     """The performance screen inside the console: a manager's district, or every district side by
     side for headquarters (`district` chooses whose departments, services and overdue requests show).
     The figures services the office API serves (services/figures.py); the words of console/figures_views.py."""
+    from chalicelib.api.http.figures_views import overdue_view, report_view
     from chalicelib.console import figures_views
     from chalicelib.services.figures import figures_report, overdue_list
 
@@ -384,12 +385,13 @@ def console_figures(page: ConsolePage) -> Response:
     before = {"from": last_month_end.replace(day=1).isoformat(), "to": last_month_end.isoformat()}
     one = {"district": page.staff.district_code} if page.staff.role is not Role.HQ and page.staff.district_code else {}
     try:
-        this_month = figures_report(page.staff, {**months, **one}, now)
-        last_month = figures_report(page.staff, {**before, **one}, now)
+        # The office API's answers, shaped as it shapes them, are what the page's template reads.
+        this_month = report_view(figures_report(page.staff, {**months, **one}, now))
+        last_month = report_view(figures_report(page.staff, {**before, **one}, now))
         codes = [district["code"] for district in this_month["districts"]]
         chosen = params.get("district") if params.get("district") in codes else codes[0]
         cursor = {"cursor": params["cursor"]} if params.get("cursor") else {}
-        overdue = overdue_list(page.staff, {"district": chosen, "page_size": "20", **cursor}, now)
+        overdue = overdue_view(overdue_list(page.staff, {"district": chosen, "page_size": "20", **cursor}, now))
     except REFUSED as error:
         return _refused_page(page, error)
     previous = {district["code"]: district for district in last_month["districts"]}

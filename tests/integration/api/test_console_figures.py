@@ -24,8 +24,8 @@ secrets, signed_in = office_pages.secrets, office_pages.signed_in
 
 
 def test_a_manager_sees_their_district_with_overdue_rows_that_open(signed_in, client: Client) -> None:
-    late = submit_request(submission(FREE_AND_FAST), None, ONLINE, LONG_AGO)["tracking_number"]
-    closed = submit_request(submission(FREE_AND_FAST), None, ONLINE, LONG_AGO)["tracking_number"]
+    late = submit_request(submission(FREE_AND_FAST), None, ONLINE, LONG_AGO).tracking_number
+    closed = submit_request(submission(FREE_AND_FAST), None, ONLINE, LONG_AGO).tracking_number
     manager = signed_in(MANAGER)
     manager.get(f"/v1/console/requests/{closed}")
     cancelled = manager.post(
