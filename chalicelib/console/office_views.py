@@ -24,6 +24,7 @@ EVENT_NAMES_AR = {
     "documents_received": "استلام مستندات ورقية",
     "document_opened": "فتح مستند",
     "assigned": "إسناد",
+    "applicant_corrected": "تصحيح بيانات مقدم الطلب",
 }
 
 

@@ -47,6 +47,8 @@ class Event(StrEnum):
     PAYMENT_REMINDER = "payment_reminder"
     TRANSFERRED = "transferred"
     CANCELLED = "cancelled"
+    PHONE_CHANGED = "phone_changed"  # to the number a manager put in its place
+    PHONE_CHANGED_AWAY = "phone_changed_away"  # to the number replaced, when it was a mobile
 
 
 # Events written by earlier versions and no longer sent: "how to pay" (now part of "received") and
@@ -56,6 +58,11 @@ RETIRED_EVENTS = frozenset({"awaiting_payment", "paid"})
 SENDS_TO_PORTAL = frozenset({Event.NEEDS_INFO, Event.REJECTED, Event.CANCELLED})
 # The longest short portal address the texts leave room for, within one segment.
 PORTAL_ADDRESS_MAX = 19
+
+# The notices about the number itself: sent by SMS to the number they are about, whatever the
+# citizen chose for news of the request (a voice call or WhatsApp, or none), since they tell whoever
+# holds that number that the request's news now goes elsewhere, or comes here.
+SMS_ONLY = frozenset({Event.PHONE_CHANGED, Event.PHONE_CHANGED_AWAY})
 
 # The statuses a citizen hears about when a member of staff moves their request there.
 EVENT_FOR_STATUS = {
@@ -110,6 +117,8 @@ def sms_text(event: Event, values: MessageValues) -> str:
         Event.PAYMENT_REMINDER: f"شباك: سدد رسوم طلبك قبل {_day(values.pay_by)} بالرقم {reference}",
         Event.TRANSFERRED: f"شباك: حُوّل طلبك {tracking} إلى {values.district_name_ar} للفحص.",
         Event.CANCELLED: f"شباك: أُلغي طلبك {tracking}، والسبب على {portal}",
+        Event.PHONE_CHANGED: f"شباك: سُجّل رقمك هذا لطلبك {tracking}، وتصلك أخباره عليه.",
+        Event.PHONE_CHANGED_AWAY: f"شباك: نُقلت رسائل طلبك {tracking} إلى رقم آخر بقرار المركز.",
     }
     return texts[event]
 

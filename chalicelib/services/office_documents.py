@@ -10,11 +10,11 @@ from chalicelib.adapters import document_storage
 from chalicelib.config import document_settings
 from chalicelib.domain.documents import DocumentStatus, document_file_name, read_paper_received
 from chalicelib.domain.errors import Conflict, Forbidden, NotFound, RevealFirst
-from chalicelib.domain.staff import Action, Reveal, StaffMember, opens_identity_copy
+from chalicelib.domain.staff import Action, StaffMember, revealed_lately
 from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import service_in_force
 from chalicelib.services.documents import document_of_service, record_received_at_window
-from chalicelib.services.office import blind_view, identity_gone, load_visible, stale
+from chalicelib.services.office import blind_view, identity_gone, load_visible, reveals_of, stale
 from chalicelib.store.documents import load_document
 from chalicelib.store.requests.changes import StoredRequest
 from chalicelib.store.requests.history import HistoryEntry, record_event
@@ -23,7 +23,7 @@ from chalicelib.store.requests.history import HistoryEntry, record_event
 def open_document(staff: StaffMember, tracking_number: str, document_id: str, now: datetime) -> str:
     """A presigned GET of a clean upload, valid for at most 5 minutes; every opening is audited.
     A copy of an identity document opens only for a manager of the request's district who
-    revealed the applicant a short while ago (domain/staff.py, opens_identity_copy), and never
+    revealed the applicant a short while ago (domain/staff.py, revealed_lately), and never
     once the identity is erased."""
     if not staff.may(Action.OPEN_DOCUMENT):
         raise Forbidden
@@ -41,7 +41,7 @@ def open_document(staff: StaffMember, tracking_number: str, document_id: str, no
             current={"document_id": record.document_id, "status": record.status},
         )
     document = document_of_service(stored.request, record.document)
-    if document.identity and not opens_identity_copy(staff, _reveals(stored), stored.request.district_code, now):
+    if document.identity and not revealed_lately(staff, reveals_of(stored), stored.request.district_code, now):
         raise RevealFirst
     _audit(stored, staff, HistoryEntry.DOCUMENT_OPENED, f"{record.document} {record.document_id}", now)
     logger.info("document opened", extra={"tracking_number": tracking_number, "document": record.document,
@@ -74,14 +74,6 @@ def record_paper(staff: StaffMember, tracking_number: str, body: Mapping[str, An
     if new:
         entries.append(_audit(stored, staff, HistoryEntry.DOCUMENTS_RECEIVED, " ".join(new), now))
     return blind_view(StoredRequest(request=request, history=entries), now)
-
-
-def _reveals(stored: StoredRequest) -> list[Reveal]:
-    return [
-        Reveal(principal=entry.actor, office_code=entry.office, at=entry.at)
-        for entry in stored.history
-        if entry.event == HistoryEntry.IDENTITY_REVEALED
-    ]
 
 
 def _audit(stored: StoredRequest, staff: StaffMember, event: str, note: str, now: datetime) -> HistoryEntry:

@@ -32,6 +32,7 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
     DOCUMENTS_RECEIVED = "documents_received"
     DOCUMENT_OPENED = "document_opened"
     ASSIGNED = "assigned"
+    APPLICANT_CORRECTED = "applicant_corrected"
 
     event = UnicodeAttribute(default=STATUS_CHANGE)
     version = NumberAttribute()
@@ -51,6 +52,8 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
     citizen_message = UnicodeAttribute(null=True)
     # An assignment's officer, by email (the principal is the request's own `assignee`).
     assignee = UnicodeAttribute(null=True)
+    # A correction of who asked: the fields corrected, by name ("full_name phone"), never their values.
+    corrected = UnicodeAttribute(null=True)
 
     @classmethod
     def item_for(cls, version: int, at: datetime) -> str:
