@@ -189,8 +189,8 @@ def sms_sent() -> list[tuple[str, str]]:
 
 
 def texts_to(tracking_number: str) -> Counter[str]:
-    grouped = " ".join(tracking_number[start : start + 4] for start in range(0, len(tracking_number), 4))
-    return Counter(text for _, text in sms_sent() if grouped in text or tracking_number in text)
+    # Grouped in the text, alone or as the start of its payment reference.
+    return Counter(text for _, text in sms_sent() if tracking_number in text.replace(" ", ""))
 
 
 def calls_requested() -> list[dict[str, Any]]:
