@@ -9,14 +9,14 @@ from typing import Any
 from chalicelib.adapters import document_storage
 from chalicelib.config import document_settings
 from chalicelib.domain.documents import DocumentStatus, document_file_name, read_paper_received
-from chalicelib.domain.errors import Conflict, Forbidden, NotFound, RevealFirst
+from chalicelib.domain.errors import Conflict, Forbidden, NotFound, RevealFirst, no_such_request
 from chalicelib.domain.staff import Action, StaffMember, revealed_lately
 from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import service_in_force
-from chalicelib.services.documents import document_of_service, record_received_at_window
+from chalicelib.services.documents import document_of_service, received_at_window
 from chalicelib.services.office import blind_view, identity_gone, load_visible, reveals_of, stale
-from chalicelib.store.documents import load_document
-from chalicelib.store.requests.changes import StoredRequest
+from chalicelib.store.documents import DocumentRecord, documents_of, load_document
+from chalicelib.store.requests.changes import StoredRequest, VersionConflict, load_request, record_paper_received
 from chalicelib.store.requests.history import HistoryEntry, record_event
 
 
@@ -58,7 +58,9 @@ def open_document(staff: StaffMember, tracking_number: str, document_id: str, no
 
 
 def record_paper(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """Paper documents handed in at the window of the district that owns the request (audited)."""
+    """Paper documents handed in at the window of the district that owns the request (audited): a
+    change like any other, so on the version read, and the request's version moves on. Paper already
+    recorded is not recorded again: sent again, it changes nothing and answers the request as it is."""
     if not staff.may(Action.RECORD_DOCUMENTS):
         raise Forbidden
     stored = load_visible(staff, tracking_number)
@@ -67,13 +69,29 @@ def record_paper(staff: StaffMember, tracking_number: str, body: Mapping[str, An
     if service is None:
         raise RuntimeError(f"a stored request names an unknown service {request.service_code}")
     received = read_paper_received(body, service)
+    recorded = {record.document_id for record in documents_of(request.tracking_number)}
+    new = [
+        received_at_window(request.tracking_number, document, staff, now)
+        for document in received.documents
+        if DocumentRecord.window_id(request.tracking_number, document.code) not in recorded
+    ]
+    if not new:  # a retry, or a double click: what it records is there already, on whatever version
+        return blind_view(stored, now)
     if received.version != request.version:
         raise stale(stored, now)
-    new = record_received_at_window(request.tracking_number, received.documents, staff, now)
-    entries = list(stored.history)
-    if new:
-        entries.append(_audit(stored, staff, HistoryEntry.DOCUMENTS_RECEIVED, " ".join(new), now))
-    return blind_view(StoredRequest(request=request, history=entries), now)
+    request.version = received.version + 1
+    request.updated_at = now
+    entry = HistoryEntry.by_staff(
+        request, HistoryEntry.DOCUMENTS_RECEIVED, staff, now, note=" ".join(record.document for record in new)
+    )
+    try:
+        record_paper_received(request, entry, received.version, new)
+    except VersionConflict:
+        fresh = load_request(request.tracking_number)
+        raise stale(fresh, now) if fresh else no_such_request() from None
+    logger.info("paper documents received", extra={"tracking_number": request.tracking_number,
+                                                   "documents": [record.document for record in new]})  # fmt: skip
+    return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)
 
 
 def _audit(stored: StoredRequest, staff: StaffMember, event: str, note: str, now: datetime) -> HistoryEntry:

@@ -353,6 +353,9 @@ ENTRIES: dict[tuple[str, str], Entry] = {
     ("POST", "/v1/office/requests/{tracking_number}/documents/received"): Entry(
         "Record paper documents handed in at the window (clerk, manager of the owning district)",
         tag="office",
+        description="A change like any other: on the `version` read, and the answer carries the next one. "
+        "Documents recorded already are not recorded again: sent again, the same paper changes nothing and "
+        "answers the request as it stands, whatever its version.",
         parameters=(TRACKING_NUMBER_PARAMETER,),
         body=json_body(
             "The documents, by their codes",

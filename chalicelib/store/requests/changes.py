@@ -20,6 +20,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.applicants import ApplicantRecord
 from chalicelib.store.connection import shared_connection
+from chalicelib.store.documents import DocumentRecord
 from chalicelib.store.idempotency import IdempotencyRecord
 from chalicelib.store.limits import add_to_transaction
 from chalicelib.store.outbox import OutboxMessage
@@ -195,6 +196,28 @@ def record_applicant_correction(
                 actions=actions,
                 condition=ApplicantRecord.tracking_number.exists(),
             )
+
+    try:
+        retry_transient(write)
+    except TransactWriteError as error:
+        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons):
+            raise VersionConflict from error
+        raise
+
+
+def record_paper_received(
+    request: RequestRecord, entry: HistoryEntry, expected_version: int, documents: list[DocumentRecord]
+) -> None:
+    """Saves paper documents handed in at a window with the request's new version and the history
+    entry that records them, in one transaction, on condition that nobody changed the request since
+    `expected_version` and that none of them was recorded meanwhile (a double click: its twin won)."""
+    token = str(uuid.uuid4())
+
+    def write() -> None:
+        with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
+            save_change(transaction, request, entry, expected_version)
+            for document in documents:
+                transaction.save(document, condition=DocumentRecord.document_id.does_not_exist())
 
     try:
         retry_transient(write)
