@@ -272,7 +272,8 @@ def act_on_statuses(social: SocialMessaging, notify_by: str, outcome: str) -> di
     version = 2
     for target in ("needs_info", "in_review", "approved", "ready"):
         if target == "approved":
-            record_paper(clerk, tracking_number, paper_documents_for(tracking_number, version), moment)
+            paper = paper_documents_for(tracking_number, version)
+            version = record_paper(clerk, tracking_number, paper, moment)["version"]  # a change of its own
         body = {"to": target, "note": "خطوة", "version": version, "message_to_citizen": "أرفق عقد الإيجار."}
         version = move_request(officer, tracking_number, body, moment)["version"]
         tell()
