@@ -23,9 +23,12 @@ from chalicelib.domain.calendar import CAIRO, cairo_today
 from chalicelib.domain.limits import attempts_hour
 from tests.faults import FAULTS, DynamoDBFaults
 from tests.moto_state import SavedState
+from tools.local.api_gateway import install as answer_as_api_gateway
 from tools.local.resources import deploy_resources
 from tools.local.staff_token import SigningKey, local_signing_key
 
+# The test client's local gateway answers what API Gateway answers itself as infra/api.yaml shapes it.
+answer_as_api_gateway()
 pytest_plugins = ["tests.iam_enforcement"]  # IAM enforced on every call a function makes (tests/iam_enforcement.py)
 # In a pytest-xdist worker, Hypothesis times nothing: how fast it draws inputs and runs an
 # example measures how busy the other workers keep the cores, not the code (a health check

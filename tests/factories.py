@@ -46,9 +46,10 @@ def submission(service_code: str | None = None, district_code: str = "dokki", **
     return body
 
 
-def hand_in_paper(tracking_number: str, now: datetime) -> None:
+def hand_in_paper(tracking_number: str, now: datetime) -> int:
     """Every document the request's service lists, handed in at its district's window: a
-    request is approved only with its documents (services/office.py)."""
+    request is approved only with its documents (services/office.py). Recording them is a
+    change of its own: the request's version after it."""
     from chalicelib.domain.staff import Role, StaffMember
     from chalicelib.services.catalogue import current_catalogue
     from chalicelib.services.office_documents import record_paper
@@ -59,4 +60,5 @@ def hand_in_paper(tracking_number: str, now: datetime) -> None:
     service = current_catalogue().service(request.service_code, on=request.submitted_at.date())
     assert service is not None
     manager = StaffMember("manager-paper", Role.MANAGER, request.district_code)
-    record_paper(manager, tracking_number, synthetic.paper_documents(service, int(request.version)), now)
+    paper = synthetic.paper_documents(service, int(request.version))
+    return int(record_paper(manager, tracking_number, paper, now)["version"])

@@ -173,8 +173,10 @@ class Officer(FastHttpUser):
             request = expect(response, 200)
         if request is None:
             return
-        if target == "approved" and not self._paper_recorded(request):
-            return
+        if target == "approved":
+            request = self._paper_recorded(request)  # a change like any other: the version moves on
+            if request is None:
+                return
         move = {"to": target, "note": "تمت المراجعة", "version": request["version"]}
         if target == "needs_info":
             move["message_to_citizen"] = "يرجى إرفاق صورة عقد الإيجار."
@@ -187,8 +189,9 @@ class Officer(FastHttpUser):
         ) as response:
             expect(response, 200)
 
-    def _paper_recorded(self, request: dict[str, Any]) -> bool:
-        """The window records every document the service lists (a second time records nothing)."""
+    def _paper_recorded(self, request: dict[str, Any]) -> dict[str, Any] | None:
+        """The window records every document the service lists (a second time records nothing): the
+        request as it then stands, or None when the window's answer was not a 200."""
         paper = paper_documents(service_named(request["service_code"]), request["version"])
         with self.client.post(
             f"/v1/office/requests/{request['tracking_number']}/documents/received",
@@ -197,4 +200,4 @@ class Officer(FastHttpUser):
             name="POST /v1/office/requests/{tracking_number}/documents/received",
             catch_response=True,
         ) as response:
-            return expect(response, 200) is not None
+            return expect(response, 200)

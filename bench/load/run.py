@@ -127,8 +127,8 @@ def warm_up(api_url: str, seeded: dict[str, list[Any]]) -> None:
             clerk = {"Authorization": f"Bearer {staff_token(Role.CLERK, district)}"}
             paper = paper_documents(service_named(request["service_code"]), request["version"])
             path = f"{api_url}/v1/office/requests/{request['tracking_number']}"
-            post(f"{path}/documents/received", paper, clerk)
-            approve = {"to": "approved", "note": "تمت المراجعة", "version": request["version"]}
+            _, recorded = post(f"{path}/documents/received", paper, clerk)  # a change: the version moves on
+            approve = {"to": "approved", "note": "تمت المراجعة", "version": recorded["version"]}
             post(f"{path}/transitions", approve, officer)
             return
     raise RuntimeError("seeding left no request in review to move")

@@ -29,6 +29,7 @@ EVENT_NAMES_AR = {
     "document_opened": "فتح مستند",
     "assigned": "إسناد",
     "message_sent": "رسالة إلى المواطن",
+    "applicant_corrected": "تصحيح بيانات مقدم الطلب",
 }
 
 

@@ -78,6 +78,13 @@ class RevealFirst(Forbidden):
     message_en = "This document reveals the applicant's identity: it opens only after a recorded identity reveal."
 
 
+class CorrectAfterReveal(Forbidden):
+    """Who asked is corrected only by a manager who has revealed them a short while ago."""
+
+    message_ar = "لا تُصحَّح بيانات مقدم الطلب إلا بعد كشف هويته المسجَّل بسبب، وخلال ساعة منه."
+    message_en = "The applicant's details are corrected only within an hour of a recorded identity reveal."
+
+
 @dataclass
 class Conflict(Exception):
     """The request is not in the state the caller thought; `current` is how it stands now."""

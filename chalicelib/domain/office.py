@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,6 +15,8 @@ from chalicelib.domain.calendar import add_working_days
 from chalicelib.domain.catalogue import Document
 from chalicelib.domain.digits import clean_text
 from chalicelib.domain.errors import FieldProblem, invalid_fields
+from chalicelib.domain.names import normalise_full_name
+from chalicelib.domain.phone import normalise_mobile
 from chalicelib.domain.statuses import FINAL_STATUSES, Status
 
 NOTE_LIMIT = 1000
@@ -54,6 +56,17 @@ class Assignment:
     """Who is to hold a request: an officer's principal or email, on the version seen."""
 
     officer: str
+    version: int
+
+
+@dataclass(frozen=True)
+class ApplicantCorrection:
+    """A manager's correction of who asked, on the version seen: a new name, a new phone or both
+    (None: unchanged), normalised as the portal normalises them, with the reason stated."""
+
+    full_name: str | None
+    phone: str | None
+    reason: str
     version: int
 
 
@@ -130,6 +143,42 @@ def read_reveal_reason(body: Mapping[str, Any]) -> str:
     if problems or reason is None:
         raise invalid_fields(problems)
     return reason
+
+
+def read_applicant_correction(body: Mapping[str, Any]) -> ApplicantCorrection:
+    """The correction as the manager sent it: each field checked as the portal checks it
+    (domain/names.py, domain/phone.py), at least one of them, and a reason of ten characters."""
+    problems: dict[str, FieldProblem] = {}
+    reason = _text(body.get("reason"), NOTE_LIMIT, "reason", problems, required=True)
+    if reason is not None and len(reason) < REVEAL_REASON_MINIMUM:
+        problems["reason"] = FieldProblem(
+            "اذكر سبب تصحيح بيانات مقدم الطلب بوضوح (عشرة أحرف على الأقل).",
+            "State the reason for correcting the applicant's details (at least ten characters).",
+        )
+    version = _version(body.get("version"), problems)
+    full_name = _corrected(body.get("full_name"), normalise_full_name, "full_name", problems)
+    phone = _corrected(body.get("phone"), normalise_mobile, "phone", problems)
+    if full_name is None and phone is None and "full_name" not in problems and "phone" not in problems:
+        problems["phone"] = FieldProblem(
+            "اكتب رقم الهاتف الصحيح أو الاسم الصحيح، أو كليهما.", "Give the correct phone, the correct name, or both."
+        )
+    if problems or reason is None or version is None:
+        raise invalid_fields(problems)
+    return ApplicantCorrection(full_name=full_name, phone=phone, reason=reason, version=version)
+
+
+def _corrected(raw: Any, normalise: Callable[[str], str], name: str, problems: dict[str, FieldProblem]) -> str | None:
+    """A corrected field normalised, or None when it is left out or empty (left as it is)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if not isinstance(raw, str):
+        problems[name] = FieldProblem("اكتب هذا الحقل نصًا.", "This field must be text.")
+        return None
+    try:
+        return normalise(raw)
+    except FieldProblem as problem:
+        problems[name] = problem
+        return None
 
 
 def read_erasure_reason(body: Mapping[str, Any]) -> str:

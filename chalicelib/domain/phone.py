@@ -74,6 +74,11 @@ def normalise_mobile(raw: str) -> str:
     raise FieldProblem(*_NOT_A_NUMBER)
 
 
+def is_mobile(e164: str) -> bool:
+    """Whether a stored number is an Egyptian mobile, one an SMS reaches (older records may hold others)."""
+    return bool(_E164_MOBILE.fullmatch(e164))
+
+
 def masked_phone(e164: str) -> str:
     """A normalised mobile number with all but its last 2 digits hidden, e.g. ``•••••••••78``.
 

@@ -5,8 +5,8 @@ and alone moves a misrouted request to another district. Any window serves the w
 governorate: a clerk or manager files for any active district, and the request belongs to
 the district it names. The back office (officers) never sees who the applicant is; a
 manager may reveal it for one request, for a stated reason, and that reveal is recorded;
-a copy of an identity document opens only for a manager of the request's district who made
-that reveal there, and only for a while after it (opens_identity_copy).
+a copy of an identity document opens, and who asked may be corrected, only for a manager of the
+request's district who made that reveal there, and only for a while after it (revealed_lately).
 """
 
 from __future__ import annotations
@@ -107,8 +107,9 @@ class StaffMember:
         return (current, target) in MOVES_BY_ROLE[self.role]
 
 
-# How long a reveal opens the request's identity documents for the manager who made it.
-REVEAL_OPENS_IDENTITY_FOR = timedelta(hours=1)
+# How long a reveal lasts for the manager who made it: the request's identity documents open,
+# and its applicant's name and phone may be corrected.
+REVEAL_LASTS = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -120,19 +121,20 @@ class Reveal:
     at: datetime
 
 
-def opens_identity_copy(staff: StaffMember, reveals: Iterable[Reveal], district_code: str, now: datetime) -> bool:
-    """Whether `staff` may open a copy of an identity document of a request of `district_code`.
+def revealed_lately(staff: StaffMember, reveals: Iterable[Reveal], district_code: str, now: datetime) -> bool:
+    """Whether `staff` holds a reveal of a request of `district_code` that still lasts: what opens
+    a copy of its identity documents, and lets its applicant's name and phone be corrected.
 
     Only the token's role and district now count, never who someone was when they revealed:
     Cognito keeps a user's `sub` when the user moves to another group. So the caller must be
     allowed to reveal now, work at the request's district now, and have revealed the applicant
-    from that district within REVEAL_OPENS_IDENTITY_FOR (a request transferred since is
+    from that district within REVEAL_LASTS (a request transferred since is
     another district's to reveal)."""
     if not staff.may(Action.REVEAL_IDENTITY) or staff.district_code != district_code:
         return False
     return any(
         reveal.principal == staff.principal
         and reveal.office_code == district_code
-        and now - REVEAL_OPENS_IDENTITY_FOR <= reveal.at <= now
+        and now - REVEAL_LASTS <= reveal.at <= now
         for reveal in reveals
     )

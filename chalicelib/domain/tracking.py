@@ -61,12 +61,19 @@ def new_tracking_number(randbelow: Callable[[int], int] = secrets.randbelow) -> 
 
 
 def grouped_for_reading(number: str) -> str:
-    """The number in groups of four digits from the left, e.g. ``1234 5678 9012 3``.
+    """The number in groups of four and three digits from the left, never a lone digit at the end:
+    ``1234 567 890 123`` (13 digits), ``1234 5678 9012 3456 789`` (a 19-digit payment reference).
 
-    Groups start from the left because that is how the number is read aloud and typed; with 13 digits the
-    check digit stands alone at the end. Spaces or dashes already in the text are dropped first, so grouping
-    a grouped number changes nothing.
+    As many groups as fours would need, the digits shared out evenly and the longer groups first:
+    a number is read aloud and typed from the left, and a lone last digit (the check digit, in
+    ``1234 5678 9012 3``) is the one a listener drops or runs into the group before. Spaces or
+    dashes already in the text are dropped first, so grouping a grouped number changes nothing.
     """
     digits = digits_only(number)
-    starts = range(0, len(digits), READING_GROUP_SIZE)
-    return " ".join(digits[start : start + READING_GROUP_SIZE] for start in starts)
+    if not digits:
+        return ""
+    count = -(-len(digits) // READING_GROUP_SIZE)
+    shortest, longer = divmod(len(digits), count)
+    sizes = [shortest + 1] * longer + [shortest] * (count - longer)
+    starts = [sum(sizes[:position]) for position in range(count)]
+    return " ".join(digits[start : start + size] for start, size in zip(starts, sizes, strict=True))

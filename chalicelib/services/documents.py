@@ -458,22 +458,26 @@ def record_received_at_window(
     tracking_number: str, documents: Iterable[Document], staff: StaffMember, now: datetime
 ) -> list[str]:
     """Paper handed in at a window, once per document whatever the retries; returns the codes new here."""
-    recorded = []
-    for document in documents:
-        document_id = DocumentRecord.window_id(tracking_number, document.code)
-        record = DocumentRecord(
-            document_id,
-            tracking_number=tracking_number,
-            document=document.code,
-            status=DocumentStatus.RECEIVED_AT_WINDOW.value,
-            received_by=staff.principal,
-            created_at=now,
-            updated_at=now,
-            created_order=f"{iso_utc(now)}#{document_id}",
-        )
-        if insert_document(record):
-            recorded.append(document.code)
-    return recorded
+    return [
+        document.code
+        for document in documents
+        if insert_document(received_at_window(tracking_number, document, staff, now))
+    ]
+
+
+def received_at_window(tracking_number: str, document: Document, staff: StaffMember, now: datetime) -> DocumentRecord:
+    """The record of one paper document handed in at a window (its id the same however often it is handed in)."""
+    document_id = DocumentRecord.window_id(tracking_number, document.code)
+    return DocumentRecord(
+        document_id,
+        tracking_number=tracking_number,
+        document=document.code,
+        status=DocumentStatus.RECEIVED_AT_WINDOW.value,
+        received_by=staff.principal,
+        created_at=now,
+        updated_at=now,
+        created_order=f"{iso_utc(now)}#{document_id}",
+    )
 
 
 def present_codes(records: Iterable[DocumentRecord]) -> set[str]:

@@ -32,12 +32,12 @@ from chalicelib.adapters.whatsapp import WhatsAppSender, receipts
 from chalicelib.aws_clients import aws_client
 from chalicelib.config import messaging_settings
 from chalicelib.domain.calendar import CAIRO
-from chalicelib.domain.messages import RETIRED_EVENTS, Event, MessageValues, sms_text, voice_ssml
+from chalicelib.domain.messages import RETIRED_EVENTS, SMS_ONLY, Event, MessageValues, sms_text, voice_ssml
 from chalicelib.domain.whatsapp import cloud_api_message
 from chalicelib.observability.logs import logger
 from chalicelib.observability.metrics import Metric, count
 from chalicelib.services.limits import give_back_message_slot, take_message_slot
-from chalicelib.store.applicants import load_applicant
+from chalicelib.store.applicants import ApplicantRecord, load_applicant
 from chalicelib.store.outbox import (
     WHATSAPP,
     OutboxMessage,
@@ -94,18 +94,23 @@ def deliver(key: str, now: datetime, senders: Senders | None = None) -> str:
     if message is None:
         return "not_due_or_taken"
     applicant = load_applicant(message.tracking_number)
-    if applicant is None or applicant.notify_by == "none" or message.event in RETIRED_EVENTS:
+    about_the_number = message.event in SMS_ONLY
+    if applicant is None or (applicant.notify_by == "none" and not about_the_number) or message.event in RETIRED_EVENTS:
         settle(message, OutboxMessage.SKIPPED)
         return "skipped"
     if message.event == Event.PAYMENT_REMINDER and _too_late_to_remind(message.tracking_number, now):
         settle(message, OutboxMessage.SKIPPED)
         return "skipped"
+    phone = _recipient(message, applicant)
+    if phone is None:
+        settle(message, OutboxMessage.SKIPPED)
+        return "skipped"
     # Sent on WhatsApp before, and no receipt settled it in time: this claim is its one SMS.
-    channel = "sms" if message.channel == WHATSAPP else applicant.notify_by
+    channel = "sms" if message.channel == WHATSAPP or about_the_number else applicant.notify_by
     if channel == "voice" and _quiet_hours(now):
         put_back(message, _next_morning(now), None, attempted=False)
         return "deferred"
-    slot = take_message_slot(applicant.phone, now)
+    slot = take_message_slot(phone, now)
     if slot is None:
         # Anyone can file online naming any phone: past the day's limit, news waits for tomorrow.
         put_back(message, _tomorrow_morning(now), "phone_daily_limit", attempted=False)
@@ -115,13 +120,13 @@ def deliver(key: str, now: datetime, senders: Senders | None = None) -> str:
     event, values = Event(message.event), _values(message)
     senders = senders or default_senders()
     if channel == WHATSAPP:
-        return _hand_to_whatsapp(message, applicant.phone, event, values, now, senders, slot)
+        return _hand_to_whatsapp(message, phone, event, values, now, senders, slot)
     # A failure to hand the message over (SNS down, throttled, refusing) leaves it waiting.
     try:
         if channel == "voice":
-            provider_id = senders.voice.request_call(applicant.phone, voice_ssml(event, values), message.key)
+            provider_id = senders.voice.request_call(phone, voice_ssml(event, values), message.key)
         else:
-            provider_id = senders.sms.send(applicant.phone, sms_text(event, values))
+            provider_id = senders.sms.send(phone, sms_text(event, values))
     except (BotoCoreError, ClientError) as failure:
         give_back_message_slot(slot)
         count(Metric.MESSAGE_FAILED, by=channel)
@@ -209,6 +214,15 @@ def _after_failure(message: OutboxMessage, now: datetime, failure: Exception) ->
         "attempts": message.attempts,
     })  # fmt: skip
     return "retry"
+
+
+def _recipient(message: OutboxMessage, applicant: ApplicantRecord) -> str | None:
+    """The applicant's phone; for the notice to a replaced phone, that phone, kept under the
+    version of the message's change (None when it is no longer kept)."""
+    if message.event != Event.PHONE_CHANGED_AWAY:
+        return applicant.phone
+    former = applicant.former_phones.as_dict() if applicant.former_phones else {}
+    return former.get(message.values.as_dict().get("former_phone_version", ""))
 
 
 def _values(message: OutboxMessage) -> MessageValues:

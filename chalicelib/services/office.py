@@ -19,11 +19,20 @@ from chalicelib.domain.calendar import cairo_today, iso_utc
 from chalicelib.domain.catalogue import Document
 from chalicelib.domain.digits import digits_only
 from chalicelib.domain.documents import needs_info_message
-from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, Unavailable, invalid_fields, no_such_request
+from chalicelib.domain.errors import (
+    Conflict,
+    CorrectAfterReveal,
+    FieldProblem,
+    Forbidden,
+    Unavailable,
+    invalid_fields,
+    no_such_request,
+)
 from chalicelib.domain.messages import EVENT_FOR_STATUS, Event
 from chalicelib.domain.office import (
     due_date_after_transfer,
     is_overdue,
+    read_applicant_correction,
     read_assignment,
     read_erasure_reason,
     read_move,
@@ -31,7 +40,8 @@ from chalicelib.domain.office import (
     read_transfer,
 )
 from chalicelib.domain.payments import PIASTERS_PER_POUND
-from chalicelib.domain.staff import Action, StaffMember
+from chalicelib.domain.phone import is_mobile
+from chalicelib.domain.staff import Action, Reveal, StaffMember, revealed_lately
 from chalicelib.domain.statuses import FINAL_STATUSES, STATUS_NAMES_AR, Status, can_move
 from chalicelib.domain.tracking import is_valid_tracking_number
 from chalicelib.observability.audit import audit
@@ -48,7 +58,14 @@ from chalicelib.services.intents import intent
 from chalicelib.services.limits import count_reveal
 from chalicelib.store.applicants import load_applicant
 from chalicelib.store.outbox import OutboxMessage
-from chalicelib.store.requests.changes import StoredRequest, VersionConflict, load_request, record_erasure, record_move
+from chalicelib.store.requests.changes import (
+    StoredRequest,
+    VersionConflict,
+    load_request,
+    record_applicant_correction,
+    record_erasure,
+    record_move,
+)
 from chalicelib.store.requests.history import HistoryEntry, record_event
 from chalicelib.store.requests.request import PaymentTerms, RequestRecord
 
@@ -322,6 +339,73 @@ def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str,
     }
 
 
+def correct_applicant(
+    staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    """A wrong phone or name corrected by a manager of the district who revealed the applicant
+    within the reveal's hour (domain/staff.py revealed_lately), with a stated reason, on the
+    version read: the history records who and why, the audit log which fields (never their
+    values), and a new phone is told so, as is the phone it replaces when that was a mobile."""
+    _require(staff, Action.REVEAL_IDENTITY)
+    correction = read_applicant_correction(body)
+    stored = load_visible(staff, tracking_number)
+    request = stored.request
+    if request.identity_erased:
+        raise identity_gone(request)
+    if not revealed_lately(staff, reveals_of(stored), request.district_code, now):
+        raise CorrectAfterReveal
+    if request.version != correction.version:
+        raise stale(stored, now)
+    applicant = load_applicant(request.tracking_number)
+    if applicant is None:
+        raise identity_gone(request)
+    changes: dict[str, Any] = {}
+    if correction.full_name is not None and correction.full_name != applicant.full_name:
+        changes["full_name"] = correction.full_name
+    if correction.phone is not None and correction.phone != applicant.phone:
+        changes["phone"] = correction.phone
+    if not changes:
+        raise invalid_fields(
+            {"phone": FieldProblem("لم يتغير شيء: البيانات المكتوبة هي المسجلة.", "Nothing differs from what is kept.")}
+        )
+    fields = sorted(changes)
+    request.version = correction.version + 1
+    request.updated_at = now
+    notices = []
+    if "phone" in changes:
+        notices.append(intent(request, Event.PHONE_CHANGED, now))
+        if is_mobile(applicant.phone):
+            former = {**(applicant.former_phones.as_dict() if applicant.former_phones else {})}
+            changes["former_phones"] = {**former, str(request.version): applicant.phone}
+            notices.append(intent(request, Event.PHONE_CHANGED_AWAY, now, former_phone_version=str(request.version)))
+    entry = HistoryEntry.by_staff(request, HistoryEntry.APPLICANT_CORRECTED, staff, now, note=correction.reason,
+                                  corrected=" ".join(fields))  # fmt: skip
+    try:
+        record_applicant_correction(request, entry, correction.version, changes, notices)
+    except VersionConflict:
+        fresh = load_request(request.tracking_number)
+        raise stale(fresh, now) if fresh else no_such_request() from None
+    audit("applicant_corrected", tracking_number=request.tracking_number, role=staff.role.value,
+          actor=staff.principal, fields=fields)  # fmt: skip
+    return {
+        "tracking_number": request.tracking_number,
+        "version": request.version,
+        "corrected": fields,
+        "full_name": changes.get("full_name", applicant.full_name),
+        "national_id": applicant.national_id,
+        "phone": changes.get("phone", applicant.phone),
+    }
+
+
+def reveals_of(stored: StoredRequest) -> list[Reveal]:
+    """The identity reveals the request's history records."""
+    return [
+        Reveal(principal=entry.actor, office_code=entry.office, at=entry.at)
+        for entry in stored.history
+        if entry.event == HistoryEntry.IDENTITY_REVEALED
+    ]
+
+
 def erase_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     """A data subject's request: who asked is deleted, and so is every copy of an identity
     document (every version of its object) and every file name; the request and its history
@@ -434,9 +518,12 @@ def _office_entry(entry: HistoryEntry) -> dict[str, Any]:
         if entry.event == HistoryEntry.MESSAGE_SENT
         else {}
     )
+    is_correction = entry.event == HistoryEntry.APPLICANT_CORRECTED
+    corrected = {"corrected": (entry.corrected or "").split()} if is_correction else {}
     return {
         **assigned,
         **sent,
+        **corrected,
         "event": entry.event,
         "version": entry.version,
         "at": iso_utc(entry.at),

@@ -9,21 +9,21 @@ from typing import Any
 from chalicelib.adapters import document_storage
 from chalicelib.config import document_settings
 from chalicelib.domain.documents import DocumentStatus, document_file_name, read_paper_received
-from chalicelib.domain.errors import Conflict, Forbidden, NotFound, RevealFirst
-from chalicelib.domain.staff import Action, Reveal, StaffMember, opens_identity_copy
+from chalicelib.domain.errors import Conflict, Forbidden, NotFound, RevealFirst, no_such_request
+from chalicelib.domain.staff import Action, StaffMember, revealed_lately
 from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import service_in_force
-from chalicelib.services.documents import document_of_service, record_received_at_window
-from chalicelib.services.office import blind_view, identity_gone, load_visible, stale
-from chalicelib.store.documents import load_document
-from chalicelib.store.requests.changes import StoredRequest
+from chalicelib.services.documents import document_of_service, received_at_window
+from chalicelib.services.office import blind_view, identity_gone, load_visible, reveals_of, stale
+from chalicelib.store.documents import DocumentRecord, documents_of, load_document
+from chalicelib.store.requests.changes import StoredRequest, VersionConflict, load_request, record_paper_received
 from chalicelib.store.requests.history import HistoryEntry, record_event
 
 
 def open_document(staff: StaffMember, tracking_number: str, document_id: str, now: datetime) -> str:
     """A presigned GET of a clean upload, valid for at most 5 minutes; every opening is audited.
     A copy of an identity document opens only for a manager of the request's district who
-    revealed the applicant a short while ago (domain/staff.py, opens_identity_copy), and never
+    revealed the applicant a short while ago (domain/staff.py, revealed_lately), and never
     once the identity is erased."""
     if not staff.may(Action.OPEN_DOCUMENT):
         raise Forbidden
@@ -41,7 +41,7 @@ def open_document(staff: StaffMember, tracking_number: str, document_id: str, no
             current={"document_id": record.document_id, "status": record.status},
         )
     document = document_of_service(stored.request, record.document)
-    if document.identity and not opens_identity_copy(staff, _reveals(stored), stored.request.district_code, now):
+    if document.identity and not revealed_lately(staff, reveals_of(stored), stored.request.district_code, now):
         raise RevealFirst
     _audit(stored, staff, HistoryEntry.DOCUMENT_OPENED, f"{record.document} {record.document_id}", now)
     logger.info("document opened", extra={"tracking_number": tracking_number, "document": record.document,
@@ -58,7 +58,9 @@ def open_document(staff: StaffMember, tracking_number: str, document_id: str, no
 
 
 def record_paper(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """Paper documents handed in at the window of the district that owns the request (audited)."""
+    """Paper documents handed in at the window of the district that owns the request (audited): a
+    change like any other, so on the version read, and the request's version moves on. Paper already
+    recorded is not recorded again: sent again, it changes nothing and answers the request as it is."""
     if not staff.may(Action.RECORD_DOCUMENTS):
         raise Forbidden
     stored = load_visible(staff, tracking_number)
@@ -67,21 +69,29 @@ def record_paper(staff: StaffMember, tracking_number: str, body: Mapping[str, An
     if service is None:
         raise RuntimeError(f"a stored request names an unknown service {request.service_code}")
     received = read_paper_received(body, service)
+    recorded = {record.document_id for record in documents_of(request.tracking_number)}
+    new = [
+        received_at_window(request.tracking_number, document, staff, now)
+        for document in received.documents
+        if DocumentRecord.window_id(request.tracking_number, document.code) not in recorded
+    ]
+    if not new:  # a retry, or a double click: what it records is there already, on whatever version
+        return blind_view(stored, now)
     if received.version != request.version:
         raise stale(stored, now)
-    new = record_received_at_window(request.tracking_number, received.documents, staff, now)
-    entries = list(stored.history)
-    if new:
-        entries.append(_audit(stored, staff, HistoryEntry.DOCUMENTS_RECEIVED, " ".join(new), now))
-    return blind_view(StoredRequest(request=request, history=entries), now)
-
-
-def _reveals(stored: StoredRequest) -> list[Reveal]:
-    return [
-        Reveal(principal=entry.actor, office_code=entry.office, at=entry.at)
-        for entry in stored.history
-        if entry.event == HistoryEntry.IDENTITY_REVEALED
-    ]
+    request.version = received.version + 1
+    request.updated_at = now
+    entry = HistoryEntry.by_staff(
+        request, HistoryEntry.DOCUMENTS_RECEIVED, staff, now, note=" ".join(record.document for record in new)
+    )
+    try:
+        record_paper_received(request, entry, received.version, new)
+    except VersionConflict:
+        fresh = load_request(request.tracking_number)
+        raise stale(fresh, now) if fresh else no_such_request() from None
+    logger.info("paper documents received", extra={"tracking_number": request.tracking_number,
+                                                   "documents": [record.document for record in new]})  # fmt: skip
+    return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)
 
 
 def _audit(stored: StoredRequest, staff: StaffMember, event: str, note: str, now: datetime) -> HistoryEntry:

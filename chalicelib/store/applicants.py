@@ -7,6 +7,10 @@ item in a transaction with its history entry (both in requests/changes.py, as is
 write, in the submission's transaction).
   * GetItem by tracking number, only where the applicant must be reached or revealed.
   * UpdateItem of how the citizen wants to hear about the request (`notify_by`).
+  * UpdateItem of a manager's correction of the name or phone (requests/changes.py
+    record_applicant_correction): a replaced phone is kept in `former_phones` under the request's
+    version that replaced it, so that the notice to it (services/notifications.py) reaches the
+    number it is about even when a second correction follows; it goes with the item.
   * Query of the `by_national_id` index: a walk-in's requests at the counter, found by an HMAC of
     the national ID (`national_id_key`, services/limits.py). The index projects the keys only:
     it holds the HMAC and tracking numbers, no name, number or phone. Requests filed before the
@@ -15,7 +19,9 @@ write, in the submission's transaction).
 
 from __future__ import annotations
 
-from pynamodb.attributes import TTLAttribute, UnicodeAttribute
+from typing import Any
+
+from pynamodb.attributes import MapAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 
 from chalicelib.store.base import StoredModel, TableMeta
@@ -45,6 +51,8 @@ class ApplicantRecord(StoredModel):
     notify_by = UnicodeAttribute(default="sms")
     # HMAC of the national ID (services/limits.py stored_national_id_key), the index's key.
     national_id_key = UnicodeAttribute(null=True)
+    # The phones a correction replaced, by the request's version that replaced each ("7": "+2010…").
+    former_phones = MapAttribute[str, Any](null=True)
     # Set when the request closes: DynamoDB's TTL deletes who asked a configured time later.
     expires_at = TTLAttribute(null=True)
 

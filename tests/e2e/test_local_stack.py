@@ -15,9 +15,13 @@ from typing import Any
 import boto3
 import pytest
 
+from chalicelib.api.http.responses import JSON_HEADERS
+from chalicelib.domain.staff import Role
 from chalicelib.domain.tracking import grouped_for_reading
 from tests.e2e.conftest import PROJECT, LocalStack
 from tests.factories import national_id, submission
+from tools.local.api_gateway import gateway_answers
+from tools.local.staff_token import WORKING_DAY_S, local_signing_key, mint_token
 
 pytestmark = pytest.mark.e2e
 
@@ -124,6 +128,36 @@ def test_the_office_api_is_guarded_in_chalice_local_by_make_token_tokens(local_s
     )
     assert status == 200
     assert [entry["tracking_number"] for entry in queue["requests"]] == [filed["tracking_number"]]
+
+
+def test_a_refused_staff_token_and_an_unknown_path_answer_the_bilingual_error_through_the_local_stack(
+    local_stack: LocalStack,
+) -> None:
+    """As API Gateway answers with infra/api.yaml's gateway responses: over chalice local, and through
+    the local distribution, whose /v1/ is the API."""
+    key = local_signing_key()
+    refused = {
+        "no token": {},
+        "forged": {"Authorization": "Bearer forged.token.here"},
+        "expired": {
+            "Authorization": f"Bearer {mint_token(key, Role.OFFICER, 'dokki', now=time.time() - 2 * WORKING_DAY_S)}"
+        },
+        "wrong audience": {"Authorization": f"Bearer {mint_token(key, Role.OFFICER, 'dokki', audience='another-app')}"},
+    }
+    answers = gateway_answers()
+
+    for origin in (local_stack.api_url, local_stack.portal_url):
+        for name, headers in refused.items():
+            request = urllib.request.Request(f"{origin}/v1/office/requests?status=submitted", headers=headers)
+            with pytest.raises(urllib.error.HTTPError) as answered:
+                urllib.request.urlopen(request, timeout=30)
+            assert answered.value.code == 401, name
+            assert answered.value.read().decode() == answers["UNAUTHORIZED"].body, name
+            assert answered.value.headers["Content-Type"] == JSON_HEADERS["Content-Type"], name
+        with pytest.raises(urllib.error.HTTPError) as unknown:
+            urllib.request.urlopen(f"{origin}/v1/no-such-thing", timeout=30)
+        assert unknown.value.code == 404
+        assert json.loads(unknown.value.read())["error"]["code"] == "not_found"
 
 
 def form_post(url: str, fields: dict[str, str]) -> str:

@@ -189,10 +189,13 @@ def play(plan: Plan, now: datetime) -> Counter[str]:
         done["left_as_found"] += 1  # filed by an earlier version of this demo: not ours to move
         return done
     version = int(request.version)
+    paper = 0  # the paper handed in before approval is a change of its own: one version more
     for position, step in enumerate(plan.steps):
         if step.at > now:
             break
-        if version >= position + 2:  # the request's first version is 1; each step makes one more
+        if step.to == "approved":
+            paper = 1
+        if version >= position + 2 + paper:  # the request's first version is 1; each step makes one more
             continue
         if step.kind == "pay" and request.payment is not None:
             handle_fawry_notice(fawry_notice(request.payment.reference, request.payment.amount_egp, step.at), step.at)
@@ -202,14 +205,15 @@ def play(plan: Plan, now: datetime) -> Counter[str]:
             if step.message_to_citizen:
                 body["message_to_citizen"] = step.message_to_citizen
             if step.to == "approved":
-                hand_in_paper(plan, tracking_number, version, step.at)
+                version = hand_in_paper(plan, tracking_number, version, step.at)
+                body["version"] = version
             try:
                 move_request(staff, tracking_number, body, step.at)
             except Conflict:
                 # Someone moved it meanwhile (staff on the running stack, another run of the demo):
                 # go on from what is stored.
                 fresh = load_request_record(tracking_number)
-                if fresh is None or int(fresh.version) < position + 2:
+                if fresh is None or int(fresh.version) < position + 2 + paper:
                     done["left_behind"] += 1
                     return done
         version += 1
@@ -217,9 +221,10 @@ def play(plan: Plan, now: datetime) -> Counter[str]:
     return done
 
 
-def hand_in_paper(plan: Plan, tracking_number: str, version: int, at: datetime) -> None:
+def hand_in_paper(plan: Plan, tracking_number: str, version: int, at: datetime) -> int:
     """The service's documents, handed in at the district's window before the decision (a request
-    is approved only with them). Recording them again records nothing, so a rerun adds nothing."""
+    is approved only with them); the request's version after. Recording them again records
+    nothing, so a rerun adds nothing."""
     from chalicelib.domain.staff import Role, StaffMember
     from chalicelib.services.catalogue import current_catalogue
     from chalicelib.services.office_documents import record_paper
@@ -228,7 +233,7 @@ def hand_in_paper(plan: Plan, tracking_number: str, version: int, at: datetime) 
     if service is None:
         raise RuntimeError(f"the service {plan.service_code} of {plan.key} is not in the catalogue")
     clerk = StaffMember(f"clerk-{plan.district_code}", Role.CLERK, plan.district_code)
-    record_paper(clerk, tracking_number, paper_documents(service, version), at)
+    return int(record_paper(clerk, tracking_number, paper_documents(service, version), at)["version"])
 
 
 def fawry_notice(reference: str, amount_egp: float, paid_at: datetime) -> dict[str, Any]:

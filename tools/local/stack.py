@@ -34,7 +34,6 @@ from tools.local.resources import deploy_resources
 from tools.local.staff_pool import local_pool_environment, set_up_local_pool
 from tools.local.staff_token import local_signing_key
 
-BIN = Path(sys.executable).parent
 STAGE = "local"
 REGION = "eu-central-1"
 PORTAL_BUILD = PROJECT / "portal_site" / "build"
@@ -176,10 +175,12 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
         # chalice local restarts on any new or changed file in the project (a .pyc, a screenshot), dropping
         # requests in flight: tests turn that off.
         reload = [] if autoreload else ["--no-autoreload"]
+        # chalice local, answering as API Gateway does what it answers itself (tools/local/api_gateway.py).
         api = start(
-            [str(BIN / "chalice"), "local", "--stage", STAGE, "--host", "127.0.0.1", "--port", str(ports.api), *reload],
+            [sys.executable, "-m", "tools.local.api_gateway", "local", "--stage", STAGE, "--host", "127.0.0.1",
+             "--port", str(ports.api), *reload],
             api_environment,
-        )
+        )  # fmt: skip
         processes.append(api)
         gateways = start(
             # Fawry and Paymob call back through the distribution, as they do the deployed stack.

@@ -50,6 +50,18 @@ ENTRIES: dict[tuple[str, str], Entry] = {
         parameters=(TRACKING_NUMBER_PARAMETER,),
         answers={200: html_answer("The request with who asked"), 401: html_answer("Sign in again first")},
     ),
+    # console_correct
+    ("POST", "/v1/console/requests/{tracking_number}/applicant"): Entry(
+        "Corrects who asked: the phone, the name or both (manager, within an hour of their reveal), with a reason",
+        tag="console",
+        parameters=(TRACKING_NUMBER_PARAMETER,),
+        answers={
+            200: html_answer("The request, corrected"),
+            400: html_answer("A field refused, explained; what was typed kept"),
+            403: html_answer("Not a manager, or no reveal of theirs within the last hour"),
+            409: html_answer("Changed first by someone; what was typed kept"),
+        },
+    ),
     # console_erase
     ("POST", "/v1/console/requests/{tracking_number}/erasure"): Entry(
         "Erases who asked on the data subject's request (manager, a sign-in within 5 minutes)",

@@ -247,6 +247,54 @@ ENTRIES: dict[tuple[str, str], Entry] = {
             }
         ),
     ),
+    # applicant correction
+    ("POST", "/v1/office/requests/{tracking_number}/applicant"): Entry(
+        "Correct who asked: the phone, the name or both (manager, within an hour of their reveal)",
+        tag="office",
+        description="Each field is checked as the portal checks it; a field left out or empty stays as it is. "
+        "Version-checked like a move, recorded in the history (`event: applicant_corrected`, the fields "
+        "by name, never their values) and audited. A new phone gets an SMS, and so does the phone it "
+        "replaces when that was a mobile (docs/messages.md).",
+        parameters=(TRACKING_NUMBER_PARAMETER,),
+        body=json_body(
+            "What is corrected, why, on the version read",
+            {
+                "type": "object",
+                "properties": {
+                    "phone": {"type": "string"},
+                    "full_name": {"type": "string"},
+                    "reason": {"type": "string", "minLength": 10},
+                    "version": {"type": "integer"},
+                },
+                "required": ["reason", "version"],
+            },
+            {"phone": "01012345678", "reason": "أخطأ الموظف في كتابة الرقم عند التقديم", "version": 3},
+        ),
+        answers=with_busy(
+            {
+                200: json_answer(
+                    "The applicant as now kept",
+                    {
+                        "type": "object",
+                        "properties": {
+                            "tracking_number": {"type": "string"},
+                            "version": {"type": "integer"},
+                            "corrected": {"type": "array", "items": {"enum": ["full_name", "phone"]}},
+                            "full_name": {"type": "string"},
+                            "national_id": {"type": "string"},
+                            "phone": {"type": "string"},
+                        },
+                        "required": ["tracking_number", "version", "corrected", "full_name", "national_id", "phone"],
+                    },
+                ),
+                400: error_answer("A field refused, nothing to change, no reason or no version", "invalid_fields"),
+                403: error_answer("Not a manager, or no reveal of theirs within the last hour", "forbidden"),
+                404: _NO_SUCH_REQUEST,
+                409: error_answer("Stale version, or the identity is no longer kept", "stale_version"),
+                **_BODY_REFUSED,
+            }
+        ),
+    ),
     # erasure
     ("POST", "/v1/office/requests/{tracking_number}/erasure"): Entry(
         "Erase who asked, on the data subject's request (manager, audited)",
@@ -323,6 +371,9 @@ ENTRIES: dict[tuple[str, str], Entry] = {
     ("POST", "/v1/office/requests/{tracking_number}/documents/received"): Entry(
         "Record paper documents handed in at the window (clerk, manager of the owning district)",
         tag="office",
+        description="A change like any other: on the `version` read, and the answer carries the next one. "
+        "Documents recorded already are not recorded again: sent again, the same paper changes nothing and "
+        "answers the request as it stands, whatever its version.",
         parameters=(TRACKING_NUMBER_PARAMETER,),
         body=json_body(
             "The documents, by their codes",

@@ -105,6 +105,7 @@ def _request_page(
         department_name=office_views.department_name(view["department"]), labels=labels,
         channel=office_views.FILING_CHANNELS_AR.get(view["channel"], view["channel"]),
         open=status not in FINAL_STATUSES, role=staff.role.value, me=staff.principal, identity=identity,
+        may_correct=_may_correct(page, view, now),
         officers=_officers(view["district_code"]) if staff.role is Role.MANAGER and status not in FINAL_STATUSES
         else [],
         districts=[district for district in catalogue.districts() if district.active
@@ -271,6 +272,32 @@ def console_reveal(page: ConsolePage, tracking_number: str) -> Response:
     except REFUSED as error:
         return _refused_page(page, error)
     return _request_page(page, view, notice="كُشفت هوية مقدم الطلب وسُجّل ذلك في السجل.", identity=identity)
+
+
+@console_office.route("/v1/console/requests/{tracking_number}/applicant", methods=["POST"], content_types=FORM_TYPES)
+@console_page(console_office)
+def console_correct(page: ConsolePage, tracking_number: str) -> Response:
+    """A wrong phone or name corrected by a manager within the hour of their reveal, with a reason."""
+    from chalicelib.services.office import correct_applicant
+
+    body = {"phone": page.form.get("phone", ""), "full_name": page.form.get("full_name", ""),
+            "reason": page.form.get("correction_reason", ""), "version": _version_of(page)}  # fmt: skip
+    return _acted(page, tracking_number, correct_applicant, body, "صُحّحت بيانات مقدم الطلب وأُبلغ بها.",
+                  ("phone", "full_name", "correction_reason"))  # fmt: skip
+
+
+def _may_correct(page: ConsolePage, view: dict[str, Any], now: datetime) -> bool:
+    """Whether the page offers the correction form: the service's own rule, on the view's history."""
+    from chalicelib.domain.staff import Reveal, revealed_lately
+
+    reveals = [
+        Reveal(
+            entry["actor"], entry["office"], datetime.strptime(entry["at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        )
+        for entry in view["history"]
+        if entry["event"] == "identity_revealed"
+    ]
+    return not view["identity_erased"] and revealed_lately(page.staff, reveals, view["district_code"], now)
 
 
 @console_office.route("/v1/console/requests/{tracking_number}/erasure", methods=["POST"], content_types=FORM_TYPES)

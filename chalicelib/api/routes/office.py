@@ -73,6 +73,15 @@ def identity(staff: StaffMember, tracking_number: str) -> Response:
     return json_response(reveal_identity(staff, tracking_number, body, datetime.now(UTC)))
 
 
+@staff_route(office_api, "/v1/office/requests/{tracking_number}/applicant", methods=["POST"], takes_body=True)
+def applicant_correction(staff: StaffMember, tracking_number: str) -> Response:
+    """A wrong phone or name corrected by a manager within an hour of their reveal: audited."""
+    from chalicelib.services.office import correct_applicant
+
+    body = json_object(office_api.current_request)
+    return json_response(correct_applicant(staff, tracking_number, body, datetime.now(UTC)))
+
+
 @staff_route(office_api, "/v1/office/requests/{tracking_number}/erasure", methods=["POST"], takes_body=True)
 def erasure(staff: StaffMember, tracking_number: str) -> Response:
     """A data subject's request to erase their identity: a manager of the district, audited."""

@@ -53,8 +53,10 @@ def staff_token(auth_request: AuthRequest) -> AuthResponse:
 
 
 def _unauthorized() -> Exception:
-    """API Gateway answers 401 when a token authorizer fails with exactly "Unauthorized";
-    chalice's local gateway (chalice local, the test client) needs its own exception for it."""
+    """API Gateway answers 401 when a token authorizer fails with exactly "Unauthorized", in the
+    bilingual error shape of infra/api.yaml's UNAUTHORIZED gateway response; chalice's local gateway
+    (chalice local, the test client) needs its own exception for it, which tools/local/api_gateway.py
+    answers with the same response."""
     try:
         from chalice.local import NotAuthorizedError
     except ImportError:  # deployed: chalice.local is not packaged

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
@@ -19,6 +20,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.applicants import ApplicantRecord
 from chalicelib.store.connection import shared_connection
+from chalicelib.store.documents import DocumentRecord
 from chalicelib.store.idempotency import IdempotencyRecord
 from chalicelib.store.limits import add_to_transaction
 from chalicelib.store.outbox import OutboxMessage
@@ -164,6 +166,58 @@ def record_move(
                     actions=[ApplicantRecord.expires_at.set(applicant_expires_at)],
                     condition=ApplicantRecord.tracking_number.exists(),
                 )
+
+    try:
+        retry_transient(write)
+    except TransactWriteError as error:
+        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons):
+            raise VersionConflict from error
+        raise
+
+
+def record_applicant_correction(
+    request: RequestRecord, entry: HistoryEntry, expected_version: int, changes: dict[str, Any],
+    outbox: list[OutboxMessage],
+) -> None:  # fmt: skip
+    """Saves a manager's correction of who asked (`changes`: the applicant's attributes set, by
+    name) with the request's new version, its history entry and the notices, in one transaction,
+    on condition that nobody changed the request since `expected_version` (so a map read with it
+    is still the stored one) and that the applicant is still kept."""
+    actions = [getattr(ApplicantRecord, name).set(value) for name, value in changes.items()]
+    token = str(uuid.uuid4())
+
+    def write() -> None:
+        with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
+            save_change(transaction, request, entry, expected_version)
+            for message in outbox:
+                transaction.save(message, condition=OutboxMessage.key.does_not_exist())
+            transaction.update(
+                ApplicantRecord(request.tracking_number),
+                actions=actions,
+                condition=ApplicantRecord.tracking_number.exists(),
+            )
+
+    try:
+        retry_transient(write)
+    except TransactWriteError as error:
+        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons):
+            raise VersionConflict from error
+        raise
+
+
+def record_paper_received(
+    request: RequestRecord, entry: HistoryEntry, expected_version: int, documents: list[DocumentRecord]
+) -> None:
+    """Saves paper documents handed in at a window with the request's new version and the history
+    entry that records them, in one transaction, on condition that nobody changed the request since
+    `expected_version` and that none of them was recorded meanwhile (a double click: its twin won)."""
+    token = str(uuid.uuid4())
+
+    def write() -> None:
+        with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
+            save_change(transaction, request, entry, expected_version)
+            for document in documents:
+                transaction.save(document, condition=DocumentRecord.document_id.does_not_exist())
 
     try:
         retry_transient(write)

@@ -36,6 +36,7 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
     DOCUMENT_OPENED = "document_opened"
     ASSIGNED = "assigned"
     MESSAGE_SENT = "message_sent"
+    APPLICANT_CORRECTED = "applicant_corrected"
 
     event = UnicodeAttribute(default=STATUS_CHANGE)
     version = NumberAttribute()
@@ -58,6 +59,8 @@ class HistoryEntry(RequestPartitionItem, discriminator="history"):
     # A message's kind (its outbox event) and the channel it went by: nothing of what it said.
     message_kind = UnicodeAttribute(null=True)
     channel = UnicodeAttribute(null=True)
+    # A correction of who asked: the fields corrected, by name ("full_name phone"), never their values.
+    corrected = UnicodeAttribute(null=True)
 
     @classmethod
     def item_for(cls, version: int, at: datetime) -> str:

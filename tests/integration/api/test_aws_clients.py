@@ -122,6 +122,9 @@ def _one_request_of_every_route(client: Client, staff: StaffHeaders) -> set[tupl
     assert ask("GET", office + "/{tracking_number}", one, **officer).status_code == 200
     reveal = {"reason": "المواطن حضر إلى الشباك ويطلب تعديل بياناته"}
     assert ask("POST", office + "/{tracking_number}/identity", f"{one}/identity", reveal, **manager).status_code == 200
+    correction = {"phone": "01112223334", "reason": "رقم الهاتف المسجل خطأ في الكتابة", "version": 1}
+    correcting = office + "/{tracking_number}/applicant"
+    assert ask("POST", correcting, f"{one}/applicant", correction, **manager).status_code in (200, 409)
     cancelled = {"to": "cancelled", "note": "إلغاء بطلب المواطن", "version": 1}
     moved = ask("POST", office + "/{tracking_number}/transitions", f"{one}/transitions", cancelled, **manager)
     assert moved.status_code in (200, 409)

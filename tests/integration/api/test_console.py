@@ -104,6 +104,22 @@ def test_signed_out_the_console_answers_its_sign_in_page(browser: Browser) -> No
     assert all(attribute in cookie for attribute in ("HttpOnly", "Secure", "SameSite=Strict", "Path=/v1/console"))
 
 
+@pytest.mark.parametrize(
+    "path", ["/v1/console/", "/v1/console/queue?status=submitted", "/v1/console/requests/1234567890123"]
+)
+@pytest.mark.parametrize("authorization", [None, "Bearer not-a-staff-token"])
+def test_signed_out_every_console_page_answers_the_sign_in_page_not_the_api_s_json_refusal(
+    client: Client, path: str, authorization: str | None
+) -> None:
+    """The console is behind its session, not the staff token: a bad token (sent by a script, or left
+    over) changes nothing, and the answer is the Arabic sign-in page, never the 401 error shape."""
+    answer = client.http.get(path, headers={"Authorization": authorization} if authorization else {})
+
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"].startswith("text/html")
+    assert 'autocomplete="current-password"' in answer.body.decode()
+
+
 def test_password_then_totp_signs_in_to_the_role_s_home(browser: Browser, pool: Pool) -> None:
     browser.get("/v1/console/")
     first_cookie = browser.cookie

@@ -288,7 +288,27 @@ def test_paper_at_the_window_is_recorded_once_on_the_version_seen(
     history = again.json_body["history"]
     assert [entry["event"] for entry in history].count("documents_received") == 1
     assert (history[-1]["actor"], history[-1]["note"]) == ("clerk-amal", first)
-    assert again.json_body["version"] == 1
+    # A change like every other: the version moves on, once; the same paper sent again changes nothing.
+    assert recorded.json_body["version"] == again.json_body["version"] == 2
+    assert again.json_body == recorded.json_body
+
+
+def test_paper_recorded_moves_the_version_so_a_move_on_the_version_read_before_is_a_409(
+    client: Client, staff: StaffHeaders, tracking_number: str
+) -> None:
+    path = f"/v1/office/requests/{tracking_number}/documents/received"
+    recorded = post_json(client, path, {"documents": [codes(client)["first"]], "version": 1}, staff("clerk", "dokki"))
+    moved_on_what_was_read = post_json(
+        client,
+        f"/v1/office/requests/{tracking_number}/transitions",
+        {"to": "in_review", "note": "فحص", "version": 1},
+        staff("officer", "dokki"),
+    )
+
+    assert recorded.json_body["version"] == 2
+    assert moved_on_what_was_read.status_code == 409
+    assert moved_on_what_was_read.json_body["error"]["code"] == "stale_version"
+    assert moved_on_what_was_read.json_body["current"]["version"] == 2
 
 
 def test_no_approval_while_a_required_document_is_missing(
@@ -304,7 +324,8 @@ def test_no_approval_while_a_required_document_is_missing(
     approve = {"to": "approved", "note": "موافقة", "version": 2}
 
     refused = post_json(client, f"/v1/office/requests/{tracking_number}/transitions", approve, officer)
-    hand_in_every_document(client, staff("clerk", "dokki"), tracking_number)
+    handed_in = hand_in_every_document(client, staff("clerk", "dokki"), tracking_number)  # a change: version 3
+    approve["version"] = handed_in.json_body["version"]
     approved = post_json(client, f"/v1/office/requests/{tracking_number}/transitions", approve, officer)
 
     assert refused.status_code == 409
@@ -340,12 +361,13 @@ def test_needs_info_without_words_or_missing_documents_is_refused(
     client: Client, staff: StaffHeaders, tracking_number: str
 ) -> None:
     officer = staff("officer", "dokki")
-    hand_in_every_document(client, staff("clerk", "dokki"), tracking_number)
-    post_json(client, f"/v1/office/requests/{tracking_number}/transitions",
-              {"to": "in_review", "note": "فحص", "version": 1}, officer)  # fmt: skip
+    version = hand_in_every_document(client, staff("clerk", "dokki"), tracking_number).json_body["version"]
+    in_review = post_json(client, f"/v1/office/requests/{tracking_number}/transitions",
+                          {"to": "in_review", "note": "فحص", "version": version}, officer)  # fmt: skip
+    assert in_review.status_code == 200, in_review.body
 
     refused = post_json(client, f"/v1/office/requests/{tracking_number}/transitions",
-                        {"to": "needs_info", "note": "ناقص", "version": 2}, officer)  # fmt: skip
+                        {"to": "needs_info", "note": "ناقص", "version": version + 1}, officer)  # fmt: skip
 
     assert refused.status_code == 400
     assert "message_to_citizen" in refused.json_body["error"]["fields"]

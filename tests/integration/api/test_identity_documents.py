@@ -12,7 +12,7 @@ import boto3
 import pytest
 from chalice.test import Client
 
-from chalicelib.domain.staff import REVEAL_OPENS_IDENTITY_FOR, Role, StaffMember
+from chalicelib.domain.staff import REVEAL_LASTS, Role, StaffMember
 from chalicelib.services.office_documents import open_document
 from tests.factories import free_service_code, national_id, submission
 from tests.integration.api.calls import post_json
@@ -135,12 +135,12 @@ def test_a_reveal_opens_the_copy_for_a_bounded_time(client: Client, staff: Staff
     member = StaffMember("manager-huda", Role.MANAGER, "dokki")
     now = datetime.now(UTC)
 
-    soon = open_document(member, tracking_number, document_id, now + REVEAL_OPENS_IDENTITY_FOR - timedelta(minutes=1))
+    soon = open_document(member, tracking_number, document_id, now + REVEAL_LASTS - timedelta(minutes=1))
     assert soon.startswith("http")
     from chalicelib.domain.errors import RevealFirst
 
     with pytest.raises(RevealFirst):
-        open_document(member, tracking_number, document_id, now + REVEAL_OPENS_IDENTITY_FOR + timedelta(minutes=1))
+        open_document(member, tracking_number, document_id, now + REVEAL_LASTS + timedelta(minutes=1))
 
 
 def test_a_reveal_made_before_a_transfer_does_not_open_the_copy_in_the_new_district(

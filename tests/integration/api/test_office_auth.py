@@ -1,4 +1,5 @@
-"""Every office route sits behind the staff token authorizer: a bad token is a 401, and changes nothing."""
+"""Every office route sits behind the staff token authorizer: a bad token is a 401 in the bilingual
+error shape (infra/api.yaml's UNAUTHORIZED gateway response), and changes nothing."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,10 +19,12 @@ from chalice.test import Client
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from chalicelib.api.http.responses import JSON_HEADERS
 from chalicelib.domain.staff import Role
 from tests.factories import free_service_code, submission
 from tests.integration.api.calls import post_json
 from tests.integration.api.conftest import StaffHeaders
+from tools.local.api_gateway import gateway_answers
 from tools.local.staff_token import LOCAL_AUDIENCE, LOCAL_ISSUER, WORKING_DAY_S, SigningKey, mint_token
 
 TABLES = ("shobbak-local-requests", "shobbak-local-applicants", "shobbak-local-idempotency")
@@ -106,6 +110,19 @@ BAD_CREDENTIALS: dict[str, Callable[[SigningKey], dict[str, str]]] = {
 }
 
 
+def assert_the_gateway_answer(response: Any, code: str) -> None:
+    """The error shape (docs/interfaces.md#error-shape) with an Arabic and an English message, as
+    the template's gateway response words it, with the headers of the API's own JSON answers."""
+    error = json.loads(response.body)["error"]
+    assert error["code"] == code
+    assert re.search("[\u0600-\u06ff]", error["message_ar"])
+    assert error["message_en"].isascii()
+    assert error["fields"] == {}
+    assert response.body.decode() in [answer.body for answer in gateway_answers().values()]
+    for name, value in JSON_HEADERS.items():
+        assert response.headers[name] == value
+
+
 def stored_items() -> dict[str, int]:
     dynamodb = boto3.client("dynamodb")
     return {table: dynamodb.scan(TableName=table, Select="COUNT")["Count"] for table in TABLES}
@@ -142,7 +159,7 @@ def test_a_bad_token_is_a_401_and_writes_nothing(
     response = call(client, route, tracking_number, BAD_CREDENTIALS[credentials](signing_key))
 
     assert response.status_code == 401
-    assert json.loads(response.body) == {"message": "Unauthorized"}
+    assert_the_gateway_answer(response, "unauthorized")
     assert stored_items() == before
     seen_after = client.http.get(f"/v1/office/requests/{tracking_number}", headers=manager).json_body
     assert seen_after == seen_before
@@ -175,3 +192,19 @@ def test_a_token_that_expired_moments_ago_still_passes_within_the_clock_leeway(
     response = client.http.get(f"/v1/office/requests/{tracking_number}", headers={"Authorization": f"Bearer {token}"})
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers"),
+    [
+        ("GET", "/v1/no-such-thing", {}),
+        ("POST", "/v1/office/requests/1234567890123/no-such-move", {"Authorization": "Bearer whatever"}),
+    ],
+)
+def test_a_path_the_api_does_not_have_is_a_bilingual_404(
+    client: Client, method: str, path: str, headers: dict[str, str]
+) -> None:
+    response = client.http.request(method, path, headers=headers)
+
+    assert response.status_code == 404
+    assert_the_gateway_answer(response, "not_found")

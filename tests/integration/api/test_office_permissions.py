@@ -217,9 +217,9 @@ def request_in(client: Client, staff: StaffHeaders, status: Status) -> tuple[str
     service_code = paid_service_code() if status is Status.AWAITING_PAYMENT else free_service_code()
     tracking_number = file_request(client, service_code)
     manager = staff("manager", REQUEST_DISTRICT)
-    if PATH_TO[status]:
-        hand_in_every_document(client, manager, tracking_number)  # nothing is approved without them
     version = 1
+    if PATH_TO[status]:  # nothing is approved without them; recording them is a change of its own
+        version = hand_in_every_document(client, manager, tracking_number).json_body["version"]
     for target in PATH_TO[status]:
         moved = move(client, manager, tracking_number, target, version)
         assert moved.status_code == 200, moved.body

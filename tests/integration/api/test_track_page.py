@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from chalice.test import Client
 
 from chalicelib.domain.calendar import CAIRO, arabic_date
+from chalicelib.domain.tracking import grouped_for_reading
 from chalicelib.store.requests.request import load_request_record
 from tests.factories import free_service_code, national_id, paid_service_code, submission
 from tests.integration.api.calls import hand_in_every_document, post_json
@@ -48,7 +49,7 @@ def test_a_fee_due_shows_the_amount_the_grouped_reference_the_pay_by_moment_in_c
     top = first_part(track_page(client, answer["tracking_number"]))
 
     reference = answer["payment"]["reference"]
-    grouped = " ".join(reference[start : start + 4] for start in range(0, len(reference), 4))
+    grouped = grouped_for_reading(reference)
     assert "المطلوب منك الآن" in top
     assert f'<strong class="due-reference" dir="ltr">{grouped}</strong>' in top
     assert str(answer["payment"]["amount_egp"]) in top

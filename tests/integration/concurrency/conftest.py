@@ -28,7 +28,6 @@ from tests.integration.api.fake_paymob import FakePaymob
 from tools.local.resources import deploy_resources
 from tools.testing.ports import free_port
 
-BIN = os.path.dirname(sys.executable)
 READY_TIMEOUT_S = 90
 
 
@@ -153,7 +152,7 @@ def running_stack() -> Iterator[Stack]:
     try:
         _wait_for(f"{aws_url}/moto-api/", aws)
         api = _start(
-            [os.path.join(BIN, "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
+            [sys.executable, "-m", "tools.local.api_gateway", "local", "--stage", "local", "--host", "127.0.0.1",
              "--port", str(api_port), "--no-autoreload"],
             environment,
         )  # fmt: skip

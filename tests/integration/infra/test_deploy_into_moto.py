@@ -87,7 +87,7 @@ APP_NOT_EMULATED = {
     "AWS::S3::BucketPolicy", "AWS::ApiGateway::Stage", "AWS::ApiGateway::Account", "AWS::WAFv2::WebACL",
     "AWS::WAFv2::WebACLAssociation", "AWS::CloudFront::Distribution", "AWS::CloudFront::CachePolicy",
     "AWS::CloudFront::ResponseHeadersPolicy", "AWS::CloudFront::OriginAccessControl", "AWS::CloudFront::Function",
-    "AWS::GuardDuty::MalwareProtectionPlan",
+    "AWS::GuardDuty::MalwareProtectionPlan", "AWS::ApiGateway::GatewayResponse",
 }  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.api.http.responses import JSON_HEADERS
 from chalicelib.config import missing_deployment_settings
 from tests.conftest import PROJECT
 from tests.integration.infra.conftest import packaged
@@ -21,6 +22,8 @@ LAMBDA_QUOTA, MUST_STAY_UNRESERVED = 1000, 100
 # The only statements allowed a Resource of "*": actions that have no narrower resource.
 NO_NARROWER_RESOURCE = {"XRayAcceptsNoNarrowerResource": {"xray:PutTraceSegments", "xray:PutTelemetryRecords"},
                         "SmsToPhoneNumbersHasNoResource": {"sns:Publish"}}  # fmt: skip
+# The gateway responses with a status of their own; DEFAULT_4XX and DEFAULT_5XX keep the refusal's.
+GATEWAY_ANSWERS = {"UNAUTHORIZED": "401", "ACCESS_DENIED": "403", "MISSING_AUTHENTICATION_TOKEN": "404"}
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 
@@ -148,6 +151,32 @@ def test_the_api_stage_is_throttled_traced_and_logs_no_personal_data(template: d
     for personal in ("$context.identity", "$context.path", "sourceIp", "userAgent", "querystring", "requestOverride"):
         assert personal not in access_format
     json.loads(access_format)  # one JSON object a line, for Logs Insights
+
+
+def test_what_api_gateway_answers_itself_is_the_bilingual_error_shape_with_the_apis_json_headers(
+    template: dict[str, Any],
+) -> None:
+    """A refused staff token, an authorizer's deny, an unknown path and any other refusal or failure of
+    API Gateway's own: docs/interfaces.md#error-shape, not its English {"message": ...}."""
+    answers = {
+        resource["Properties"]["ResponseType"]: resource["Properties"]
+        for resource in of_type(template, "AWS::ApiGateway::GatewayResponse").values()
+    }
+    expected_headers = {f"gatewayresponse.header.{name}": f"'{value}'" for name, value in JSON_HEADERS.items()}
+
+    assert set(answers) == set(GATEWAY_ANSWERS) | {"DEFAULT_4XX", "DEFAULT_5XX"}
+    for response_type, answer in answers.items():
+        assert answer["RestApiId"] == {"Ref": "RestAPI"}
+        assert answer.get("StatusCode") == GATEWAY_ANSWERS.get(response_type)
+        assert answer["ResponseParameters"] == expected_headers
+        assert set(answer["ResponseTemplates"]) == {"application/json"}
+        body = json.loads(answer["ResponseTemplates"]["application/json"])
+        assert set(body) == {"error"}
+        assert set(body["error"]) == {"code", "message_ar", "message_en", "fields"}
+        assert re.search("[\u0600-\u06ff]", body["error"]["message_ar"]), response_type
+        assert body["error"]["message_en"], response_type
+        assert body["error"]["message_en"].isascii(), response_type
+        assert "$" not in answer["ResponseTemplates"]["application/json"]  # no template variable to expand
 
 
 def test_every_topic_has_an_access_policy_and_a_customer_key(template: dict[str, Any]) -> None:

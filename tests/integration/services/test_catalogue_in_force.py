@@ -46,7 +46,7 @@ def test_paper_at_the_window_open311_and_a_transfer_read_the_same_version(tracki
     public = open311.find_request(tracking_number, LATER)
     moved = office.transfer_request(
         StaffMember("hq-1", Role.HQ, None), tracking_number,
-        {"to_district": "warraq", "reason": "العنوان يتبع حي الوراق", "version": 1}, LATER,
+        {"to_district": "warraq", "reason": "العنوان يتبع حي الوراق", "version": paper["version"]}, LATER,
     )  # fmt: skip
 
     assert [entry["status"] for entry in paper["documents"]] == ["received_at_window"]

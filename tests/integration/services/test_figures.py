@@ -120,9 +120,10 @@ def play(history: list[Step]) -> None:
             if targets:
                 manager = StaffMember("manager-1", Role.MANAGER, request.district_code)
                 target = targets[step.pick % len(targets)]
+                version = request.version
                 if target is Status.APPROVED:
-                    hand_in_paper(request.tracking_number, clock)
-                body = {"to": target.value, "version": request.version, "note": "خطوة", "message_to_citizen": "رسالة"}
+                    version = hand_in_paper(request.tracking_number, clock)
+                body = {"to": target.value, "version": version, "note": "خطوة", "message_to_citizen": "رسالة"}
                 move_request(manager, request.tracking_number, body, clock)
 
 
@@ -288,7 +289,7 @@ def test_a_request_closed_after_the_recount_leaves_the_overdue_count(fresh_aws: 
     recount = recount_overdue(morning)
     [counted] = figures_report(HQ, {"district": "dokki"}, NOW).districts
 
-    hand_in_paper(tracking_number, NOW)
+    version = hand_in_paper(tracking_number, NOW)
     for target in ("approved", "ready", "closed"):
         move_request(manager, tracking_number, {"to": target, "version": version, "note": "خطوة"}, NOW)
         version += 1

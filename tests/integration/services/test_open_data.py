@@ -40,8 +40,8 @@ def submission_by_someone(service_code: str, district_code: str) -> dict[str, An
 
 
 def close(tracking_number: str, at: datetime) -> None:
-    hand_in_paper(tracking_number, at)
-    for version, target in enumerate(("in_review", "approved", "ready", "closed"), start=1):
+    first = hand_in_paper(tracking_number, at)
+    for version, target in enumerate(("in_review", "approved", "ready", "closed"), start=first):
         move_request(MANAGER, tracking_number, {"to": target, "version": version, "note": "تم"}, at)
 
 

@@ -106,6 +106,8 @@ def test_every_event_has_a_text_and_the_staff_moves_that_tell_the_citizen_are_ma
         Event.TRANSFERRED,  # headquarters' transfer, not a move of status
         Event.DOCUMENTS_COMPLETE,  # the missing documents all in, not a move by staff
         Event.CANCELLED,
+        Event.PHONE_CHANGED,  # a manager's correction of the phone: to the new number
+        Event.PHONE_CHANGED_AWAY,  # and to the number it replaces
     }
     assert EVENT_FOR_STATUS == {
         Status.NEEDS_INFO: Event.NEEDS_INFO,

@@ -118,12 +118,24 @@ def test_default_tracking_numbers_are_random_not_sequential() -> None:
 @pytest.mark.parametrize(
     ("number", "grouped"),
     [
-        ("1234567890123", "1234 5678 9012 3"),
+        ("1234567890123", "1234 567 890 123"),  # a tracking number: no lone check digit
         ("123456789012", "1234 5678 9012"),
-        ("12345678901234", "1234 5678 9012 34"),
-        ("1234 5678 9012 3", "1234 5678 9012 3"),
-        ("١٢٣٤-٥٦٧٨-٩٠١٢-٣", "1234 5678 9012 3"),
+        ("12345678901234", "1234 5678 901 234"),
+        ("123456789012345", "1234 5678 9012 345"),  # its payment reference, 2 digits more
+        ("1234567890123456789", "1234 5678 9012 3456 789"),
+        ("1234 5678 9012 3", "1234 567 890 123"),
+        ("١٢٣٤-٥٦٧٨-٩٠١٢-٣", "1234 567 890 123"),
     ],
 )
-def test_grouped_for_reading_makes_groups_of_four_from_the_left(number: str, grouped: str) -> None:
+def test_grouped_for_reading_makes_groups_of_four_then_three_from_the_left(number: str, grouped: str) -> None:
     assert grouped_for_reading(number) == grouped
+
+
+@pytest.mark.parametrize("length", range(6, 21))
+def test_every_group_read_aloud_has_three_or_four_digits_and_regrouping_changes_nothing(length: int) -> None:
+    number = (DIGITS * 3)[:length]
+    grouped = grouped_for_reading(number)
+
+    assert {len(group) for group in grouped.split(" ")} <= {3, 4}
+    assert grouped.replace(" ", "") == number
+    assert grouped_for_reading(grouped) == grouped
