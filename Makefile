@@ -47,9 +47,11 @@ lint: $(VENV)/.installed
 	$(BIN)/python -m tools.build.check_locks
 
 # Everything: first in parallel, a process per core, each with its own moto in process and its own
-# ports (--dist loadfile keeps a module's servers in one process); then, one at a time, the tests
-# marked `serial` (tests/e2e, tests/integration/concurrency: stacks and browsers timed as if alone). The 15
-# slowest tests of both passes are printed at the end.
+# ports (--dist loadfile keeps a module's servers in one process): tests/e2e among them, each module
+# with its own local stack and browser, whose waits fill the cores the other tests leave idle. Then,
+# one at a time, the tests marked `serial` (tests/integration/concurrency and the short load: bursts
+# timed against one stack, which a second worker's load would distort). The 15 slowest tests of
+# both passes are printed at the end (docs/benchmarks.md#make-tests-time).
 PYTEST_PARALLEL := $(BIN)/python -m pytest -n auto --dist loadfile
 TEST_RESULTS := test-artifacts/results
 test: $(VENV)/.installed lint browser node_modules/.installed packages
