@@ -106,6 +106,8 @@ capacity: $(VENV)/.installed
 # functions, then linted by cfn-lint and checkov (every finding left is skipped in the template
 # with its reason). `make packages` builds both stages, as `make test` does.
 CHECKOV := $(TOOLS)/bin/checkov --quiet --compact --skip-download --framework cloudformation --download-external-modules false
+# The stage-independent templates: `make packages` checks them with its first stage only.
+CHECKOV_SHARED ?= --file infra/edge-waf.yaml --file infra/staff-pool.yaml
 package: $(VENV)/.installed $(TOOLS)/.installed
 	rm -rf build/$(STAGE)
 	$(BIN)/python -m tools.build.package_template merge --stage $(STAGE) build/$(STAGE)-merge-template.json
@@ -114,11 +116,11 @@ package: $(VENV)/.installed $(TOOLS)/.installed
 	$(BIN)/python -m tools.build.byte_compile build/$(STAGE)
 	$(BIN)/python -m tools.build.package_template finish build/$(STAGE)/sam.yaml
 	$(BIN)/cfn-lint build/$(STAGE)/sam.yaml
-	$(CHECKOV) --file build/$(STAGE)/sam.yaml --file infra/edge-waf.yaml --file infra/staff-pool.yaml
+	$(CHECKOV) --file build/$(STAGE)/sam.yaml $(CHECKOV_SHARED)
 
 packages:
 	$(MAKE) --no-print-directory package STAGE=dev
-	$(MAKE) --no-print-directory package STAGE=prod
+	$(MAKE) --no-print-directory package STAGE=prod CHECKOV_SHARED=
 
 # The portal's pages into the deployed stack's bucket (`make package` and a deploy first):
 # hashed assets cached a year, pages five minutes, then the pages invalidated at the edge.
