@@ -47,9 +47,11 @@ lint: $(VENV)/.installed
 	$(BIN)/python -m tools.build.check_locks
 
 # Everything: first in parallel, a process per core, each with its own moto in process and its own
-# ports (--dist loadfile keeps a module's servers in one process); then, one at a time, the tests
-# marked `serial` (tests/e2e, tests/integration/concurrency: stacks and browsers timed as if alone). The 15
-# slowest tests of both passes are printed at the end.
+# ports (--dist loadfile keeps a module's servers in one process): tests/e2e among them, each module
+# with its own local stack and browser, whose waits fill the cores the other tests leave idle. Then,
+# one at a time, the tests marked `serial` (tests/integration/concurrency and the short load: bursts
+# timed against one stack, which a second worker's load would distort). The 15 slowest tests of
+# both passes are printed at the end (docs/benchmarks.md#make-tests-time).
 PYTEST_PARALLEL := $(BIN)/python -m pytest -n auto --dist loadfile
 TEST_RESULTS := test-artifacts/results
 test: $(VENV)/.installed lint browser node_modules/.installed packages
@@ -104,6 +106,8 @@ capacity: $(VENV)/.installed
 # functions, then linted by cfn-lint and checkov (every finding left is skipped in the template
 # with its reason). `make packages` builds both stages, as `make test` does.
 CHECKOV := $(TOOLS)/bin/checkov --quiet --compact --skip-download --framework cloudformation --download-external-modules false
+# The stage-independent templates: `make packages` checks them with its first stage only.
+CHECKOV_SHARED ?= --file infra/edge-waf.yaml --file infra/staff-pool.yaml
 package: $(VENV)/.installed $(TOOLS)/.installed
 	rm -rf build/$(STAGE)
 	$(BIN)/python -m tools.build.package_template merge --stage $(STAGE) build/$(STAGE)-merge-template.json
@@ -112,11 +116,11 @@ package: $(VENV)/.installed $(TOOLS)/.installed
 	$(BIN)/python -m tools.build.byte_compile build/$(STAGE)
 	$(BIN)/python -m tools.build.package_template finish build/$(STAGE)/sam.yaml
 	$(BIN)/cfn-lint build/$(STAGE)/sam.yaml
-	$(CHECKOV) --file build/$(STAGE)/sam.yaml --file infra/edge-waf.yaml --file infra/staff-pool.yaml
+	$(CHECKOV) --file build/$(STAGE)/sam.yaml $(CHECKOV_SHARED)
 
 packages:
 	$(MAKE) --no-print-directory package STAGE=dev
-	$(MAKE) --no-print-directory package STAGE=prod
+	$(MAKE) --no-print-directory package STAGE=prod CHECKOV_SHARED=
 
 # The portal's pages into the deployed stack's bucket (`make package` and a deploy first):
 # hashed assets cached a year, pages five minutes, then the pages invalidated at the edge.

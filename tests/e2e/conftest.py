@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tools.local.staff_pool import TOTP_SECRETS_VARIABLE
 from tools.testing.ports import free_port
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,7 @@ class LocalStack:
     inbox_url: str
     process: subprocess.Popen[str]
     ports: tuple[int, ...]
+    totp_secrets: Path  # its staff accounts' TOTP secrets: what `make totp` reads for `make run`
 
 
 def port_is_open(port: int) -> bool:
@@ -39,11 +41,16 @@ def port_is_open(port: int) -> bool:
 
 
 @pytest.fixture(scope="module")
-def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+def local_stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """A stack of the module's own. A module may set LOCAL_STACK_ENVIRONMENT, variables for its stack."""
     aws, api, portal, gateways, inbox = free_port(), free_port(), free_port(), free_port(), free_port()
-    # Its own portal build, for its own ports: a `make run` beside the tests keeps its pages.
+    # Its own portal build and staff secrets, for its own ports and pool: a `make run` beside the
+    # tests, or another worker's stack, keeps its own.
     portal_build = tmp_path_factory.mktemp("portal")
+    totp_secrets = tmp_path_factory.mktemp("staff") / "staff-totp-secrets.json"
     environment = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    environment[TOTP_SECRETS_VARIABLE] = str(totp_secrets)
+    environment.update(getattr(request.module, "LOCAL_STACK_ENVIRONMENT", {}))
     # The journeys file more requests (and so messages) for one phone than the daily limits allow.
     environment["ONLINE_SUBMISSIONS_PER_PHONE_PER_DAY"] = "1000"
     environment["MESSAGES_PER_PHONE_PER_DAY"] = "1000"
@@ -92,6 +99,7 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
         gateways_url=f"http://127.0.0.1:{gateways}",
         inbox_url=f"http://127.0.0.1:{inbox}",
         ports=(aws, api, portal, gateways, inbox),
+        totp_secrets=totp_secrets,
     )
     try:
         yield stack
@@ -102,9 +110,9 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """`make test` runs these in its serial pass, after the parallel one (the `serial` marker):
-    each test starts or drives a whole local stack and a browser, whose timeouts assume the machine to itself."""
+    """Every test here is `e2e`: `make test` runs them in a pass of their own, a pytest worker per
+    core, each module on its own stack (its own ports, portal build and staff secrets) and browser."""
     here = Path(__file__).parent
     for item in items:
         if item.path.is_relative_to(here):
-            item.add_marker(pytest.mark.serial)
+            item.add_marker(pytest.mark.e2e)

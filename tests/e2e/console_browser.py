@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from chalicelib.domain.staff import Role
 from tests.e2e.browser import assert_accessible, assert_fits_width, assert_nothing_refused_by_csp, new_page
 from tests.e2e.conftest import PROJECT, LocalStack
-from tools.local.staff_pool import TOTP_SECRETS, account_email, local_staff_password, totp_code
+from tools.local.staff_pool import account_email, local_staff_password, totp_code
 
 ARTIFACTS = PROJECT / "test-artifacts" / "console"
 OFFICE_PC = {"width": 1366, "height": 768}
@@ -42,9 +42,9 @@ def console_url(stack: LocalStack, path: str = "") -> str:
     return f"{stack.portal_url}/v1/console/{path}"
 
 
-def current_code(email: str) -> str:
+def current_code(stack: LocalStack, email: str) -> str:
     """What `make totp USER=<email>` prints: the account's TOTP code now."""
-    secrets = json.loads(TOTP_SECRETS.read_text(encoding="utf-8"))
+    secrets = json.loads(stack.totp_secrets.read_text(encoding="utf-8"))
     return totp_code(secrets[email])
 
 
@@ -60,7 +60,7 @@ def sign_in(page: Page, stack: LocalStack, email: str) -> None:
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("رمز التحقق")
     page.get_by_label("الرمز (6 أرقام)").focus()
-    page.keyboard.type(current_code(email))
+    page.keyboard.type(current_code(stack, email))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("وحدة العمل")
 

@@ -36,6 +36,9 @@ from tools import PROJECT
 
 STAFF_POOL_TEMPLATE = PROJECT / "infra" / "staff-pool.yaml"
 TOTP_SECRETS = PROJECT / ".local" / "staff-totp-secrets.json"
+# A stack started beside another (the e2e tests start one per pytest worker) keeps its accounts'
+# secrets in a file of its own, named here, so that neither overwrites the other's.
+TOTP_SECRETS_VARIABLE = "LOCAL_TOTP_SECRETS"
 ACCOUNT_DOMAIN = "staff.shobbak.local"
 # The local stage's only: every other stage's staff choose their own (docs/interfaces.md#local-secrets).
 DEFAULT_LOCAL_STAFF_PASSWORD = "Shobbak-local-2025!"  # noqa: S105 - a published default, local stage only
@@ -200,7 +203,14 @@ def create_accounts(cognito: Any, pool: LocalPool, active_districts: list[str], 
     }
 
 
-def keep_totp_secrets(secrets: dict[str, str], path: Path = TOTP_SECRETS) -> None:
+def totp_secrets_path() -> Path:
+    """Where this stack's TOTP secrets are kept: LOCAL_TOTP_SECRETS if set, else .local/'s file."""
+    named = os.environ.get(TOTP_SECRETS_VARIABLE)
+    return Path(named) if named else TOTP_SECRETS
+
+
+def keep_totp_secrets(secrets: dict[str, str], path: Path | None = None) -> None:
+    path = path or totp_secrets_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)
     path.write_text(json.dumps(secrets, indent=2, sort_keys=True), encoding="utf-8")
@@ -220,7 +230,7 @@ def main() -> int:
     totp.add_argument("email")
     arguments = parser.parse_args()
     try:
-        secrets = json.loads(TOTP_SECRETS.read_text(encoding="utf-8"))
+        secrets = json.loads(totp_secrets_path().read_text(encoding="utf-8"))
     except OSError:
         print("no local staff accounts yet: start `make run` first", file=sys.stderr)
         return 2
