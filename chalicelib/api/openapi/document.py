@@ -8,7 +8,7 @@ from chalice import Chalice
 from chalice.app import RouteEntry
 
 from chalicelib.api.openapi.by_route import ENTRIES, entry_for
-from chalicelib.api.openapi.entries import OPEN311_API_KEY, STAFF_BEARER, Entry, json_answer, ref
+from chalicelib.api.openapi.entries import OPEN311_API_KEY, STAFF_BEARER, Entry, error_answer
 from chalicelib.api.openapi.schemas import SCHEMAS
 
 TAGS = [
@@ -42,8 +42,8 @@ SECURITY_SCHEMES = {
 }
 
 # What the gateway answers, before any handler runs, to a request behind the staff authorizer
-# without a valid token.
-_NO_VALID_TOKEN = json_answer("No staff token, or one that is not valid", ref("GatewayError"))
+# without a valid token: its gateway response (infra/api.yaml) gives it the one error shape.
+_NO_VALID_TOKEN = error_answer("No staff token, or one that is not valid", "unauthorized")
 
 
 def openapi_document(app: Chalice) -> dict[str, Any]:

@@ -58,11 +58,6 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         },
         ["error"],
     ),
-    "GatewayError": _object(
-        {"message": _TEXT},
-        description="Answered by the API gateway itself, before the application: a missing or "
-        "refused staff token (401).",
-    ),
     "District": _object(
         {
             "code": _TEXT,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from chalice.test import Client
 
+from chalicelib.domain.tracking import grouped_for_reading
 from chalicelib.services.submission import ONLINE, submit_request
 from tests.factories import submission
 from tests.integration.api import test_console_office as office_pages
@@ -40,7 +41,7 @@ def test_a_manager_sees_their_district_with_overdue_rows_that_open(signed_in, cl
     assert "المحافظة في لمحة" not in page
     assert "<h1>أداء الدقي</h1>" in page
     assert f'href="/v1/console/requests/{late}"' in page  # the overdue row opens
-    assert f"{late[:4]} {late[4:8]} {late[8:12]} {late[12]}" in page  # grouped, as elsewhere
+    assert grouped_for_reading(late) in page  # grouped, as elsewhere
     assert closed not in page  # overdue counts open requests only
     assert "مارس 2026" in page  # the due day as "3 مارس 2026", not ISO
     assert "2026-03-" not in page
