@@ -39,6 +39,7 @@ _DELIVERY = [
     ("dynamodb:UpdateItem", "OutboxTable"),
     ("dynamodb:GetItem", "ApplicantsTable"),
     ("dynamodb:GetItem", "RequestsTable"),
+    ("dynamodb:PutItem", "RequestsTable"),  # the timeline's entry for a message sent: kind and channel
     ("dynamodb:UpdateItem", "LimitsTable"),
     ("sns:Publish", "VoiceCallsTopic"),
     ("ssm:GetParameter", "parameter/lookup-hmac-key"),
