@@ -22,10 +22,10 @@ import boto3
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from chalicelib.domain.console_sessions import FRESH_S
 from chalicelib.domain.staff import Role
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
 from chalicelib.domain.tracking import grouped_for_reading
-from chalicelib.services.console_sessions import FRESH_S
 from chalicelib.store.console_sessions import SESSION, ConsoleSessionRecord, record_key
 from tests.e2e.browser import chromium
 from tests.e2e.conftest import LocalStack

@@ -34,8 +34,7 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.api.http.bodies import ACCEPTED_MEDIA_TYPES
-from chalicelib.services import console_sessions
-from chalicelib.services.console_sessions import FRESH_S, Session
+from chalicelib.domain.console_sessions import ABSOLUTE_S, FRESH_S, Session
 
 COOKIE = "shobbak_console"
 COOKIE_PATH = "/v1/console"  # matches /v1/console and /v1/console/…, nothing else
@@ -65,7 +64,7 @@ def cookie_id(request: Request) -> str | None:
 
 
 def session_cookie(value: str, *, ends: bool = False) -> str:
-    lifetime = "Max-Age=0" if ends else f"Max-Age={console_sessions.ABSOLUTE_S}"
+    lifetime = "Max-Age=0" if ends else f"Max-Age={ABSOLUTE_S}"
     return f"{COOKIE}={value}; Path={COOKIE_PATH}; {lifetime}; HttpOnly; Secure; SameSite=Strict"
 
 
@@ -169,6 +168,7 @@ def console_page(blueprint: Blueprint) -> Callable[[Callable[[ConsolePage], Resp
         @functools.wraps(view)
         def answering(*args: Any, **kwargs: Any) -> Response:
             from chalicelib.api.routes.console import forbidden_page, sign_in_page_for
+            from chalicelib.services import console_sessions  # on first use: see api/routes/citizen.py
 
             request = blueprint.current_request
             current = cookie_id(request)

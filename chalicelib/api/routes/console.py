@@ -6,6 +6,9 @@ Sign-in against the staff pool (adapters/staff_pool.py): email and password, the
 challenges in turn: a new password on the first sign-in, then the authenticator app's enrolment
 (QR code and secret, and a code to confirm), else the app's current code. Each step's state is
 kept server-side under the cookie's id (services/console_sessions.py).
+
+Each view imports services/console_sessions.py when it first runs, as api/routes/citizen.py's
+do: the store it loads is paid for by the console's requests, not by every function's cold start.
 """
 
 from __future__ import annotations
@@ -29,9 +32,8 @@ from chalicelib.api.http.console_session import (
     session_cookie,
 )
 from chalicelib.console import render as pages
+from chalicelib.domain.console_sessions import IDLE_WARNING_S, Session, SignIn
 from chalicelib.domain.digits import digits_only
-from chalicelib.services import console_sessions
-from chalicelib.services.console_sessions import IDLE_WARNING_S, Session, SignIn
 
 console = Blueprint(__name__)
 HOME = "/v1/console/"
@@ -65,6 +67,8 @@ def forbidden_page() -> Response:
 
 def _signed_out_cookie(request: Request) -> tuple[str, str | None]:
     """The cookie's id for a signed-out visitor, and the Set-Cookie that gives a new one if needed."""
+    from chalicelib.services import console_sessions
+
     current = cookie_id(request)
     if current:
         return current, None
@@ -86,6 +90,8 @@ def _sign_in_form(
 def sign_in_page_for(request: Request, kept_form: dict[str, str] | None) -> Response:
     """Signed out (or the session ended): the sign-in page; a form posted then is kept, with the
     page it came from, and given back after signing in."""
+    from chalicelib.services import console_sessions
+
     current, cookie = _signed_out_cookie(request)
     next_path = page_to_come_back_to(request)
     if kept_form or next_path:
@@ -97,6 +103,8 @@ def sign_in_page_for(request: Request, kept_form: dict[str, str] | None) -> Resp
 def sign_in_again(request: Request, session: Session, form: dict[str, str]) -> Response:
     """For the pages that ask a fresh sign-in (reveal, erase): the session ends here, and the
     sign-in page comes back to this page with what was posted."""
+    from chalicelib.services import console_sessions
+
     console_sessions.end_session(session.cookie_id)
     fresh = console_sessions.new_cookie_id()
     kept = {name: value for name, value in form.items() if name != CSRF_FIELD} or None
@@ -110,6 +118,8 @@ def sign_in_again(request: Request, session: Session, form: dict[str, str]) -> R
 
 
 def _signed_in(tokens: staff_pool.Tokens, sign_in: SignIn | None, email: str) -> Response:
+    from chalicelib.services import console_sessions
+
     session = console_sessions.open_session(tokens, sign_in, email)
     return see_other(session.next_path or HOME, session_cookie(session.cookie_id))
 
@@ -118,6 +128,8 @@ def _next_step(
     answer: staff_pool.Tokens | staff_pool.Challenge, current: str, email: str, sign_in: SignIn | None
 ) -> Response:
     """Where Cognito's answer leads: signed in, or the page of its next challenge."""
+    from chalicelib.services import console_sessions
+
     if isinstance(answer, staff_pool.Tokens):
         return _signed_in(answer, sign_in, email)
     next_path, kept = (sign_in.next_path, sign_in.kept_form) if sign_in else (None, None)
@@ -148,6 +160,8 @@ def _code(form: dict[str, str]) -> str:
 
 @console.route("/v1/console", methods=["GET"])  # and /v1/console/: API Gateway drops a trailing slash
 def console_home() -> Response:
+    from chalicelib.services import console_sessions
+
     request = console.current_request
     session = console_sessions.current_session(cookie_id(request))
     if session is None:
@@ -160,6 +174,8 @@ def console_home() -> Response:
 
 @console.route("/v1/console/sign-in", methods=["POST"], content_types=FORM_TYPES)
 def console_sign_in() -> Response:
+    from chalicelib.services import console_sessions
+
     posted = _posted(console.current_request)
     if isinstance(posted, Response):
         return posted
@@ -176,6 +192,8 @@ def console_sign_in() -> Response:
 
 
 def _challenge_step(expected: str, template: str, answer_it) -> Response:  # type: ignore[no-untyped-def]
+    from chalicelib.services import console_sessions
+
     posted = _posted(console.current_request)
     if isinstance(posted, Response):
         return posted
@@ -225,6 +243,8 @@ def console_code() -> Response:
 @console.route("/v1/console/sign-out", methods=["POST"], content_types=FORM_TYPES)
 @console_page(console)
 def console_sign_out(page: ConsolePage) -> Response:
+    from chalicelib.services import console_sessions
+
     console_sessions.end_session(page.session.cookie_id)
     return see_other(HOME, session_cookie("", ends=True))
 

@@ -14,6 +14,7 @@ import boto3
 import pytest
 from chalice.test import Client
 
+from chalicelib.domain.console_sessions import ABSOLUTE_S, FRESH_S, IDLE_S
 from chalicelib.domain.staff import Role
 from chalicelib.services import console_sessions
 from chalicelib.store import console_sessions as session_store
@@ -257,9 +258,9 @@ def _age(cookie: str, *, idle_s: int = 0, signed_in_s: int = 0) -> None:
 @pytest.mark.parametrize(
     ("idle_s", "signed_in_s", "alive"),
     [
-        pytest.param(console_sessions.IDLE_S - 60, console_sessions.IDLE_S, True, id="29-idle-minutes"),
-        pytest.param(console_sessions.IDLE_S + 1, console_sessions.IDLE_S + 1, False, id="30-idle-minutes"),
-        pytest.param(0, console_sessions.ABSOLUTE_S + 1, False, id="12-hours-old-though-busy"),
+        pytest.param(IDLE_S - 60, IDLE_S, True, id="29-idle-minutes"),
+        pytest.param(IDLE_S + 1, IDLE_S + 1, False, id="30-idle-minutes"),
+        pytest.param(0, ABSOLUTE_S + 1, False, id="12-hours-old-though-busy"),
     ],
 )
 def test_the_server_ends_a_session_idle_30_minutes_or_12_hours_old(
@@ -285,7 +286,7 @@ def test_the_page_says_when_the_idle_session_ends(browser: Browser, pool: Pool) 
 
 def test_a_form_posted_after_the_session_ended_comes_back_after_signing_in(browser: Browser, pool: Pool) -> None:
     browser.sign_in(OFFICER, pool.secrets[OFFICER])
-    _age(browser.cookie, idle_s=console_sessions.IDLE_S + 1)
+    _age(browser.cookie, idle_s=IDLE_S + 1)
 
     kept = browser.post("/v1/console/sign-out", {"note": "ملاحظة طويلة كتبها الموظف"})
     assert kept.status_code == 401
@@ -303,12 +304,12 @@ def test_a_fresh_sign_in_is_one_within_5_minutes(browser: Browser, pool: Pool) -
     browser.sign_in(OFFICER, pool.secrets[OFFICER])
     session = console_sessions.current_session(browser.cookie)
     assert session is not None
-    assert session.signed_in_within(console_sessions.FRESH_S)
-    _age(browser.cookie, signed_in_s=console_sessions.FRESH_S + 1)
+    assert session.signed_in_within(FRESH_S)
+    _age(browser.cookie, signed_in_s=FRESH_S + 1)
 
     older = console_sessions.current_session(browser.cookie)
     assert older is not None
-    assert not older.signed_in_within(console_sessions.FRESH_S)
+    assert not older.signed_in_within(FRESH_S)
 
 
 def test_forgotten_password_asks_for_the_code_then_a_new_password(browser: Browser, pool: Pool) -> None:
