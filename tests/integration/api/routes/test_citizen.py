@@ -248,6 +248,13 @@ def with_detail(service_code: str, name: str, value: Any) -> dict[str, Any]:
             None,
             id="lone-surrogate-escape",
         ),
+        pytest.param(
+            json.dumps(submission()).replace('"consent"', '"\\udc00": 1, "consent"'),
+            400,
+            "malformed_json",
+            None,
+            id="lone-low-surrogate-escape",
+        ),
         pytest.param([submission()], 400, "malformed_json", None, id="body-is-a-list"),
         pytest.param('{"service_code": "shop_licence",', 400, "malformed_json", None, id="truncated-json"),
         pytest.param(b"\xff\xfe{}", 400, "malformed_json", None, id="not-utf8"),
