@@ -11,7 +11,7 @@ from chalice.app import Request
 from chalicelib.domain.errors import InvalidInput
 
 MAX_BODY_BYTES = 64 * 1024
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abAB]")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 ACCEPTED_MEDIA_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain"]
 
 
@@ -54,8 +54,8 @@ def json_object(request: Request) -> dict[str, Any]:
 
 
 def _is_text(raw: bytes, body: dict[str, Any]) -> bool:
-    """A JSON escape can name half of a UTF-16 pair ("\\ud800"), which is no character at all
-    and cannot be stored or hashed; such a body is as malformed as invalid UTF-8."""
+    """A JSON escape can name half of a UTF-16 pair ("\\ud800", or a low half alone, "\\udc00"), which is
+    no character at all and cannot be stored or hashed; such a body is as malformed as invalid UTF-8."""
     if not _SURROGATE_ESCAPE.search(raw):
         return True
     try:

@@ -3,6 +3,6 @@
 Each area's routes (chalicelib/api/routes/<area>.py) have their entries in `<area>.py` here, by
 method and path; the document served at GET /v1/openapi.json is assembled from Chalice's routes
 and those entries (document.py), so a route without an entry, or an entry without a route, cannot
-go unnoticed (tests/integration/api/test_openapi_document.py). Shared shapes live in `schemas.py`, the parts
+go unnoticed (tests/unit/api/openapi/test_document.py). Shared shapes live in `schemas.py`, the parts
 of an entry in `entries.py`.
 """

@@ -34,7 +34,7 @@ from tests.integration.api.gateway_notices import (
     submit,
     table_items,
 )
-from tests.integration.api.test_portal_forms import checked, form_of, hidden_fields, page_of, post_form
+from tests.integration.api.routes.test_portal_pages import checked, form_of, hidden_fields, page_of, post_form
 
 OUTBOX_TABLE = "shobbak-local-outbox"
 

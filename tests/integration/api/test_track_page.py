@@ -112,12 +112,3 @@ def test_a_request_under_review_asks_nothing_of_the_citizen(client: Client, staf
 
     assert "لا يلزمك شيء الآن" in top
     assert not re.search("<form", top)
-
-
-def test_the_payment_page_sends_the_citizen_to_the_track_page_not_to_a_message(client: Client) -> None:
-    from chalicelib.portal import render
-
-    page = render.payment_page(render.Site(portal="", api=""))
-
-    assert "الرابط الذي يصلك في رسالة نصية" not in page
-    assert 'href="/track.html">صفحة متابعة الطلب</a>' in page

@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 import jwt
 import pytest
 from chalice.test import Client
@@ -22,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from chalicelib.api.http.responses import JSON_HEADERS
 from chalicelib.domain.staff import Role
 from tests.factories import free_service_code, submission
-from tests.integration.api.calls import post_json
+from tests.integration.api.calls import post_json, stored_counts
 from tests.integration.api.conftest import StaffHeaders
 from tools.local.api_gateway import gateway_answers
 from tools.local.staff_token import LOCAL_AUDIENCE, LOCAL_ISSUER, WORKING_DAY_S, SigningKey, mint_token
@@ -124,8 +123,7 @@ def assert_the_gateway_answer(response: Any, code: str) -> None:
 
 
 def stored_items() -> dict[str, int]:
-    dynamodb = boto3.client("dynamodb")
-    return {table: dynamodb.scan(TableName=table, Select="COUNT")["Count"] for table in TABLES}
+    return stored_counts(TABLES)
 
 
 def call(client: Client, route: str, tracking_number: str, headers: dict[str, str]) -> Any:

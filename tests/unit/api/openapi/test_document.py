@@ -1,19 +1,17 @@
-"""The OpenAPI description: served, valid OpenAPI 3.1, and exactly Chalice's routes, so it cannot drift."""
+"""The OpenAPI description (chalicelib/api/openapi/document.py): valid OpenAPI 3.1, and exactly Chalice's
+routes, so it cannot drift. Served at /v1/openapi.json: tests/integration/api/routes/test_description.py."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from chalice.test import Client
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from app import app
-from chalicelib.api.openapi import by_route
 from chalicelib.api.openapi.document import openapi_document, undocumented_path_parameters, unrouted_entries
 
 ARABIC = re.compile(r"[\u0621-\u064a]")
@@ -37,15 +35,6 @@ def test_the_document_lists_every_route_and_method_chalice_has_and_no_other(docu
 
 def test_every_entry_names_a_route_chalice_has() -> None:
     assert unrouted_entries(app) == []
-
-
-def test_every_area_module_of_the_package_is_read_and_nothing_else() -> None:
-    package = Path(by_route.__file__).parent
-    with_entries = {
-        path.stem for path in package.glob("*.py") if path.stem != "by_route" and "\nENTRIES" in path.read_text()
-    }
-
-    assert {area.__name__.rsplit(".", 1)[1] for area in by_route.AREAS} == with_entries
 
 
 def test_every_path_parameter_of_every_route_is_described() -> None:
@@ -120,11 +109,3 @@ def test_every_example_matches_its_schema_and_the_document_has_arabic_ones(docum
 
     arabic = [where for where, _, example in found if ARABIC.search(str(example))]
     assert len(arabic) >= 10
-
-
-def test_the_document_is_served_at_v1_openapi_json(client: Client, document: dict[str, Any]) -> None:
-    response = client.http.get("/v1/openapi.json")
-
-    assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith("application/json")
-    assert response.json_body == document
