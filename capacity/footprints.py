@@ -207,7 +207,7 @@ class Workbench:
 
     def _hand_in_documents(self, district: str, service_code: str, tracking_number: str) -> None:
         clerk = StaffMember(principal=f"clerk-{district}", role=Role.CLERK, district_code=district)
-        version = view_request(clerk, tracking_number, self.now)["version"]
+        version = view_request(clerk, tracking_number, self.now).request.version
         service = current_catalogue().service(service_code, on=self.now.date())
         if service is None:
             raise RuntimeError(f"{service_code} is not offered on {self.now.date()}")
@@ -223,7 +223,7 @@ class Workbench:
     def _office_move(self, district: str, service_code: str, tracking_number: str, target: str) -> None:
 
         officer = StaffMember(principal=f"officer-{district}", role=Role.OFFICER, district_code=district)
-        current = view_request(officer, tracking_number, self.now)["status"]
+        current = view_request(officer, tracking_number, self.now).request.status
         self.seed_backlog(district, current)
         self._measure(
             "queue_page",
@@ -235,7 +235,7 @@ class Workbench:
         view = self._measure(
             "view", district, service_code, tracking_number, lambda: view_request(officer, tracking_number, self.now)
         )
-        move = {"to": target, "note": "تمت المراجعة", "version": view["version"]}
+        move = {"to": target, "note": "تمت المراجعة", "version": view.request.version}
         if target == "needs_info":
             move["message_to_citizen"] = "يرجى إرفاق صورة عقد الإيجار."
         self._measure(

@@ -24,6 +24,7 @@ from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.catalogue import Catalogue, load_catalogue
 from chalicelib.domain.figures import (
     MONTHS_PUBLISHED,
+    OpenData,
     months_back,
     open_data_csv,
     open_data_document,
@@ -72,8 +73,8 @@ def site_pages(catalogue: Catalogue, site: render.Site, today: date) -> dict[str
 def _no_figures_yet(catalogue: Catalogue, today: date) -> dict[str, Any]:
     first = months_back(today.replace(day=1), MONTHS_PUBLISHED - 1)
     active = [district for district in catalogue.districts() if district.active]
-    return open_data_document(datetime.combine(today, datetime.min.time(), UTC), first, today, active,
-                              catalogue.services(on=today), {})  # fmt: skip
+    generated_at = datetime.combine(today, datetime.min.time(), UTC)
+    return open_data_document(OpenData(generated_at, first, today, active, tuple(catalogue.services(on=today)), {}))
 
 
 def build(out: Path, api_base_url: str, rollout_phase: int, today: date) -> Built:

@@ -61,4 +61,4 @@ def hand_in_paper(tracking_number: str, now: datetime) -> int:
     assert service is not None
     manager = StaffMember("manager-paper", Role.MANAGER, request.district_code)
     paper = synthetic.paper_documents(service, int(request.version))
-    return int(record_paper(manager, tracking_number, paper, now)["version"])
+    return int(record_paper(manager, tracking_number, paper, now).request.version)

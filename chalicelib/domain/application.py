@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib.domain.calendar import iso_utc
 from chalicelib.domain.catalogue import Catalogue, District, FormField, Service
 from chalicelib.domain.digits import clean_text, to_ascii_digits
 from chalicelib.domain.errors import FieldProblem, InvalidInput, invalid_fields
@@ -88,6 +89,32 @@ class Submission:
     fee_egp: int
     sla_due_date: str  # YYYY-MM-DD
     payment: FeeInvoice | None  # None when the service has no fee
+
+
+def submission_answer(filed: Submission) -> dict[str, Any]:
+    """What a submission answers (docs/interfaces.md#submission), for its first attempt and every retry.
+
+    The one mapping of a Submission, kept here because two rooms need it and may reach only the
+    domain: the API answers it (api/http/request_views.py), and the idempotency table keeps that
+    same answer for a retry (store/idempotency.py, which reads it back into a Submission). Were it the
+    API's, the store could not import it; were it the store's, the API's answer would be defined by a
+    table. Either copy drifting from the other would break "a retry gets the same answer"."""
+    payment = filed.payment
+    return {
+        "tracking_number": filed.tracking_number,
+        "status": filed.status,
+        "submitted_at": iso_utc(filed.submitted_at),
+        "fee_egp": filed.fee_egp,
+        "sla_due_date": filed.sla_due_date,
+        "payment": None
+        if payment is None
+        else {
+            "reference": payment.reference,
+            "amount_egp": payment.amount_egp,
+            "status": payment.status,
+            "expires_at": iso_utc(payment.expires_at),
+        },
+    }
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 
 @dataclass
@@ -87,12 +86,13 @@ class CorrectAfterReveal(Forbidden):
 
 @dataclass
 class Conflict(Exception):
-    """The request is not in the state the caller thought; `current` is how it stands now."""
+    """The request is not in the state the caller thought; `current` is how it stands now: a plain
+    mapping, or the service's value of the request, which the API shapes (api/http/errors.py)."""
 
     code: str
     message_ar: str
     message_en: str
-    current: dict[str, Any] = field(default_factory=dict)
+    current: object = field(default_factory=dict)
 
 
 @dataclass

@@ -284,6 +284,20 @@ class OverduePage:
 
 
 @dataclass(frozen=True)
+class OpenData:
+    """What the open data is made of (docs/interfaces.md#open-data): the active districts' kept daily
+    figures from `first` to `last`, the districts and the services they name; open_data_document
+    writes it as the published document."""
+
+    generated_at: datetime
+    first: date
+    last: date
+    districts: tuple[District, ...]
+    services: tuple[Service, ...]
+    days_by_district: Mapping[str, tuple[DayFigures, ...]]  # by district code; none for a district yet
+
+
+@dataclass(frozen=True)
 class PublishedFigures:
     """What the daily publication wrote: the open data's rows, up to which day (YYYY-MM-DD)."""
 
@@ -365,24 +379,19 @@ def months_back(first_of_month: date, count: int) -> date:
     return date(year, month + 1, 1)
 
 
-def open_data_document(
-    generated_at: datetime,
-    first: date,
-    last: date,
-    districts: Iterable[District],
-    services: Iterable[Service],
-    days_by_district: Mapping[str, Iterable[DayFigures]],
-) -> dict[str, Any]:
-    """/open-data/performance.json: every district's rows for the months `first` to `last`."""
-    districts = list(districts)
-    months = months_between(first, last)
+def open_data_document(data: OpenData) -> dict[str, Any]:
+    """/open-data/performance.json: every district's rows for the months `first` to `last`. The
+    published file's own form, not an API answer: the portal's page, its build and the daily
+    publication all read and write this document (portal/render.py, portal_site/build.py,
+    services/open_data.py), so it is written here, beside the suppression rules it publishes."""
+    months = months_between(data.first, data.last)
     rows: list[dict[str, Any]] = []
-    for district in districts:
-        rows.extend(monthly_rows(district.code, days_by_district.get(district.code, ()), months))
+    for district in data.districts:
+        rows.extend(monthly_rows(district.code, data.days_by_district.get(district.code, ()), months))
     return {
-        "generated_at": iso_utc(generated_at),
-        "from": first.isoformat(),
-        "to": last.isoformat(),
+        "generated_at": iso_utc(data.generated_at),
+        "from": data.first.isoformat(),
+        "to": data.last.isoformat(),
         "definitions": {
             "received": "requests submitted in the month (Cairo time)",
             "completed": "requests closed in the month",
@@ -393,9 +402,10 @@ def open_data_document(
         },
         "suppression": f"counts below {SUPPRESSION_THRESHOLD} are null, and so is the smallest other "
         "service's count when a single service's would otherwise follow from the district's total",
-        "districts": [{"code": d.code, "name_ar": d.name_ar, "name_en": d.name_en} for d in districts],
+        "districts": [{"code": d.code, "name_ar": d.name_ar, "name_en": d.name_en} for d in data.districts],
         "services": [
-            {"code": s.code, "name_ar": s.name_ar, "name_en": s.name_en} for s in sorted(services, key=lambda s: s.code)
+            {"code": s.code, "name_ar": s.name_ar, "name_en": s.name_en}
+            for s in sorted(data.services, key=lambda s: s.code)
         ],
         "rows": rows,
     }

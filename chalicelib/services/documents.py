@@ -62,22 +62,18 @@ SAVE_ATTEMPTS = 5
 
 @dataclass(frozen=True)
 class UploadOffer:
-    """An upload slot offered: the request and the catalogue's document it is for, and the answer
-    of docs/interfaces.md#documents (the slot's id and the presigned POST that fills it)."""
+    """An upload slot offered (docs/interfaces.md#documents, shaped by api/http/document_views.py): the
+    request and the catalogue's document it is for, the slot's id, and the presigned POST that fills it."""
 
     tracking_number: str
     document: Document
-    answer: dict[str, Any]
-
-
-def request_upload(tracking_number: str, body: Mapping[str, Any], now: datetime, api_base_url: str) -> dict[str, Any]:
-    """A new upload slot for one of the request's documents, and the presigned POST that fills it
-    (docs/interfaces.md#documents)."""
-    return offer_upload(tracking_number, body, now, api_base_url).answer
+    document_id: str
+    upload: Mapping[str, Any]  # url and fields, as the storage adapter signed them
 
 
 def offer_upload(tracking_number: str, body: Mapping[str, Any], now: datetime, api_base_url: str) -> UploadOffer:
-    """The upload slot with what a page needs to show it. The tracking number and the national ID's
+    """A new upload slot for one of the request's documents, and the presigned POST that fills it.
+    The tracking number and the national ID's
     last four digits open it, as for an inquiry. Only a request still being worked on takes
     documents, a document already accepted only when the office asked for more (needs_info), and a
     request only so many slots."""
@@ -108,8 +104,7 @@ def offer_upload(tracking_number: str, body: Mapping[str, Any], now: datetime, a
         )
     )
     logger.info("upload offered", extra={"tracking_number": request.tracking_number, "document": upload.document.code})
-    answer = {"document_id": document_id, "upload": {"url": form["url"], "fields": form["fields"]}}
-    return UploadOffer(request.tracking_number, upload.document, answer)
+    return UploadOffer(request.tracking_number, upload.document, document_id, form)
 
 
 @dataclass(frozen=True)
@@ -489,19 +484,9 @@ def missing_documents(request: RequestRecord) -> list[Document]:
     return documents_missing(_service_of(request).documents, present_codes(documents_of(request.tracking_number)))
 
 
-def office_document_list(tracking_number: str) -> list[dict[str, Any]]:
+def office_document_list(tracking_number: str) -> list[DocumentRecord]:
     """What the office view lists (docs/interfaces.md#documents): every upload that arrived and every paper received."""
-    return [
-        {
-            "document_id": record.document_id,
-            "document": record.document,
-            "status": record.status,
-            "rejection": record.rejection,
-            "updated_at": iso_utc(record.updated_at),
-        }
-        for record in documents_of(tracking_number)
-        if record.status != DocumentStatus.AWAITING_UPLOAD.value
-    ]
+    return [record for record in documents_of(tracking_number) if record.status != DocumentStatus.AWAITING_UPLOAD.value]
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ not exist.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib.adapters.document_storage import StorageUnavailable
 from chalicelib.adapters.staff_pool import Officer, PoolRefusal, officers_of
 from chalicelib.config import settings
-from chalicelib.domain.calendar import cairo_today, iso_utc
+from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.catalogue import Document
 from chalicelib.domain.digits import digits_only
 from chalicelib.domain.documents import needs_info_message
@@ -39,7 +40,6 @@ from chalicelib.domain.office import (
     read_reveal_reason,
     read_transfer,
 )
-from chalicelib.domain.payments import PIASTERS_PER_POUND
 from chalicelib.domain.phone import is_mobile
 from chalicelib.domain.staff import Action, Reveal, StaffMember, revealed_lately
 from chalicelib.domain.statuses import FINAL_STATUSES, STATUS_NAMES_AR, Status, can_move
@@ -57,6 +57,7 @@ from chalicelib.services.documents import (
 from chalicelib.services.intents import intent
 from chalicelib.services.limits import count_reveal
 from chalicelib.store.applicants import load_applicant
+from chalicelib.store.documents import DocumentRecord
 from chalicelib.store.outbox import OutboxMessage
 from chalicelib.store.requests.changes import (
     StoredRequest,
@@ -67,19 +68,58 @@ from chalicelib.store.requests.changes import (
     record_move,
 )
 from chalicelib.store.requests.history import HistoryEntry, record_event
-from chalicelib.store.requests.request import PaymentTerms, RequestRecord
+from chalicelib.store.requests.request import RequestRecord
 
 # The moves a request whose fee was refunded in full is held from (issue 23, item 11).
 # Closing stays open: a rejected request is closed once the refund has gone out.
 HELD_WHEN_REFUNDED = frozenset({Status.APPROVED, Status.READY})
 
 
-def view_request(staff: StaffMember, tracking_number: str, now: datetime) -> dict[str, Any]:
+@dataclass(frozen=True)
+class BlindView:
+    """A request as the back office sees it: everything but who asked (api/http/office_views.py
+    shapes it for the office API and the console)."""
+
+    request: RequestRecord
+    history: tuple[HistoryEntry, ...]
+    service_name_ar: str | None  # the service's name in force on the day it was filed
+    overdue: bool
+    documents: tuple[DocumentRecord, ...]  # every upload that arrived and every paper received
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who asked, as a reveal shows them to a manager."""
+
+    tracking_number: str
+    full_name: str
+    national_id: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class CorrectedApplicant:
+    """Who asked once corrected, the request's version after the correction, and which fields changed."""
+
+    applicant: Applicant
+    version: int
+    corrected: tuple[str, ...]  # in alphabetical order
+
+
+@dataclass(frozen=True)
+class ErasedIdentity:
+    """A request whose applicant is erased, at its version after the erasure."""
+
+    tracking_number: str
+    version: int
+
+
+def view_request(staff: StaffMember, tracking_number: str, now: datetime) -> BlindView:
     _require(staff, Action.VIEW_REQUEST)
     return blind_view(load_visible(staff, tracking_number), now)
 
 
-def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> BlindView:
     _require(staff, Action.TRANSITION)
     move = read_move(body)
     stored = load_visible(staff, tracking_number)
@@ -192,9 +232,7 @@ def _with_named_documents(request: RequestRecord, missing: list[Document], codes
     return [document for code, document in listed.items() if code in named]
 
 
-def transfer_request(
-    staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime
-) -> dict[str, Any]:
+def transfer_request(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> BlindView:
     """Headquarters moves a misrouted request to the district that should handle it: the
     request changes hands and queues, its deadline follows the rule of
     domain.office.due_date_after_transfer, the history records who, why and from where,
@@ -256,7 +294,7 @@ def transfer_request(
     return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)
 
 
-def assign_request(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+def assign_request(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> BlindView:
     """Who holds an open request: an officer takes it, a manager assigns or reassigns it to an
     officer of the request's district (the pool's register of them). A change of the request like
     a move: on the version the caller read, with its history entry in the same transaction, and
@@ -318,7 +356,7 @@ def _intents_of_move(request: RequestRecord, target: Status, now: datetime) -> l
     return [intent(request, event, now, district_name_ar=district.name_ar if district else None)]
 
 
-def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> Applicant:
     """Who asked, for a manager with a stated reason; the reveal is recorded before it is made."""
     _require(staff, Action.REVEAL_IDENTITY)
     reason = read_reveal_reason(body)
@@ -331,17 +369,12 @@ def reveal_identity(staff: StaffMember, tracking_number: str, body: Mapping[str,
         raise identity_gone(request)
     audit("identity_revealed", tracking_number=request.tracking_number, role=staff.role.value, actor=staff.principal)
     count_reveal(staff.principal, now)
-    return {
-        "tracking_number": request.tracking_number,
-        "full_name": applicant.full_name,
-        "national_id": applicant.national_id,
-        "phone": applicant.phone,
-    }
+    return Applicant(request.tracking_number, applicant.full_name, applicant.national_id, applicant.phone)
 
 
 def correct_applicant(
     staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime
-) -> dict[str, Any]:
+) -> CorrectedApplicant:
     """A wrong phone or name corrected by a manager of the district who revealed the applicant
     within the reveal's hour (domain/staff.py revealed_lately), with a stated reason, on the
     version read: the history records who and why, the audit log which fields (never their
@@ -387,14 +420,9 @@ def correct_applicant(
         raise stale(fresh, now) if fresh else no_such_request() from None
     audit("applicant_corrected", tracking_number=request.tracking_number, role=staff.role.value,
           actor=staff.principal, fields=fields)  # fmt: skip
-    return {
-        "tracking_number": request.tracking_number,
-        "version": request.version,
-        "corrected": fields,
-        "full_name": changes.get("full_name", applicant.full_name),
-        "national_id": applicant.national_id,
-        "phone": changes.get("phone", applicant.phone),
-    }
+    corrected = Applicant(request.tracking_number, changes.get("full_name", applicant.full_name),
+                          applicant.national_id, changes.get("phone", applicant.phone))  # fmt: skip
+    return CorrectedApplicant(corrected, request.version, tuple(fields))
 
 
 def reveals_of(stored: StoredRequest) -> list[Reveal]:
@@ -406,7 +434,7 @@ def reveals_of(stored: StoredRequest) -> list[Reveal]:
     ]
 
 
-def erase_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+def erase_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> ErasedIdentity:
     """A data subject's request: who asked is deleted, and so is every copy of an identity
     document (every version of its object) and every file name; the request and its history
     stay, without identity (not even the keyed check of the national ID's last four digits).
@@ -453,8 +481,8 @@ def _erase_documents(staff: StaffMember, request: RequestRecord, now: datetime) 
               actor=staff.principal, versions=versions)  # fmt: skip
 
 
-def _erased(request: RequestRecord) -> dict[str, Any]:
-    return {"tracking_number": request.tracking_number, "identity_erased": True, "version": request.version}
+def _erased(request: RequestRecord) -> ErasedIdentity:
+    return ErasedIdentity(request.tracking_number, request.version)
 
 
 def identity_gone(request: RequestRecord) -> Conflict:
@@ -467,76 +495,17 @@ def identity_gone(request: RequestRecord) -> Conflict:
     )
 
 
-def blind_view(stored: StoredRequest, now: datetime) -> dict[str, Any]:
+def blind_view(stored: StoredRequest, now: datetime) -> BlindView:
     """A request as the back office sees it: everything but who asked."""
     request = stored.request
-    status = Status(request.status)
     service = current_catalogue().service(request.service_code, on=cairo_today(request.submitted_at))
-    return {
-        "tracking_number": request.tracking_number,
-        "version": request.version,
-        "status": status.value,
-        "status_ar": STATUS_NAMES_AR[status],
-        "service_code": request.service_code,
-        "service_name_ar": service.name_ar if service else None,
-        "district_code": request.district_code,
-        "department": request.department,
-        "channel": request.channel,
-        "filed_at_office": request.filed_at_office,
-        "submitted_at": iso_utc(request.submitted_at),
-        "updated_at": iso_utc(request.updated_at),
-        "sla_due_date": request.sla_due_date,
-        "sla_due_date_provisional": bool(request.sla_provisional),
-        "overdue": is_overdue(status, request.sla_due_date, cairo_today(now)),
-        "fee_egp": request.fee_egp,
-        "payment": _payment_view(request.payment) if request.payment else None,
-        "details": request.details.as_dict(),
-        "documents_received": list(request.documents_received or []),
-        "identity_erased": bool(request.identity_erased),
-        "assignee": {"officer": request.assignee, "email": request.assignee_email} if request.assignee else None,
-        "documents": office_document_list(request.tracking_number),
-        "history": [_office_entry(entry) for entry in stored.history],
-    }
-
-
-def _payment_view(payment: PaymentTerms) -> dict[str, Any]:
-    return {
-        "reference": payment.reference,
-        "amount_egp": payment.amount_egp,
-        "status": payment.status,
-        "expires_at": iso_utc(payment.expires_at),
-        "paid_at": iso_utc(payment.paid_at) if payment.paid_at else None,
-        "paid_by": payment.paid_by,
-        "refunded_egp": int(payment.refunded_piasters or 0) / PIASTERS_PER_POUND,
-    }
-
-
-def _office_entry(entry: HistoryEntry) -> dict[str, Any]:
-    assigned = {"assignee": entry.assignee} if entry.event == HistoryEntry.ASSIGNED else {}
-    sent = (
-        {"message_kind": entry.message_kind, "channel": entry.channel}
-        if entry.event == HistoryEntry.MESSAGE_SENT
-        else {}
+    return BlindView(
+        request=request,
+        history=tuple(stored.history),
+        service_name_ar=service.name_ar if service else None,
+        overdue=is_overdue(Status(request.status), request.sla_due_date, cairo_today(now)),
+        documents=tuple(office_document_list(request.tracking_number)),
     )
-    is_correction = entry.event == HistoryEntry.APPLICANT_CORRECTED
-    corrected = {"corrected": (entry.corrected or "").split()} if is_correction else {}
-    return {
-        **assigned,
-        **sent,
-        **corrected,
-        "event": entry.event,
-        "version": entry.version,
-        "at": iso_utc(entry.at),
-        "from": entry.from_status,
-        "to": entry.to_status,
-        "actor_role": entry.actor_role,
-        "actor": entry.actor,
-        "office": entry.office,
-        "from_district": entry.from_district,
-        "to_district": entry.to_district,
-        "note": entry.note,
-        "message_to_citizen": entry.citizen_message,
-    }
 
 
 def _require(staff: StaffMember, action: Action) -> None:

@@ -14,7 +14,7 @@ from chalicelib.domain.staff import Action, StaffMember, revealed_lately
 from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import service_in_force
 from chalicelib.services.documents import document_of_service, received_at_window
-from chalicelib.services.office import blind_view, identity_gone, load_visible, reveals_of, stale
+from chalicelib.services.office import BlindView, blind_view, identity_gone, load_visible, reveals_of, stale
 from chalicelib.store.documents import DocumentRecord, documents_of, load_document
 from chalicelib.store.requests.changes import StoredRequest, VersionConflict, load_request, record_paper_received
 from chalicelib.store.requests.history import HistoryEntry, record_event
@@ -57,7 +57,7 @@ def open_document(staff: StaffMember, tracking_number: str, document_id: str, no
     )
 
 
-def record_paper(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+def record_paper(staff: StaffMember, tracking_number: str, body: Mapping[str, Any], now: datetime) -> BlindView:
     """Paper documents handed in at the window of the district that owns the request (audited): a
     change like any other, so on the version read, and the request's version moves on. Paper already
     recorded is not recorded again: sent again, it changes nothing and answers the request as it is."""

@@ -14,11 +14,11 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.figures import (
     MONTHS_PUBLISHED,
+    OpenData,
     PublishedFigures,
     months_back,
     open_data_csv,
@@ -31,14 +31,14 @@ from chalicelib.services.catalogue import current_catalogue
 from chalicelib.store.figures import district_figures
 
 
-def collect_open_data(now: datetime, months: int = MONTHS_PUBLISHED) -> dict[str, Any]:
+def collect_open_data(now: datetime, months: int = MONTHS_PUBLISHED) -> OpenData:
     """The last `months` months up to today (Cairo) for every active district: one Query each."""
     today = cairo_today(now)
     first = months_back(today.replace(day=1), months - 1)
     catalogue = current_catalogue()
-    districts = [district for district in catalogue.districts() if district.active]
-    days = {district.code: district_figures(district.code, first, today)[0] for district in districts}
-    return open_data_document(now, first, today, districts, catalogue.services(on=today), days)
+    districts = tuple(district for district in catalogue.districts() if district.active)
+    days = {district.code: tuple(district_figures(district.code, first, today)[0]) for district in districts}
+    return OpenData(now, first, today, districts, tuple(catalogue.services(on=today)), days)
 
 
 Writer = Callable[[str, str, str], None]  # (the "/"-based path, the text, its content type)
@@ -46,7 +46,7 @@ Writer = Callable[[str, str, str], None]  # (the "/"-based path, the text, its c
 
 def publish_open_data(now: datetime, write: Writer | None = None) -> PublishedFigures:
     """Writes /performance.html and the open data where the portal is served from."""
-    document = collect_open_data(now)
+    document = open_data_document(collect_open_data(now))
     write = write or default_writer()
     site = render.Site(portal="", api="")
     write(urls.PERFORMANCE, render.performance_page(site, document), "text/html; charset=utf-8")

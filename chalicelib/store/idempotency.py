@@ -12,12 +12,11 @@ before a deploy is read back by the code after it, within its 24 hours.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 
-from chalicelib.domain.application import FeeInvoice, Submission
-from chalicelib.domain.calendar import from_iso_utc, iso_utc
+from chalicelib.domain.application import FeeInvoice, Submission, submission_answer
+from chalicelib.domain.calendar import from_iso_utc
 from chalicelib.store.base import StoredModel, TableMeta
 from chalicelib.store.retries import retry_transient
 
@@ -41,24 +40,9 @@ def find_idempotency_record(key: str) -> IdempotencyRecord | None:
 
 
 def kept_answer(submission: Submission) -> str:
-    """What an IdempotencyRecord keeps of its submission's answer (submission_of reads it back)."""
-    payment = submission.payment
-    kept: dict[str, Any] = {
-        "tracking_number": submission.tracking_number,
-        "status": submission.status,
-        "submitted_at": iso_utc(submission.submitted_at),
-        "fee_egp": submission.fee_egp,
-        "sla_due_date": submission.sla_due_date,
-        "payment": None
-        if payment is None
-        else {
-            "reference": payment.reference,
-            "amount_egp": payment.amount_egp,
-            "status": payment.status,
-            "expires_at": iso_utc(payment.expires_at),
-        },
-    }
-    return json.dumps(kept, ensure_ascii=False)
+    """What an IdempotencyRecord keeps of its submission: the API's answer, by the domain's one mapping
+    of it (domain/application.py says why it lives there); submission_of reads it back."""
+    return json.dumps(submission_answer(submission), ensure_ascii=False)
 
 
 def submission_of(record: IdempotencyRecord) -> Submission:

@@ -233,7 +233,7 @@ def hand_in_paper(plan: Plan, tracking_number: str, version: int, at: datetime) 
     if service is None:
         raise RuntimeError(f"the service {plan.service_code} of {plan.key} is not in the catalogue")
     clerk = StaffMember(f"clerk-{plan.district_code}", Role.CLERK, plan.district_code)
-    return int(record_paper(clerk, tracking_number, paper_documents(service, version), at)["version"])
+    return int(record_paper(clerk, tracking_number, paper_documents(service, version), at).request.version)
 
 
 def fawry_notice(reference: str, amount_egp: float, paid_at: datetime) -> dict[str, Any]:

@@ -63,8 +63,22 @@ def refusal_of(error: Exception) -> Refusal:
         case Forbidden():
             return Refusal(403, "forbidden", error.message_ar, error.message_en)
         case Conflict():
-            return Refusal(409, error.code, error.message_ar, error.message_en, current=error.current)
+            return Refusal(409, error.code, error.message_ar, error.message_en, current=_current_answer(error.current))
     return UNEXPECTED
+
+
+def _current_answer(current: object) -> dict[str, Any]:
+    """A conflict's record as it stands, as the API shows it: a plain mapping as it is, and the
+    office's view of a request (services/office.py's stale and refused changes) as the office API shows it."""
+    if isinstance(current, Mapping):
+        return dict(current)
+    # Loaded already whenever a conflict carries its value, since it made it: no route pays for it otherwise.
+    from chalicelib.api.http.office_views import blind_view_answer
+    from chalicelib.services.office import BlindView
+
+    if isinstance(current, BlindView):
+        return blind_view_answer(current)
+    raise TypeError(f"a conflict carries a {type(current).__name__} the API does not show")
 
 
 def retry_after_seconds(limited: TooManyRequests) -> str:

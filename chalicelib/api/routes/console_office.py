@@ -10,13 +10,20 @@ request first) shows the request as it now stands, with the note typed kept in t
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from chalice import Blueprint, Response
 
 from chalicelib.api.http.console_session import FORM_TYPES, ConsolePage, console_page
 from chalicelib.api.http.errors import refusal_of
+from chalicelib.api.http.office_views import (
+    applicant_answer,
+    blind_view_answer,
+    queue_answer,
+    queue_entry_answer,
+    workload_answer,
+)
 from chalicelib.console import office_views
 from chalicelib.console import render as pages
 from chalicelib.domain.calendar import cairo_today
@@ -24,6 +31,9 @@ from chalicelib.domain.documents import STATUS_NAMES_AR as DOCUMENT_STATUS_NAMES
 from chalicelib.domain.errors import Busy, Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests, Unavailable
 from chalicelib.domain.staff import Action, Role
 from chalicelib.domain.statuses import ALLOWED_MOVES, FINAL_STATUSES, STATUS_NAMES_AR, Status
+
+if TYPE_CHECKING:  # types only: each route loads its service when it first runs
+    from chalicelib.services.office import BlindView
 
 console_office = Blueprint(__name__)
 QUEUE = "/v1/console/queue"
@@ -55,7 +65,7 @@ def console_queue(page: ConsolePage) -> Response:
     params.setdefault("status", Status.IN_REVIEW.value)
     now = datetime.now(UTC)
     try:
-        queue = view_queue(page.staff, params, now)
+        queue = queue_answer(view_queue(page.staff, params, now))
     except REFUSED as error:
         return _refused_page(page, error)
     catalogue, today = current_catalogue(), cairo_today(now)
@@ -74,11 +84,13 @@ def console_queue(page: ConsolePage) -> Response:
 
 
 def _request_page(
-    page: ConsolePage, view: dict[str, Any], *, status_code: int = 200, problem: str | None = None,
+    page: ConsolePage, blind: BlindView, *, status_code: int = 200, problem: str | None = None,
     kept: dict[str, str] | None = None, notice: str | None = None, identity: dict[str, str] | None = None,
 ) -> Response:  # fmt: skip
+    """The request view: the page reads the office API's answer, shaped as the API shapes it."""
     from chalicelib.services.catalogue import current_catalogue
 
+    view = blind_view_answer(blind)
     now = datetime.now(UTC)
     catalogue, today = current_catalogue(), cairo_today(now)
     status = Status(view["status"])
@@ -151,7 +163,7 @@ def console_request(page: ConsolePage, tracking_number: str) -> Response:
 def console_move(page: ConsolePage, tracking_number: str) -> Response:
     """A move from the request view, on the version the page carried; a 409 answers the request as
     it now stands, explained, with the note kept."""
-    from chalicelib.services.office import move_request
+    from chalicelib.services.office import BlindView, move_request
 
     form = page.form
     version = form.get("version", "")
@@ -175,7 +187,7 @@ def console_move(page: ConsolePage, tracking_number: str) -> Response:
             if conflict.code == "stale_version"
             else conflict.message_ar
         )
-        if conflict.current and "history" in conflict.current:
+        if isinstance(conflict.current, BlindView):
             return _request_page(page, conflict.current, status_code=409, problem=explained, kept=kept)
         return _refused_page(page, conflict)
     except InvalidInput as invalid:
@@ -186,7 +198,7 @@ def console_move(page: ConsolePage, tracking_number: str) -> Response:
         return _request_page(page, current, status_code=400, problem=problem, kept=dict(form))
     except REFUSED as error:
         return _refused_page(page, error)
-    return _request_page(page, view, notice=f"نُقل الطلب إلى «{STATUS_NAMES_AR[Status(view['status'])]}».")
+    return _request_page(page, view, notice=f"نُقل الطلب إلى «{STATUS_NAMES_AR[Status(view.request.status)]}».")
 
 
 def _all_values(page: ConsolePage, name: str) -> list[str]:
@@ -220,13 +232,13 @@ def _acted(
 ) -> Response:
     """Runs an office service on the request and answers its view: the notice `done`; a 409 the
     request as it now stands with the form's `kept` fields; a refusal of the input, explained."""
-    from chalicelib.services.office import view_request
+    from chalicelib.services.office import BlindView, view_request
 
     form_kept = {name: page.form[name] for name in kept if name in page.form}
     try:
         view = act(page.staff, tracking_number, body, datetime.now(UTC))
     except Conflict as conflict:
-        if conflict.current and "history" in conflict.current:
+        if isinstance(conflict.current, BlindView):
             return _request_page(page, conflict.current, status_code=409, problem=conflict.message_ar, kept=form_kept)
         return _refused_page(page, conflict)
     except InvalidInput as invalid:
@@ -235,7 +247,7 @@ def _acted(
         return _request_page(page, current, status_code=400, problem=problem, kept=form_kept)
     except REFUSED as error:
         return _refused_page(page, error)
-    if "history" not in view:  # the service answered something else: the request as it now is
+    if not isinstance(view, BlindView):  # the service answered something else: the request as it now is
         view = view_request(page.staff, tracking_number, datetime.now(UTC))
     return _request_page(page, view, notice=done)
 
@@ -271,7 +283,8 @@ def console_reveal(page: ConsolePage, tracking_number: str) -> Response:
         return _request_page(page, current, status_code=400, problem=problem, kept=kept)
     except REFUSED as error:
         return _refused_page(page, error)
-    return _request_page(page, view, notice="كُشفت هوية مقدم الطلب وسُجّل ذلك في السجل.", identity=identity)
+    return _request_page(page, view, notice="كُشفت هوية مقدم الطلب وسُجّل ذلك في السجل.",
+                         identity=applicant_answer(identity))  # fmt: skip
 
 
 @console_office.route("/v1/console/requests/{tracking_number}/applicant", methods=["POST"], content_types=FORM_TYPES)
@@ -367,7 +380,7 @@ def console_my_work(page: ConsolePage) -> Response:
 
     now = datetime.now(UTC)
     try:
-        entries = my_work(page.staff, now)
+        entries = [queue_entry_answer(entry) for entry in my_work(page.staff, now)]
     except REFUSED as error:
         return _refused_page(page, error)
     body = pages.render("office/my_work.html.j2", session=page.session, csrf=page.csrf, rows=_rows(entries, now))
@@ -382,7 +395,7 @@ def console_workload(page: ConsolePage) -> Response:
 
     district = (page.request.query_params or {}).get("district")
     try:
-        load = workload(page.staff, district, datetime.now(UTC))
+        load = workload_answer(workload(page.staff, district, datetime.now(UTC)))
     except REFUSED as error:
         return _refused_page(page, error)
     from chalicelib.services.catalogue import current_catalogue

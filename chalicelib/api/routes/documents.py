@@ -81,11 +81,12 @@ def _with_upload_forms(page: str, batch: UploadBatch) -> Response:
 @or_form_page(upload_form_page, documents_api)
 @answers_errors
 def offer_upload(tracking_number: str) -> Response:
-    from chalicelib.services.documents import request_upload
+    from chalicelib.api.http.document_views import upload_offer_answer
+    from chalicelib.services.documents import offer_upload as offer
 
     request = documents_api.current_request
-    offered = request_upload(tracking_number, json_object(request), datetime.now(UTC), redirect_base_url(request))
-    return json_response(offered, status_code=201)
+    offered = offer(tracking_number, json_object(request), datetime.now(UTC), redirect_base_url(request))
+    return json_response(upload_offer_answer(offered), status_code=201)
 
 
 @documents_api.route("/v1/requests/{tracking_number}/documents/{document_id}/uploaded", methods=["GET"], cors=True)

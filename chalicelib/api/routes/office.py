@@ -36,75 +36,85 @@ def intake(staff: StaffMember) -> Response:
 
 @staff_route(office_api, "/v1/office/requests", methods=["GET"])
 def queue(staff: StaffMember) -> Response:
+    from chalicelib.api.http.office_views import queue_answer
     from chalicelib.services.office_queue import view_queue
 
-    return json_response(view_queue(staff, office_api.current_request.query_params or {}, datetime.now(UTC)))
+    page = view_queue(staff, office_api.current_request.query_params or {}, datetime.now(UTC))
+    return json_response(queue_answer(page))
 
 
 @staff_route(office_api, "/v1/office/requests/{tracking_number}", methods=["GET"])
 def one_request(staff: StaffMember, tracking_number: str) -> Response:
+    from chalicelib.api.http.office_views import blind_view_answer
     from chalicelib.services.office import view_request
 
-    return json_response(view_request(staff, tracking_number, datetime.now(UTC)))
+    return json_response(blind_view_answer(view_request(staff, tracking_number, datetime.now(UTC))))
 
 
 @staff_route(office_api, "/v1/office/requests/{tracking_number}/transitions", methods=["POST"], takes_body=True)
 def transition(staff: StaffMember, tracking_number: str) -> Response:
+    from chalicelib.api.http.office_views import blind_view_answer
     from chalicelib.services.office import move_request
 
     body = json_object(office_api.current_request)
-    return json_response(move_request(staff, tracking_number, body, datetime.now(UTC)))
+    return json_response(blind_view_answer(move_request(staff, tracking_number, body, datetime.now(UTC))))
 
 
 @staff_route(office_api, "/v1/office/requests/{tracking_number}/assignment", methods=["POST"], takes_body=True)
 def assignment(staff: StaffMember, tracking_number: str) -> Response:
     """Who holds the request: an officer takes it, a manager assigns it to an officer of the district."""
+    from chalicelib.api.http.office_views import blind_view_answer
     from chalicelib.services.office import assign_request
 
     body = json_object(office_api.current_request)
-    return json_response(assign_request(staff, tracking_number, body, datetime.now(UTC)))
+    return json_response(blind_view_answer(assign_request(staff, tracking_number, body, datetime.now(UTC))))
 
 
 @staff_route(office_api, "/v1/office/requests/{tracking_number}/identity", methods=["POST"], takes_body=True)
 def identity(staff: StaffMember, tracking_number: str) -> Response:
+    from chalicelib.api.http.office_views import applicant_answer
     from chalicelib.services.office import reveal_identity
 
     body = json_object(office_api.current_request)
-    return json_response(reveal_identity(staff, tracking_number, body, datetime.now(UTC)))
+    return json_response(applicant_answer(reveal_identity(staff, tracking_number, body, datetime.now(UTC))))
 
 
 @staff_route(office_api, "/v1/office/requests/{tracking_number}/applicant", methods=["POST"], takes_body=True)
 def applicant_correction(staff: StaffMember, tracking_number: str) -> Response:
     """A wrong phone or name corrected by a manager within an hour of their reveal: audited."""
+    from chalicelib.api.http.office_views import correction_answer
     from chalicelib.services.office import correct_applicant
 
     body = json_object(office_api.current_request)
-    return json_response(correct_applicant(staff, tracking_number, body, datetime.now(UTC)))
+    return json_response(correction_answer(correct_applicant(staff, tracking_number, body, datetime.now(UTC))))
 
 
 @staff_route(office_api, "/v1/office/requests/{tracking_number}/erasure", methods=["POST"], takes_body=True)
 def erasure(staff: StaffMember, tracking_number: str) -> Response:
     """A data subject's request to erase their identity: a manager of the district, audited."""
+    from chalicelib.api.http.office_views import erasure_answer
     from chalicelib.services.office import erase_identity
 
     body = json_object(office_api.current_request)
-    return json_response(erase_identity(staff, tracking_number, body, datetime.now(UTC)))
+    return json_response(erasure_answer(erase_identity(staff, tracking_number, body, datetime.now(UTC))))
 
 
 @staff_route(office_api, "/v1/office/requests/{tracking_number}/transfer", methods=["POST"], takes_body=True)
 def transfer(staff: StaffMember, tracking_number: str) -> Response:
+    from chalicelib.api.http.office_views import blind_view_answer
     from chalicelib.services.office import transfer_request
 
     body = json_object(office_api.current_request)
-    return json_response(transfer_request(staff, tracking_number, body, datetime.now(UTC)))
+    return json_response(blind_view_answer(transfer_request(staff, tracking_number, body, datetime.now(UTC))))
 
 
 @staff_route(office_api, "/v1/office/requests/{tracking_number}/documents/received", methods=["POST"], takes_body=True)
 def documents_received(staff: StaffMember, tracking_number: str) -> Response:
+    from chalicelib.api.http.office_views import blind_view_answer
     from chalicelib.services.office_documents import record_paper
 
     body = json_object(office_api.current_request)
-    return json_response(record_paper(staff, tracking_number, body, datetime.now(UTC)))
+    return json_response(blind_view_answer(record_paper(staff, tracking_number, body, datetime.now(UTC))))
 
 
 @staff_route(office_api, "/v1/office/requests/{tracking_number}/documents/{document_id}", methods=["GET"])

@@ -230,7 +230,7 @@ def test_a_reveal_lets_its_manager_correct_for_an_hour_only(aws: None, client: C
 
     with pytest.raises(CorrectAfterReveal):
         correct_applicant(huda, tracking_number, body, now + REVEAL_LASTS + timedelta(minutes=1))
-    assert correct_applicant(huda, tracking_number, body, now + REVEAL_LASTS - timedelta(minutes=1))["version"] == 2
+    assert correct_applicant(huda, tracking_number, body, now + REVEAL_LASTS - timedelta(minutes=1)).version == 2
 
 
 def test_the_notices_about_the_number_go_by_sms_whatever_the_citizen_chose(

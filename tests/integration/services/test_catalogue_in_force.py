@@ -46,9 +46,9 @@ def test_paper_at_the_window_open311_and_a_transfer_read_the_same_version(tracki
     public = open311.find_request(tracking_number, LATER)
     moved = office.transfer_request(
         StaffMember("hq-1", Role.HQ, None), tracking_number,
-        {"to_district": "warraq", "reason": "العنوان يتبع حي الوراق", "version": paper["version"]}, LATER,
+        {"to_district": "warraq", "reason": "العنوان يتبع حي الوراق", "version": paper.request.version}, LATER,
     )  # fmt: skip
 
-    assert [entry["status"] for entry in paper["documents"]] == ["received_at_window"]
+    assert [record.status for record in paper.documents] == ["received_at_window"]
     assert public[0].service_name is not None
-    assert moved["district_code"] == "warraq"
+    assert moved.request.district_code == "warraq"

@@ -58,7 +58,7 @@ def test_the_office_view_dates_a_request_in_cairo(aws: None, monkeypatch: pytest
 
     view = view_request(OFFICER, filed.tracking_number, submitted_at)
 
-    assert view["service_name_ar"] == "ترخيص محل عام"
+    assert view.service_name_ar == "ترخيص محل عام"
 
 
 def test_a_deadline_past_the_known_holidays_is_provisional_and_alerts_operations(
@@ -70,10 +70,10 @@ def test_a_deadline_past_the_known_holidays_is_provisional_and_alerts_operations
     provisional = submit_request(submission("shop_licence", "dokki", notify_by="none"), None, ONLINE, late)
     firm = submit_request(submission("shop_licence", "dokki"), None, ONLINE, early)
 
-    assert view_request(OFFICER, provisional.tracking_number, late)["sla_due_date_provisional"] is True
-    assert view_request(OFFICER, firm.tracking_number, early)["sla_due_date_provisional"] is False
-    queue = view_queue(OFFICER, {"status": "awaiting_payment"}, late)["requests"]
-    assert {entry["tracking_number"]: entry["sla_due_date_provisional"] for entry in queue} == {
+    assert bool(view_request(OFFICER, provisional.tracking_number, late).request.sla_provisional) is True
+    assert bool(view_request(OFFICER, firm.tracking_number, early).request.sla_provisional) is False
+    queue = view_queue(OFFICER, {"status": "awaiting_payment"}, late).entries
+    assert {entry.request.tracking_number: bool(entry.request.sla_provisional) for entry in queue} == {
         provisional.tracking_number: True,
         firm.tracking_number: False,
     }

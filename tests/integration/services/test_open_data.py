@@ -13,7 +13,8 @@ import boto3
 import pytest
 
 from chalicelib.api.http.figures_views import report_view
-from chalicelib.domain.figures import PublishedFigures
+from chalicelib.domain.calendar import cairo_today
+from chalicelib.domain.figures import PublishedFigures, open_data_document
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.services.figures import figures_report, keep_figures, recount_overdue
 from chalicelib.services.office import move_request
@@ -69,7 +70,10 @@ def history(aws: None) -> None:
 
 def test_the_open_data_agrees_with_the_office_api_month_by_month(aws: None) -> None:
     history(aws)
-    document = collect_open_data(NOW)
+    collected = collect_open_data(NOW)
+    document = open_data_document(collected)
+    assert collected.last == cairo_today(NOW)
+    assert set(collected.days_by_district) == {district.code for district in collected.districts}
     rows = {(row["month"], row["district"], row["service"]): row for row in document["rows"]}
 
     for month, first, last in (("2026-10", "2026-10-01", "2026-10-31"), ("2026-11", "2026-11-01", "2026-11-30")):

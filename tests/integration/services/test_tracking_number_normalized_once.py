@@ -32,7 +32,7 @@ def as_written(tracking_number: str) -> str:
 def test_a_reveal_by_a_number_written_otherwise_finds_the_applicant(tracking_number: str) -> None:
     revealed = office.reveal_identity(MANAGER, as_written(tracking_number), {"reason": "التحقق من الهوية"}, LATER)
 
-    assert (revealed["tracking_number"], revealed["national_id"]) == (tracking_number, national_id())
+    assert (revealed.tracking_number, revealed.national_id) == (tracking_number, national_id())
 
 
 def test_closing_by_a_number_written_otherwise_closes_the_uploads_too(

@@ -273,9 +273,9 @@ def act_on_statuses(social: SocialMessaging, notify_by: str, outcome: str) -> di
     for target in ("needs_info", "in_review", "approved", "ready"):
         if target == "approved":
             paper = paper_documents_for(tracking_number, version)
-            version = record_paper(clerk, tracking_number, paper, moment)["version"]  # a change of its own
+            version = record_paper(clerk, tracking_number, paper, moment).request.version  # a change of its own
         body = {"to": target, "note": "خطوة", "version": version, "message_to_citizen": "أرفق عقد الإيجار."}
-        version = move_request(officer, tracking_number, body, moment)["version"]
+        version = move_request(officer, tracking_number, body, moment).request.version
         tell()
 
     reached: Counter[str] = Counter()

@@ -4,14 +4,14 @@ import copy
 import json
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from chalicelib.domain.application import Application, read_application
+from chalicelib.domain.application import Application, FeeInvoice, Submission, read_application, submission_answer
 from chalicelib.domain.catalogue import DATA_DIR, Catalogue, load_catalogue, parse_catalogue_data
 from chalicelib.domain.errors import InvalidInput
 from tests.factories import national_id, submission
@@ -673,3 +673,16 @@ def test_any_body_with_plain_detail_values_is_read_or_refused_in_arabic(body: di
 @example(with_detail(ALL_KINDS, "occupancy_type", []))
 def test_any_json_body_is_read_or_refused_in_arabic(body: dict[str, Any]) -> None:
     read_or_refused_in_arabic(body)
+
+
+def test_a_submission_answers_its_fields_in_order_its_moments_in_utc_and_no_invoice_when_free() -> None:
+    filed_at = datetime(2026, 11, 30, 9, 15, 30, tzinfo=UTC)
+    invoice = FeeInvoice("FW4829107356122", 150, "unpaid", datetime(2026, 12, 3, 9, 15, 30, tzinfo=UTC))
+    paid = submission_answer(Submission("4829107356122", "awaiting_payment", filed_at, 150, "2026-12-28", invoice))
+    free = submission_answer(Submission("4829107356122", "submitted", filed_at, 0, "2026-12-28", None))
+
+    assert list(paid) == ["tracking_number", "status", "submitted_at", "fee_egp", "sla_due_date", "payment"]
+    assert paid["submitted_at"] == "2026-11-30T09:15:30Z"
+    assert paid["payment"] == {"reference": "FW4829107356122", "amount_egp": 150, "status": "unpaid",
+                               "expires_at": "2026-12-03T09:15:30Z"}  # fmt: skip
+    assert free["payment"] is None
