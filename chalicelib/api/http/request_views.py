@@ -1,24 +1,14 @@
-"""How a citizen's request is shown over the API: what a submission answers (docs/interfaces.md#submission)
-and what an inquiry answers (docs/interfaces.md#inquiry)."""
+"""How a citizen's request is shown over the API: what an inquiry answers (docs/interfaces.md#inquiry).
+What a submission answers is the domain's one mapping, domain/application.submission_answer, which
+the idempotency table keeps for a retry too."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalicelib.domain.calendar import iso_utc
 from chalicelib.domain.inquiry import RequestStanding, StandingChange
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
-
-if TYPE_CHECKING:  # types only: an inquiry, which loads no catalogue, does not pay for application.py's
-    from chalicelib.domain.application import Submission
-
-
-def submission_answer(filed: Submission) -> dict[str, Any]:
-    """The first attempt's answer and every retry's, byte for byte: the domain's one mapping of a
-    Submission, which the idempotency table keeps too (domain/application.py says why it lives there)."""
-    from chalicelib.domain.application import submission_answer as answer  # loaded already: it made `filed`
-
-    return answer(filed)
 
 
 def inquiry_answer(standing: RequestStanding) -> dict[str, Any]:

@@ -48,7 +48,7 @@ def list_services() -> Response:
 @or_form_page(confirm_application, citizen_api)  # the portal's "check your answers" page, without JavaScript
 @answers_errors
 def submit() -> Response:
-    from chalicelib.api.http.request_views import submission_answer
+    from chalicelib.domain.application import submission_answer
     from chalicelib.domain.idempotency import read_idempotency_key
     from chalicelib.services.submission import ONLINE, submit_request
 

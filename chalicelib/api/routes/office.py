@@ -20,7 +20,7 @@ office_api = Blueprint(__name__)
 @staff_route(office_api, "/v1/office/requests", methods=["POST"], takes_body=True)
 def intake(staff: StaffMember) -> Response:
     from chalicelib.api.http.receipts import render_receipt
-    from chalicelib.api.http.request_views import submission_answer
+    from chalicelib.domain.application import submission_answer
     from chalicelib.domain.idempotency import read_idempotency_key
     from chalicelib.services.intake import file_at_window
 

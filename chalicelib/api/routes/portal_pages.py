@@ -129,7 +129,7 @@ def check_application(request: Request) -> Response:
 @answers_with_pages
 def confirm_application(request: Request) -> Response:
     """Files the request the check page carries, once however often it is sent, and confirms it."""
-    from chalicelib.api.http.request_views import submission_answer
+    from chalicelib.domain.application import submission_answer
     from chalicelib.domain.digits import digits_only
     from chalicelib.domain.idempotency import read_idempotency_key
     from chalicelib.portal import render

@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.api.http.request_views import submission_answer
-from chalicelib.domain.application import FeeInvoice, Submission
+from chalicelib.domain.application import FeeInvoice, Submission, submission_answer
 from chalicelib.services import submission as submission_service
 from chalicelib.services.submission import ONLINE
 from chalicelib.store.applicants import ApplicantRecord

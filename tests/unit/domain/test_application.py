@@ -686,3 +686,30 @@ def test_a_submission_answers_its_fields_in_order_its_moments_in_utc_and_no_invo
     assert paid["payment"] == {"reference": "FW4829107356122", "amount_egp": 150, "status": "unpaid",
                                "expires_at": "2026-12-03T09:15:30Z"}  # fmt: skip
     assert free["payment"] is None
+
+
+SUBMISSION_FILED = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
+
+
+def test_a_fee_bearing_submission_answers_its_invoice_in_utc() -> None:
+    invoice = FeeInvoice("482910735612201", 150, "unpaid", datetime(2026, 3, 17, 9, 30, tzinfo=UTC))
+    filed = Submission("4829107356122", "awaiting_payment", SUBMISSION_FILED, 150, "2026-03-24", invoice)
+
+    assert submission_answer(filed) == {
+        "tracking_number": "4829107356122",
+        "status": "awaiting_payment",
+        "submitted_at": "2026-03-10T09:30:00Z",
+        "fee_egp": 150,
+        "sla_due_date": "2026-03-24",
+        "payment": {
+            "reference": "482910735612201",
+            "amount_egp": 150,
+            "status": "unpaid",
+            "expires_at": "2026-03-17T09:30:00Z",
+        },
+    }
+
+
+def test_a_free_submission_answers_no_payment() -> None:
+    free = Submission("4829107356122", "submitted", SUBMISSION_FILED, 0, "2026-03-24", None)
+    assert submission_answer(free)["payment"] is None
