@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.domain.calendar import iso_utc
 from chalicelib.domain.payments import PIASTERS_PER_POUND
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
-from chalicelib.store.requests.history import HistoryEntry
 
-if TYPE_CHECKING:  # types only: a queue page loads none of services/office.py's moves
+if TYPE_CHECKING:  # types only: a queue page loads none of services/office.py's moves, and app.py no store
     from chalicelib.services.office import Applicant, BlindView, CorrectedApplicant, ErasedIdentity
     from chalicelib.services.office_queue import QueueEntry, QueuePage, Workload
     from chalicelib.store.documents import DocumentRecord
+    from chalicelib.store.requests.history import HistoryEntry
     from chalicelib.store.requests.request import PaymentTerms
 
 
@@ -73,6 +73,8 @@ def _document_entry(record: DocumentRecord) -> dict[str, Any]:
 
 
 def _history_entry(entry: HistoryEntry) -> dict[str, Any]:
+    from chalicelib.store.requests.history import HistoryEntry  # loaded already: it read `entry`
+
     assigned = {"assignee": entry.assignee} if entry.event == HistoryEntry.ASSIGNED else {}
     sent = (
         {"message_kind": entry.message_kind, "channel": entry.channel}
