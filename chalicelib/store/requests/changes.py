@@ -209,7 +209,9 @@ def record_erasure(request: RequestRecord, entry: HistoryEntry, expected_version
     """Deletes the applicant and saves the request without its identity, with the entry that
     records the erasure and its proof without the check, in one transaction. False when there
     was no applicant left to erase (erased before, or expired): then nothing is written."""
-    applicant_position = 3  # after the request, the entry and the proof
+    # PynamoDB sends a transaction's deletes before its puts and updates (TransactWrite._commit),
+    # and DynamoDB's reasons follow what was sent: the applicant's delete is the first.
+    applicant_position = 0
 
     def fill(transaction: TransactWrite) -> None:
         transaction.save(request, condition=RequestRecord.version == expected_version)
