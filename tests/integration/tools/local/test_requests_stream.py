@@ -1,12 +1,10 @@
 """The requests table's stream read as Lambda's event source mapping reads it, each record once
-(tools/local/requests_stream.py), and handed to the figures' handler as it takes them
-(tools/local/figures_feeder.py's stream_changes)."""
+(tools/local/requests_stream.py)."""
 
 from __future__ import annotations
 
 from chalicelib.store.requests.changes import insert_submission
 from tests.integration.store.requests.test_changes import CHECK, records
-from tools.local.figures_feeder import stream_changes
 from tools.local.requests_stream import RequestsStream
 
 
@@ -38,16 +36,3 @@ def test_two_readers_each_read_every_record(aws: None) -> None:
     submit("1234567890128")
 
     assert keys(RequestsStream().read()) == keys(RequestsStream().read())
-
-
-def test_the_handler_is_given_each_record_with_its_images_and_an_aware_time(aws: None) -> None:
-    submit("1234567890128")
-    read = RequestsStream().read()
-
-    changes = stream_changes(read)
-
-    assert [change.event_id for change in changes] == [record["eventID"] for record in read]
-    request = next(c for c in changes if c.new_image and c.new_image["item"] == {"S": "request"})
-    assert request.old_image is None
-    assert request.new_image["status"] == {"S": "awaiting_payment"}
-    assert all(change.recorded_at.tzinfo is not None for change in changes)
