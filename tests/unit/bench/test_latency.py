@@ -3,6 +3,8 @@ alternating order, and the figures reported from given samples (no timing is ass
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bench.latency import interleaved, latency_figures, timed
 
 
@@ -15,7 +17,7 @@ def test_a_timed_action_gives_back_what_it_returned() -> None:
 def test_the_side_sampled_first_alternates_from_round_to_round() -> None:
     order: list[str] = []
 
-    def side(name: str, seconds: float):
+    def side(name: str, seconds: float) -> Callable[[], float]:
         def sample() -> float:
             order.append(name)
             return seconds
