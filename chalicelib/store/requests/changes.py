@@ -10,6 +10,7 @@ token (store/retries.py). Which condition failed comes back as one of this modul
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -86,18 +87,16 @@ def insert_submission(
     # Positions in the transaction, which DynamoDB's reasons for cancelling it follow: the new
     # items, then the proof (never refused: an update on no condition), then the counter.
     counter_position = len(new_items) + 1
-    token = str(uuid.uuid4())
 
-    def write() -> None:
-        with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
-            for item, condition in new_items:
-                transaction.save(item, condition=condition)
-            issue_in(transaction, request, first_entry, inquiry_check)
-            if counted_against is not None:
-                add_to_transaction(transaction, counted_against.key, counted_against.limit, counted_against.expires_at)
+    def fill(transaction: TransactWrite) -> None:
+        for item, condition in new_items:
+            transaction.save(item, condition=condition)
+        issue_in(transaction, request, first_entry, inquiry_check)
+        if counted_against is not None:
+            add_to_transaction(transaction, counted_against.key, counted_against.limit, counted_against.expires_at)
 
     try:
-        retry_transient(write)
+        _transact(fill)
     except TransactWriteError as error:
         failed = [
             position
@@ -153,26 +152,19 @@ def record_move(
     """Saves the moved request, its history entry and what it tells the citizen in one
     transaction, on condition that nobody has moved it since `expected_version` was read.
     With `applicant_expires_at` (the request closes), the applicant is set to expire then."""
-    token = str(uuid.uuid4())
 
-    def write() -> None:
-        with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
-            save_change(transaction, request, entry, expected_version)
-            for message in outbox:
-                transaction.save(message, condition=OutboxMessage.key.does_not_exist())
-            if applicant_expires_at is not None:
-                transaction.update(
-                    ApplicantRecord(request.tracking_number),
-                    actions=[ApplicantRecord.expires_at.set(applicant_expires_at)],
-                    condition=ApplicantRecord.tracking_number.exists(),
-                )
+    def fill(transaction: TransactWrite) -> None:
+        save_change(transaction, request, entry, expected_version)
+        for message in outbox:
+            transaction.save(message, condition=OutboxMessage.key.does_not_exist())
+        if applicant_expires_at is not None:
+            transaction.update(
+                ApplicantRecord(request.tracking_number),
+                actions=[ApplicantRecord.expires_at.set(applicant_expires_at)],
+                condition=ApplicantRecord.tracking_number.exists(),
+            )
 
-    try:
-        retry_transient(write)
-    except TransactWriteError as error:
-        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons):
-            raise VersionConflict from error
-        raise
+    _write_versioned(fill)
 
 
 def record_applicant_correction(
@@ -184,25 +176,18 @@ def record_applicant_correction(
     on condition that nobody changed the request since `expected_version` (so a map read with it
     is still the stored one) and that the applicant is still kept."""
     actions = [getattr(ApplicantRecord, name).set(value) for name, value in changes.items()]
-    token = str(uuid.uuid4())
 
-    def write() -> None:
-        with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
-            save_change(transaction, request, entry, expected_version)
-            for message in outbox:
-                transaction.save(message, condition=OutboxMessage.key.does_not_exist())
-            transaction.update(
-                ApplicantRecord(request.tracking_number),
-                actions=actions,
-                condition=ApplicantRecord.tracking_number.exists(),
-            )
+    def fill(transaction: TransactWrite) -> None:
+        save_change(transaction, request, entry, expected_version)
+        for message in outbox:
+            transaction.save(message, condition=OutboxMessage.key.does_not_exist())
+        transaction.update(
+            ApplicantRecord(request.tracking_number),
+            actions=actions,
+            condition=ApplicantRecord.tracking_number.exists(),
+        )
 
-    try:
-        retry_transient(write)
-    except TransactWriteError as error:
-        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons):
-            raise VersionConflict from error
-        raise
+    _write_versioned(fill)
 
 
 def record_paper_received(
@@ -211,46 +196,66 @@ def record_paper_received(
     """Saves paper documents handed in at a window with the request's new version and the history
     entry that records them, in one transaction, on condition that nobody changed the request since
     `expected_version` and that none of them was recorded meanwhile (a double click: its twin won)."""
-    token = str(uuid.uuid4())
 
-    def write() -> None:
-        with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
-            save_change(transaction, request, entry, expected_version)
-            for document in documents:
-                transaction.save(document, condition=DocumentRecord.document_id.does_not_exist())
+    def fill(transaction: TransactWrite) -> None:
+        save_change(transaction, request, entry, expected_version)
+        for document in documents:
+            transaction.save(document, condition=DocumentRecord.document_id.does_not_exist())
 
-    try:
-        retry_transient(write)
-    except TransactWriteError as error:
-        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons):
-            raise VersionConflict from error
-        raise
+    _write_versioned(fill)
 
 
 def record_erasure(request: RequestRecord, entry: HistoryEntry, expected_version: int) -> bool:
     """Deletes the applicant and saves the request without its identity, with the entry that
     records the erasure and its proof without the check, in one transaction. False when there
     was no applicant left to erase (erased before, or expired): then nothing is written."""
-    applicant_position = 3  # after the request, the entry and the proof
-    token = str(uuid.uuid4())
+    # PynamoDB sends a transaction's deletes before its puts and updates (TransactWrite._commit),
+    # and DynamoDB's reasons follow what was sent: the applicant's delete is the first.
+    applicant_position = 0
 
-    def write() -> None:
-        with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
-            transaction.save(request, condition=RequestRecord.version == expected_version)
-            transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
-            erase_check_in(transaction, request, entry)
-            transaction.delete(
-                ApplicantRecord(request.tracking_number), condition=ApplicantRecord.tracking_number.exists()
-            )
+    def fill(transaction: TransactWrite) -> None:
+        transaction.save(request, condition=RequestRecord.version == expected_version)
+        transaction.save(entry, condition=HistoryEntry.tracking_number.does_not_exist())
+        erase_check_in(transaction, request, entry)
+        transaction.delete(ApplicantRecord(request.tracking_number), condition=ApplicantRecord.tracking_number.exists())
 
     try:
-        retry_transient(write)
+        _transact(fill)
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
         applicant = reasons[applicant_position] if len(reasons) > applicant_position else None
         if applicant is not None and applicant.code == "ConditionalCheckFailed":
             return False
-        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
+        if _a_condition_failed(error):
             raise VersionConflict from error
         raise
     return True
+
+
+def _transact(fill: Callable[[TransactWrite], None]) -> None:
+    """Writes the items `fill` puts in one transaction, retried on transient refusals under one
+    client request token for all its tries (store/retries.py). A refusal for any other reason
+    (a failed condition) comes back as TransactWriteError, for the caller to name."""
+    token = str(uuid.uuid4())
+
+    def write() -> None:
+        with TransactWrite(connection=shared_connection(), client_request_token=token) as transaction:
+            fill(transaction)
+
+    retry_transient(write)
+
+
+def _write_versioned(fill: Callable[[TransactWrite], None]) -> None:
+    """A change to a request read at some version (`fill` saves it with save_change): any failed
+    condition means someone changed it meanwhile (or wrote the same new items first)."""
+    try:
+        _transact(fill)
+    except TransactWriteError as error:
+        if _a_condition_failed(error):
+            raise VersionConflict from error
+        raise
+
+
+def _a_condition_failed(error: TransactWriteError) -> bool:
+    reasons = error.cancellation_reasons or []
+    return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons)

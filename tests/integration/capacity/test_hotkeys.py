@@ -5,32 +5,8 @@ from __future__ import annotations
 import pytest
 
 from capacity import assumptions
-from capacity.footprints import Recording, record_footprints
+from capacity.footprints import Recording
 from capacity.hotkeys import simulate_day
-
-
-@pytest.fixture(scope="module")
-def recording() -> Recording:
-    # One unit keeps the test fast; `make capacity` records all twenty.
-    return record_footprints(["dokki"])
-
-
-def test_every_kind_of_operation_is_recorded_through_the_real_services(recording: Recording) -> None:
-    kinds = {footprint.kind for footprint in recording.footprints}
-    assert {"submit", "inquiry", "payment", "payment_repeat", "queue_page", "view", "deliver", "sweep"} <= kinds
-    assert {"move_to_in_review", "move_to_approved", "move_to_needs_info", "move_to_rejected"} <= kinds
-    submit = next(footprint for footprint in recording.footprints if footprint.kind == "submit")
-    assert submit.calls["dynamodb:TransactWriteItems"] == 1
-    assert any(footprint.sms_parts for footprint in recording.footprints if footprint.kind == "deliver")
-    assert any(footprint.voice_calls for footprint in recording.footprints if footprint.kind == "deliver")
-
-
-def test_keys_that_many_requests_touch_are_told_from_a_requests_own(recording: Recording) -> None:
-    shared = recording.shared_keys()
-    targets = {target for target, _ in shared}
-    assert {"requests/queue", "requests/department_queue", "outbox/due", "payments/ledger"} <= targets
-    # A request's own partition, applicant and messages are never shared.
-    assert not {target for target, _ in shared} & {"requests", "applicants", "outbox", "idempotency"}
 
 
 def test_the_simulated_day_ranks_every_shared_key_by_its_busiest_second(recording: Recording) -> None:

@@ -6,7 +6,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 from capacity.recorder import RecordingDynamoDB, apply_update, holds, item_size
-from capacity.tables import tables
 
 
 def request_item(tracking_number: str, status: str, padding: int = 0) -> dict:
@@ -19,13 +18,6 @@ def request_item(tracking_number: str, status: str, padding: int = 0) -> dict:
         "queue_order": {"S": f"2026-12-01#{tracking_number}"},
         "details": {"S": "x" * padding},
     }
-
-
-def test_the_tables_and_indexes_are_read_from_the_template() -> None:
-    definitions = tables()
-    assert {"requests", "applicants", "idempotency", "payments", "outbox"} <= set(definitions)
-    # The queues at least; other issues add their own indexes, which the recorder charges too.
-    assert {"queue", "department_queue"} <= {index.name for index in definitions["requests"].indexes}
 
 
 def test_a_put_costs_a_unit_per_started_kilobyte_twice_in_a_transaction_and_once_per_index() -> None:

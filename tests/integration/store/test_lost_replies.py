@@ -2,7 +2,11 @@
 the caller could not know, and its retry must neither fail nor count twice. moto ignores a
 transaction's ClientRequestToken, so the retry is met here as real DynamoDB meets it once the
 token is no help (tests/faults.py's ANSWER_LOST: the call reaches moto, then the answer is lost);
-that the token is sent, the same on every try, is checked on the wire."""
+that the token is sent, the same on every try, is checked on the wire.
+
+Here the card order, whose transaction spans the payments table (store/payments.py) and the
+request's checkout attempt (store/requests/checkout_attempts.py); a wrong guess's lost answer is
+in requests/test_proof.py, an event's in requests/test_history.py."""
 
 from __future__ import annotations
 
@@ -17,16 +21,13 @@ from chalicelib.store.connection import dynamodb_client
 from chalicelib.store.payments import load_card_order, record_card_order
 from chalicelib.store.requests.changes import insert_submission, load_request
 from chalicelib.store.requests.checkout_attempts import reserve_checkout_attempt
-from chalicelib.store.requests.history import HistoryEntry, record_event
-from tests.faults import ANSWER_LOST, CONFLICT, TIMEOUT, UNTOUCHED, DynamoDBFaults
-from tests.integration.store.test_proofs import HOUR, WRONG, attempt, issue, proof_item
-from tests.integration.store.test_requests import CHECK, records
+from tests.faults import ANSWER_LOST, CONFLICT, TIMEOUT, DynamoDBFaults
+from tests.integration.store.requests.test_changes import CHECK, records
 
 TRACKING_NUMBER = "1234567890128"
 REFERENCE = f"{TRACKING_NUMBER}01"
 ORDER_ID = "217503754"
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
-LATER = datetime(2026, 11, 27, 9, 45, tzinfo=UTC)  # after the submission, whose first entry is at NOW
 
 
 @pytest.fixture
@@ -87,53 +88,3 @@ def test_a_card_order_whose_attempt_holds_another_order_is_still_refused(aws: No
 
     with pytest.raises(TransactWriteError):
         record_card_order(checkout, "999999999", NOW)
-
-
-def test_a_wrong_guess_whose_answer_was_lost_counts_once(aws: None, dynamodb_faults: DynamoDBFaults) -> None:
-    issue()
-    assert attempt(WRONG) is None  # the hour started: one failed attempt
-    dynamodb_faults.plan("UpdateItem", ANSWER_LOST)
-
-    assert attempt(WRONG) is None
-
-    assert dynamodb_faults.injected[("UpdateItem", ANSWER_LOST)] == 1
-    assert (proof_item()["attempts_hour"], proof_item()["attempts"]) == ({"S": HOUR}, {"N": "2"})
-
-
-def test_the_first_wrong_guess_of_an_hour_whose_answer_was_lost_counts_once(
-    aws: None, dynamodb_faults: DynamoDBFaults
-) -> None:
-    issue()
-    # The attempt's first update is refused (no hour yet); its second, which starts the hour, is
-    # made and its answer lost.
-    dynamodb_faults.plan("UpdateItem", UNTOUCHED, ANSWER_LOST)
-
-    assert attempt(WRONG) is None
-
-    assert proof_item()["attempts"] == {"N": "1"}
-
-
-def test_an_event_whose_answer_was_lost_is_recorded_once_without_an_error(
-    aws: None, dynamodb_faults: DynamoDBFaults
-) -> None:
-    request, *_ = records(TRACKING_NUMBER, key=None)
-    insert_submission(*records(TRACKING_NUMBER, key=None), [], CHECK)
-    entry = HistoryEntry.on(request, HistoryEntry.IDENTITY_REVEALED, LATER, actor_role="manager", actor="manager-huda")
-    dynamodb_faults.plan("PutItem", ANSWER_LOST)
-
-    record_event(entry)
-
-    stored = load_request(TRACKING_NUMBER)
-    assert stored is not None
-    assert [e.event for e in stored.history].count(HistoryEntry.IDENTITY_REVEALED) == 1
-
-
-def test_another_event_under_the_same_key_is_still_refused(aws: None) -> None:
-    request, *_ = records(TRACKING_NUMBER, key=None)
-    insert_submission(*records(TRACKING_NUMBER, key=None), [], CHECK)
-    record_event(HistoryEntry.on(request, HistoryEntry.IDENTITY_REVEALED, LATER, actor_role="manager", actor="a"))
-
-    from pynamodb.exceptions import PutError
-
-    with pytest.raises(PutError):
-        record_event(HistoryEntry.on(request, HistoryEntry.IDENTITY_REVEALED, LATER, actor_role="manager", actor="b"))

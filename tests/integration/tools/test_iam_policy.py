@@ -1,6 +1,7 @@
 """tools/testing/iam_policy.py against IAM's documented evaluation rules (IAM User Guide:
 reference_policies_evaluation-logic, reference_policies_elements_action, _resource, _notresource,
-_notaction), and the recorder's mapping of calls to what IAM authorizes."""
+_notaction). The recorder's mapping of calls to what IAM authorizes is tested in
+tests/unit/tools/testing/test_aws_call_recorder.py; the one test here that needs both stays."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import yaml
 
 from tests.iam_enforcement import Template, imported, local_staff_pool_id
 from tests.integration.infra.conftest import packaged
-from tools.testing.aws_call_recorder import cognito_calls, dynamodb_calls, iam_calls, s3_calls, sms_voice_identity
+from tools.testing.aws_call_recorder import s3_calls
 from tools.testing.iam_policy import evaluate
 
 TABLE = "arn:aws:dynamodb:eu-central-1:123456789012:table/shobbak-local-requests"
@@ -85,30 +86,6 @@ def test_a_condition_is_not_evaluated_but_named() -> None:
     assert decision.conditions_ignored == ("ViaDynamoDB",)
 
 
-def test_each_action_of_a_transaction_is_authorized_on_its_own() -> None:
-    items = [{"Put": {"TableName": "a"}}, {"Update": {"TableName": "b"}}, {"ConditionCheck": {"TableName": "c"}}]
-    assert [action for action, _ in dynamodb_calls("TransactWriteItems", {"TransactItems": items}, "r")] == [
-        "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem",
-    ]  # fmt: skip
-    (query,) = dynamodb_calls("Query", {"TableName": "t", "IndexName": "opened"}, "eu-central-1")
-    assert query == ("dynamodb:Query", "arn:aws:dynamodb:eu-central-1:123456789012:table/t/index/opened")
-
-
-def test_reading_a_given_version_needs_get_object_version() -> None:
-    assert s3_calls("HeadObject", {"Bucket": "b", "Key": "k", "VersionId": "1"}) == [
-        ("s3:GetObjectVersion", "arn:aws:s3:::b/k")
-    ]
-    assert s3_calls("GetObject", {"Bucket": "b", "Key": "k"}) == [("s3:GetObject", "arn:aws:s3:::b/k")]
-    assert ("s3:GetObjectVersion", "arn:aws:s3:::b/k") in s3_calls(
-        "CopyObject", {"Bucket": "b", "Key": "k", "CopySource": {"Bucket": "b", "Key": "k", "VersionId": "1"}}
-    )
-
-
-def test_a_voice_message_is_authorized_against_its_origination_identity() -> None:
-    assert sms_voice_identity("pool-abc", "eu-central-1") == "arn:aws:sms-voice:eu-central-1:123456789012:pool/pool-abc"
-    assert sms_voice_identity("arn:aws:sms-voice:r:1:phone-number/p", "r") == "arn:aws:sms-voice:r:1:phone-number/p"
-
-
 def test_deleting_several_objects_is_authorized_per_key_as_delete_object_or_its_version() -> None:
     objects = [{"Key": "uploads/a"}, {"Key": "uploads/b", "VersionId": "v1"}]
     assert s3_calls("DeleteObjects", {"Bucket": "b", "Delete": {"Objects": objects}}) == [
@@ -119,31 +96,6 @@ def test_deleting_several_objects_is_authorized_per_key_as_delete_object_or_its_
     (plain, versioned) = s3_calls("DeleteObjects", {"Bucket": "b", "Delete": {"Objects": objects}})
     assert evaluate(granted, *plain).allowed
     assert not evaluate(granted, *versioned).allowed  # a version's delete is an action of its own
-
-
-def test_cognitos_public_and_token_authorized_calls_need_no_iam_action() -> None:
-    for operation, params in [
-        ("InitiateAuth", {"ClientId": "c"}),
-        ("RespondToAuthChallenge", {"ClientId": "c", "Session": "s"}),
-        ("AssociateSoftwareToken", {"Session": "s"}),
-        ("VerifySoftwareToken", {"Session": "s", "UserCode": "123456"}),
-        ("SetUserMFAPreference", {"AccessToken": "t"}),
-        ("GlobalSignOut", {"AccessToken": "t"}),
-        ("ForgotPassword", {"ClientId": "c", "Username": "u"}),
-        ("ConfirmForgotPassword", {"ClientId": "c", "Username": "u"}),
-        ("ChangePassword", {"AccessToken": "t"}),
-        ("GetUser", {"AccessToken": "t"}),
-        ("RevokeToken", {"Token": "t", "ClientId": "c"}),
-    ]:
-        assert iam_calls("cognito-idp", "cognito-idp", operation, params, "eu-central-1") == [], operation
-
-
-def test_cognitos_admin_calls_are_authorized_on_the_pool() -> None:
-    pool = "arn:aws:cognito-idp:eu-central-1:123456789012:userpool/eu-central-1_abc"
-    for operation in ("AdminInitiateAuth", "AdminGetUser", "AdminUserGlobalSignOut", "ListUsersInGroup"):
-        assert cognito_calls(operation, {"UserPoolId": "eu-central-1_abc"}, "eu-central-1") == [
-            (f"cognito-idp:{operation}", pool)
-        ]
 
 
 def test_the_office_role_signs_in_to_the_pool_it_imports_and_no_other() -> None:

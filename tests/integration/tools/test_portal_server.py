@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from portal_site.build import build
-from tools.local.cloudfront import PORTAL_TEMPLATE, local_names, read_distribution
+from tests.unit.tools.local.test_cloudfront import template_policy
 from tools.local.portal_server import serve
 from tools.local.stack import REGION, STAGE
 
@@ -71,19 +71,6 @@ def fetch(url: str, method: str = "GET", body: bytes | None = None) -> tuple[int
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as answer:
         return answer.code, dict(answer.headers), answer.read()
-
-
-def template_policy() -> str:
-    security = read_distribution(local_names(STAGE, REGION)).behaviour_for("/").headers
-    return next(rule.value for rule in security if rule.name == "Content-Security-Policy")
-
-
-def test_the_policy_is_the_templates_own() -> None:
-    policy = template_policy()
-    assert policy.startswith("default-src 'none'; ")
-    assert "form-action 'self' https://accept.paymob.com;" in policy
-    assert "\n" not in policy
-    assert "ResponseHeadersPolicy" in PORTAL_TEMPLATE.read_text(encoding="utf-8")
 
 
 def test_pages_and_assets_come_from_the_built_site_with_the_security_headers(portal: str) -> None:

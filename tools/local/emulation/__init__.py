@@ -8,9 +8,10 @@ classes, so before taking a new moto:
   queries.py: table.Table's query; serialization.py: core.serialize.BaseJSONSerializer;
   streams.py: table.StreamShard and dynamodbstreams' ShardIterator; transactions.py:
   moto.dynamodb.models' transact_write_items) for renamed attributes or changed signatures;
-- run tests/integration/tools (each patch has its own test comparing it with moto's own answer,
-  e.g. test_moto_queries.py, test_moto_serialization.py, test_moto_transactions.py), then the
-  concurrency and e2e suites, which drive the moto server under load;
+- run each patch's own tests, which compare it with moto's own answer
+  (tests/integration/tools/local/emulation/test_<module>.py, and
+  tests/unit/tools/local/emulation/test_serialization.py), then the concurrency and e2e suites,
+  which drive the moto server under load;
 - check whether the new moto fixed what a patch works around (a transaction undone by deep copy,
   items kept for ever, streams never trimmed): a patch no longer needed is removed, not kept.
 tests/moto_state.py, which saves and puts back moto's in-process state between tests, reads moto's

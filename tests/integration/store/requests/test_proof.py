@@ -1,5 +1,6 @@
 """A request's proof: every attempt judged and, when wrong, counted in one atomic step, and a
-right one answered from the same call (store/requests/proof.py)."""
+right one answered from the same call (store/requests/proof.py), a wrong one counted once even
+when DynamoDB's answer to it was lost (tests/faults.py's ANSWER_LOST)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import pytest
 from chalicelib.domain.errors import Busy
 from chalicelib.store.requests.changes import insert_submission, load_request
 from chalicelib.store.requests.proof import AttemptsExhausted, judge_attempt
-from tests.faults import CONFLICT, THROTTLED, TIMEOUT, DynamoDBFaults
-from tests.integration.store.test_requests import CHECK, records
+from tests.faults import ANSWER_LOST, CONFLICT, THROTTLED, TIMEOUT, UNTOUCHED, DynamoDBFaults
+from tests.integration.store.requests.test_changes import CHECK, records
 from tools.testing.aws_calls import counted_aws_calls
 
 ISSUED, NEVER_ISSUED = "1234567890128", "9876543210984"
@@ -140,3 +141,27 @@ def test_a_proof_that_stays_contended_answers_try_again_and_counts_nothing(
 
     dynamodb_faults.clear()
     assert "attempts" not in proof_item()
+
+
+def test_a_wrong_guess_whose_answer_was_lost_counts_once(aws: None, dynamodb_faults: DynamoDBFaults) -> None:
+    issue()
+    assert attempt(WRONG) is None  # the hour started: one failed attempt
+    dynamodb_faults.plan("UpdateItem", ANSWER_LOST)
+
+    assert attempt(WRONG) is None
+
+    assert dynamodb_faults.injected[("UpdateItem", ANSWER_LOST)] == 1
+    assert (proof_item()["attempts_hour"], proof_item()["attempts"]) == ({"S": HOUR}, {"N": "2"})
+
+
+def test_the_first_wrong_guess_of_an_hour_whose_answer_was_lost_counts_once(
+    aws: None, dynamodb_faults: DynamoDBFaults
+) -> None:
+    issue()
+    # The attempt's first update is refused (no hour yet); its second, which starts the hour, is
+    # made and its answer lost.
+    dynamodb_faults.plan("UpdateItem", UNTOUCHED, ANSWER_LOST)
+
+    assert attempt(WRONG) is None
+
+    assert proof_item()["attempts"] == {"N": "1"}
