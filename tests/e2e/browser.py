@@ -11,9 +11,10 @@ from typing import Any
 from urllib.parse import urljoin
 from weakref import WeakKeyDictionary
 
+import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.e2e.conftest import PROJECT
+from tests.e2e.stack import PROJECT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -40,6 +41,13 @@ def chromium() -> Iterator[Browser]:
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """A chromium for the module's tests, each of which opens its pages in contexts of its own."""
+    with chromium() as launched:
+        yield launched
 
 
 def new_page(browser: Browser, javascript: bool = True, viewport: dict[str, int] | None = None) -> Page:
