@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -43,6 +44,7 @@ LOCAL_STACK_ENVIRONMENT = {REFRESH_VARIABLE: str(REPUBLISH_AT_MOST_EVERY_S)}
 WALL = {"width": 1920, "height": 1080}
 PHONE = {"width": 360, "height": 640}
 CAUGHT_UP_TIMEOUT_S = 300
+OFFICE_API_CALLS_AT_ONCE = 4
 
 
 def run_demo(stack: LocalStack) -> str:
@@ -259,12 +261,18 @@ def test_the_public_page_shows_the_open_data_with_or_without_javascript(
 
 def test_the_public_page_agrees_with_the_office_api(local_stack: LocalStack, demo: dict[str, Any]) -> None:
     data = open_data(local_stack)
-    for row in data["rows"]:
-        if row["service"] != "all":
-            continue
+    rows = [row for row in data["rows"] if row["service"] == "all"]
+
+    def office_figures(row: dict[str, Any]) -> dict[str, Any]:
         year, month = map(int, row["month"].split("-"))
         last = min(f"{row['month']}-{calendar.monthrange(year, month)[1]:02d}", data["to"])
         report = api(local_stack, f"/v1/office/performance?district={row['district']}&from={row['month']}-01&to={last}")
-        district = report["districts"][0]
+        return dict(report["districts"][0])
+
+    # The office API asked a few at a time (chalice local answers in threads; moto is another process).
+    with ThreadPoolExecutor(OFFICE_API_CALLS_AT_ONCE) as pool:
+        answers = list(pool.map(office_figures, rows))
+    assert len(answers) == len(rows) > 0
+    for row, district in zip(rows, answers, strict=True):
         for name in ("received", "completed", "completed_on_time"):
             assert row[name] == (district[name] if district[name] >= 5 else None), (row, name)
