@@ -6,14 +6,16 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 from weakref import WeakKeyDictionary
 
-from playwright.sync_api import Browser, Page, sync_playwright
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
-from tests.e2e.conftest import PROJECT
+from tests.e2e.stack import PROJECT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,6 +32,7 @@ _STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
 _SCRIPT = re.compile(r"<script\b[^>]*></script>")
 _CSP = "Content Security Policy"  # in each of chromium's console messages about a refusal
 _REFUSED: WeakKeyDictionary[Page, list[str]] = WeakKeyDictionary()
+_AUDITORS: WeakKeyDictionary[Browser, Page] = WeakKeyDictionary()
 
 
 @contextmanager
@@ -40,6 +43,13 @@ def chromium() -> Iterator[Browser]:
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """A chromium for the module's tests, each of which opens its pages in contexts of its own."""
+    with chromium() as launched:
+        yield launched
 
 
 def new_page(browser: Browser, javascript: bool = True, viewport: dict[str, int] | None = None) -> Page:
@@ -67,18 +77,33 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     so that they change nothing.
     """
     assert page.context.browser is not None
-    context = page.context.browser.new_context(viewport=page.viewport_size)
-    try:
-        auditor = context.new_page()
-        auditor.set_content(_standalone(page))
-        auditor.evaluate(AXE.read_text(encoding="utf-8"))
-        results = auditor.evaluate("() => axe.run(document, {rules: {'target-size': {enabled: true}}})")
-    finally:
-        context.close()
+    assert page.viewport_size is not None
+    auditor = _auditor(page.context.browser, page.viewport_size)
+    auditor.set_content(_standalone(page))
+    if not auditor.evaluate("() => typeof axe === 'object'"):
+        auditor.evaluate(_axe_source())
+    results = auditor.evaluate("() => axe.run(document, {rules: {'target-size': {enabled: true}}})")
     return [
         {"id": violation["id"], "help": violation["help"], "nodes": [node["target"] for node in violation["nodes"]]}
         for violation in results["violations"]
     ]
+
+
+def _auditor(browser: Browser, viewport: ViewportSize) -> Page:
+    """The browser's one auditing page, in a context of its own, at `viewport`. Each audit writes its
+    document anew (set_content: document.open and write), which keeps the window, and so axe loaded
+    into it: a context and axe's half a megabyte of script once a browser, not once a page audited."""
+    auditor = _AUDITORS.get(browser)
+    if auditor is None or auditor.is_closed():
+        auditor = browser.new_context(viewport=viewport).new_page()
+        _AUDITORS[browser] = auditor
+    auditor.set_viewport_size(viewport)
+    return auditor
+
+
+@cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
 
 
 def _standalone(page: Page) -> str:

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from chalicelib.domain.staff import Role
 from tests.e2e.browser import assert_accessible, assert_fits_width, assert_nothing_refused_by_csp, new_page
-from tests.e2e.conftest import PROJECT, LocalStack
+from tests.e2e.stack import PROJECT, LocalStack
 from tools.local.staff_pool import account_email, local_staff_password, totp_code
 
 ARTIFACTS = PROJECT / "test-artifacts" / "console"
@@ -35,6 +37,40 @@ addEventListener("pointerdown", (event) => {
   if (event.isTrusted) sessionStorage.setItem("pointer", String(Number(sessionStorage.getItem("pointer") || 0) + 1));
 }, true);
 """
+
+
+SignIn = Callable[..., Page]
+
+
+@pytest.fixture(scope="module")
+def sizes(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    """Each page's gzipped size, written at the module's end to test-artifacts/console/<name>.json,
+    the name the module gives as GZIPPED_SIZES."""
+    measured: dict[str, Any] = {}
+    yield measured
+    record(request.module.GZIPPED_SIZES, measured)
+
+
+@pytest.fixture
+def pages() -> Iterator[list[Page]]:
+    """The pages a test opened, their contexts closed after it."""
+    opened: list[Page] = []
+    yield opened
+    for page in opened:
+        page.context.close()
+
+
+@pytest.fixture
+def signed_in(browser: Browser, local_stack: LocalStack, pages: list[Page]) -> SignIn:
+    """Signs a member of staff of a role (and district) in, in a context of their own: `signed_in(role,
+    district=None, javascript=True)` gives their page."""
+
+    def sign_in_as(role: Role, district: str | None = None, javascript: bool = True) -> Page:
+        page = signed_in_page(browser, local_stack, role, district, javascript)
+        pages.append(page)
+        return page
+
+    return sign_in_as
 
 
 def console_url(stack: LocalStack, path: str = "") -> str:

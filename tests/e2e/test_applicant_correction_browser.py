@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,9 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from chalicelib.domain.staff import Role
 from chalicelib.domain.tracking import grouped_for_reading
-from tests.e2e.browser import chromium
-from tests.e2e.conftest import LocalStack
-from tests.e2e.console_browser import check_console_page, console_url, record, screenshot, signed_in_page
+from tests.e2e.console_browser import check_console_page, console_url, screenshot, signed_in_page
+from tests.e2e.stack import LocalStack
 from tests.factories import submission
 from tools.testing.synthetic import PHONE
 
@@ -35,19 +33,7 @@ PHONE_CHANGED = "سُجّل رقمك هذا لطلبك"
 PHONE_CHANGED_AWAY = "نُقلت رسائل طلبك"
 FILED_PHONE = f"+2{PHONE}"  # the number the factories' applicant files with
 INBOX_WAIT_S = 30
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def sizes() -> Iterator[dict[str, Any]]:
-    measured: dict[str, Any] = {}
-    yield measured
-    record("applicant-correction-gzipped-sizes", measured)
+GZIPPED_SIZES = "applicant-correction-gzipped-sizes"  # each page's (console_browser.sizes)
 
 
 def filed_online(stack: LocalStack) -> str:

@@ -15,21 +15,19 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from chalicelib.domain.console_sessions import FRESH_S
 from chalicelib.domain.staff import Role
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
 from chalicelib.domain.tracking import grouped_for_reading
 from chalicelib.store.console_sessions import SESSION, ConsoleSessionRecord, record_key
-from tests.e2e.browser import chromium
-from tests.e2e.conftest import LocalStack
-from tests.e2e.console_browser import Documents, check_console_page, current_code, record, screenshot, signed_in_page
+from tests.e2e.console_browser import Documents, SignIn, check_console_page, current_code, screenshot
+from tests.e2e.stack import LocalStack
 from tests.factories import submission
 from tools.local.staff_pool import LocalPool, account_email, create_account, local_staff_password
 from tools.local.staff_token import local_signing_key, mint_token
@@ -48,36 +46,7 @@ REVEAL_REASON = "اتصل المواطن يسأل عن طلبه ورقم هات�
 TRANSFER_REASON = "العقار يقع في نطاق حي الوراق وليس العمرانية."
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 JAVASCRIPT = [pytest.param(True, id="with-javascript"), pytest.param(False, id="without-javascript")]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def sizes() -> Iterator[dict[str, Any]]:
-    """Each page's gzipped size, written to test-artifacts/console/back-office-gzipped-sizes.json."""
-    measured: dict[str, Any] = {}
-    yield measured
-    record("back-office-gzipped-sizes", measured)
-
-
-@pytest.fixture
-def pages(browser: Browser) -> Iterator[list[Page]]:
-    """The pages a test opened, their contexts closed after it."""
-    opened: list[Page] = []
-    yield opened
-    for page in opened:
-        page.context.close()
-
-
-def signed_in(pages: list[Page], browser: Browser, stack: LocalStack, role: Role, district: str | None,
-              javascript: bool) -> Page:  # fmt: skip
-    page = signed_in_page(browser, stack, role, district, javascript)
-    pages.append(page)
-    return page
+GZIPPED_SIZES = "back-office-gzipped-sizes"  # each page's, in test-artifacts/console/ (console_browser.sizes)
 
 
 def office_api(stack: LocalStack, path: str, role: Role, district: str | None, body: dict[str, Any] | None = None
@@ -126,11 +95,11 @@ def mode_of(javascript: bool) -> str:
 
 @pytest.mark.parametrize("javascript", JAVASCRIPT)
 def test_an_officer_finds_takes_and_moves_a_request_and_is_told_when_someone_moved_it_first(
-    local_stack: LocalStack, browser: Browser, pages: list[Page], javascript: bool, sizes: dict[str, Any]
+    local_stack: LocalStack, signed_in: SignIn, javascript: bool, sizes: dict[str, Any]
 ) -> None:
     tracking_number = filed_at_the_window(local_stack)
     grouped = grouped_for_reading(tracking_number)
-    officer = signed_in(pages, browser, local_stack, Role.OFFICER, DISTRICT, javascript)
+    officer = signed_in(Role.OFFICER, DISTRICT, javascript)
     documents = Documents(officer)
 
     officer.get_by_role("link", name="طوابير الحي حسب الإدارة والحالة").click()
@@ -222,7 +191,7 @@ def sign_in_again(page: Page, stack: LocalStack, email: str) -> None:
 
 @pytest.mark.parametrize("javascript", JAVASCRIPT)
 def test_a_manager_reassigns_reveals_after_signing_in_again_and_reads_the_districts_figures(
-    local_stack: LocalStack, browser: Browser, pages: list[Page], javascript: bool, sizes: dict[str, Any],
+    local_stack: LocalStack, signed_in: SignIn, javascript: bool, sizes: dict[str, Any],
     second_officer: str,
 ) -> None:  # fmt: skip
     tracking_number = filed_at_the_window(local_stack)
@@ -231,7 +200,7 @@ def test_a_manager_reassigns_reveals_after_signing_in_again_and_reads_the_distri
     held = {"officer": first_officer, "version": version_of(local_stack, tracking_number)}
     office_api(local_stack, f"/v1/office/requests/{tracking_number}/assignment", Role.MANAGER, DISTRICT, held)
     email = account_email(Role.MANAGER, DISTRICT)
-    manager = signed_in(pages, browser, local_stack, Role.MANAGER, DISTRICT, javascript)
+    manager = signed_in(Role.MANAGER, DISTRICT, javascript)
     documents = Documents(manager)
 
     manager.get_by_role("link", name="عبء العمل لكل موظف").click()
@@ -282,11 +251,11 @@ def test_a_manager_reassigns_reveals_after_signing_in_again_and_reads_the_distri
 
 @pytest.mark.parametrize("javascript", JAVASCRIPT)
 def test_headquarters_finds_a_request_across_districts_transfers_it_and_reads_every_districts_figures(
-    local_stack: LocalStack, browser: Browser, pages: list[Page], javascript: bool, sizes: dict[str, Any]
+    local_stack: LocalStack, signed_in: SignIn, javascript: bool, sizes: dict[str, Any]
 ) -> None:
     tracking_number = filed_at_the_window(local_stack)
     grouped = grouped_for_reading(tracking_number)
-    hq = signed_in(pages, browser, local_stack, Role.HQ, None, javascript)
+    hq = signed_in(Role.HQ, None, javascript)
     documents = Documents(hq)
 
     hq.get_by_label("البحث برقم المتابعة في كل الأحياء").fill(grouped.translate(ARABIC_INDIC))

@@ -9,25 +9,18 @@ card form leaves for the gateway.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.browser import PHONE, assert_fits_width, chromium, screenshot
-from tests.e2e.conftest import LocalStack
+from tests.e2e.browser import PHONE, assert_fits_width, screenshot
+from tests.e2e.stack import LocalStack
 from tests.e2e.test_portal_browser import ARABIC_INDIC, fill_shop_licence_form, open_form
 from tests.factories import national_id
 
 pytestmark = pytest.mark.e2e
 
 JOURNEYS = [pytest.param(True, id="with-javascript"), pytest.param(False, id="without-javascript")]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 def page_enforcing_csp(browser: Browser, javascript: bool) -> tuple[Page, list[str]]:

@@ -33,7 +33,7 @@ from tests.e2e.browser import (
     new_page,
     screenshot,
 )
-from tests.e2e.conftest import LocalStack
+from tests.e2e.stack import LocalStack
 from tests.e2e.test_portal_browser import fill_shop_licence_form
 from tests.factories import national_id, submission
 from tools.local.document_scanner import EICAR

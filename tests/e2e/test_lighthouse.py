@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import LocalStack
+from tests.e2e.stack import LocalStack
 from tools.testing.lighthouse import PAGES, audit
 
 pytestmark = pytest.mark.e2e

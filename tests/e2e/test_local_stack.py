@@ -18,7 +18,7 @@ import pytest
 from chalicelib.api.http.responses import JSON_HEADERS
 from chalicelib.domain.staff import Role
 from chalicelib.domain.tracking import grouped_for_reading
-from tests.e2e.conftest import PROJECT, LocalStack
+from tests.e2e.stack import PROJECT, LocalStack
 from tests.factories import national_id, submission
 from tools.local.api_gateway import gateway_answers
 from tools.local.staff_token import WORKING_DAY_S, local_signing_key, mint_token

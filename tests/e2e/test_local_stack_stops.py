@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import LocalStack, port_is_open
+from tests.e2e.stack import LocalStack, port_is_open
 
 pytestmark = pytest.mark.e2e
 

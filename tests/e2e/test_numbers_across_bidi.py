@@ -22,7 +22,7 @@ from chalicelib.domain.payments import first_invoice_reference
 from chalicelib.domain.tracking import grouped_for_reading
 from chalicelib.portal import render
 from tests.e2e.browser import PHONE, chromium
-from tests.e2e.conftest import PROJECT
+from tests.e2e.stack import PROJECT
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,6 @@ test-artifacts/console/. The back office's days (officer, manager, hq) plug into
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urljoin
 
@@ -15,20 +14,20 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from chalicelib.domain.staff import Role
-from tests.e2e.browser import assert_fits_width, chromium, new_page
-from tests.e2e.conftest import LocalStack
+from tests.e2e.browser import assert_fits_width, new_page
 from tests.e2e.console_browser import (
     OFFICE_PC,
     Documents,
+    SignIn,
     check_console_page,
     console_url,
     pointer_actions,
     record,
     screenshot,
     sign_in,
-    signed_in_page,
     tab_to,
 )
+from tests.e2e.stack import LocalStack
 from tests.factories import national_id
 from tools.local.staff_pool import account_email
 
@@ -41,36 +40,7 @@ MAX_PAGE_LOADS = 3
 A4_WIDTH_PX = 794  # 210 mm at 96 CSS px an inch
 ROLL_WIDTH_PX = 302  # 80 mm
 JAVASCRIPT = [pytest.param(True, id="with-javascript"), pytest.param(False, id="without-javascript")]
-SignIn = Callable[..., Page]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def sizes() -> Iterator[dict[str, Any]]:
-    """Each page's gzipped size, written to test-artifacts/console/gzipped-sizes.json at the end."""
-    measured: dict[str, Any] = {}
-    yield measured
-    record("gzipped-sizes", measured)
-
-
-@pytest.fixture
-def signed_in(browser: Browser, local_stack: LocalStack) -> Iterator[SignIn]:
-    """A member of staff of a role (and district) signed in in a context of their own."""
-    pages: list[Page] = []
-
-    def sign_in_as(role: Role, district: str | None = None, javascript: bool = True) -> Page:
-        page = signed_in_page(browser, local_stack, role, district, javascript)
-        pages.append(page)
-        return page
-
-    yield sign_in_as
-    for page in pages:
-        page.context.close()
+GZIPPED_SIZES = "gzipped-sizes"  # each page's, in test-artifacts/console/ (console_browser.sizes)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from civicbot.registry import Endpoint
 from georeport import GeoReport
 
 from chalicelib.domain.open311 import JURISDICTION_ID
-from tests.e2e.conftest import LocalStack
+from tests.e2e.stack import LocalStack
 from tests.factories import national_id
 
 pytestmark = pytest.mark.e2e

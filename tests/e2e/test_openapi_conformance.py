@@ -15,7 +15,7 @@ import pytest
 
 from chalicelib.api.openapi.schemas import EXAMPLE_APPLICATION
 from chalicelib.domain.staff import Role
-from tests.e2e.conftest import LocalStack
+from tests.e2e.stack import LocalStack
 from tools.local.staff_token import local_signing_key, mint_token
 
 pytestmark = pytest.mark.e2e

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import urljoin
 
 import pytest
@@ -13,23 +12,16 @@ from tests.e2e.browser import (
     assert_accessible,
     assert_fits_width,
     assert_nothing_refused_by_csp,
-    chromium,
     new_page,
     screenshot,
 )
-from tests.e2e.conftest import LocalStack
+from tests.e2e.stack import LocalStack
 from tests.factories import national_id
 
 pytestmark = pytest.mark.e2e
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 JOURNEYS = [pytest.param(True, id="with-javascript"), pytest.param(False, id="without-javascript")]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 def step(page: Page, name: str) -> None:

@@ -26,7 +26,7 @@ from chalicelib.portal import render
 from chalicelib.portal.assets import ASSET_DIR, STATIC_DIR, hashed_names
 from chalicelib.services.documents import DocumentState
 from chalicelib.services.inquiry import FeeDue
-from tests.e2e.browser import assert_accessible, assert_fits_width, chromium, new_page, screenshot
+from tests.e2e.browser import assert_accessible, assert_fits_width, new_page, screenshot
 from tests.factories import CATALOGUE_DAY
 
 pytestmark = pytest.mark.e2e
@@ -55,12 +55,6 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         yield f"http://127.0.0.1:{server.server_address[1]}", root
     finally:
         server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 def _history(*steps: tuple[str, str | None]) -> list[dict[str, str]]:
