@@ -8,7 +8,7 @@ STAGE ?= prod
 SHORT ?=
 SHORT_FLAG := $(if $(SHORT),--short)
 
-.PHONY: run test lint unit integration bench package packages publish lock token totp clean portal browser lighthouse load capacity demo
+.PHONY: run test test-ready lint unit integration bench package package-unlinted packages publish lock token totp clean portal browser lighthouse load capacity demo
 
 # The virtual environment is rebuilt whenever a requirements file changes, from the lock file:
 # exactly the versions and files (hashes) that `make lock` resolved.
@@ -54,11 +54,16 @@ lint: $(VENV)/.installed
 # both passes are printed at the end (docs/benchmarks.md#make-tests-time).
 PYTEST_PARALLEL := $(BIN)/python -m pytest -n auto --dist loadfile
 TEST_RESULTS := test-artifacts/results
-test: $(VENV)/.installed lint browser node_modules/.installed packages
+test:
+	$(MAKE) --no-print-directory --jobs=2 --output-sync=target test-ready
 	rm -rf $(TEST_RESULTS)
 	$(PYTEST_PARALLEL) --iam-required -m "not serial" --junitxml=$(TEST_RESULTS)/parallel.xml
 	$(BIN)/python -m pytest --iam-required -m serial --junitxml=$(TEST_RESULTS)/serial.xml
 	$(BIN)/python -m tools.testing.slowest 15 $(TEST_RESULTS)/parallel.xml $(TEST_RESULTS)/serial.xml
+
+# What the tests need, two jobs at a time (a job per core): the two venvs' installs side by side,
+# then the lint beside the packages, npm and chromium; each waits only for what it uses.
+test-ready: $(VENV)/.installed $(TOOLS)/.installed lint browser node_modules/.installed packages
 
 # The portal's static pages into portal_site/build/ (`make run` builds them too, for its own ports).
 portal: $(VENV)/.installed
@@ -106,21 +111,28 @@ capacity: $(VENV)/.installed
 # functions, then linted by cfn-lint and checkov (every finding left is skipped in the template
 # with its reason). `make packages` builds both stages, as `make test` does.
 CHECKOV := $(TOOLS)/bin/checkov --quiet --compact --skip-download --framework cloudformation --download-external-modules false
-# The stage-independent templates: `make packages` checks them with its first stage only.
-CHECKOV_SHARED ?= --file infra/edge-waf.yaml --file infra/staff-pool.yaml
-package: $(VENV)/.installed $(TOOLS)/.installed
+# The stage-independent templates, checked beside the stage(s).
+CHECKOV_SHARED := --file infra/edge-waf.yaml --file infra/staff-pool.yaml
+package: package-unlinted $(TOOLS)/.installed
+	$(BIN)/cfn-lint build/$(STAGE)/sam.yaml
+	$(CHECKOV) --file build/$(STAGE)/sam.yaml $(CHECKOV_SHARED)
+
+# Both stages, linted together: one cfn-lint and one checkov (each takes seconds only to start).
+packages: $(VENV)/.installed $(TOOLS)/.installed
+	$(MAKE) --no-print-directory package-unlinted STAGE=dev
+	$(MAKE) --no-print-directory package-unlinted STAGE=prod
+	$(BIN)/cfn-lint build/dev/sam.yaml build/prod/sam.yaml
+	$(CHECKOV) --file build/dev/sam.yaml --file build/prod/sam.yaml $(CHECKOV_SHARED)
+
+# build/$(STAGE)/ before its lint (the stages one after the other: they share Chalice's cache of
+# the dependencies' zip, .chalice/deployments/).
+package-unlinted: $(VENV)/.installed
 	rm -rf build/$(STAGE)
 	$(BIN)/python -m tools.build.package_template merge --stage $(STAGE) build/$(STAGE)-merge-template.json
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-central-1} $(BIN)/chalice package --stage $(STAGE) --template-format yaml \
 		--merge-template build/$(STAGE)-merge-template.json build/$(STAGE)
 	$(BIN)/python -m tools.build.byte_compile build/$(STAGE)
 	$(BIN)/python -m tools.build.package_template finish build/$(STAGE)/sam.yaml
-	$(BIN)/cfn-lint build/$(STAGE)/sam.yaml
-	$(CHECKOV) --file build/$(STAGE)/sam.yaml $(CHECKOV_SHARED)
-
-packages:
-	$(MAKE) --no-print-directory package STAGE=dev
-	$(MAKE) --no-print-directory package STAGE=prod CHECKOV_SHARED=
 
 # The portal's pages into the deployed stack's bucket (`make package` and a deploy first):
 # hashed assets cached a year, pages five minutes, then the pages invalidated at the edge.
