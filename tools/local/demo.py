@@ -21,7 +21,7 @@ relay, a hundred messages every two seconds, would take many minutes more.
 
 Short mode (`make demo SHORT=1`, or `--short`): a dozen requests by two workers (SHORT_REQUESTS,
 SHORT_WORKERS), a few seconds' work; `--requests` and `--workers` still say otherwise.
-tests/integration/tools/test_demo.py plays it against the AWS emulation, so that a change to the rules that
+tests/integration/tools/local/test_demo.py plays it against the AWS emulation, so that a change to the rules that
 breaks the demo fails the tests. The demo writes no file: it fills the stack.
 """
 

@@ -32,7 +32,7 @@ from tools import PROJECT
 
 LOCAL_KEYS = PROJECT / ".local"
 # The local pool's issuer and app client (tools/local/staff_pool.py makes them the same on every
-# run; tests/integration/tools/test_staff_pool.py checks these against a pool made from the template).
+# run; tests/integration/tools/local/test_staff_pool.py checks these against a pool made from the template).
 LOCAL_POOL_ID = "eu-central-1_b98da6469e7dc6e5e18f86d373794eebb3969938a7"
 LOCAL_ISSUER = f"https://cognito-idp.eu-central-1.amazonaws.com/{LOCAL_POOL_ID}"
 LOCAL_AUDIENCE = "81f9ed7dc637c7f276b52100ab"

@@ -11,8 +11,9 @@ moto keeps a table's items by partition key already (`table.items[hash_key]`), s
 Query runs moto's own code on a view of the table that holds that one partition, and an index
 Query on a view whose items are not sorted first (moto's second sort orders them by the index's
 keys then the table's, which no two items share, so the first sort never decided anything).
-Answers, pages and their `LastEvaluatedKey` are the ones moto gives (tests/integration/tools/test_moto_queries.py
-compares them with moto's). Applied to the emulation's process only.
+Answers, pages and their `LastEvaluatedKey` are the ones moto gives
+(tests/integration/tools/local/emulation/test_queries.py compares them with moto's).
+Applied to the emulation's process only.
 """
 
 from __future__ import annotations

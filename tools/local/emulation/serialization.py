@@ -14,7 +14,7 @@ following the same model and the same rules as moto's JSON serializer (a string 
 a blob base64-encoded, a boolean written as it is, a list or map member by member), without the
 look-ups. Anything else (not a dict, a key moto would find by an alias, a missing value or an
 empty name inside a list or map) is left to moto's serializer, so the answer is the one moto
-would write (tests/integration/tools/test_moto_serialization.py compares both on generated answers).
+would write (tests/unit/tools/local/emulation/test_serialization.py compares both on generated answers).
 Applied to the emulation's process only.
 """
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.integration.tools.conftest import dashboard_data
+from tests.integration.tools.local.conftest import dashboard_data
 
 Client = Callable[[str], Any]
 

@@ -1,5 +1,5 @@
 """The local AWS emulation's server (tools/local/emulation/server.py): moto's services, one call at
-a time, with every patch applied; started as `make run` starts it (tests/integration/tools/conftest.py)."""
+a time, with every patch applied; started as `make run` starts it (tests/integration/tools/local/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from tests.conftest import TEST_REGION
-from tests.integration.tools.conftest import dashboard_data
+from tests.integration.tools.local.conftest import dashboard_data
 
 Client = Callable[[str], Any]
 

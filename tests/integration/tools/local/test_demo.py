@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import PROJECT
-from tests.integration.tools.conftest import dashboard_data, reset
+from tests.integration.tools.local.conftest import dashboard_data, reset
 from tools.local.demo import HISTORY_DAYS, SHORT_REQUESTS, make_plans, start_of_today
 from tools.local.resources import deploy_resources
 
