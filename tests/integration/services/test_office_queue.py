@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,8 +19,12 @@ OFFICER = StaffMember("officer-1", Role.OFFICER, "dokki")
 MANAGER = StaffMember("manager-1", Role.MANAGER, "dokki")
 
 
-def test_a_queue_lists_the_district_s_requests_in_the_status_oldest_first(aws: None) -> None:
-    filed = [submit_request(submission(free_service_code()), None, ONLINE, NOW).tracking_number for _ in range(2)]
+def test_a_queue_lists_the_district_s_requests_in_the_status_most_urgent_first(aws: None) -> None:
+    # A working day apart, so their deadlines differ: the queue is ordered by deadline (then by number).
+    filed = [
+        submit_request(submission(free_service_code()), None, ONLINE, NOW + timedelta(days=day)).tracking_number
+        for day in range(2)
+    ]
 
     page = view_queue(OFFICER, {"status": "submitted"}, NOW)
 
