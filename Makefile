@@ -46,15 +46,13 @@ lint: $(VENV)/.installed
 	$(BIN)/cfn-lint infra/resources.yaml infra/staff-pool.yaml infra/edge-waf.yaml  # the rest is linted merged, by make package
 	$(BIN)/python -m tools.build.check_locks
 
-# Everything: first in parallel, two processes per core, each with its own moto in process and its
-# own ports (--dist loadfile keeps a module's servers in one process): tests/e2e among them, each
-# module with its own local stack and browser. Those mostly wait (a worker per core kept the cores
-# about half busy), so a second worker per core fills the waits. Then, one at a time, the tests
-# marked `serial` (tests/integration/concurrency and the short load: bursts timed against one
-# stack, which another worker's load would distort). The 15 slowest tests of both passes are
-# printed at the end (docs/benchmarks.md#make-tests-time).
-PYTEST_WORKERS := $(shell echo $$(( $$(nproc) * 2 )))
-PYTEST_PARALLEL := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+# Everything: first in parallel, a process per core, each with its own moto in process and its own
+# ports (--dist loadfile keeps a module's servers in one process): tests/e2e among them, each module
+# with its own local stack and browser, whose waits fill the cores the other tests leave idle. Then,
+# one at a time, the tests marked `serial` (tests/integration/concurrency and the short load: bursts
+# timed against one stack, which a second worker's load would distort). The 15 slowest tests of
+# both passes are printed at the end (docs/benchmarks.md#make-tests-time).
+PYTEST_PARALLEL := $(BIN)/python -m pytest -n auto --dist loadfile
 TEST_RESULTS := test-artifacts/results
 test:
 	$(MAKE) --no-print-directory --jobs=2 --output-sync=target test-ready
