@@ -95,7 +95,7 @@ def submission_answer(filed: Submission) -> dict[str, Any]:
     """What a submission answers (docs/interfaces.md#submission), for its first attempt and every retry.
 
     The one mapping of a Submission, kept here because two rooms need it and may reach only the
-    domain: the API answers it (api/http/request_views.py), and the idempotency table keeps that
+    domain: the API answers it (api/routes/citizen.py, office.py, portal_pages.py), and the idempotency table keeps that
     same answer for a retry (store/idempotency.py, which reads it back into a Submission). Were it the
     API's, the store could not import it; were it the store's, the API's answer would be defined by a
     table. Either copy drifting from the other would break "a retry gets the same answer"."""
