@@ -31,9 +31,10 @@ from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import current_catalogue
 from chalicelib.services.inquiry import inquire
 from chalicelib.services.notifications import SWEEP_BATCH, deliver
-from chalicelib.services.office import move_request, view_request
 from chalicelib.services.office_documents import record_paper
+from chalicelib.services.office_moves import move_request
 from chalicelib.services.office_queue import view_queue
+from chalicelib.services.office_view import view_request
 from chalicelib.services.payments import handle_fawry_notice
 from chalicelib.services.reconciliation import reconcile_day
 from chalicelib.services.submission import ONLINE, submit_request

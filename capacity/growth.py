@@ -21,8 +21,8 @@ from capacity.footprints import Workbench, simulation_environment
 from capacity.recorder import RecordingDynamoDB, Usage
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.services.inquiry import inquire
-from chalicelib.services.office import view_request
 from chalicelib.services.office_queue import view_queue
+from chalicelib.services.office_view import view_request
 from chalicelib.services.reconciliation import reconcile_day
 from chalicelib.store.requests.request import RequestRecord
 

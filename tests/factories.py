@@ -48,7 +48,7 @@ def submission(service_code: str | None = None, district_code: str = "dokki", **
 
 def hand_in_paper(tracking_number: str, now: datetime) -> int:
     """Every document the request's service lists, handed in at its district's window: a
-    request is approved only with its documents (services/office.py). Recording them is a
+    request is approved only with its documents (services/office_moves.py). Recording them is a
     change of its own: the request's version after it."""
     from chalicelib.domain.staff import Role, StaffMember
     from chalicelib.services.catalogue import current_catalogue

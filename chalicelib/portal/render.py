@@ -275,7 +275,7 @@ def confirmation_page(
 ) -> str:
     """`answer`: the submission's answer (docs/interfaces.md#submission) with its tracking
     number; `documents`: each
-    listed document's state (services.documents.DocumentState), offered for upload when missing;
+    listed document's state (services.document_checklist.DocumentState), offered for upload when missing;
     `notify_by`: how the citizen chose to be told, which the page's promises follow."""
     return _render(
         "confirmation.html.j2",
@@ -322,15 +322,17 @@ def track_result_page(
 
 
 def upload_page(site: Site, tracking_number: str, batch: Any) -> str:
-    """A form for each of the first documents the request may still take (services.documents.UploadBatch),
+    """A form for each of the first documents the request may still take
+    (services.document_uploads.UploadBatch),
     each posting its file straight to S3 with its own presigned POST, and how many come next; no
     type asked, the file's bytes decide it."""
     return _render("upload.html.j2", site, tracking_number=tracking_number, batch=batch)
 
 
 def uploaded_page(site: Site, outcome: Any, batch: Any = None) -> str:
-    """Where S3 sends the citizen back after an upload: what was received (services.documents.UploadOutcome),
-    then the forms of the documents still without a file (services.documents.UploadBatch)."""
+    """Where S3 sends the citizen back after an upload: what was received
+    (services.document_uploads.UploadOutcome), then the forms of the documents still without a file
+    (services.document_uploads.UploadBatch)."""
     return _render("uploaded.html.j2", site, outcome=outcome, batch=batch)
 
 

@@ -20,7 +20,7 @@ from chalicelib.domain.names import normalise_full_name
 from chalicelib.domain.office import read_documents_received
 from chalicelib.domain.staff import Action, StaffMember
 from chalicelib.services.catalogue import current_catalogue
-from chalicelib.services.documents import record_received_at_window
+from chalicelib.services.document_paper import record_received_at_window
 from chalicelib.services.submission import Filing, submit_request
 
 WINDOW_CHANNEL = "window"

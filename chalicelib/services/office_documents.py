@@ -13,8 +13,10 @@ from chalicelib.domain.errors import Conflict, Forbidden, NotFound, RevealFirst,
 from chalicelib.domain.staff import Action, StaffMember, revealed_lately
 from chalicelib.observability.logs import logger
 from chalicelib.services.catalogue import service_in_force
-from chalicelib.services.documents import document_of_service, received_at_window
-from chalicelib.services.office import BlindView, blind_view, identity_gone, load_visible, reveals_of, stale
+from chalicelib.services.document_checklist import document_of_service
+from chalicelib.services.document_paper import received_at_window
+from chalicelib.services.office_identity import identity_gone, reveals_of
+from chalicelib.services.office_view import BlindView, blind_view, load_visible, stale
 from chalicelib.store.documents import DocumentRecord, documents_of, load_document
 from chalicelib.store.requests.changes import StoredRequest, VersionConflict, load_request, record_paper_received
 from chalicelib.store.requests.history import HistoryEntry, record_event

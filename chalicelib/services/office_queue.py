@@ -1,7 +1,8 @@
 """The district offices' queue pages: one district's requests in a status, oldest first; the
 open requests an officer holds ("my work"); and the open and overdue work per officer.
 
-Kept apart from services/office.py, whose moves need the payments, messages, documents and limits:
+Kept apart from the office's other use cases (services/office_view.py, office_moves.py,
+office_assignment.py, office_identity.py), whose changes need the messages, documents and limits:
 a container whose first request is a queue page loads none of them.
 """
 

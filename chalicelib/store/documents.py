@@ -60,7 +60,7 @@ class DocumentRecord(StoredModel):
     # The request finished: no version is taken any more, and one that still comes is deleted.
     closed_at = UTCDateTimeAttribute(null=True)
     # The applicant's identity was erased: an identity document's every version is deleted and
-    # it never opens again (services/documents.py, erase_identity_documents).
+    # it never opens again (services/document_retention.py, erase_identity_documents).
     erased_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

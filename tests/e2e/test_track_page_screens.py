@@ -24,7 +24,7 @@ from chalicelib.domain.documents import REJECTIONS_AR, DocumentStatus, Rejection
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
 from chalicelib.portal import render
 from chalicelib.portal.assets import ASSET_DIR, STATIC_DIR, hashed_names
-from chalicelib.services.documents import DocumentState
+from chalicelib.services.document_checklist import DocumentState
 from chalicelib.services.inquiry import FeeDue
 from tests.e2e.browser import assert_accessible, assert_fits_width, new_page, screenshot
 from tests.factories import CATALOGUE_DAY

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # types only
-    from chalicelib.services.documents import UploadOffer
+    from chalicelib.services.document_uploads import UploadOffer
 
 
 def upload_offer_answer(offer: UploadOffer) -> dict[str, Any]:

@@ -69,12 +69,13 @@ def refusal_of(error: Exception) -> Refusal:
 
 def _current_answer(current: object) -> dict[str, Any]:
     """A conflict's record as it stands, as the API shows it: a plain mapping as it is, and the
-    office's view of a request (services/office.py's stale and refused changes) as the office API shows it."""
+    office's view of a request (services/office_view.py's stale, and the office's refused changes) as the
+    office API shows it."""
     if isinstance(current, Mapping):
         return dict(current)
     # Loaded already whenever a conflict carries its value, since it made it: no route pays for it otherwise.
     from chalicelib.api.http.office_views import blind_view_answer
-    from chalicelib.services.office import BlindView
+    from chalicelib.services.office_view import BlindView
 
     if isinstance(current, BlindView):
         return blind_view_answer(current)

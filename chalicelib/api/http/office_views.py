@@ -10,9 +10,10 @@ from chalicelib.domain.calendar import iso_utc
 from chalicelib.domain.payments import PIASTERS_PER_POUND
 from chalicelib.domain.statuses import STATUS_NAMES_AR, Status
 
-if TYPE_CHECKING:  # types only: a queue page loads none of services/office.py's moves, and app.py no store
-    from chalicelib.services.office import Applicant, BlindView, CorrectedApplicant, ErasedIdentity
+if TYPE_CHECKING:  # types only: a queue page loads none of the office's other services, and app.py no store
+    from chalicelib.services.office_identity import Applicant, CorrectedApplicant, ErasedIdentity
     from chalicelib.services.office_queue import QueueEntry, QueuePage, Workload
+    from chalicelib.services.office_view import BlindView
     from chalicelib.store.documents import DocumentRecord
     from chalicelib.store.requests.history import HistoryEntry
     from chalicelib.store.requests.request import PaymentTerms

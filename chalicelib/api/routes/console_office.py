@@ -1,7 +1,8 @@
 """The back office in the console (issue 21, sections 3 to 5): the district's queues, the blind
 request view and its moves. Each page calls the office API's own services (services/office_queue.py,
-services/office.py) as the member of staff signed in, so the permission matrix and district
-isolation are the API's: another district's request answers as if it did not exist.
+office_view.py, office_moves.py, office_assignment.py, office_identity.py) as the member of staff
+signed in, so the permission matrix and district isolation are the API's: another district's
+request answers as if it did not exist.
 
 A refusal is the API's (api/http/errors.py) told in Arabic on a page; a 409 (someone moved the
 request first) shows the request as it now stands, with the note typed kept in the form.
@@ -33,7 +34,7 @@ from chalicelib.domain.staff import Action, Role
 from chalicelib.domain.statuses import ALLOWED_MOVES, FINAL_STATUSES, STATUS_NAMES_AR, Status
 
 if TYPE_CHECKING:  # types only: each route loads its service when it first runs
-    from chalicelib.services.office import BlindView
+    from chalicelib.services.office_view import BlindView
 
 console_office = Blueprint(__name__)
 QUEUE = "/v1/console/queue"
@@ -149,7 +150,7 @@ def _officers(district_code: str) -> list[Any]:
 @console_page(console_office)
 def console_request(page: ConsolePage, tracking_number: str) -> Response:
     """The blind request view: everything but who asked, in at most 2 DynamoDB calls."""
-    from chalicelib.services.office import view_request
+    from chalicelib.services.office_view import view_request
 
     try:
         view = view_request(page.staff, tracking_number, datetime.now(UTC))
@@ -163,7 +164,8 @@ def console_request(page: ConsolePage, tracking_number: str) -> Response:
 def console_move(page: ConsolePage, tracking_number: str) -> Response:
     """A move from the request view, on the version the page carried; a 409 answers the request as
     it now stands, explained, with the note kept."""
-    from chalicelib.services.office import BlindView, move_request
+    from chalicelib.services.office_moves import move_request
+    from chalicelib.services.office_view import BlindView
 
     form = page.form
     version = form.get("version", "")
@@ -191,7 +193,7 @@ def console_move(page: ConsolePage, tracking_number: str) -> Response:
             return _request_page(page, conflict.current, status_code=409, problem=explained, kept=kept)
         return _refused_page(page, conflict)
     except InvalidInput as invalid:
-        from chalicelib.services.office import view_request
+        from chalicelib.services.office_view import view_request
 
         current = view_request(page.staff, tracking_number, datetime.now(UTC))
         problem = " ".join(invalid.fields.values()) or invalid.message_ar
@@ -232,7 +234,7 @@ def _acted(
 ) -> Response:
     """Runs an office service on the request and answers its view: the notice `done`; a 409 the
     request as it now stands with the form's `kept` fields; a refusal of the input, explained."""
-    from chalicelib.services.office import BlindView, view_request
+    from chalicelib.services.office_view import BlindView, view_request
 
     form_kept = {name: page.form[name] for name in kept if name in page.form}
     try:
@@ -256,7 +258,7 @@ def _acted(
 @console_page(console_office)
 def console_assign(page: ConsolePage, tracking_number: str) -> Response:
     """Take (an officer, for themself: the form names their own email) or assign (a manager)."""
-    from chalicelib.services.office import assign_request
+    from chalicelib.services.office_assignment import assign_request
 
     officer = page.form.get("officer") or page.session.email
     body = {"officer": officer, "version": _version_of(page)}
@@ -268,7 +270,8 @@ def console_assign(page: ConsolePage, tracking_number: str) -> Response:
 def console_reveal(page: ConsolePage, tracking_number: str) -> Response:
     """Who asked, for a manager: a stated reason and a sign-in within 5 minutes; recorded on the
     timeline before it is shown."""
-    from chalicelib.services.office import reveal_identity, view_request
+    from chalicelib.services.office_identity import reveal_identity
+    from chalicelib.services.office_view import view_request
 
     if (again := page.require_fresh()) is not None:
         return again
@@ -291,7 +294,7 @@ def console_reveal(page: ConsolePage, tracking_number: str) -> Response:
 @console_page(console_office)
 def console_correct(page: ConsolePage, tracking_number: str) -> Response:
     """A wrong phone or name corrected by a manager within the hour of their reveal, with a reason."""
-    from chalicelib.services.office import correct_applicant
+    from chalicelib.services.office_identity import correct_applicant
 
     body = {"phone": page.form.get("phone", ""), "full_name": page.form.get("full_name", ""),
             "reason": page.form.get("correction_reason", ""), "version": _version_of(page)}  # fmt: skip
@@ -317,7 +320,7 @@ def _may_correct(page: ConsolePage, view: dict[str, Any], now: datetime) -> bool
 @console_page(console_office)
 def console_erase(page: ConsolePage, tracking_number: str) -> Response:
     """Erases who asked on the data subject's request: a manager, a sign-in within 5 minutes."""
-    from chalicelib.services.office import erase_identity
+    from chalicelib.services.office_identity import erase_identity
 
     if (again := page.require_fresh()) is not None:
         return again
@@ -329,7 +332,7 @@ def console_erase(page: ConsolePage, tracking_number: str) -> Response:
 @console_page(console_office)
 def console_transfer(page: ConsolePage, tracking_number: str) -> Response:
     """Headquarters sends a misrouted request to the district that should handle it, with a reason."""
-    from chalicelib.services.office import transfer_request
+    from chalicelib.services.office_moves import transfer_request
 
     body = {"to_district": page.form.get("to_district", ""), "reason": page.form.get("transfer_reason", ""),
             "version": _version_of(page)}  # fmt: skip

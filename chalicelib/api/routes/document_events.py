@@ -25,7 +25,7 @@ SCAN_RESULT = {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Malware P
 @document_events.on_cw_event(OBJECT_CREATED, name="document_arrived")
 def on_object_created(event: CloudWatchEvent) -> dict[str, str]:
     # The services are imported on first use, as in api/routes/citizen.py: the API's cold start never pays.
-    from chalicelib.services.documents import document_arrived
+    from chalicelib.services.document_events import document_arrived
 
     detail = event.detail
     status = document_arrived(
@@ -36,7 +36,7 @@ def on_object_created(event: CloudWatchEvent) -> dict[str, str]:
 
 @document_events.on_cw_event(SCAN_RESULT, name="document_scanned")
 def on_scan_result(event: CloudWatchEvent) -> dict[str, str]:
-    from chalicelib.services.documents import document_scanned
+    from chalicelib.services.document_events import document_scanned
 
     detail = event.detail
     target = detail["s3ObjectDetails"]

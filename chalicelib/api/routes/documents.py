@@ -28,7 +28,7 @@ from chalicelib.config import PUBLIC_API_URL, portal_settings
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
 
 if TYPE_CHECKING:
-    from chalicelib.services.documents import UploadBatch
+    from chalicelib.services.document_uploads import UploadBatch
 
 documents_api = Blueprint(__name__)
 
@@ -53,7 +53,7 @@ def upload_form_page(request: Request) -> Response:
     """The track or confirmation page's «ارفع المستندات»: one page with a form per document the
     request may still take, each posting its file straight to S3."""
     from chalicelib.portal import render
-    from chalicelib.services.documents import offer_uploads
+    from chalicelib.services.document_uploads import offer_uploads
 
     fields = form_fields(request)
     tracking_number = (request.uri_params or {}).get("tracking_number", "")
@@ -82,7 +82,7 @@ def _with_upload_forms(page: str, batch: UploadBatch) -> Response:
 @answers_errors
 def offer_upload(tracking_number: str) -> Response:
     from chalicelib.api.http.document_views import upload_offer_answer
-    from chalicelib.services.documents import offer_upload as offer
+    from chalicelib.services.document_uploads import offer_upload as offer
 
     request = documents_api.current_request
     offered = offer(tracking_number, json_object(request), datetime.now(UTC), redirect_base_url(request))
@@ -98,7 +98,7 @@ def uploaded(tracking_number: str, document_id: str) -> Response:
 def uploaded_page(request: Request) -> Response:
     """What was received, and the page's forms for the documents still without a file."""
     from chalicelib.portal import render
-    from chalicelib.services.documents import slots_still_open, upload_outcome
+    from chalicelib.services.document_uploads import slots_still_open, upload_outcome
 
     params = request.uri_params or {}
     tracking_number, document_id = params.get("tracking_number", ""), params.get("document_id", "")

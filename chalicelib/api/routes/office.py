@@ -46,7 +46,7 @@ def queue(staff: StaffMember) -> Response:
 @staff_route(office_api, "/v1/office/requests/{tracking_number}", methods=["GET"])
 def one_request(staff: StaffMember, tracking_number: str) -> Response:
     from chalicelib.api.http.office_views import blind_view_answer
-    from chalicelib.services.office import view_request
+    from chalicelib.services.office_view import view_request
 
     return json_response(blind_view_answer(view_request(staff, tracking_number, datetime.now(UTC))))
 
@@ -54,7 +54,7 @@ def one_request(staff: StaffMember, tracking_number: str) -> Response:
 @staff_route(office_api, "/v1/office/requests/{tracking_number}/transitions", methods=["POST"], takes_body=True)
 def transition(staff: StaffMember, tracking_number: str) -> Response:
     from chalicelib.api.http.office_views import blind_view_answer
-    from chalicelib.services.office import move_request
+    from chalicelib.services.office_moves import move_request
 
     body = json_object(office_api.current_request)
     return json_response(blind_view_answer(move_request(staff, tracking_number, body, datetime.now(UTC))))
@@ -64,7 +64,7 @@ def transition(staff: StaffMember, tracking_number: str) -> Response:
 def assignment(staff: StaffMember, tracking_number: str) -> Response:
     """Who holds the request: an officer takes it, a manager assigns it to an officer of the district."""
     from chalicelib.api.http.office_views import blind_view_answer
-    from chalicelib.services.office import assign_request
+    from chalicelib.services.office_assignment import assign_request
 
     body = json_object(office_api.current_request)
     return json_response(blind_view_answer(assign_request(staff, tracking_number, body, datetime.now(UTC))))
@@ -73,7 +73,7 @@ def assignment(staff: StaffMember, tracking_number: str) -> Response:
 @staff_route(office_api, "/v1/office/requests/{tracking_number}/identity", methods=["POST"], takes_body=True)
 def identity(staff: StaffMember, tracking_number: str) -> Response:
     from chalicelib.api.http.office_views import applicant_answer
-    from chalicelib.services.office import reveal_identity
+    from chalicelib.services.office_identity import reveal_identity
 
     body = json_object(office_api.current_request)
     return json_response(applicant_answer(reveal_identity(staff, tracking_number, body, datetime.now(UTC))))
@@ -83,7 +83,7 @@ def identity(staff: StaffMember, tracking_number: str) -> Response:
 def applicant_correction(staff: StaffMember, tracking_number: str) -> Response:
     """A wrong phone or name corrected by a manager within an hour of their reveal: audited."""
     from chalicelib.api.http.office_views import correction_answer
-    from chalicelib.services.office import correct_applicant
+    from chalicelib.services.office_identity import correct_applicant
 
     body = json_object(office_api.current_request)
     return json_response(correction_answer(correct_applicant(staff, tracking_number, body, datetime.now(UTC))))
@@ -93,7 +93,7 @@ def applicant_correction(staff: StaffMember, tracking_number: str) -> Response:
 def erasure(staff: StaffMember, tracking_number: str) -> Response:
     """A data subject's request to erase their identity: a manager of the district, audited."""
     from chalicelib.api.http.office_views import erasure_answer
-    from chalicelib.services.office import erase_identity
+    from chalicelib.services.office_identity import erase_identity
 
     body = json_object(office_api.current_request)
     return json_response(erasure_answer(erase_identity(staff, tracking_number, body, datetime.now(UTC))))
@@ -102,7 +102,7 @@ def erasure(staff: StaffMember, tracking_number: str) -> Response:
 @staff_route(office_api, "/v1/office/requests/{tracking_number}/transfer", methods=["POST"], takes_body=True)
 def transfer(staff: StaffMember, tracking_number: str) -> Response:
     from chalicelib.api.http.office_views import blind_view_answer
-    from chalicelib.services.office import transfer_request
+    from chalicelib.services.office_moves import transfer_request
 
     body = json_object(office_api.current_request)
     return json_response(blind_view_answer(transfer_request(staff, tracking_number, body, datetime.now(UTC))))

@@ -134,7 +134,7 @@ def confirm_application(request: Request) -> Response:
     from chalicelib.domain.idempotency import read_idempotency_key
     from chalicelib.portal import render
     from chalicelib.portal.fields import answers
-    from chalicelib.services.documents import citizen_document_states
+    from chalicelib.services.document_checklist import citizen_document_states
     from chalicelib.services.submission import ONLINE, submit_request
 
     now = datetime.now(UTC)
@@ -169,7 +169,7 @@ def track_request(request: Request) -> Response:
     from chalicelib.domain.digits import digits_only
     from chalicelib.portal import render
     from chalicelib.services.catalogue import current_catalogue, service_in_force
-    from chalicelib.services.documents import citizen_document_states
+    from chalicelib.services.document_checklist import citizen_document_states
     from chalicelib.services.inquiry import fee_due, inquire
 
     fields = inquiry_body(form_fields(request))

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from chalice.test import Client
 
-from chalicelib.services import office, payments
+from chalicelib.services import office_moves, payments
 from tests.conftest import PROJECT
 from tests.factories import national_id
 from tests.integration.api.calls import post_json
@@ -79,17 +79,17 @@ def test_a_card_order_is_never_lost_to_an_office_move_saving_the_request_it_read
     starts a card checkout and pays. The payment must still be known as this invoice's (paid
     after the request was closed: flagged for a refund), not as money naming no invoice."""
     invoice = submit(client)
-    record_move = office.record_move
+    record_move = office_moves.record_move
 
     def card_checkout_between_read_and_write(*args: Any, **kwargs: Any) -> None:
-        monkeypatch.setattr(office, "record_move", record_move)  # once
+        monkeypatch.setattr(office_moves, "record_move", record_move)  # once
         with serving(CHECKOUT_ROUTE):
             payments.start_card_payment(
                 invoice["tracking_number"], {"national_id_last4": national_id()[-4:]}, datetime.now(UTC)
             )
         record_move(*args, **kwargs)
 
-    monkeypatch.setattr(office, "record_move", card_checkout_between_read_and_write)
+    monkeypatch.setattr(office_moves, "record_move", card_checkout_between_read_and_write)
     cancelled = post_json(
         client,
         f"/v1/office/requests/{invoice['tracking_number']}/transitions",

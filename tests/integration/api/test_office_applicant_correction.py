@@ -21,7 +21,7 @@ from chalicelib.domain.errors import CorrectAfterReveal
 from chalicelib.domain.messages import Event, MessageValues, sms_segments, sms_text
 from chalicelib.domain.staff import REVEAL_LASTS, Role, StaffMember
 from chalicelib.observability.logs import logger
-from chalicelib.services.office import correct_applicant, reveal_identity
+from chalicelib.services.office_identity import correct_applicant, reveal_identity
 from tests.conftest import TEST_REGION
 from tests.factories import submission
 from tests.integration.api.calls import post_json

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.domain.staff import Role, StaffMember
-from chalicelib.services import documents, office, office_documents, open311
+from chalicelib.services import document_checklist, office_documents, office_moves, open311
 from chalicelib.services.catalogue import service_in_force
 from chalicelib.services.submission import ONLINE, submit_request
 from chalicelib.store.requests.request import load_request_record
 from tests.factories import submission
-from tests.integration.services.test_office import catalogue_where_shop_licences_start_on
+from tests.integration.services.test_office_view import catalogue_where_shop_licences_start_on
 
 FILED_AT = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)  # 01:30 on 1 July in Cairo
 LATER = FILED_AT + timedelta(hours=2)
@@ -23,7 +23,15 @@ LATER = FILED_AT + timedelta(hours=2)
 @pytest.fixture
 def tracking_number(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
     catalogue = catalogue_where_shop_licences_start_on("2026-07-01")
-    for module in ("catalogue", "submission", "office", "documents", "office_documents", "open311"):
+    for module in (
+        "catalogue",
+        "submission",
+        "office_view",
+        "office_moves",
+        "document_checklist",
+        "office_documents",
+        "open311",
+    ):
         monkeypatch.setattr(f"chalicelib.services.{module}.current_catalogue", lambda: catalogue, raising=False)
     return submit_request(submission("shop_licence"), None, ONLINE, FILED_AT).tracking_number
 
@@ -33,7 +41,7 @@ def test_the_service_in_force_is_the_one_of_the_cairo_day_of_filing(tracking_num
     assert request is not None
 
     assert service_in_force("shop_licence", FILED_AT) is not None
-    assert documents.missing_documents(request)  # the shop licence's documents, none handed in yet
+    assert document_checklist.missing_documents(request)  # the shop licence's documents, none handed in yet
 
 
 def test_paper_at_the_window_open311_and_a_transfer_read_the_same_version(tracking_number: str) -> None:
@@ -44,7 +52,7 @@ def test_paper_at_the_window_open311_and_a_transfer_read_the_same_version(tracki
 
     paper = office_documents.record_paper(manager, tracking_number, {"documents": [code], "version": 1}, LATER)
     public = open311.find_request(tracking_number, LATER)
-    moved = office.transfer_request(
+    moved = office_moves.transfer_request(
         StaffMember("hq-1", Role.HQ, None), tracking_number,
         {"to_district": "warraq", "reason": "العنوان يتبع حي الوراق", "version": paper.request.version}, LATER,
     )  # fmt: skip

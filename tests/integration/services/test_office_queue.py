@@ -9,7 +9,7 @@ import pytest
 from chalicelib.adapters.staff_pool import Officer
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.domain.statuses import Status
-from chalicelib.services.office import assign_request
+from chalicelib.services.office_assignment import assign_request
 from chalicelib.services.office_queue import UNASSIGNED, OfficerLoad, my_work, view_queue, workload
 from chalicelib.services.submission import ONLINE, submit_request
 from tests.factories import free_service_code, submission
@@ -36,7 +36,8 @@ def test_a_queue_lists_the_district_s_requests_in_the_status_most_urgent_first(a
 def test_my_work_and_the_workload_count_what_each_officer_holds(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
     held, _ = (submit_request(submission(free_service_code()), None, ONLINE, NOW) for _ in range(2))
     officer = Officer(principal=OFFICER.principal, email="officer@dokki.example")
-    monkeypatch.setattr("chalicelib.services.office.officers_of", lambda district: [officer])  # the pool's register
+    # the pool's register
+    monkeypatch.setattr("chalicelib.services.office_assignment.officers_of", lambda district: [officer])
     assign_request(OFFICER, held.tracking_number, {"officer": OFFICER.principal, "version": 1}, NOW)
 
     assert [entry.request.tracking_number for entry in my_work(OFFICER, NOW)] == [held.tracking_number]

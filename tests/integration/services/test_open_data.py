@@ -17,7 +17,7 @@ from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.figures import PublishedFigures, open_data_document
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.services.figures import figures_report, keep_figures, recount_overdue
-from chalicelib.services.office import move_request
+from chalicelib.services.office_moves import move_request
 from chalicelib.services.open_data import collect_open_data, directory_writer, publish_open_data
 from chalicelib.services.submission import ONLINE, submit_request
 from portal_site.budget import BUDGET_BYTES, page_weight

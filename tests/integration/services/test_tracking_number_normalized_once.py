@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.domain.staff import Role, StaffMember
-from chalicelib.services import office
+from chalicelib.services import office_identity, office_moves
 from chalicelib.services.submission import ONLINE, submit_request
 from chalicelib.store.documents import documents_of
 from tests.factories import free_service_code, national_id, submission
@@ -30,7 +30,9 @@ def as_written(tracking_number: str) -> str:
 
 
 def test_a_reveal_by_a_number_written_otherwise_finds_the_applicant(tracking_number: str) -> None:
-    revealed = office.reveal_identity(MANAGER, as_written(tracking_number), {"reason": "التحقق من الهوية"}, LATER)
+    revealed = office_identity.reveal_identity(
+        MANAGER, as_written(tracking_number), {"reason": "التحقق من الهوية"}, LATER
+    )
 
     assert (revealed.tracking_number, revealed.national_id) == (tracking_number, national_id())
 
@@ -39,9 +41,11 @@ def test_closing_by_a_number_written_otherwise_closes_the_uploads_too(
     tracking_number: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     closed: list[str] = []
-    monkeypatch.setattr(office, "schedule_deletion", lambda number, *rest: closed.append(number))
+    monkeypatch.setattr(office_moves, "schedule_deletion", lambda number, *rest: closed.append(number))
 
-    office.move_request(MANAGER, as_written(tracking_number), {"to": "cancelled", "note": "إلغاء", "version": 1}, NOW)
+    office_moves.move_request(
+        MANAGER, as_written(tracking_number), {"to": "cancelled", "note": "إلغاء", "version": 1}, NOW
+    )
 
     assert closed == [tracking_number]
     assert documents_of(tracking_number) == []

@@ -27,8 +27,8 @@ from chalicelib.domain.messages import SMS_ONLY, Event, MessageValues, sms_text
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.domain.whatsapp import TEMPLATES, parameters, rendered, template_for
 from chalicelib.services.notifications import Senders, deliver_due, record_receipts
-from chalicelib.services.office import move_request
 from chalicelib.services.office_documents import record_paper
+from chalicelib.services.office_moves import move_request
 from chalicelib.services.payments import handle_fawry_notice
 from chalicelib.services.submission import ONLINE, submit_request
 from chalicelib.store.outbox import OutboxMessage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalicelib.api.http.document_views import upload_offer_answer
 from chalicelib.domain.catalogue import load_catalogue
-from chalicelib.services.documents import UploadOffer
+from chalicelib.services.document_uploads import UploadOffer
 from tests.factories import CATALOGUE_DAY
 
 

@@ -15,8 +15,9 @@ from chalicelib.api.http.office_views import (
 )
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.domain.statuses import Status
-from chalicelib.services.office import Applicant, BlindView, CorrectedApplicant, ErasedIdentity
+from chalicelib.services.office_identity import Applicant, CorrectedApplicant, ErasedIdentity
 from chalicelib.services.office_queue import OfficerLoad, QueueEntry, QueuePage, Workload
+from chalicelib.services.office_view import BlindView
 from chalicelib.store.documents import DocumentRecord
 from chalicelib.store.requests.history import HistoryEntry
 from chalicelib.store.requests.request import PaymentTerms, RequestRecord

@@ -19,7 +19,8 @@ from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.documents import REJECTIONS_AR, UPLOAD_FORMS_PER_PAGE, DocumentStatus, Rejection
 from chalicelib.portal import render
 from chalicelib.portal.assets import STATIC_DIR, hashed_names
-from chalicelib.services.documents import DocumentState, UploadBatch, UploadOutcome, UploadSlot
+from chalicelib.services.document_checklist import DocumentState
+from chalicelib.services.document_uploads import UploadBatch, UploadOutcome, UploadSlot
 from portal_site.budget import BUDGET_BYTES, built_page_weights, page_weight
 from portal_site.build import build
 from tests.factories import CATALOGUE_DAY, submission

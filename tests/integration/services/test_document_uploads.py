@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from chalicelib.services.catalogue import current_catalogue
-from chalicelib.services.documents import offer_upload, office_document_list
+from chalicelib.services.document_checklist import office_document_list
+from chalicelib.services.document_uploads import offer_upload
 from chalicelib.services.submission import ONLINE, submit_request
 from tests.factories import free_service_code, submission
 

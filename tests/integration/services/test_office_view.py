@@ -13,8 +13,8 @@ import pytest
 from chalicelib.domain.catalogue import Catalogue, parse_catalogue_data
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.observability.logs import logger
-from chalicelib.services.office import view_request
 from chalicelib.services.office_queue import view_queue
+from chalicelib.services.office_view import view_request
 from chalicelib.services.submission import ONLINE, submit_request
 from tests.conftest import PROJECT
 from tests.factories import submission
@@ -51,7 +51,7 @@ def catalogue_where_shop_licences_start_on(day: str) -> Catalogue:
 def test_the_office_view_dates_a_request_in_cairo(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
     # 22:30 UTC on 30 June is 01:30 on 1 July in Cairo: the shop licence is already on offer there.
     catalogue = catalogue_where_shop_licences_start_on("2026-07-01")
-    for module in ("office", "submission"):
+    for module in ("office_view", "submission"):
         monkeypatch.setattr(f"chalicelib.services.{module}.current_catalogue", lambda: catalogue)
     submitted_at = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)
     filed = submit_request(submission("shop_licence"), None, ONLINE, submitted_at)
