@@ -8,13 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters.staff_pool import Officer, PoolRefusal, officers_of
-from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, Unavailable, invalid_fields, no_such_request
+from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, Unavailable, invalid_fields
 from chalicelib.domain.office import read_assignment
 from chalicelib.domain.staff import StaffMember
 from chalicelib.domain.statuses import FINAL_STATUSES, Status
 from chalicelib.observability.audit import audit
-from chalicelib.services.office_view import BlindView, blind_view, load_visible, stale
-from chalicelib.store.requests.changes import StoredRequest, VersionConflict, load_request, record_move
+from chalicelib.services.office_view import BlindView, blind_view, changed_since_read, load_visible, stale
+from chalicelib.store.requests.changes import StoredRequest, VersionConflict, record_move
 from chalicelib.store.requests.history import HistoryEntry
 
 
@@ -47,8 +47,7 @@ def assign_request(staff: StaffMember, tracking_number: str, body: Mapping[str, 
     try:
         record_move(request, entry, expected_version=assignment.version, outbox=[])
     except VersionConflict:
-        fresh = load_request(tracking_number)
-        raise stale(fresh, now) if fresh else no_such_request() from None
+        raise changed_since_read(request.tracking_number, now) from None
     audit("request_assigned", tracking_number=tracking_number, role=staff.role.value, actor=staff.principal,
           assignee=officer.principal)  # fmt: skip
     return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)

@@ -9,16 +9,15 @@ from typing import Any
 from chalicelib.adapters import document_storage
 from chalicelib.config import document_settings
 from chalicelib.domain.documents import DocumentStatus, document_file_name, read_paper_received
-from chalicelib.domain.errors import Conflict, Forbidden, NotFound, RevealFirst, no_such_request
+from chalicelib.domain.errors import Conflict, Forbidden, NotFound, RevealFirst
 from chalicelib.domain.staff import Action, StaffMember, revealed_lately
 from chalicelib.observability.logs import logger
-from chalicelib.services.catalogue import service_in_force
-from chalicelib.services.document_checklist import document_of_service
+from chalicelib.services.document_checklist import document_of_service, service_of
 from chalicelib.services.document_paper import received_at_window
 from chalicelib.services.office_identity import identity_gone, reveals_of
-from chalicelib.services.office_view import BlindView, blind_view, load_visible, stale
+from chalicelib.services.office_view import BlindView, blind_view, changed_since_read, load_visible, stale
 from chalicelib.store.documents import DocumentRecord, documents_of, load_document
-from chalicelib.store.requests.changes import StoredRequest, VersionConflict, load_request, record_paper_received
+from chalicelib.store.requests.changes import StoredRequest, VersionConflict, record_paper_received
 from chalicelib.store.requests.history import HistoryEntry, record_event
 
 
@@ -67,10 +66,7 @@ def record_paper(staff: StaffMember, tracking_number: str, body: Mapping[str, An
         raise Forbidden
     stored = load_visible(staff, tracking_number)
     request = stored.request
-    service = service_in_force(request.service_code, request.submitted_at)
-    if service is None:
-        raise RuntimeError(f"a stored request names an unknown service {request.service_code}")
-    received = read_paper_received(body, service)
+    received = read_paper_received(body, service_of(request))
     recorded = {record.document_id for record in documents_of(request.tracking_number)}
     new = [
         received_at_window(request.tracking_number, document, staff, now)
@@ -89,8 +85,7 @@ def record_paper(staff: StaffMember, tracking_number: str, body: Mapping[str, An
     try:
         record_paper_received(request, entry, received.version, new)
     except VersionConflict:
-        fresh = load_request(request.tracking_number)
-        raise stale(fresh, now) if fresh else no_such_request() from None
+        raise changed_since_read(request.tracking_number, now) from None
     logger.info("paper documents received", extra={"tracking_number": request.tracking_number,
                                                    "documents": [record.document for record in new]})  # fmt: skip
     return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)

@@ -15,7 +15,6 @@ from chalicelib.domain.errors import (
     FieldProblem,
     Unavailable,
     invalid_fields,
-    no_such_request,
 )
 from chalicelib.domain.messages import Event
 from chalicelib.domain.office import read_applicant_correction, read_erasure_reason, read_reveal_reason
@@ -26,12 +25,11 @@ from chalicelib.observability.logs import logger
 from chalicelib.services.document_retention import erase_identity_documents
 from chalicelib.services.intents import intent
 from chalicelib.services.limits import count_reveal
-from chalicelib.services.office_view import load_visible, require_permission, stale
+from chalicelib.services.office_view import changed_since_read, load_visible, require_permission, stale
 from chalicelib.store.applicants import load_applicant
 from chalicelib.store.requests.changes import (
     StoredRequest,
     VersionConflict,
-    load_request,
     record_applicant_correction,
     record_erasure,
 )
@@ -126,8 +124,7 @@ def correct_applicant(
     try:
         record_applicant_correction(request, entry, correction.version, changes, notices)
     except VersionConflict:
-        fresh = load_request(request.tracking_number)
-        raise stale(fresh, now) if fresh else no_such_request() from None
+        raise changed_since_read(request.tracking_number, now) from None
     audit("applicant_corrected", tracking_number=request.tracking_number, role=staff.role.value,
           actor=staff.principal, fields=fields)  # fmt: skip
     corrected = Applicant(request.tracking_number, changes.get("full_name", applicant.full_name),
@@ -165,8 +162,7 @@ def erase_identity(staff: StaffMember, tracking_number: str, body: Mapping[str, 
     try:
         erased = record_erasure(request, entry, expected_version=read_version)
     except VersionConflict:
-        fresh = load_request(request.tracking_number)
-        raise stale(fresh, now) if fresh else no_such_request() from None
+        raise changed_since_read(request.tracking_number, now) from None
     if not erased:
         raise identity_gone(request)
     audit("identity_erased", tracking_number=request.tracking_number, role=staff.role.value, actor=staff.principal)

@@ -12,7 +12,7 @@ from chalicelib.config import settings
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.catalogue import Document
 from chalicelib.domain.documents import needs_info_message
-from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, invalid_fields, no_such_request
+from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, invalid_fields
 from chalicelib.domain.messages import EVENT_FOR_STATUS, Event
 from chalicelib.domain.office import due_date_after_transfer, read_move, read_transfer
 from chalicelib.domain.staff import Action, StaffMember
@@ -23,9 +23,16 @@ from chalicelib.services.catalogue import current_catalogue, service_in_force
 from chalicelib.services.document_checklist import missing_documents
 from chalicelib.services.document_retention import schedule_deletion
 from chalicelib.services.intents import intent
-from chalicelib.services.office_view import BlindView, blind_view, load_visible, require_permission, stale
+from chalicelib.services.office_view import (
+    BlindView,
+    blind_view,
+    changed_since_read,
+    load_visible,
+    require_permission,
+    stale,
+)
 from chalicelib.store.outbox import OutboxMessage
-from chalicelib.store.requests.changes import StoredRequest, VersionConflict, load_request, record_move
+from chalicelib.store.requests.changes import StoredRequest, VersionConflict, record_move
 from chalicelib.store.requests.history import HistoryEntry
 from chalicelib.store.requests.request import RequestRecord
 
@@ -106,8 +113,7 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
             applicant_expires_at=now + retention if closes else None,
         )
     except VersionConflict:
-        fresh = load_request(request.tracking_number)
-        raise stale(fresh, now) if fresh else no_such_request() from None
+        raise changed_since_read(request.tracking_number, now) from None
     logger.info(
         "request moved",
         extra={
@@ -195,8 +201,7 @@ def transfer_request(staff: StaffMember, tracking_number: str, body: Mapping[str
     try:
         record_move(request, entry, expected_version=transfer.version, outbox=[message])
     except VersionConflict:
-        fresh = load_request(request.tracking_number)
-        raise stale(fresh, now) if fresh else no_such_request() from None
+        raise changed_since_read(request.tracking_number, now) from None
     logger.info(
         "request transferred",
         extra={

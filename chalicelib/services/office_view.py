@@ -9,7 +9,7 @@ from datetime import datetime
 
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.digits import digits_only
-from chalicelib.domain.errors import Conflict, Forbidden, no_such_request
+from chalicelib.domain.errors import Conflict, Forbidden, NotFound, no_such_request
 from chalicelib.domain.office import is_overdue
 from chalicelib.domain.staff import Action, StaffMember
 from chalicelib.domain.statuses import Status
@@ -75,3 +75,10 @@ def stale(stored: StoredRequest, now: datetime) -> Conflict:
         message_en="The request changed since you read it; review its current state and try again.",
         current=blind_view(stored, now),
     )
+
+
+def changed_since_read(tracking_number: str, now: datetime) -> Conflict | NotFound:
+    """A change lost to another saved since the caller read the request (VersionConflict): the
+    request as it now stands, or not found when it is gone."""
+    fresh = load_request(tracking_number)
+    return stale(fresh, now) if fresh else no_such_request()
