@@ -48,7 +48,7 @@ def assign_request(staff: StaffMember, tracking_number: str, body: Mapping[str, 
         record_move(request, entry, expected_version=assignment.version, outbox=[])
     except VersionConflict:
         raise changed_since_read(request.tracking_number, now) from None
-    audit("request_assigned", tracking_number=tracking_number, role=staff.role.value, actor=staff.principal,
+    audit("request_assigned", tracking_number=request.tracking_number, role=staff.role.value, actor=staff.principal,
           assignee=officer.principal)  # fmt: skip
     return blind_view(StoredRequest(request=request, history=[*stored.history, entry]), now)
 
