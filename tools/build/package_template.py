@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from cfnlint.decode import cfn_yaml
+
 from tools import PROJECT
 from tools.build import portal_not_found
 
@@ -46,9 +46,9 @@ def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def merge_template(stage: str) -> dict[str, Any]:
-    template = _plain(cfn_yaml.load(str(INFRA / "resources.yaml")))
+    template = _load(INFRA / "resources.yaml")
     for name in MERGED:
-        template = merged(template, _plain(cfn_yaml.load(str(INFRA / name))))
+        template = merged(template, _load(INFRA / name))
     for resource in template["Resources"].values():
         body = resource.get("Properties", {}).get("DashboardBody")
         if isinstance(body, dict):  # written as YAML in infra/dashboards.yaml; CloudFormation wants a JSON string
@@ -99,9 +99,13 @@ def split_api_functions(template: dict[str, Any]) -> list[str]:
     return split
 
 
-def _plain(node: Any) -> Any:
-    """cfn-lint's nodes as plain dicts, lists and strings."""
-    return json.loads(json.dumps(node, default=str))
+def _load(path: Path) -> Any:
+    """A CloudFormation YAML file (short-form intrinsic functions and all) as plain dicts, lists and
+    strings. cfn-lint costs a second to import (sympy, networkx): loaded here, on first use, so that
+    importing this module (the unit tests' collection, in every pytest-xdist worker) does not pay it."""
+    from cfnlint.decode import cfn_yaml
+
+    return json.loads(json.dumps(cfn_yaml.load(str(path)), default=str))
 
 
 def main() -> int:
@@ -118,7 +122,7 @@ def main() -> int:
         template = merge_template(arguments.stage)
         arguments.output.write_text(json.dumps(template, indent=2), encoding="utf-8")
     else:
-        template = _plain(cfn_yaml.load(str(arguments.sam)))
+        template = _load(arguments.sam)
         split_api_functions(template)
         arguments.sam.write_text(yaml.safe_dump(template, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return 0
