@@ -73,7 +73,7 @@ def test_two_handlers_that_read_the_same_record_both_land_and_settle_it_clean(sl
         saved = list(pool.map(lambda change: update_document(slot.document_id, after_both_read(change), NOW),
                               [arrival, verdict]))  # fmt: skip
 
-    assert sorted(record.status for record in saved) == ["clean", "uploaded"]
+    assert "clean" in [record.status for record in saved]  # the one that wrote second saw both halves
     record = load_document(slot.document_id)
     assert record is not None
     assert (record.status, record.checked_version, record.scanned_version) == ("clean", slot.version_id,
