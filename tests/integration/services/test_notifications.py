@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,7 +33,6 @@ from chalicelib.domain.calendar import CAIRO
 from chalicelib.domain.messages import Event, MessageValues, sms_text, voice_ssml
 from chalicelib.domain.staff import Role
 from chalicelib.domain.tracking import damm_check_digit, grouped_for_reading
-from chalicelib.observability.logs import logger
 from chalicelib.services import notifications
 from chalicelib.services import submission as submission_service
 from chalicelib.services.notifications import (
@@ -52,6 +50,7 @@ from chalicelib.store.requests.request import load_request_record
 from tests.factories import free_service_code, national_id, submission
 from tests.integration.api.calls import hand_in_every_document, post_json
 from tests.integration.api.gateway_notices import fawry_notice, post_fawry
+from tests.integration.services.conftest import Records
 from tools.local.staff_token import SigningKey, mint_token
 
 REGION = "eu-central-1"
@@ -843,39 +842,6 @@ def test_with_sns_down_every_change_succeeds_and_once_it_is_back_each_message_go
         "sms_total": len(sms_sent()),
     }.items():
         record_property(name, value)
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """Every line the service logs, formatted exactly as it goes to CloudWatch (tests/integration/api/test_logs.py)."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logging.getLogger(logger.name).addHandler(handler)
-    yield stream
-    logging.getLogger(logger.name).removeHandler(handler)
-
-
-class Records(logging.Handler):
-    """The log records themselves, before the redacting formatter: what the code asked to log."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-    def text(self) -> str:
-        return json.dumps([record.__dict__ for record in self.records], default=str, ensure_ascii=False)
-
-
-@pytest.fixture
-def raw_records() -> Iterator[Records]:
-    handler = Records()
-    logging.getLogger(logger.name).addHandler(handler)
-    yield handler
-    logging.getLogger(logger.name).removeHandler(handler)
 
 
 def test_a_message_that_keeps_failing_is_failed_after_the_last_attempt_and_alerted(

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 
 from chalicelib.domain.catalogue import Catalogue, parse_catalogue_data
 from chalicelib.domain.staff import Role, StaffMember
-from chalicelib.observability.logs import logger
 from chalicelib.services.office_queue import view_queue
 from chalicelib.services.office_view import view_request
 from chalicelib.services.submission import ONLINE, submit_request
@@ -21,16 +18,6 @@ from tests.factories import submission
 
 DATA = PROJECT / "chalicelib" / "domain" / "data"
 OFFICER = StaffMember(principal="officer-1", role=Role.OFFICER, district_code="dokki")
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logging.getLogger(logger.name).addHandler(handler)
-    yield stream
-    logging.getLogger(logger.name).removeHandler(handler)
 
 
 def catalogue_where_shop_licences_start_on(day: str) -> Catalogue:
