@@ -138,7 +138,7 @@ def move_request(staff: StaffMember, tracking_number: str, body: Mapping[str, An
 def _with_named_documents(request: RequestRecord, missing: list[Document], codes: tuple[str, ...]) -> list[Document]:
     """The documents missing from the request, and those the officer names, in the service's order;
     a code the service does not list is refused."""
-    service = current_catalogue().service(request.service_code, on=cairo_today(request.submitted_at))
+    service = service_in_force(request.service_code, request.submitted_at)
     listed = {document.code: document for document in (service.documents if service else ())}
     unknown = [code for code in codes if code not in listed]
     if unknown:
