@@ -23,7 +23,7 @@ from chalicelib.domain.messages import Event
 from chalicelib.domain.statuses import Status
 from chalicelib.observability.logs import logger
 from chalicelib.services.document_checklist import missing_documents, present_codes, service_of
-from chalicelib.services.document_status import SAVE_ATTEMPTS, update_document
+from chalicelib.services.document_status import SAVE_ATTEMPTS, SettledDocument, update_document
 from chalicelib.services.intents import intent
 from chalicelib.store.documents import UPLOAD_PREFIX, DocumentRecord, documents_of, load_document
 from chalicelib.store.requests.changes import VersionConflict, load_request, record_move
@@ -54,12 +54,12 @@ def document_arrived(bucket: str, key: str, version_id: str | None, now: datetim
             current.file_name = current.file_name or document_file_name(current.document, current.content_type or "")
 
     try:
-        saved = update_document(record.document_id, checked, now)
+        settled = update_document(record.document_id, checked, now)
     except _SlotTaken as taken:
         return _refuse_version(taken.record, bucket, key, version_id)
-    logger.info("document arrived", extra={"document_id": saved.document_id, "status": saved.status})
-    _back_to_the_officer_when_complete(saved, now)
-    return saved.status
+    logger.info("document arrived", extra={"document_id": record.document_id, "status": settled.record.status})
+    _tell_the_request(settled, now)
+    return settled.record.status
 
 
 class _SlotTaken(Exception):
@@ -107,12 +107,18 @@ def document_scanned(bucket: str, key: str, version_id: str | None, scan_status:
         current.scanned_version = version_id
         current.scan_status = scan_status
 
-    saved = update_document(record.document_id, scanned, now)
-    logger.info("document scanned", extra={"document_id": saved.document_id, "status": saved.status})
-    if DocumentStatus(saved.status) is DocumentStatus.CLEAN:
-        note_citizen_upload(saved.tracking_number, saved.document, now)
-    _back_to_the_officer_when_complete(saved, now)
-    return saved.status
+    settled = update_document(record.document_id, scanned, now)
+    logger.info("document scanned", extra={"document_id": record.document_id, "status": settled.record.status})
+    _tell_the_request(settled, now)
+    return settled.record.status
+
+
+def _tell_the_request(settled: SettledDocument, now: datetime) -> None:
+    """An upload that has just become clean, whether its verdict or its arrival check came last,
+    is noted on the request for the queues; a delivery repeated notes nothing again."""
+    if settled.became_clean:
+        note_citizen_upload(settled.record.tracking_number, settled.record.document, now)
+    _back_to_the_officer_when_complete(settled.record, now)
 
 
 DOCUMENTS_COMPLETE_AR = "استلمنا المستندات الناقصة، وعاد طلبك إلى الموظف المختص ليكمل فحصه."

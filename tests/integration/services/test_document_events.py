@@ -40,11 +40,18 @@ def scan(slot: Upload, verdict: str, now: datetime = NOW) -> str:
 
 
 def kept(document_id: str) -> dict:
-    """The record as stored, less when it was last written and its write counter: a delivery again
-    may write the record again, but never another value into it."""
+    """The record as stored, whole: when it was last written and its write counter included, so
+    that a delivery again which wrote the same values would show."""
     record = load_document(document_id)
     assert record is not None
-    return {name: value for name, value in record.attribute_values.items() if name not in ("updated_at", "revision")}
+    return dict(record.attribute_values)
+
+
+def uploads_noted(tracking_number: str) -> tuple[set[str] | None, datetime | None]:
+    """What the request's queues know of the citizen's clean uploads."""
+    stored = load_request(tracking_number)
+    assert stored is not None
+    return stored.request.documents_uploaded, stored.request.citizen_uploaded_at
 
 
 def test_a_clean_pdf_is_checked_on_arrival_then_clean_on_its_verdict(aws: None) -> None:
@@ -64,15 +71,29 @@ def test_a_clean_pdf_is_checked_on_arrival_then_clean_on_its_verdict(aws: None) 
 
 def test_an_arrival_or_a_verdict_delivered_twice_changes_nothing_the_second_time(aws: None) -> None:
     tracking_number = file_free_request(NOW)
-    slot = upload(tracking_number, free_service(NOW).documents[1].code, PDF, NOW)
+    code = free_service(NOW).documents[1].code
+    slot = upload(tracking_number, code, PDF, NOW)
     arrive(slot)
     scan(slot, "NO_THREATS_FOUND")
-    once = kept(slot.document_id)
+    once, noted = kept(slot.document_id), uploads_noted(tracking_number)
 
     assert arrive(slot, LATER) == "clean"
     assert scan(slot, "NO_THREATS_FOUND", LATER) == "clean"
 
     assert kept(slot.document_id) == once
+    assert uploads_noted(tracking_number) == noted == ({code}, NOW)
+
+
+def test_a_verdict_before_the_arrival_is_noted_for_the_queues_once_the_arrival_makes_it_clean(aws: None) -> None:
+    tracking_number = file_free_request(NOW)
+    code = free_service(NOW).documents[1].code
+    slot = upload(tracking_number, code, PDF, NOW)
+
+    assert scan(slot, "NO_THREATS_FOUND") == "awaiting_upload"
+    assert uploads_noted(tracking_number) == (None, None)
+    assert arrive(slot, LATER) == "clean"
+
+    assert uploads_noted(tracking_number) == ({code}, LATER)
 
 
 def test_content_that_is_not_the_declared_type_is_rejected_and_a_later_clean_verdict_does_not_open_it(

@@ -43,7 +43,7 @@ def test_a_verdict_on_another_version_than_the_one_checked_does_not_make_it_clea
         record.checked_version, record.size_bytes = slot.version_id, len(PDF)
         record.scanned_version, record.scan_status = "another-version", "NO_THREATS_FOUND"
 
-    assert update_document(slot.document_id, checked_then_scanned_elsewhere, NOW).status == "uploaded"
+    assert update_document(slot.document_id, checked_then_scanned_elsewhere, NOW).record.status == "uploaded"
     assert status_of(slot.document_id) == "uploaded"
 
 
@@ -73,7 +73,7 @@ def test_two_handlers_that_read_the_same_record_both_land_and_settle_it_clean(sl
         saved = list(pool.map(lambda change: update_document(slot.document_id, after_both_read(change), NOW),
                               [arrival, verdict]))  # fmt: skip
 
-    assert "clean" in [record.status for record in saved]  # the one that wrote second saw both halves
+    assert "clean" in [settled.record.status for settled in saved]  # the one that wrote second saw both halves
     record = load_document(slot.document_id)
     assert record is not None
     assert (record.status, record.checked_version, record.scanned_version) == ("clean", slot.version_id,
