@@ -1,7 +1,8 @@
 """The real local stack (`make run`), started on free ports for the tests that talk to it.
 
-tests/e2e/conftest.py gives each module its own (the `local_stack` fixture); the helpers of
-browser.py and console_browser.py and the test modules import LocalStack from here.
+tests/e2e/conftest.py starts one per pytest process, shared by its modules, and one of its own for a
+module that needs it (the `local_stack` fixture); the helpers of browser.py and console_browser.py
+and the test modules import LocalStack from here.
 """
 
 from __future__ import annotations
