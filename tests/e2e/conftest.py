@@ -37,7 +37,9 @@ def local_stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     LOCAL_STACK_ENVIRONMENT (variables for its stack)."""
     variables = getattr(request.module, "LOCAL_STACK_ENVIRONMENT", None)
     if variables is None and getattr(request.module, "OWN_LOCAL_STACK", None) is None:
-        yield request.getfixturevalue("shared_stack")
+        shared: LocalStack = request.getfixturevalue("shared_stack")
+        shared.assert_running()  # one that died in an earlier module says so here, not as refused connections
+        yield shared
         return
     with running_stack(tmp_path_factory.mktemp("stack"), {**(variables or {}), **JOURNEY_LIMITS}) as stack:
         yield stack
