@@ -47,11 +47,12 @@ lint: $(VENV)/.installed
 	$(BIN)/python -m tools.build.check_locks
 
 # Everything: first in parallel, a process per core, each with its own moto in process and its own
-# ports (--dist loadfile keeps a module's servers in one process): tests/e2e among them, each module
-# with its own local stack and browser, whose waits fill the cores the other tests leave idle. Then,
-# one at a time, the tests marked `serial` (tests/integration/concurrency and the short load: bursts
-# timed against one stack, which a second worker's load would distort). The 15 slowest tests of
-# both passes are printed at the end (docs/benchmarks.md#make-tests-time).
+# ports (--dist loadfile keeps a module's servers in one process): tests/e2e among them, each worker
+# with one local stack and one chromium for the e2e modules it runs (a module that needs a stack to
+# itself starts its own: tests/e2e/conftest.py), whose waits fill the cores the other tests leave
+# idle. Then, one at a time, the tests marked `serial` (tests/integration/concurrency and the short
+# load: bursts timed against one stack, which a second worker's load would distort). The 15 slowest
+# tests of both passes are printed at the end (docs/benchmarks.md#make-tests-time).
 PYTEST_PARALLEL := $(BIN)/python -m pytest -n auto --dist loadfile
 TEST_RESULTS := test-artifacts/results
 test:

@@ -45,11 +45,21 @@ def chromium() -> Iterator[Browser]:
             launched.close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """A chromium for the module's tests, each of which opens its pages in contexts of its own."""
+@pytest.fixture(scope="session")
+def worker_chromium() -> Iterator[Browser]:
+    """One chromium a pytest process (an xdist worker), launched when a module first asks for it."""
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="module")
+def browser(worker_chromium: Browser) -> Iterator[Browser]:
+    """The process's chromium for the module's tests, each of which opens its pages in contexts of its
+    own (fresh cookies and storage); whatever contexts the module leaves open are closed at its end,
+    as closing a chromium of its own would, so no page of it runs on beside the next module's."""
+    yield worker_chromium
+    for context in worker_chromium.contexts:
+        context.close()
 
 
 def new_page(browser: Browser, javascript: bool = True, viewport: dict[str, int] | None = None) -> Page:

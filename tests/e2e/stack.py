@@ -1,7 +1,8 @@
 """The real local stack (`make run`), started on free ports for the tests that talk to it.
 
-tests/e2e/conftest.py gives each module its own (the `local_stack` fixture); the helpers of
-browser.py and console_browser.py and the test modules import LocalStack from here.
+tests/e2e/conftest.py starts one per pytest process, shared by its modules, and one of its own for a
+module that needs it (the `local_stack` fixture); the helpers of browser.py and console_browser.py
+and the test modules import LocalStack from here.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ class LocalStack:
     ports: tuple[int, ...]
     totp_secrets: Path  # its staff accounts' TOTP secrets: what `make totp` reads for `make run`
     figures_state: Path  # where its figures feeder notes how far it has got (tools/local/figures_feeder.py)
+    output: deque[str]  # the last lines it printed once running
+
+    def assert_running(self) -> None:
+        """Fails with the stack's last lines if it has stopped (a process of it died)."""
+        if self.process.poll() is not None:
+            last = "".join(list(self.output)[-40:])
+            pytest.fail(f"the local stack stopped (exit {self.process.returncode}):\n{last}")
 
 
 def port_is_open(port: int) -> bool:
@@ -96,7 +104,8 @@ def running_stack(workdir: Path, variables: dict[str, str]) -> Iterator[LocalSta
             process.kill()
             pytest.fail("the local stack did not start:\n" + "".join(seen[-40:]))
     # Keep reading what the stack prints: a full pipe would block its processes mid-request.
-    threading.Thread(target=lambda: deque(process.stdout, maxlen=200), daemon=True).start()
+    output: deque[str] = deque(maxlen=200)
+    threading.Thread(target=output.extend, args=(process.stdout,), daemon=True).start()
     try:
         yield LocalStack(
             aws_url=f"http://127.0.0.1:{aws}",
@@ -108,6 +117,7 @@ def running_stack(workdir: Path, variables: dict[str, str]) -> Iterator[LocalSta
             ports=(aws, api, portal, gateways, inbox),
             totp_secrets=totp_secrets,
             figures_state=figures_state,
+            output=output,
         )
     finally:
         if process.poll() is None:

@@ -14,7 +14,6 @@ import re
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,6 @@ from tests.e2e.browser import (
     PHONE,
     assert_fits_width,
     assert_nothing_refused_by_csp,
-    chromium,
     new_page,
     screenshot,
 )
@@ -49,15 +47,9 @@ SETTLE_S = 30  # how long the scanner may take to deliver its events; never a ti
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert "--headless" in CHROMIUM_ARGS
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
 def files(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Real files: a PDF printed by chromium, a JPEG and a PNG it photographed, and the bad ones."""
+    assert "--headless" in CHROMIUM_ARGS  # chromium prints a PDF only headless
     folder = tmp_path_factory.mktemp("files")
     page = browser.new_page()
     page.set_content('<html lang="ar" dir="rtl"><body><h1>قرار هدم نهائي رقم ١٢٣</h1></body></html>')

@@ -1,4 +1,4 @@
-"""Ctrl-C on `make run` leaves nothing running (its own stack, so other tests keep theirs)."""
+"""Ctrl-C on `make run` leaves nothing running (a stack of its own, so other modules keep the shared one)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import pytest
 from tests.e2e.stack import LocalStack, port_is_open
 
 pytestmark = pytest.mark.e2e
+
+OWN_LOCAL_STACK = "it stops its stack"  # tests/e2e/conftest.py
 
 
 def test_ctrl_c_stops_every_process(local_stack: LocalStack) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -21,7 +20,7 @@ from chalicelib.domain.messages import Event, MessageValues, sms_segments, sms_t
 from chalicelib.domain.payments import first_invoice_reference
 from chalicelib.domain.tracking import grouped_for_reading
 from chalicelib.portal import render
-from tests.e2e.browser import PHONE, chromium
+from tests.e2e.browser import PHONE
 from tests.e2e.stack import PROJECT
 
 pytestmark = pytest.mark.e2e
@@ -45,9 +44,8 @@ def values(tracking: str) -> MessageValues:
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[Page]:
-    with chromium() as browser:
-        yield new_rtl_page(browser)
+def page(browser: Browser) -> Page:
+    return new_rtl_page(browser)  # its context closed at the module's end (tests/e2e/browser.py)
 
 
 def new_rtl_page(browser: Browser) -> Page:

@@ -41,6 +41,8 @@ DEMO_REQUESTS = 40
 # waits a minute (its tables grow); forty requests keep this stack's recounts quick.
 REPUBLISH_AT_MOST_EVERY_S = 5
 LOCAL_STACK_ENVIRONMENT = {REFRESH_VARIABLE: str(REPUBLISH_AT_MOST_EVERY_S)}
+# A stack of the module's own (tests/e2e/conftest.py), with the variable above.
+OWN_LOCAL_STACK = "its feeder republishes sooner, and its figures count every request on the stack"
 WALL = {"width": 1920, "height": 1080}
 PHONE = {"width": 360, "height": 640}
 CAUGHT_UP_TIMEOUT_S = 300

@@ -57,9 +57,9 @@ class GatewayRefusal(LocalGatewayException):
 @functools.cache
 def gateway_answers() -> dict[str, GatewayAnswer]:
     """The template's GatewayResponses by ResponseType."""
-    from cfnlint.decode import cfn_yaml  # a dev tool: the deployed code never reads templates
+    from tools.local.template_yaml import load_template  # a dev tool: the deployed code never reads templates
 
-    template: dict[str, Any] = cfn_yaml.load(str(API_TEMPLATE))
+    template: dict[str, Any] = load_template(API_TEMPLATE)
     answers = {}
     for resource in template["Resources"].values():
         if resource.get("Type") != GATEWAY_RESPONSE_TYPE:  # RestAPI here only adds to what Chalice makes

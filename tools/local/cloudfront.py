@@ -75,9 +75,9 @@ def local_names(stage: str, region: str) -> dict[str, str]:
 def read_distribution(names: Mapping[str, str], template: Mapping[str, Any] | None = None) -> Distribution:
     """The template's one distribution; `names` resolves the !Ref and !Sub its headers policy uses."""
     if template is None:
-        from cfnlint.decode import cfn_yaml
+        from tools.local.template_yaml import load_template
 
-        template = cfn_yaml.load(str(PORTAL_TEMPLATE))
+        template = load_template(PORTAL_TEMPLATE)
     resources = template["Resources"]
     distributions = [resource for resource in resources.values() if resource["Type"] == DISTRIBUTION_TYPE]
     if len(distributions) != 1:

@@ -40,9 +40,9 @@ def settle_buckets(cloudformation: Any, s3: Any, stack_name: str) -> None:
     """moto's CloudFormation creates a bucket but ignores its versioning, encryption, public
     access block and lifecycle: they are applied here through the S3 API, read from the same
     template, so that the local bucket is configured as the deployed one is."""
-    from cfnlint.decode import cfn_yaml
+    from tools.local.template_yaml import load_template
 
-    template = cfn_yaml.load(str(RESOURCES_TEMPLATE))
+    template = load_template(RESOURCES_TEMPLATE)
     defaults = {name: spec.get("Default") for name, spec in template.get("Parameters", {}).items()}
     physical = {
         resource.get("LogicalResourceId"): resource.get("PhysicalResourceId")

@@ -158,7 +158,6 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
         # publish`), and the API's pages and S3's redirects back name the portal server.
         api_url, portal_url = f"http://127.0.0.1:{ports.api}", f"http://127.0.0.1:{ports.portal}"
         gateways_url = f"http://127.0.0.1:{ports.gateways}"
-        build_portal(portal_dir, "", settings().rollout_phase, cairo_today(datetime.now(UTC)))
         # Card checkouts go to the local Paymob of the gateway simulator, which pays them back.
         api_environment = {
             **environment,
@@ -205,6 +204,9 @@ def run(ports: Ports, portal_dir: Path = PORTAL_BUILD, autoreload: bool = True) 
             {**api_environment, **local_stage_variables()},
         )
         processes.append(scanner)
+        # Built while the processes above start up (each imports the application first): the figures
+        # feeder publishes into the build, and the portal server serves it.
+        build_portal(portal_dir, "", settings().rollout_phase, cairo_today(datetime.now(UTC)))
         # The requests table's stream into the performance figures, and their daily jobs (issue 9).
         processes.append(
             start([sys.executable, "-m", "tools.local.figures_feeder", "--portal-dir", str(portal_dir)], environment)
