@@ -21,6 +21,7 @@ from moto.core.models import reset_responses_mock, responses_mock
 
 from chalicelib.domain.calendar import CAIRO, cairo_today
 from chalicelib.domain.limits import attempts_hour
+from tests.botocore_data import share_botocore_data
 from tests.faults import FAULTS, DynamoDBFaults
 from tests.moto_state import SavedState
 from tools.local.api_gateway import install as answer_as_api_gateway
@@ -71,6 +72,7 @@ class MotoStack:
     and deployed again only after a test's own `mock_aws()` has reset moto."""
 
     def __init__(self) -> None:
+        share_botocore_data()  # each test's new boto3 session would otherwise parse the models again
         self._mock = mock_aws()
         self._deployed: SavedState | None = None
 
