@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -9,8 +10,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, WeakSet
 
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
@@ -28,11 +28,12 @@ CHROMIUM_ARGS = [
 AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = PROJECT / "test-artifacts" / "portal"
 PHONE = {"width": 360, "height": 640}
-_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
+_HEAD = re.compile(r"<head\b[^>]*>")
 _SCRIPT = re.compile(r"<script\b[^>]*></script>")
 _CSP = "Content Security Policy"  # in each of chromium's console messages about a refusal
 _REFUSED: WeakKeyDictionary[Page, list[str]] = WeakKeyDictionary()
 _AUDITORS: WeakKeyDictionary[Browser, Page] = WeakKeyDictionary()
+_WITHOUT_JAVASCRIPT: WeakSet[Page] = WeakSet()
 
 
 @contextmanager
@@ -64,13 +65,16 @@ def browser(worker_chromium: Browser) -> Iterator[Browser]:
 
 def new_page(browser: Browser, javascript: bool = True, viewport: dict[str, int] | None = None) -> Page:
     """A page under the Content-Security-Policy citizens' browsers get: the portal server applies the
-    template's (tools/local/portal_server.py), the API's pages carry their own. axe runs elsewhere
-    (axe_violations). What the policy refuses is kept for assert_nothing_refused_by_csp."""
+    template's (tools/local/portal_server.py), the API's pages carry their own; axe is evaluated in
+    the page, which the policy does not govern (axe_violations). What the policy refuses is kept for
+    assert_nothing_refused_by_csp."""
     context = browser.new_context(viewport=viewport or PHONE, java_script_enabled=javascript, locale="ar-EG")
     page = context.new_page()
     refused: list[str] = []
     page.on("console", lambda message: refused.append(message.text) if _CSP in message.text else None)
     _REFUSED[page] = refused
+    if not javascript:
+        _WITHOUT_JAVASCRIPT.add(page)
     return page
 
 
@@ -82,21 +86,41 @@ def assert_nothing_refused_by_csp(page: Page) -> None:
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Every axe-core violation on the page as it stands now, WCAG 2.2 target size included.
 
-    axe needs JavaScript, which a page opened without it cannot run (its timers never fire), so the
-    page's current DOM is audited in a context of its own: its stylesheet inlined, its scripts left out
-    so that they change nothing.
+    axe runs in the page itself, once loaded into each document (a navigation brings a new window):
+    what the page's scripts did to its DOM, and its fonts, images and styles as it loaded them, are
+    what is audited. It is evaluated through the DevTools protocol (page.evaluate), as a browser
+    extension's script is, which the page's Content-Security-Policy does not govern: the policy still
+    refuses whatever the page itself would run, and assert_nothing_refused_by_csp still sees it.
+
+    A page opened without JavaScript runs no timers, which axe needs, and no script of its own has
+    touched its DOM: that DOM is audited in a page of its own that runs scripts (_audit_copy).
     """
+    if page in _WITHOUT_JAVASCRIPT:
+        return _audit_copy(page)
+    if not page.evaluate("() => typeof axe === 'object'"):
+        page.evaluate(_axe_source())
+    return _violations(page)
+
+
+def _violations(page: Page) -> list[dict[str, Any]]:
+    results = page.evaluate("() => axe.run(document, {rules: {'target-size': {enabled: true}}})")
+    return [
+        {"id": violation["id"], "help": violation["help"], "nodes": [node["target"] for node in violation["nodes"]]}
+        for violation in results["violations"]
+    ]
+
+
+def _audit_copy(page: Page) -> list[dict[str, Any]]:
+    """The DOM of a page without JavaScript in the browser's one auditing page, at its viewport, under a
+    <base> naming the page: its stylesheets, and the fonts and images they name, load from where the
+    page's did. Nothing in it runs: the page's scripts are left out, as the page left them unrun."""
     assert page.context.browser is not None
     assert page.viewport_size is not None
     auditor = _auditor(page.context.browser, page.viewport_size)
     auditor.set_content(_standalone(page))
     if not auditor.evaluate("() => typeof axe === 'object'"):
         auditor.evaluate(_axe_source())
-    results = auditor.evaluate("() => axe.run(document, {rules: {'target-size': {enabled: true}}})")
-    return [
-        {"id": violation["id"], "help": violation["help"], "nodes": [node["target"] for node in violation["nodes"]]}
-        for violation in results["violations"]
-    ]
+    return _violations(auditor)
 
 
 def _auditor(browser: Browser, viewport: ViewportSize) -> Page:
@@ -117,10 +141,30 @@ def _axe_source() -> str:
 
 
 def _standalone(page: Page) -> str:
-    def inlined(link: re.Match[str]) -> str:
-        return f"<style>{page.request.get(urljoin(page.url, link.group(1))).text()}</style>"
+    base = f'<base href="{html.escape(page.url)}">'
+    return _HEAD.sub(lambda head: head.group(0) + base, _SCRIPT.sub("", page.content()), count=1)
 
-    return _STYLESHEET.sub(inlined, _SCRIPT.sub("", page.content()))
+
+# What seed_violations adds, as axe names it: the proof that the audit sees the page it is given.
+SEEDED_VIOLATIONS = {"image-alt", "color-contrast", "button-name"}
+
+
+def seed_violations(page: Page) -> None:
+    """An image without alt text, faint text and a button without a name, added to the page's main
+    content through the DOM (styled through CSSOM, which a Content-Security-Policy lets through). The
+    faint text is Latin: axe takes a short Arabic word, its letters joined, for an icon font's
+    ligature, which it leaves out of the contrast check (axe-core 4.14.1's isIconLigature)."""
+    page.evaluate(
+        """() => {
+            const image = Object.assign(document.createElement('img'), {width: 48, height: 48});
+            image.src = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+            const faint = Object.assign(document.createElement('p'), {textContent: 'Faint text'});
+            Object.assign(faint.style, {color: '#b0b0b0', background: '#ffffff'});
+            const nameless = document.createElement('button');
+            Object.assign(nameless.style, {width: '48px', height: '48px'});
+            (document.querySelector('main') || document.body).append(image, faint, nameless);
+        }"""
+    )
 
 
 def assert_accessible(page: Page) -> None:

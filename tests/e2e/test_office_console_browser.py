@@ -14,7 +14,15 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from chalicelib.domain.staff import Role
-from tests.e2e.browser import assert_fits_width, new_page
+from tests.e2e.browser import (
+    SEEDED_VIOLATIONS,
+    assert_accessible,
+    assert_fits_width,
+    assert_nothing_refused_by_csp,
+    axe_violations,
+    new_page,
+    seed_violations,
+)
 from tests.e2e.console_browser import (
     OFFICE_PC,
     Documents,
@@ -86,6 +94,23 @@ def test_staff_sign_in_with_password_and_totp(
     if javascript:
         assert page.evaluate("() => document.cookie") == ""
         assert page.evaluate("() => localStorage.length + sessionStorage.length") == 0
+    page.context.close()
+
+
+@pytest.mark.parametrize("javascript", JAVASCRIPT)
+def test_the_audit_reports_violations_seeded_into_a_console_page(
+    local_stack: LocalStack, browser: Browser, javascript: bool
+) -> None:
+    """axe audits the console page it is given, under the console's Content-Security-Policy: what is
+    wrong with it is reported, and the policy refuses nothing for the audit."""
+    page = new_page(browser, javascript, viewport=OFFICE_PC)
+    page.goto(console_url(local_stack))
+    assert_accessible(page)
+
+    seed_violations(page)
+
+    assert {violation["id"] for violation in axe_violations(page)} == SEEDED_VIOLATIONS
+    assert_nothing_refused_by_csp(page)
     page.context.close()
 
 

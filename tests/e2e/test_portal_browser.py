@@ -9,11 +9,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.browser import (
+    SEEDED_VIOLATIONS,
     assert_accessible,
     assert_fits_width,
     assert_nothing_refused_by_csp,
+    axe_violations,
     new_page,
     screenshot,
+    seed_violations,
 )
 from tests.e2e.stack import LocalStack
 from tests.factories import national_id
@@ -269,6 +272,22 @@ def test_every_page_is_accessible_and_fits_a_320_px_screen(local_stack: LocalSta
     expect(page.get_by_role("heading", level=1)).to_have_text("الصفحة غير موجودة")
     assert_accessible(page)
     screenshot(page, "not-found")
+
+
+@pytest.mark.parametrize("javascript", JOURNEYS)
+def test_the_audit_reports_violations_seeded_into_a_page(
+    local_stack: LocalStack, browser: Browser, javascript: bool
+) -> None:
+    """axe audits the page it is given, under the portal's Content-Security-Policy: what is wrong with
+    it is reported, and the policy refuses nothing for the audit."""
+    page = new_page(browser, javascript)
+    page.goto(local_stack.portal_url + "/")
+    assert_accessible(page)
+
+    seed_violations(page)
+
+    assert {violation["id"] for violation in axe_violations(page)} == SEEDED_VIOLATIONS
+    assert_nothing_refused_by_csp(page)
 
 
 def test_the_keyboard_reaches_a_visible_skip_link_first(local_stack: LocalStack, browser: Browser) -> None:

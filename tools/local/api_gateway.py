@@ -9,7 +9,7 @@ template says instead: status, headers and body are read from infra/api.yaml, ne
 change there changes the local answers with it.
 
 `python -m tools.local.api_gateway local --stage local …` is `chalice local …` with it installed
-(tools/local/stack.py starts the local API so).
+(tools/local/stack.py starts the local API so), answering without Nagle's delay (main()).
 """
 
 from __future__ import annotations
@@ -132,8 +132,13 @@ def main(argv: list[str]) -> None:
     """`chalice …` with the gateway's answers installed. chalice local's reloader starts the server
     again from sys.argv, which is made to name this module so that the restarted server has them too."""
     from chalice.cli import cli
+    from chalice.local import ChaliceRequestHandler
 
     install()
+    # chalice local writes the headers and the body apart. With Nagle's algorithm the body waited for
+    # the client's acknowledgement of the headers, which a kept-alive connection (a browser's, a
+    # requests session's) delays by 40 ms: 45 ms a request instead of 4. API Gateway answers at once.
+    ChaliceRequestHandler.disable_nagle_algorithm = True
     sys.argv = [sys.executable, "-m", "tools.local.api_gateway", *argv]
     cli.main(args=argv, prog_name="chalice", obj={})
 

@@ -56,6 +56,10 @@ class PortalServer(ThreadingHTTPServer):
 class PortalRequestHandler(BaseHTTPRequestHandler):
     server: PortalServer
     protocol_version = "HTTP/1.1"
+    # The headers and the body go out in two writes. With Nagle's algorithm the body waited for the
+    # browser's acknowledgement of the headers, which a kept-alive connection delays by 40 ms: each
+    # request after a connection's first took 45 ms instead of 4 (CloudFront answers at once).
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._answer()
