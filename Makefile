@@ -7,6 +7,11 @@ STAGE ?= prod
 # tool still runs; the committed results files are left alone. make test runs each short mode.
 SHORT ?=
 SHORT_FLAG := $(if $(SHORT),--short)
+# The tests start many interpreters (pytest's workers, each local stack's processes, the interpreters
+# some tests start): with PYTHONDONTWRITEBYTECODE set, as some shells and containers set it, each
+# would compile the project's sources again, and each worker rewrite every test module's asserts
+# again (about 8 CPU-seconds a process). __pycache__/ is ignored by git.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-ready lint unit integration bench package package-unlinted packages publish lock token totp clean portal browser lighthouse load capacity demo
 
