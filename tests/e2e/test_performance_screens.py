@@ -50,9 +50,13 @@ OFFICE_API_CALLS_AT_ONCE = 4
 
 
 def run_demo(stack: LocalStack) -> str:
+    """`make demo` for DEMO_REQUESTS requests, played in its own process: the demo's workers side by
+    side are tests/integration/tools/local/test_demo.py's, and four processes importing the services
+    for forty requests cost more CPU than the requests."""
     aws_port = stack.aws_url.rsplit(":", 1)[1]
     done = subprocess.run(
-        [sys.executable, "-m", "tools.local.demo", "--aws-port", aws_port, "--requests", str(DEMO_REQUESTS)],
+        [sys.executable, "-m", "tools.local.demo", "--aws-port", aws_port, "--requests", str(DEMO_REQUESTS),
+         "--workers", "1"],
         cwd=PROJECT, capture_output=True, text=True, check=True, timeout=900,
     )  # fmt: skip
     return done.stdout
