@@ -104,10 +104,53 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
 
 def _violations(page: Page) -> list[dict[str, Any]]:
     results = page.evaluate("() => axe.run(document, {rules: {'target-size': {enabled: true}}})")
-    return [
+    violations = [
         {"id": violation["id"], "help": violation["help"], "nodes": [node["target"] for node in violation["nodes"]]}
         for violation in results["violations"]
     ]
+    faint_arabic = page.evaluate(_ARABIC_CONTRAST)
+    if faint_arabic:
+        contrast = next((violation for violation in violations if violation["id"] == "color-contrast"), None)
+        if contrast is None:
+            contrast = {"id": "color-contrast", "help": _CONTRAST_HELP, "nodes": []}
+            violations.append(contrast)
+        contrast["nodes"] += [target for target in faint_arabic if target not in contrast["nodes"]]
+    return violations
+
+
+_CONTRAST_HELP = "Elements must meet minimum color contrast ratio thresholds"
+# axe-core 4.14.1 leaves short Arabic words out of its contrast check: their letters, joined, render
+# narrower than apart, which its isIconLigature takes for an icon font's ligature (axe-core's own
+# note on the risk: pull request 3871). Every visible element holding Arabic text is measured here
+# with axe's own colour functions and WCAG's thresholds (4.5:1, and 3:1 for large text); where axe
+# cannot tell the background (text over an image or a gradient) it would ask for a review, not
+# report a violation, and neither does this.
+_ARABIC_CONTRAST = """() => {
+    axe.setup(document);
+    try {
+        const faint = [];
+        const measured = new Set();
+        const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        while (texts.nextNode()) {
+            const element = texts.currentNode.parentElement;
+            if (!/[\u0600-\u06ff]/.test(texts.currentNode.nodeValue) || !element || measured.has(element)) continue;
+            measured.add(element);
+            if (!axe.commons.dom.isVisibleOnScreen(element)) continue;
+            const background = axe.commons.color.getBackgroundColor(element, []);
+            const foreground = background && axe.commons.color.getForegroundColor(element, false, background);
+            if (!foreground) continue;
+            const style = getComputedStyle(element);
+            const points = parseFloat(style.fontSize) * 0.75;
+            const large = points >= 18 || (parseInt(style.fontWeight, 10) >= 700 && points >= 14);
+            if (axe.commons.color.getContrast(background, foreground) < (large ? 3 : 4.5)) {
+                faint.push([axe.utils.getSelector(element)]);
+            }
+        }
+        return faint;
+    } finally {
+        axe.teardown();
+    }
+}"""
 
 
 def _audit_copy(page: Page) -> list[dict[str, Any]]:
@@ -145,26 +188,34 @@ def _standalone(page: Page) -> str:
     return _HEAD.sub(lambda head: head.group(0) + base, _SCRIPT.sub("", page.content()), count=1)
 
 
-# What seed_violations adds, as axe names it: the proof that the audit sees the page it is given.
-SEEDED_VIOLATIONS = {"image-alt", "color-contrast", "button-name"}
+# What seed_violations adds, as axe names it, and on how many elements: the proof that the audit
+# sees the page it is given.
+SEEDED_VIOLATIONS = {"image-alt": 1, "color-contrast": 2, "button-name": 1}
 
 
 def seed_violations(page: Page) -> None:
-    """An image without alt text, faint text and a button without a name, added to the page's main
-    content through the DOM (styled through CSSOM, which a Content-Security-Policy lets through). The
-    faint text is Latin: axe takes a short Arabic word, its letters joined, for an icon font's
-    ligature, which it leaves out of the contrast check (axe-core 4.14.1's isIconLigature)."""
+    """An image without alt text, faint text in Latin and in Arabic (which axe alone passes over, see
+    _ARABIC_CONTRAST) and a button without a name, added to the page's main content through the DOM
+    (styled through CSSOM, which a Content-Security-Policy lets through)."""
     page.evaluate(
         """() => {
             const image = Object.assign(document.createElement('img'), {width: 48, height: 48});
             image.src = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
             const faint = Object.assign(document.createElement('p'), {textContent: 'Faint text'});
-            Object.assign(faint.style, {color: '#b0b0b0', background: '#ffffff'});
+            const faintArabic = Object.assign(document.createElement('p'), {textContent: 'نص باهت'});
+            for (const text of [faint, faintArabic]) {
+                Object.assign(text.style, {color: '#b0b0b0', background: '#ffffff'});
+            }
             const nameless = document.createElement('button');
             Object.assign(nameless.style, {width: '48px', height: '48px'});
-            (document.querySelector('main') || document.body).append(image, faint, nameless);
+            (document.querySelector('main') || document.body).append(image, faint, faintArabic, nameless);
         }"""
     )
+
+
+def seeded_found(violations: list[dict[str, Any]]) -> dict[str, int]:
+    """What an audit reported, as SEEDED_VIOLATIONS counts it."""
+    return {violation["id"]: len(violation["nodes"]) for violation in violations}
 
 
 def assert_accessible(page: Page) -> None:
