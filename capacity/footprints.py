@@ -35,7 +35,7 @@ from chalicelib.services.office_documents import record_paper
 from chalicelib.services.office_moves import move_request
 from chalicelib.services.office_queue import view_queue
 from chalicelib.services.office_view import view_request
-from chalicelib.services.payments import handle_fawry_notice
+from chalicelib.services.payment_notices import handle_fawry_notice
 from chalicelib.services.reconciliation import reconcile_day
 from chalicelib.services.submission import ONLINE, submit_request
 from chalicelib.store.outbox import OutboxMessage, due_messages

@@ -166,7 +166,7 @@ def play(plan: Plan, now: datetime) -> Counter[str]:
     from chalicelib.domain.staff import Role, StaffMember
     from chalicelib.services.intake import file_at_window
     from chalicelib.services.office_moves import move_request
-    from chalicelib.services.payments import handle_fawry_notice
+    from chalicelib.services.payment_notices import handle_fawry_notice
     from chalicelib.services.submission import ONLINE, submit_request
     from chalicelib.store.idempotency import find_idempotency_record
     from chalicelib.store.requests.request import load_request_record

@@ -33,7 +33,7 @@ def _refused(reason: UnverifiedNotice) -> Response:
 @payments_api.route("/v1/payments/fawry/callback", methods=["POST"], content_types=ACCEPTED_MEDIA_TYPES)
 @answers_errors
 def fawry_callback() -> Response:
-    from chalicelib.services.payments import handle_fawry_notice
+    from chalicelib.services.payment_notices import handle_fawry_notice
 
     body = json_object(payments_api.current_request)
     try:
@@ -46,7 +46,7 @@ def fawry_callback() -> Response:
 @payments_api.route("/v1/payments/paymob/callback", methods=["POST"], content_types=ACCEPTED_MEDIA_TYPES)
 @answers_errors
 def paymob_callback() -> Response:
-    from chalicelib.services.payments import handle_paymob_notice
+    from chalicelib.services.payment_notices import handle_paymob_notice
 
     request = payments_api.current_request
     body = json_object(request)
@@ -63,7 +63,7 @@ def paymob_callback() -> Response:
 @or_form_page(pay_by_card, payments_api)  # the portal's "pay by card" button, a plain form
 @answers_errors
 def card_payment(tracking_number: str) -> Response:
-    from chalicelib.services.payments import start_card_payment
+    from chalicelib.services.card_checkout import start_card_payment
 
     request = payments_api.current_request
     body = json_object(request)

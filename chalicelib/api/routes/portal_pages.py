@@ -203,7 +203,7 @@ def track_request(request: Request) -> Response:
 def pay_by_card(request: Request) -> Response:
     """The track result page's "pay by card": off to the card gateway, or a page saying why not."""
     from chalicelib.portal import render
-    from chalicelib.services.payments import start_card_payment
+    from chalicelib.services.card_checkout import start_card_payment
 
     fields = form_fields(request)
     tracking_number = (request.uri_params or {}).get("tracking_number", "")

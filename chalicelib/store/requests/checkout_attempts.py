@@ -4,7 +4,7 @@ requests table, `item = "card_order#<invoice reference>#<attempt, 2 digits>"` (C
 the item's tag and attributes keep the names they were stored under, `card_order` among
 them): one per card checkout started for an invoice, in the request's own partition, so the
 request's one query (changes.py, load_request) reads them with it. A citizen's checkouts of
-one invoice are limited (services/payments.py): these items are what counts them.
+one invoice are limited (services/card_checkout.py): these items are what counts them.
   * start: a conditional put reserves the attempt's number before Paymob is called, so two
     clicks at once never send Paymob the same merchant order id, and the numbers a request
     can ever use are bounded (the cap on checkouts per invoice).

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from chalice.test import Client
 
-from chalicelib.services import office_moves, payments
+from chalicelib.services import card_checkout, office_moves, payment_notices
 from tests.conftest import PROJECT
 from tests.factories import national_id
 from tests.integration.api.calls import post_json
@@ -51,18 +51,18 @@ def test_a_card_order_is_never_lost_to_a_payment_notice_saving_the_request_it_re
     card payment on it is this invoice's second payment (flagged for refund), not money
     naming no invoice."""
     invoice = submit(client)
-    record_notice = payments.record_notice
+    record_notice = payment_notices.record_notice
 
     def card_checkout_between_read_and_write(*args: Any) -> None:
-        monkeypatch.setattr(payments, "record_notice", record_notice)  # once
+        monkeypatch.setattr(payment_notices, "record_notice", record_notice)  # once
         with serving(CHECKOUT_ROUTE):
-            answer = payments.start_card_payment(
+            answer = card_checkout.start_card_payment(
                 invoice["tracking_number"], {"national_id_last4": national_id()[-4:]}, datetime.now(UTC)
             )
         assert answer["redirect_url"]
         record_notice(*args)
 
-    monkeypatch.setattr(payments, "record_notice", card_checkout_between_read_and_write)
+    monkeypatch.setattr(payment_notices, "record_notice", card_checkout_between_read_and_write)
     fawry = post_fawry(client, fawry_notice(invoice["payment"]["reference"], invoice["fee_egp"], fawry_ref="777"))
     assert fawry.json_body["outcome"] == "paid"
     order_id = 880_001  # the first order the fake Paymob registers
@@ -84,7 +84,7 @@ def test_a_card_order_is_never_lost_to_an_office_move_saving_the_request_it_read
     def card_checkout_between_read_and_write(*args: Any, **kwargs: Any) -> None:
         monkeypatch.setattr(office_moves, "record_move", record_move)  # once
         with serving(CHECKOUT_ROUTE):
-            payments.start_card_payment(
+            card_checkout.start_card_payment(
                 invoice["tracking_number"], {"national_id_last4": national_id()[-4:]}, datetime.now(UTC)
             )
         record_move(*args, **kwargs)
@@ -147,10 +147,10 @@ def test_a_slow_gateway_gets_the_friendly_503_within_one_deadline_for_all_its_ca
 
 def test_the_checkout_deadline_ends_well_before_the_lambda_timeout() -> None:
     lambda_timeout_s = json.loads((PROJECT / ".chalice" / "config.json").read_text())["lambda_timeout"]
-    configured = float(payments.paymob_settings().checkout_seconds)
+    configured = float(card_checkout.paymob_settings().checkout_seconds)
 
-    assert configured + payments.CHECKOUT_MARGIN_S <= lambda_timeout_s
+    assert configured + card_checkout.CHECKOUT_MARGIN_S <= lambda_timeout_s
     # Under a function with less time left than that, the deadline shrinks with it.
-    assert payments.checkout_time_s(configured, time_left_s=5.0) == 5.0 - payments.CHECKOUT_MARGIN_S
-    assert payments.checkout_time_s(configured, time_left_s=1.0) == 0.0
-    assert payments.checkout_time_s(configured, time_left_s=None) == configured
+    assert card_checkout.checkout_time_s(configured, time_left_s=5.0) == 5.0 - card_checkout.CHECKOUT_MARGIN_S
+    assert card_checkout.checkout_time_s(configured, time_left_s=1.0) == 0.0
+    assert card_checkout.checkout_time_s(configured, time_left_s=None) == configured

@@ -17,7 +17,7 @@ from chalice.test import Client
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns.models import sns_backends
 
-from chalicelib.services import payments
+from chalicelib.services import payment_notices
 from chalicelib.services.notifications import deliver
 from chalicelib.store.requests.changes import VersionConflict
 from tests.conftest import TEST_REGION
@@ -198,7 +198,7 @@ def test_a_notice_whose_request_keeps_changing_under_it_answers_try_again_and_re
     def always_moved_on(*args: Any) -> None:
         raise VersionConflict
 
-    monkeypatch.setattr(payments, "record_notice", always_moved_on)
+    monkeypatch.setattr(payment_notices, "record_notice", always_moved_on)
     response = post_fawry(client, fawry_notice(invoice["payment"]["reference"], invoice["fee_egp"], fawry_ref="777"))
 
     assert (response.status_code, response.json_body["error"]["code"]) == (409, "busy")

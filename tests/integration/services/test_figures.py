@@ -31,7 +31,7 @@ from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.domain.statuses import ALLOWED_MOVES, Status
 from chalicelib.services.figures import figures_report, keep_figures, recount_overdue
 from chalicelib.services.office_moves import move_request
-from chalicelib.services.payments import handle_fawry_notice
+from chalicelib.services.payment_notices import handle_fawry_notice
 from chalicelib.services.submission import ONLINE, submit_request
 from chalicelib.store.requests.request import load_request_record
 from tests.conftest import TEST_REGION, MotoStack

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from chalicelib.domain.calendar import cairo_today
 from chalicelib.domain.payments import DayReconciliation, ReconciledLine, ReconciliationFlag
-from chalicelib.services.payments import handle_fawry_notice
+from chalicelib.services.payment_notices import handle_fawry_notice
 from chalicelib.services.reconciliation import reconcile_day
 from chalicelib.services.submission import ONLINE, submit_request
 from chalicelib.store.payments import DaySummary

@@ -29,7 +29,7 @@ from chalicelib.domain.whatsapp import TEMPLATES, parameters, rendered, template
 from chalicelib.services.notifications import Senders, deliver_due, record_receipts
 from chalicelib.services.office_documents import record_paper
 from chalicelib.services.office_moves import move_request
-from chalicelib.services.payments import handle_fawry_notice
+from chalicelib.services.payment_notices import handle_fawry_notice
 from chalicelib.services.submission import ONLINE, submit_request
 from chalicelib.store.outbox import OutboxMessage
 from tests.integration.api.gateway_notices import fawry_notice

@@ -19,7 +19,7 @@ from chalice.test import Client
 
 from chalicelib.domain.calendar import CAIRO, cairo_today
 from chalicelib.domain.payments import GatewayNotice, NoticeKind
-from chalicelib.services.payments import apply_notice
+from chalicelib.services.payment_notices import apply_notice
 from chalicelib.store.payments import DaySummary
 from tests.integration.api.calls import post_json
 from tests.integration.api.conftest import StaffHeaders
