@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import logging
+from collections.abc import Iterator
+
 import boto3
 import pytest
 
 from chalicelib.domain.staff import Role
+from chalicelib.observability.audit import audit_logger
+from chalicelib.observability.logs import Logger, logger
 from tests.conftest import TEST_REGION
 from tools.local.staff_pool import create_account, create_pool, local_pool_environment, local_staff_password
 
@@ -26,3 +32,26 @@ def officers(aws: None, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
             "UserAttributes"] if a["Name"] == "sub")
         for email in OFFICERS
     }  # fmt: skip
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """Every line the service logs, formatted exactly as it goes to CloudWatch."""
+    yield from _lines_of(logger)
+
+
+@pytest.fixture
+def audit_lines() -> Iterator[io.StringIO]:
+    """Every audit line, formatted exactly as it goes to the audit log group."""
+    yield from _lines_of(audit_logger)
+
+
+def _lines_of(service_logger: Logger) -> Iterator[io.StringIO]:
+    # It once captured nothing when the whole tree was collected: Chalice had set the shared
+    # "shobbak" logger to ERROR (app.py now tells it not to configure logs).
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(service_logger.registered_formatter)
+    logging.getLogger(service_logger.name).addHandler(handler)
+    yield stream
+    logging.getLogger(service_logger.name).removeHandler(handler)

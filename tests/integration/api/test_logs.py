@@ -4,29 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 
-import pytest
 from chalice.test import Client
 
-from chalicelib.observability.logs import logger
 from tests.factories import national_id, submission
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
-
-
-# Kept beside the tests that use it. It once captured nothing when the whole tree was collected:
-# Chalice had set the shared "shobbak" logger to ERROR (app.py now tells it not to configure logs).
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """Every line the service logs, formatted exactly as it goes to CloudWatch."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logging.getLogger(logger.name).addHandler(handler)
-    yield stream
-    logging.getLogger(logger.name).removeHandler(handler)
 
 
 def test_a_submission_and_inquiry_leave_no_personal_data_in_the_logs(client: Client, log_lines: io.StringIO) -> None:

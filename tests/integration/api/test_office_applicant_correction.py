@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,7 +18,6 @@ from moto.sns.models import sns_backends
 from chalicelib.domain.errors import CorrectAfterReveal
 from chalicelib.domain.messages import Event, MessageValues, sms_segments, sms_text
 from chalicelib.domain.staff import REVEAL_LASTS, Role, StaffMember
-from chalicelib.observability.logs import logger
 from chalicelib.services.office_identity import correct_applicant, reveal_identity
 from tests.conftest import TEST_REGION
 from tests.factories import submission
@@ -76,16 +73,6 @@ def sweep(client: Client) -> Any:
 
 def sms_sent() -> list[tuple[str, str]]:
     return list(sns_backends[DEFAULT_ACCOUNT_ID][TEST_REGION].sms_messages.values())
-
-
-@pytest.fixture
-def audit_lines() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logging.getLogger("shobbak-audit").addHandler(handler)
-    yield stream
-    logging.getLogger("shobbak-audit").removeHandler(handler)
 
 
 def test_a_manager_corrects_the_phone_and_both_numbers_are_told(

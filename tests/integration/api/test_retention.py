@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,7 +14,6 @@ import pytest
 import yaml
 from chalice.test import Client
 
-from chalicelib.observability.audit import audit_logger
 from tests.conftest import TEST_REGION
 from tests.factories import free_service_code, national_id, submission
 from tests.integration.api.calls import hand_in_every_document, post_json
@@ -30,16 +27,6 @@ REASON = "طلب صاحب البيانات رقم 2026/118 بحذف بيانات
 @pytest.fixture
 def tracking_number(client: Client) -> str:
     return post_json(client, "/v1/requests", submission(free_service_code())).json_body["tracking_number"]
-
-
-@pytest.fixture
-def audit_lines() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(audit_logger.registered_formatter)
-    logging.getLogger(audit_logger.name).addHandler(handler)
-    yield stream
-    logging.getLogger(audit_logger.name).removeHandler(handler)
 
 
 def applicant_item(tracking_number: str) -> dict[str, Any] | None:

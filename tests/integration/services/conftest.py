@@ -3,7 +3,6 @@ made the way a browser's presigned POST leaves them in the bucket."""
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 from collections.abc import Iterator
@@ -27,17 +26,6 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 OFFICER = StaffMember("officer-1", Role.OFFICER, "dokki")
 MANAGER = StaffMember("manager-huda", Role.MANAGER, "dokki")
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """Every line the service logs, formatted exactly as it goes to CloudWatch (tests/integration/api/test_logs.py)."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logging.getLogger(logger.name).addHandler(handler)
-    yield stream
-    logging.getLogger(logger.name).removeHandler(handler)
 
 
 class Records(logging.Handler):
