@@ -15,10 +15,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.browser import browser, worker_chromium  # noqa: F401 - fixtures: pytest finds them in this namespace
 from tests.e2e.console_browser import pages, signed_in, sizes  # noqa: F401 - fixtures, as above
 from tests.e2e.stack import LocalStack, running_stack
+
+# How long a browser assertion waits for the page to come right: Playwright's 5 s default was too
+# short for a submission on a stack shared by two workers, two chromiums and Lighthouse on two cores
+# (a CI run saw the review page still up after 5 s). A passing assertion waits no longer for it.
+expect.set_options(timeout=20_000)
 
 # The journeys file more requests (and so messages) for one phone than the daily limits allow.
 JOURNEY_LIMITS = {"ONLINE_SUBMISSIONS_PER_PHONE_PER_DAY": "1000", "MESSAGES_PER_PHONE_PER_DAY": "1000"}

@@ -7,6 +7,7 @@ and the test modules import LocalStack from here.
 
 from __future__ import annotations
 
+import html
 import os
 import signal
 import socket
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,6 +50,21 @@ class LocalStack:
         if self.process.poll() is not None:
             last = "".join(list(self.output)[-40:])
             pytest.fail(f"the local stack stopped (exit {self.process.returncode}):\n{last}")
+
+    def inbox_once_it_holds(self, *texts: str, within_s: float = 60) -> str:
+        """The message inbox's page, its entities unescaped, once it holds every one of `texts` (or as
+        it is after `within_s`): the outbox relay sends every two seconds, later on a loaded machine.
+
+        Read over HTTP, not in a browser: the page reloads itself every five seconds, and a reload
+        that fires while the browser is still navigating to it aborts that navigation. A browser
+        test opens it once this says the message is there."""
+        deadline, page = time.monotonic() + within_s, ""
+        while True:
+            with urllib.request.urlopen(self.inbox_url, timeout=10) as response:
+                page = html.unescape(response.read().decode("utf-8"))
+            if all(text in page for text in texts) or time.monotonic() > deadline:
+                return page
+            time.sleep(0.5)
 
 
 def port_is_open(port: int) -> bool:

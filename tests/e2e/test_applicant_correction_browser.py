@@ -6,7 +6,6 @@ message to the new number in the local inbox. Both pages are checked as every co
 from __future__ import annotations
 
 import json
-import time
 import urllib.request
 from typing import Any
 
@@ -47,14 +46,10 @@ def filed_online(stack: LocalStack) -> str:
 
 
 def inbox_message_to(page: Page, stack: LocalStack, phone: str) -> str:
-    """The local inbox's SMS to `phone` (E.164), waiting for the message relay to send it."""
-    deadline = time.monotonic() + INBOX_WAIT_S
+    """The local inbox's SMS to `phone` (E.164), in the browser once the message relay has sent it."""
+    stack.inbox_once_it_holds(f'<span class="to">{phone}</span>', within_s=INBOX_WAIT_S)
+    page.goto(stack.inbox_url)
     messages = page.locator("li", has=page.locator("span.to", has_text=phone))
-    while True:
-        page.goto(stack.inbox_url)
-        if messages.count() or time.monotonic() > deadline:
-            break
-        time.sleep(1)
     expect(messages).to_have_count(1)
     return messages.inner_text()
 

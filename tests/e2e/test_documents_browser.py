@@ -454,9 +454,5 @@ def test_any_window_intake_then_a_transfer_end_to_end_with_the_printed_receipt(
     )
 
     # The citizen's phone (the local inbox) gets the news.
-    deadline, page = time.monotonic() + SETTLE_S, ""
-    while time.monotonic() < deadline and "إلى العمرانية للفحص" not in page:
-        with urllib.request.urlopen(local_stack.inbox_url, timeout=10) as response:
-            page = response.read().decode()
-        time.sleep(0.5)
+    page = local_stack.inbox_once_it_holds("إلى العمرانية للفحص", within_s=SETTLE_S)
     assert "إلى العمرانية للفحص" in page

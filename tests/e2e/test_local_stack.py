@@ -221,14 +221,7 @@ def test_the_sms_a_request_produced_appear_in_the_local_inbox(local_stack: Local
     received = f"شباك: استلمنا طلبك، سدد {filed['fee_egp']} ج عبر فوري"
     how_to_pay = f"بالرقم \u2066{grouped_for_reading(filed['payment']['reference'])}\u2069"
 
-    deadline, page = time.monotonic() + 30, ""
-    while time.monotonic() < deadline:
-        with urllib.request.urlopen(local_stack.inbox_url, timeout=10) as response:
-            page = html.unescape(response.read().decode())
-        if received in page and how_to_pay in page:
-            break
-        time.sleep(0.5)
-
+    page = local_stack.inbox_once_it_holds(received, how_to_pay, within_s=30)
     assert received in page
     assert how_to_pay in page
     assert "+201012345678" in page
@@ -253,17 +246,6 @@ def test_a_citizen_pays_by_card_from_the_track_page_without_javascript(local_sta
     assert track(local_stack, filed["tracking_number"])["payment_status"] == "paid"
 
 
-def inbox_page_once_it_holds(local_stack: LocalStack, *texts: str) -> str:
-    deadline, page = time.monotonic() + 60, ""
-    while time.monotonic() < deadline:
-        with urllib.request.urlopen(local_stack.inbox_url, timeout=10) as response:
-            page = html.unescape(response.read().decode())
-        if all(text in page for text in texts):
-            break
-        time.sleep(0.5)
-    return page
-
-
 def test_a_number_not_on_whatsapp_gets_the_same_news_by_sms_once(local_stack: LocalStack) -> None:
     # The inbox's switch, as a developer flips it on the page; then the whole path runs as deployed:
     # the adapter's SendWhatsAppMessage, the service's "failed" event on the events topic, the real
@@ -277,7 +259,7 @@ def test_a_number_not_on_whatsapp_gets_the_same_news_by_sms_once(local_stack: Lo
     assert status == 201
     number = f"\u2066{grouped_for_reading(filed['payment']['reference'])}\u2069"
 
-    page = inbox_page_once_it_holds(local_stack, "ليس على واتساب", f"{phone}</span><br>شباك: استلمنا طلبك")
+    page = local_stack.inbox_once_it_holds("ليس على واتساب", f"{phone}</span><br>شباك: استلمنا طلبك")
 
     whatsapp_part = page.split("<h1>رسائل واتساب", 1)[1]
     sms_part = page.split("<h1>الرسائل النصية", 1)[1].split("<h1>المكالمات الصوتية", 1)[0]
@@ -286,4 +268,4 @@ def test_a_number_not_on_whatsapp_gets_the_same_news_by_sms_once(local_stack: Lo
     assert len(fallback) == 1
     assert number in fallback[0]
     time.sleep(5)  # two relay rounds more: a late or repeated receipt must not send it again
-    assert inbox_page_once_it_holds(local_stack).count(f'<span class="to">{phone}</span><br>') == 1
+    assert local_stack.inbox_once_it_holds().count(f'<span class="to">{phone}</span><br>') == 1
