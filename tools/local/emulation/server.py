@@ -9,7 +9,8 @@ Taking one call at a time also lets a failed transaction be undone item by item
 (tools/local/emulation/transactions.py) rather than by moto's copy of whole tables. With that, a Query that
 reads one partition (tools/local/emulation/queries.py), DynamoDB items no longer kept for ever
 (tools/local/emulation/models.py), short streams (tools/local/emulation/streams.py) and attribute values written
-directly (tools/local/emulation/serialization.py), the emulation's calls no longer slow down as its tables
+directly (tools/local/emulation/serialization.py), and S3 versions listed without copying their content
+(tools/local/emulation/object_versions.py), the emulation's calls no longer slow down as its tables
 grow, so a stack holding a thousand requests (`make demo`) stays quick.
 `python -m tools.local.emulation.server --port N`.
 """
@@ -25,6 +26,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from werkzeug.serving import make_server
 
 from tools.local.emulation.models import forget_dynamodb_items
+from tools.local.emulation.object_versions import list_versions_without_content
 from tools.local.emulation.queries import query_partitions_directly
 from tools.local.emulation.serialization import write_attribute_values_directly
 from tools.local.emulation.streams import keep_streams_short
@@ -42,6 +44,7 @@ def main() -> int:
     query_partitions_directly()
     forget_dynamodb_items()
     write_attribute_values_directly()
+    list_versions_without_content()
     application = DomainDispatcherApplication(create_backend_app)
     server = make_server(
         arguments.host, arguments.port, application, threaded=False, request_handler=MotoRequestHandler
