@@ -20,18 +20,22 @@ unexport PYTHONDONTWRITEBYTECODE
 # The pip cap: `chalice package` runs pip through pip's private entry point
 # (pip._internal.cli.main, chalice/compat.py), which has no stability promise; Chalice 1.34
 # declares `pip<26.3` for that reason, so pip is held below it here too.
+# --no-compile: pip would byte-compile every module of every package, half the dev venv's install
+# (50 CPU-seconds with it, 25 without), much of it for modules nothing here imports (moto's hundred
+# services); each module used is compiled once instead, on its first import, into __pycache__/.
+PIP_INSTALL := pip install --quiet --no-compile
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet 'pip>=24,<26.3'
-	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/$(PIP_INSTALL) 'pip>=24,<26.3'
+	$(BIN)/$(PIP_INSTALL) --require-hashes -r requirements-dev.lock
 	touch $@
 
 # checkov and pip-tools in a venv of their own: checkov's pins conflict with boto3's.
 TOOLS := .venv-tools
 $(TOOLS)/.installed: requirements-tools.txt requirements-tools.lock
 	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/pip install --quiet 'pip>=24,<26.3'
-	$(TOOLS)/bin/pip install --quiet --require-hashes -r requirements-tools.lock
+	$(TOOLS)/bin/$(PIP_INSTALL) 'pip>=24,<26.3'
+	$(TOOLS)/bin/$(PIP_INSTALL) --require-hashes -r requirements-tools.lock
 	touch $@
 
 # Resolves every requirements file again into its lock, with hashes (after a merge that changed
