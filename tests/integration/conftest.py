@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from collections.abc import Iterator
 
 import boto3
@@ -13,6 +14,7 @@ from chalicelib.domain.staff import Role
 from chalicelib.observability.audit import audit_logger
 from chalicelib.observability.logs import Logger, logger
 from tests.conftest import TEST_REGION
+from tests.integration.fake_paymob import FakePaymob
 from tools.local.staff_pool import create_account, create_pool, local_pool_environment, local_staff_password
 
 OFFICERS = {"officer.dokki@staff.shobbak.local": "dokki", "officer.warraq@staff.shobbak.local": "warraq"}
@@ -55,3 +57,17 @@ def _lines_of(service_logger: Logger) -> Iterator[io.StringIO]:
     logging.getLogger(service_logger.name).addHandler(handler)
     yield stream
     logging.getLogger(service_logger.name).removeHandler(handler)
+
+
+@pytest.fixture
+def fake_paymob(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePaymob]:
+    """Paymob's accept API on a local port, where card checkouts go."""
+    server = FakePaymob()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("PAYMOB_API_BASE", server.url)
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

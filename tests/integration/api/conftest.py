@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -8,7 +7,6 @@ from chalice.test import Client
 
 from app import app
 from chalicelib.domain.staff import Role
-from tests.integration.api.fake_paymob import FakePaymob
 from tests.integration.api.packaged_stage import packaged_stage, packaged_template  # noqa: F401 - fixtures
 from tools.local.staff_token import SigningKey, mint_token
 
@@ -38,17 +36,3 @@ def staff(signing_key: SigningKey) -> StaffHeaders:
         return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     return headers
-
-
-@pytest.fixture
-def fake_paymob(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePaymob]:
-    """Paymob's accept API on a local port, where card checkouts go."""
-    server = FakePaymob()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("PAYMOB_API_BASE", server.url)
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()

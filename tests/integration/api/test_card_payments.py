@@ -16,7 +16,6 @@ from tests.conftest import PROJECT
 from tests.factories import national_id
 from tests.integration.api.calls import post_json
 from tests.integration.api.conftest import StaffHeaders
-from tests.integration.api.fake_paymob import FakePaymob
 from tests.integration.api.gateway_notices import (
     fawry_notice,
     paymob_callback,
@@ -25,6 +24,7 @@ from tests.integration.api.gateway_notices import (
     post_paymob,
     submit,
 )
+from tests.integration.fake_paymob import FakePaymob
 from tools.testing.aws_call_recorder import serving
 
 # A citizen's card checkout interleaved with another function's work runs, in production, in the

@@ -24,7 +24,7 @@ import boto3
 import pytest
 
 from tests.conftest import PROJECT, TEST_REGION, local_stage_environment
-from tests.integration.api.fake_paymob import FakePaymob
+from tests.integration.fake_paymob import FakePaymob
 from tools.local.resources import deploy_resources
 from tools.testing.ports import free_port
 

@@ -16,7 +16,7 @@ class FakePaymob(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.delay_s = 0.0  # how long each call takes to answer
-        self.merchant_order_ids: list[str] = []
+        self.orders: list[dict[str, Any]] = []  # what each order was registered with, in order
         self._next_order = 880_000
         self._lock = threading.Lock()
 
@@ -24,10 +24,14 @@ class FakePaymob(ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
 
-    def register(self, merchant_order_id: str) -> int:
+    @property
+    def merchant_order_ids(self) -> list[str]:
+        return [order["merchant_order_id"] for order in self.orders]
+
+    def register(self, order: dict[str, Any]) -> int:
         with self._lock:
             self._next_order += 1
-            self.merchant_order_ids.append(merchant_order_id)
+            self.orders.append(order)
             return self._next_order
 
 
@@ -41,7 +45,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path == "/api/auth/tokens":
             answer = {"token": "auth-token"}
         elif self.path == "/api/ecommerce/orders":
-            answer = {"id": self.server.register(body["merchant_order_id"])}
+            answer = {"id": self.server.register(body)}
         elif self.path == "/api/acceptance/payment_keys":
             answer = {"token": f"payment-key-{body['order_id']}"}
         else:
