@@ -13,7 +13,7 @@ SHORT_FLAG := $(if $(SHORT),--short)
 # again (about 8 CPU-seconds a process). __pycache__/ is ignored by git.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test test-ready lint unit integration bench package package-unlinted packages packages-unlinted packages-cfn-lint packages-checkov publish lock token totp clean portal browser lighthouse load capacity demo
+.PHONY: run test test-ready lint unit integration bench package package-unlinted packages packages-unlinted packages-unlinted-dev packages-cfn-lint packages-checkov-dev packages-checkov-prod publish lock token totp clean portal browser lighthouse load capacity demo
 
 # The virtual environment is rebuilt whenever a requirements file changes, from the lock file:
 # exactly the versions and files (hashes) that `make lock` resolved.
@@ -128,16 +128,20 @@ package: package-unlinted $(TOOLS)/.installed
 	$(BIN)/cfn-lint build/$(STAGE)/sam.yaml
 	$(CHECKOV) --file build/$(STAGE)/sam.yaml $(CHECKOV_SHARED)
 
-# Both stages, linted together: one cfn-lint and one checkov (each takes seconds only to start),
-# side by side under `make --jobs` (make test's), since neither reads what the other writes.
-packages: packages-cfn-lint packages-checkov
+# Both stages under `make --jobs` (make test's): checkov, the slowest lint (about 15 s a stage),
+# checks dev while prod is packaged, then prod beside one cfn-lint of both; no lint reads what
+# another writes.
+packages: packages-cfn-lint packages-checkov-dev packages-checkov-prod
 packages-cfn-lint: packages-unlinted
 	$(BIN)/cfn-lint build/dev/sam.yaml build/prod/sam.yaml
-packages-checkov: packages-unlinted $(TOOLS)/.installed
-	$(CHECKOV) --file build/dev/sam.yaml --file build/prod/sam.yaml $(CHECKOV_SHARED)
-packages-unlinted: $(VENV)/.installed
-	$(MAKE) --no-print-directory package-unlinted STAGE=dev
+packages-checkov-dev: packages-unlinted-dev $(TOOLS)/.installed
+	$(CHECKOV) --file build/dev/sam.yaml $(CHECKOV_SHARED)
+packages-checkov-prod: packages-unlinted $(TOOLS)/.installed
+	$(CHECKOV) --file build/prod/sam.yaml
+packages-unlinted: packages-unlinted-dev
 	$(MAKE) --no-print-directory package-unlinted STAGE=prod
+packages-unlinted-dev: $(VENV)/.installed
+	$(MAKE) --no-print-directory package-unlinted STAGE=dev
 
 # build/$(STAGE)/ before its lint (the stages one after the other: they share Chalice's cache of
 # the dependencies' zip, .chalice/deployments/).
