@@ -184,7 +184,7 @@ def _one_request_of_every_route(client: Client, staff: StaffHeaders) -> set[tupl
     for screen in ("/v1/screens/performance", "/v1/screens/performance.js", "/v1/screens/performance.css"):
         assert ask("GET", screen).status_code == 200
     # The console's pages, signed out: each answers (its sign-in page, or a refused form) without
-    # signing anyone in, so the pool's client is never made; tests/integration/api/test_console*.py sign in.
+    # signing anyone in, so the pool's client is never made; tests/integration/api/routes/test_console*.py sign in.
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     for route, methods in app.routes.items():
         if route.startswith("/v1/console"):

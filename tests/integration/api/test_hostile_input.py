@@ -27,7 +27,7 @@ from tests.factories import free_service_code, submission
 from tests.integration.api.calls import post_json
 from tests.integration.api.conftest import StaffHeaders
 from tests.integration.api.packaged_stage import PackagedStage, issue
-from tests.integration.api.test_open311 import API_KEY
+from tests.integration.api.routes.test_open311 import API_KEY
 
 ROUTES = sorted((method, path) for path, methods in app.routes.items() for method in methods)
 ISSUED = "<issued>"  # stands for the tracking number of a request that exists

@@ -14,7 +14,7 @@ from chalice.test import Client
 from tests.factories import free_service_code, submission
 from tests.integration.api.calls import post_json
 from tests.integration.api.conftest import StaffHeaders
-from tests.integration.api.test_open311 import API_KEY, parse_xml
+from tests.integration.api.routes.test_open311 import API_KEY, parse_xml
 
 # base64 of 5,000 nested "[": json.loads recurses once a level.
 DEEP_CURSOR = base64.urlsafe_b64encode(b"[" * 5000).decode().rstrip("=")

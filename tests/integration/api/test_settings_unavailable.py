@@ -15,7 +15,7 @@ from chalicelib.adapters import secrets
 from chalicelib.aws_clients import aws_client
 from tests.factories import national_id, paid_service_code, submission
 from tests.integration.api.calls import post_json
-from tests.integration.api.test_open311 import filing
+from tests.integration.api.routes.test_open311 import filing
 from tests.integration.api.uploads import offer
 
 SERVICE = paid_service_code()

@@ -1,7 +1,7 @@
 """What every console page needs from HTTP (chalicelib/api/http/console_session.py): the session
 cookie, the CSRF token, the posted form, the page's headers and where a sign-in comes back to.
 Plain Python, no AWS. `console_page` itself, which reads the session from its table, is tested
-through the console's routes in tests/integration/api/test_console.py (signed out, a form without
+through the console's routes in tests/integration/api/routes/test_console.py (signed out, a form without
 the token, a form kept across a sign-in)."""
 
 from __future__ import annotations

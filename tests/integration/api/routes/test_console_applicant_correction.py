@@ -6,9 +6,9 @@ from __future__ import annotations
 import boto3
 from chalice.test import Client
 
-from tests.integration.api import test_console_office as office_pages
-from tests.integration.api.test_console_office import file
-from tests.integration.api.test_console_office_work import MANAGER, OFFICER, REASON
+from tests.integration.api.routes import test_console_office as office_pages
+from tests.integration.api.routes.test_console_office import file
+from tests.integration.api.routes.test_console_office_work import MANAGER, OFFICER, REASON
 
 secrets, signed_in = office_pages.secrets, office_pages.signed_in
 FORM = "تصحيح البيانات"

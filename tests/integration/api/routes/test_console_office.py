@@ -17,7 +17,7 @@ from chalicelib.services.submission import ONLINE, submit_request
 from tests.conftest import TEST_REGION
 from tests.factories import submission
 from tests.integration.api.calls import post_json
-from tests.integration.api.test_console import Browser
+from tests.integration.api.routes.test_console import Browser
 from tools.local.staff_pool import create_account, create_pool, local_pool_environment, local_staff_password
 from tools.testing.aws_calls import counted_aws_calls
 from tools.testing.synthetic import applicant

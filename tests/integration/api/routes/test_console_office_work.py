@@ -8,9 +8,9 @@ import re
 
 from chalice.test import Client
 
-from tests.integration.api import test_console_office as office_pages
-from tests.integration.api.test_console import _age
-from tests.integration.api.test_console_office import file
+from tests.integration.api.routes import test_console_office as office_pages
+from tests.integration.api.routes.test_console import _age
+from tests.integration.api.routes.test_console_office import file
 from tools.testing.synthetic import applicant
 
 OFFICER, MANAGER, STRANGER, HQ = (

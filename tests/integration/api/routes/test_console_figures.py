@@ -12,8 +12,8 @@ from chalice.test import Client
 from chalicelib.domain.tracking import grouped_for_reading
 from chalicelib.services.submission import ONLINE, submit_request
 from tests.factories import submission
-from tests.integration.api import test_console_office as office_pages
-from tests.integration.api.test_console_office import FREE_AND_FAST
+from tests.integration.api.routes import test_console_office as office_pages
+from tests.integration.api.routes.test_console_office import FREE_AND_FAST
 
 MANAGER, OFFICER, HQ = (
     "manager.dokki@staff.shobbak.local",

@@ -1,6 +1,6 @@
 """The counter in the office console (issue 21, section 2): a walk-in filed for any active
 district, its receipt and the receipt printed again, through Chalice's test client signed in
-through the staff pool made in moto (as tests/integration/api/test_console.py does)."""
+through the staff pool made in moto (as tests/integration/api/routes/test_console.py does)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from chalicelib.domain.tracking import grouped_for_reading
 from tests.conftest import TEST_REGION
 from tests.factories import national_id, submission
 from tests.integration.api.conftest import StaffHeaders
-from tests.integration.api.test_console import Browser
+from tests.integration.api.routes.test_console import Browser
 from tools.local.staff_pool import create_account, create_pool, local_pool_environment, local_staff_password
 
 CLERK = "clerk.dokki@staff.shobbak.local"

@@ -8,8 +8,8 @@ from __future__ import annotations
 import boto3
 from chalice.test import Client
 
-from tests.integration.api import test_console_office as office_pages
-from tests.integration.api.test_console_office import _data_calls, _session_calls, file
+from tests.integration.api.routes import test_console_office as office_pages
+from tests.integration.api.routes.test_console_office import _data_calls, _session_calls, file
 from tests.integration.api.test_documents import codes
 from tests.integration.api.uploads import BUCKET, PDF, deliver_events, offer
 from tools.testing.aws_calls import counted_aws_calls
@@ -22,7 +22,7 @@ secrets, signed_in = office_pages.secrets, office_pages.signed_in
 
 def clean_document(client: Client, tracking_number: str, document: str) -> None:
     """An upload offered, put where its presigned form would put it, arrived and scanned clean
-    through the deployed handlers (the form's own POST is tested in test_documents.py)."""
+    through the deployed handlers (the form's own POST is tested in tests/integration/api/test_documents.py)."""
     offered = offer(client, tracking_number, document)
     assert offered.status_code == 201, offered.body
     fields = offered.json_body["upload"]["fields"]
