@@ -1,6 +1,6 @@
 """The printable receipt the office API answers as `receipt_html` (chalicelib/api/http/receipts.py):
 rendered from a filing, no AWS. That a window's filing answers it is tested through the route in
-tests/integration/api/test_office_intake.py."""
+tests/integration/api/routes/test_office_intake.py."""
 
 from __future__ import annotations
 
