@@ -4,8 +4,9 @@ server.py to the moto server of `make run`, the e2e tests and the load test.
 Each patch replaces a piece of moto's DynamoDB internals (object_versions.py, of its S3) so that
 the emulation behaves as AWS does and stays fast as its tables and buckets grow (server.py says
 why). They reach into moto's private classes, so before taking a new moto:
-- read the classes each module imports (models.py: dynamo_type.Item and table.StreamRecord;
-  queries.py: table.Table's query; serialization.py: core.serialize.BaseJSONSerializer;
+- read the classes each module imports (models.py: dynamo_type.Item, table.StreamRecord and
+  dynamodbstreams' ShardIterator; queries.py: table.Table's query; serialization.py:
+  core.serialize.BaseJSONSerializer;
   streams.py: table.StreamShard and dynamodbstreams' ShardIterator; transactions.py:
   moto.dynamodb.models' transact_write_items; object_versions.py: s3.models.FakeKey's attributes
   and S3Backend.list_object_versions, moto's only deep copy of a key) for renamed attributes or

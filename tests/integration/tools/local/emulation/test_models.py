@@ -1,5 +1,6 @@
-"""The local AWS emulation no longer keeps every DynamoDB item it made (tools/local/emulation/models.py): its
-tables still hold and answer theirs, its dashboard data still shows the SMS sent."""
+"""The local AWS emulation no longer keeps every DynamoDB item and stream iterator it made
+(tools/local/emulation/models.py): its tables still hold and answer theirs, its streams still read
+through the iterators they hand out, its dashboard data still shows the SMS sent."""
 
 from __future__ import annotations
 
@@ -30,11 +31,20 @@ def test_items_are_held_by_their_table_only(emulation: Client, emulation_url: st
             ExpressionAttributeValues={":one": {"N": "1"}},
         )
     emulation("sns").publish(PhoneNumber="+201012345678", Message="رسالة")
+    streams = emulation("dynamodbstreams")
+    stream = dynamodb.describe_table(TableName="things")["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=stream)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=stream, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    first = streams.get_records(ShardIterator=iterator["ShardIterator"])
+    after = streams.get_records(ShardIterator=first["NextShardIterator"])  # as the figures feeder reads on
 
     data = dashboard_data(emulation_url)
 
     assert data["dynamodb"]["Item"] == []
     assert data["dynamodb"]["StreamRecord"] == []
+    assert data["dynamodbstreams"]["ShardIterator"] == []
+    assert [record["eventName"] for record in first["Records"]] == ["INSERT", "MODIFY"] * 20
+    assert after["Records"] == []
     assert [table["name"] for table in data["dynamodb"]["Table"]] == ["things"]
     assert [message["message"] for message in data["sns"]["SMS"]] == ["رسالة"]
     items = dynamodb.scan(TableName="things")["Items"]
